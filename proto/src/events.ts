@@ -1,0 +1,73 @@
+import Type, { type Static } from 'typebox'
+
+export const Stages = ['staging', 'matching', 'writing_results'] as const
+export const Stage = Type.Enum(Stages)
+export type Stage = Static<typeof Stage>
+
+/** Where a run failed: before any work (validating), in a work stage, or around it (dispatch). */
+export const FailureStages = ['validating', ...Stages, 'dispatch'] as const
+export const FailureStage = Type.Enum(FailureStages)
+export type FailureStage = Static<typeof FailureStage>
+
+const Count = Type.Integer({ minimum: 0 })
+const At = Type.String({ format: 'date-time' })
+
+/** Live progress of a run; `progress` is the fraction done of the current stage (and source, while staging). */
+export const RunProgress = Type.Object({
+  run_id: Type.String(),
+  stage: Stage,
+  source: Type.Optional(Type.String()),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  matched_count: Count,
+  total_left: Count,
+  total_right: Count,
+  at: At
+}, { additionalProperties: false })
+export type RunProgress = Static<typeof RunProgress>
+
+export const RunOutputs = Type.Object({
+  matched: Type.String(),
+  unmatched_left: Type.String(),
+  unmatched_right: Type.String(),
+  summary: Type.String()
+}, { additionalProperties: false })
+export type RunOutputs = Static<typeof RunOutputs>
+
+export const RunCounts = Type.Object({
+  matched_count: Count,
+  matched_left: Count,
+  matched_right: Count,
+  unmatched_left_count: Count,
+  unmatched_right_count: Count,
+  total_left: Count,
+  total_right: Count
+}, { additionalProperties: false })
+export type RunCounts = Static<typeof RunCounts>
+
+export const StageTimings = Type.Object({
+  staging: Type.Number({ minimum: 0 }),
+  matching: Type.Number({ minimum: 0 }),
+  writing_results: Type.Number({ minimum: 0 }),
+  total: Type.Number({ minimum: 0 })
+}, { additionalProperties: false, description: 'Milliseconds spent in each stage' })
+export type StageTimings = Static<typeof StageTimings>
+
+/** A run finished: every count, and where its three result files and summary are. */
+export const RunCompleted = Type.Object({
+  run_id: Type.String(),
+  ...RunCounts.properties,
+  outputs: RunOutputs,
+  timings_ms: StageTimings,
+  at: At
+}, { additionalProperties: false })
+export type RunCompleted = Static<typeof RunCompleted>
+
+/** A run failed; `code` is stable (ENGINE_..., RUNS_...), `message` says what to fix. */
+export const RunFailed = Type.Object({
+  run_id: Type.String(),
+  code: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
+  message: Type.String(),
+  stage: FailureStage,
+  at: At
+}, { additionalProperties: false })
+export type RunFailed = Static<typeof RunFailed>

@@ -1,0 +1,5 @@
+export * from './schema.ts'
+export * from './identifiers.ts'
+export * from './recipe.ts'
+export * from './job.ts'
+export * from './events.ts'

@@ -1,0 +1,28 @@
+import Type, { type Static } from 'typebox'
+import { Identifier } from './identifiers.ts'
+import { Side, SourceType } from './recipe.ts'
+
+export const FileFormats = ['csv', 'parquet', 'json'] as const
+export const FileFormat = Type.Enum(FileFormats)
+export type FileFormat = Static<typeof FileFormat>
+
+/** A source resolved for one run: every alias now has a uri (a database URI or a file path / storage key). */
+export const JobSource = Type.Object({
+  alias: Identifier,
+  side: Side,
+  type: SourceType,
+  uri: Type.String({ minLength: 1 }),
+  format: Type.Optional(FileFormat),
+  schema: Type.Optional(Type.Array(Type.String({ minLength: 1 })))
+}, { additionalProperties: false })
+export type JobSource = Static<typeof JobSource>
+
+/** A self-contained unit of matching work: everything the engine needs, nothing it must look up. */
+export const Job = Type.Object({
+  run_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
+  match_sql: Type.String({ minLength: 1 }),
+  sources: Type.Array(JobSource, { minItems: 2, maxItems: 2 }),
+  primary_keys: Type.Record(Type.String(), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+  output_path: Type.String({ minLength: 1 })
+}, { additionalProperties: false })
+export type Job = Static<typeof Job>
