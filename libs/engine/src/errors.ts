@@ -1,0 +1,82 @@
+import type { FailureStage } from '@kalla/proto'
+
+/** Every code the engine can fail with; messages are written for the person who owns the data. */
+export const EngineErrorCodes = {
+  ENGINE_JOB_INVALID: 'The job is not well-formed',
+  ENGINE_SQL_SYNTAX: 'The match SQL has a syntax error',
+  ENGINE_SQL_NOT_SELECT: 'The match SQL must be a single SELECT',
+  ENGINE_SQL_FORBIDDEN: 'The match SQL uses something that is not allowed',
+  ENGINE_SQL_UNKNOWN_TABLE: 'The match SQL reads a table that is not one of the two sources',
+  ENGINE_SQL_SOURCE_UNUSED: 'The match SQL does not read one of the two sources',
+  ENGINE_SQL_INVALID: 'The match SQL refers to something that does not exist',
+  ENGINE_SQL_FAILED: 'The match SQL failed while running',
+  ENGINE_MATCH_KEYS_MISSING: 'The matched output does not expose a primary key',
+  ENGINE_MATCH_COLUMNS_REPEATED: 'The matched output has two columns with one name',
+  ENGINE_FILE_NOT_FOUND: 'A source file does not exist',
+  ENGINE_FILE_EMPTY: 'A source file is empty',
+  ENGINE_FILE_MALFORMED: 'A source file cannot be read',
+  ENGINE_FILE_FORMAT_UNSUPPORTED: 'A source file is not CSV, Parquet or JSON',
+  ENGINE_MISSING_COLUMNS: 'A source lacks columns the recipe needs',
+  ENGINE_DUPLICATE_KEY: 'A primary key value appears more than once',
+  ENGINE_NULL_KEY: 'A record has an empty primary key',
+  ENGINE_SOURCE_UNSUPPORTED: 'This source type cannot be read yet',
+  ENGINE_SOURCE_URI_INVALID: 'A source URI is not valid',
+  ENGINE_SOURCE_UNREACHABLE: 'A source database cannot be reached',
+  ENGINE_SOURCE_AUTH_FAILED: 'A source database refused the credentials',
+  ENGINE_SOURCE_NOT_FOUND: 'A source table does not exist',
+  ENGINE_SOURCE_QUERY_FAILED: 'A source query failed',
+  ENGINE_OUT_OF_MEMORY: 'The run needed more memory or disk than allowed',
+  ENGINE_OUTPUT_FAILED: 'The results could not be written',
+  ENGINE_CANCELLED: 'The run was cancelled',
+  ENGINE_TIMEOUT: 'The run took longer than allowed',
+  ENGINE_INTERNAL: 'The engine failed unexpectedly'
+} as const
+export type EngineErrorCode = keyof typeof EngineErrorCodes
+
+/** Codes that will fail again on retry with the same inputs (as opposed to an unreachable database, say). */
+export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
+  'ENGINE_JOB_INVALID', 'ENGINE_SQL_SYNTAX', 'ENGINE_SQL_NOT_SELECT', 'ENGINE_SQL_FORBIDDEN', 'ENGINE_SQL_UNKNOWN_TABLE',
+  'ENGINE_SQL_SOURCE_UNUSED', 'ENGINE_SQL_INVALID', 'ENGINE_SQL_FAILED', 'ENGINE_MATCH_KEYS_MISSING', 'ENGINE_MATCH_COLUMNS_REPEATED',
+  'ENGINE_FILE_NOT_FOUND', 'ENGINE_FILE_EMPTY', 'ENGINE_FILE_MALFORMED', 'ENGINE_FILE_FORMAT_UNSUPPORTED',
+  'ENGINE_MISSING_COLUMNS', 'ENGINE_DUPLICATE_KEY', 'ENGINE_NULL_KEY', 'ENGINE_SOURCE_UNSUPPORTED',
+  'ENGINE_SOURCE_URI_INVALID', 'ENGINE_SOURCE_AUTH_FAILED', 'ENGINE_SOURCE_NOT_FOUND', 'ENGINE_SOURCE_QUERY_FAILED',
+  'ENGINE_OUT_OF_MEMORY', 'ENGINE_CANCELLED'
+])
+
+export class EngineError extends Error {
+  readonly code: EngineErrorCode
+  stage: FailureStage
+  readonly permanent: boolean
+
+  constructor (code: EngineErrorCode, message: string, options: { stage?: FailureStage, cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'EngineError'
+    this.code = code
+    this.stage = options.stage ?? 'validating'
+    this.permanent = PERMANENT_CODES.has(code)
+  }
+}
+
+export function isEngineError (error: unknown): error is EngineError {
+  return error instanceof EngineError
+}
+
+/** DuckDB prefixes messages with their class ("Binder Error: ..."); users need only the sentence. */
+export function duckdbMessage (error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.replace(/^[A-Za-z ]+ Error: /, '').replace(/\n\s*LINE \d+:[\s\S]*$/, '').trim()
+}
+
+/** Wraps anything thrown during a stage into an EngineError that carries the stage. */
+export function toEngineError (error: unknown, stage: FailureStage): EngineError {
+  if (error instanceof EngineError) {
+    if (error.stage === 'validating' && stage !== 'validating') error.stage = stage
+    return error
+  }
+  const text = error instanceof Error ? error.message : String(error)
+  if (/^INTERRUPT Error/.test(text)) return new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage, cause: error })
+  if (/Out of Memory Error|could not allocate|max_temp_directory_size|No space left/i.test(text)) {
+    return new EngineError('ENGINE_OUT_OF_MEMORY', `The run needed more memory or temporary disk than allowed (${duckdbMessage(error)}). Raise the memory limit or free disk space, or narrow the match.`, { stage, cause: error })
+  }
+  return new EngineError('ENGINE_INTERNAL', `The engine failed unexpectedly: ${duckdbMessage(error)}`, { stage, cause: error })
+}

@@ -1,0 +1,7 @@
+export { runJob, type RunJobOptions } from './run-job.ts'
+export { EngineError, EngineErrorCodes, isEngineError, type EngineErrorCode } from './errors.ts'
+export { resolveEngineOptions, type EngineOptions } from './options.ts'
+export { HELPERS } from './sql/helpers.ts'
+export { matchSqlProblems } from './sql/validate.ts'
+export { OUTPUT_FILES } from './results.ts'
+export { duckdbVersion } from './version.ts'

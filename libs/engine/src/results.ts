@@ -1,0 +1,92 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { DuckDBConnection } from '@duckdb/node-api'
+import type { RunCounts, RunOutputs } from '@kalla/proto'
+import { EngineError } from './errors.ts'
+import { MATCHED_TABLE, type SideKeys } from './match.ts'
+import { withQueryProgress, type FractionReporter } from './progress.ts'
+import { ident, literal } from './sql/quote.ts'
+
+export const OUTPUT_FILES = {
+  matched: 'matched.parquet',
+  unmatched_left: 'unmatched_left.parquet',
+  unmatched_right: 'unmatched_right.parquet',
+  summary: 'summary.json'
+} as const
+
+const PARTIAL = '.partial'
+
+/**
+ * Writes matched.parquet and the two unmatched files: each source's full rows whose key appears in no
+ * matched row (an anti join). Files are written under a temporary name and renamed only when all
+ * three are complete, so a failed run never leaves a result that looks whole.
+ */
+export async function writeResults (
+  connection: DuckDBConnection,
+  outputDir: string,
+  sides: { left: SideKeys, right: SideKeys },
+  totals: { left: number, right: number, matched: number },
+  progress: { intervalMs: number, report: FractionReporter }
+): Promise<{ counts: RunCounts, outputs: RunOutputs }> {
+  await mkdir(outputDir, { recursive: true })
+  const paths = outputPaths(outputDir)
+  // Three files, each a third of the stage; DuckDB reports progress within each COPY.
+  const copy = (third: number, relation: string, path: string): Promise<number> =>
+    withQueryProgress(connection, progress.intervalMs, (f) => progress.report((third + f) / 3), () => copyToParquet(connection, relation, path))
+  try {
+    await copy(0, MATCHED_TABLE, paths.matched + PARTIAL)
+    const unmatchedLeft = await writeUnmatched(connection, sides.left, (relation) => copy(1, relation, paths.unmatched_left + PARTIAL))
+    const unmatchedRight = await writeUnmatched(connection, sides.right, (relation) => copy(2, relation, paths.unmatched_right + PARTIAL))
+    for (const file of [paths.matched, paths.unmatched_left, paths.unmatched_right]) await rename(file + PARTIAL, file)
+    progress.report(1)
+    const counts: RunCounts = {
+      matched_count: totals.matched,
+      matched_left: totals.left - unmatchedLeft,
+      matched_right: totals.right - unmatchedRight,
+      unmatched_left_count: unmatchedLeft,
+      unmatched_right_count: unmatchedRight,
+      total_left: totals.left,
+      total_right: totals.right
+    }
+    return { counts, outputs: paths }
+  } catch (error) {
+    await Promise.all(Object.values(paths).map((p) => rm(p + PARTIAL, { force: true })))
+    throw error
+  }
+}
+
+export function outputPaths (outputDir: string): RunOutputs {
+  return {
+    matched: join(outputDir, OUTPUT_FILES.matched),
+    unmatched_left: join(outputDir, OUTPUT_FILES.unmatched_left),
+    unmatched_right: join(outputDir, OUTPUT_FILES.unmatched_right),
+    summary: join(outputDir, OUTPUT_FILES.summary)
+  }
+}
+
+/** Writes summary.json last, atomically: its presence means the run's results are complete. */
+export async function writeSummary (path: string, summary: unknown): Promise<void> {
+  await writeFile(path + PARTIAL, JSON.stringify(summary, null, 2) + '\n')
+  await rename(path + PARTIAL, path)
+}
+
+async function writeUnmatched (connection: DuckDBConnection, side: SideKeys, copy: (relation: string) => Promise<number>): Promise<number> {
+  const keysTable = `__kalla_keys_${side.alias}`
+  const distinct = side.outputKeys.map((k, i) => `${ident(k)} AS k${i}`).join(', ')
+  const notNull = side.outputKeys.map((k) => `${ident(k)} IS NOT NULL`).join(' AND ')
+  await connection.run(`CREATE TABLE ${ident(keysTable)} AS SELECT DISTINCT ${distinct} FROM ${MATCHED_TABLE} WHERE ${notNull}`)
+  const on = side.sourceKeys.map((k, i) => `s.${ident(k)} = m.k${i}`).join(' AND ')
+  const count = await copy(`(SELECT s.* FROM ${ident(side.alias)} AS s ANTI JOIN ${ident(keysTable)} AS m ON ${on})`)
+  await connection.run(`DROP TABLE ${ident(keysTable)}`)
+  return count
+}
+
+async function copyToParquet (connection: DuckDBConnection, relation: string, path: string): Promise<number> {
+  try {
+    const reader = await connection.runAndReadAll(`COPY ${relation} TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`)
+    return Number(reader.getRowsJS()[0]?.[0] ?? 0)
+  } catch (error) {
+    if (/^(INTERRUPT|Out of Memory)/.test(String((error as Error).message))) throw error
+    throw new EngineError('ENGINE_OUTPUT_FAILED', `The results could not be written to ${path.replace(PARTIAL, '')}: ${(error as Error).message}`, { stage: 'writing_results', cause: error })
+  }
+}

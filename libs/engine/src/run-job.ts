@@ -1,0 +1,169 @@
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { duckdbVersion } from './version.ts'
+import { Job, checker, type JobSource, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
+import { EngineError, toEngineError } from './errors.ts'
+import { checkKeys, resolveSourceKeys } from './keys.ts'
+import { checkDistinctColumns, checkMatchSql, describeMatch, executeMatch, resolveOutputKeys } from './match.ts'
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
+import { writeResults, writeSummary } from './results.ts'
+import { openSandbox, type Sandbox } from './sandbox.ts'
+import { localPath } from './stage/files.ts'
+import { stageSource, type StagedSource } from './stage/index.ts'
+
+export interface RunJobOptions extends EngineOptions {
+  /** Called with live progress, at least every progressIntervalMs while a step runs. */
+  onProgress?: (progress: RunProgress) => void
+  /** Aborting cancels the run: DuckDB is interrupted and source reads are closed. */
+  signal?: AbortSignal
+}
+
+const checkJob = checker(Job, 'ENGINE_JOB_INVALID')
+
+/**
+ * Runs one reconciliation job end to end: stage both sources, run the match SQL in a sandboxed DuckDB,
+ * derive the unmatched records, and write matched/unmatched Parquet files plus summary.json.
+ * @example const done = await runJob(job, { memoryLimit: '4GB', onProgress: console.log })
+ */
+export async function runJob (input: Job, options: RunJobOptions = {}): Promise<RunCompleted> {
+  const job = structuredClone(input)
+  const settings = resolveEngineOptions(options)
+  const [left, right] = checkedSides(job)
+  const outputDir = resolve(job.output_path)
+  await mkdir(outputDir, { recursive: true })
+  const control = abortControl(options.signal, settings.timeoutMs)
+  const readable = job.sources.filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri)))
+  let sandbox: Sandbox | undefined
+  let stage: Stage | 'validating' = 'validating'
+  const stopDuckdb = (): void => { sandbox?.connection.interrupt() }
+  control.signal.addEventListener('abort', stopDuckdb)
+  try {
+    sandbox = await openSandbox(settings, { readable, writable: [outputDir] })
+    const run = new JobRun(job, settings, sandbox, control.signal, options.onProgress)
+    await checkMatchSql(sandbox.connection, job.match_sql, [left.alias, right.alias])
+    stage = 'staging'
+    const staged = await run.stage(left, right)
+    stage = 'matching'
+    const sides = await run.match(left, right)
+    stage = 'writing_results'
+    return await run.write(sides, staged)
+  } catch (error) {
+    throw control.reason() ?? toEngineError(error, stage)
+  } finally {
+    control.signal.removeEventListener('abort', stopDuckdb)
+    control.dispose()
+    await sandbox?.close()
+  }
+}
+
+function checkedSides (job: Job): [JobSource, JobSource] {
+  if (!checkJob.check(job)) {
+    throw new EngineError('ENGINE_JOB_INVALID', `The job is not valid: ${checkJob.problems(job).map((p) => p.message).join('; ')}.`)
+  }
+  const left = job.sources.find((s) => s.side === 'left')
+  const right = job.sources.find((s) => s.side === 'right')
+  if (left === undefined || right === undefined) throw new EngineError('ENGINE_JOB_INVALID', 'The job needs one left and one right source.')
+  for (const source of [left, right]) {
+    if ((job.primary_keys[source.alias] ?? []).length === 0) throw new EngineError('ENGINE_JOB_INVALID', `The job gives no primary key for ${source.alias}.`)
+  }
+  return [left, right]
+}
+
+function abortControl (signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal, reason: () => EngineError | undefined, dispose: () => void } {
+  const controller = new AbortController()
+  let reason: EngineError | undefined
+  const cancel = (): void => { reason ??= new EngineError('ENGINE_CANCELLED', 'The run was cancelled.'); controller.abort() }
+  signal?.addEventListener('abort', cancel, { once: true })
+  if (signal?.aborted === true) cancel()
+  const timer = timeoutMs > 0
+    ? setTimeout(() => { reason ??= new EngineError('ENGINE_TIMEOUT', `The run took longer than the allowed ${Math.round(timeoutMs / 1000)} s and was stopped. Narrow the match or raise the time limit.`); controller.abort() }, timeoutMs)
+    : undefined
+  return {
+    signal: controller.signal,
+    reason: () => reason,
+    dispose: () => { clearTimeout(timer); signal?.removeEventListener('abort', cancel) }
+  }
+}
+
+/** The state of one job as it moves through its stages; reports progress with the counts known so far. */
+class JobRun {
+  private readonly job: Job
+  private readonly settings: ResolvedEngineOptions
+  private readonly sandbox: Sandbox
+  private readonly signal: AbortSignal
+  private readonly onProgress: ((progress: RunProgress) => void) | undefined
+  private readonly started = performance.now()
+  private readonly timings = { staging: 0, matching: 0, writing_results: 0, total: 0 }
+  private readonly counts = { matched_count: 0, total_left: 0, total_right: 0 }
+
+  constructor (job: Job, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
+    this.job = job
+    this.settings = settings
+    this.sandbox = sandbox
+    this.signal = signal
+    this.onProgress = onProgress
+  }
+
+  async stage (left: JobSource, right: JobSource): Promise<StagedSource[]> {
+    const t0 = performance.now()
+    const staged: StagedSource[] = []
+    for (const source of [left, right]) {
+      this.emit('staging', 0, source.alias)
+      const result = await stageSource({
+        connection: this.sandbox.connection,
+        tempDir: this.sandbox.tempDir,
+        intervalMs: this.settings.progressIntervalMs,
+        signal: this.signal,
+        report: (f) => { this.emit('staging', f, source.alias) }
+      }, source)
+      const keys = resolveSourceKeys(source.alias, result.columns, this.job.primary_keys[source.alias] ?? [])
+      await checkKeys(this.sandbox.connection, source.alias, keys)
+      this.job.primary_keys[source.alias] = keys
+      if (source.side === 'left') this.counts.total_left = result.rows
+      else this.counts.total_right = result.rows
+      this.emit('staging', 1, source.alias)
+      staged.push(result)
+    }
+    this.timings.staging = performance.now() - t0
+    return staged
+  }
+
+  async match (left: JobSource, right: JobSource): Promise<{ left: ReturnType<typeof resolveOutputKeys>, right: ReturnType<typeof resolveOutputKeys> }> {
+    const t0 = performance.now()
+    this.emit('matching', 0)
+    const output = await describeMatch(this.sandbox.connection, this.job.match_sql)
+    checkDistinctColumns(output)
+    const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.job.primary_keys[s.alias] ?? [] })
+    const sides = { left: resolveOutputKeys(output, keysOf(left), keysOf(right)), right: resolveOutputKeys(output, keysOf(right), keysOf(left)) }
+    this.counts.matched_count = await executeMatch(this.sandbox.connection, this.job.match_sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
+    this.emit('matching', 1)
+    this.timings.matching = performance.now() - t0
+    return sides
+  }
+
+  async write (sides: Parameters<typeof writeResults>[2], staged: StagedSource[]): Promise<RunCompleted> {
+    const t0 = performance.now()
+    this.emit('writing_results', 0)
+    const totals = { left: this.counts.total_left, right: this.counts.total_right, matched: this.counts.matched_count }
+    const { counts, outputs } = await writeResults(this.sandbox.connection, resolve(this.job.output_path), sides, totals, {
+      intervalMs: this.settings.progressIntervalMs,
+      report: (f) => { this.emit('writing_results', f) }
+    })
+    this.timings.writing_results = performance.now() - t0
+    this.timings.total = performance.now() - this.started
+    const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)])) as typeof this.timings
+    const completed: RunCompleted = { run_id: this.job.run_id, ...counts, outputs, timings_ms: timings, at: new Date().toISOString() }
+    await writeSummary(outputs.summary, {
+      ...completed,
+      outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
+      sources: staged.map((s) => ({ alias: s.alias, side: s.side, rows: s.rows, primary_key: this.job.primary_keys[s.alias], columns: s.columns })),
+      engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
+    })
+    return completed
+  }
+
+  private emit (stage: Stage, progress: number, source?: string): void {
+    if (this.onProgress === undefined || this.signal.aborted) return
+    this.onProgress({ run_id: this.job.run_id, stage, ...(source === undefined ? {} : { source }), progress: Math.max(0, Math.min(1, progress)), ...this.counts, at: new Date().toISOString() })
+  }
+}

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import { literalList } from './sql/quote.ts'
+import { createHelpers } from './sql/helpers.ts'
+import type { ResolvedEngineOptions } from './options.ts'
+
+/** One job's private DuckDB: its own instance, temporary directory and file allow-list. */
+export interface Sandbox {
+  connection: DuckDBConnection
+  tempDir: string
+  close: () => Promise<void>
+}
+
+export interface SandboxAccess {
+  /** Files the job may read (its inputs). */
+  readable: string[]
+  /** Directories the job may write (its output directory). */
+  writable: string[]
+}
+
+/**
+ * Opens a DuckDB instance that can touch only the listed files and directories, cannot load or
+ * install extensions, and whose configuration is locked before any user SQL runs.
+ */
+export async function openSandbox (options: ResolvedEngineOptions, access: SandboxAccess): Promise<Sandbox> {
+  const tempDir = await mkdtemp(join(options.workDir, 'kalla-job-'))
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: options.memoryLimit,
+    threads: String(options.threads),
+    temp_directory: join(tempDir, 'spill'),
+    max_temp_directory_size: options.maxTempDirectorySize,
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false'
+  })
+  const connection = await instance.connect()
+  const close = async (): Promise<void> => {
+    connection.closeSync()
+    instance.closeSync()
+    await rm(tempDir, { recursive: true, force: true })
+  }
+  try {
+    const directories = [tempDir, ...access.writable].map((d) => d.endsWith('/') ? d : `${d}/`)
+    await connection.run('SET enable_progress_bar = true')
+    await connection.run('SET enable_progress_bar_print = false')
+    await connection.run('SET progress_bar_time = 0')
+    await connection.run(`SET allowed_directories = ${literalList(directories)}`)
+    if (access.readable.length > 0) await connection.run(`SET allowed_paths = ${literalList(access.readable)}`)
+    await connection.run('SET enable_external_access = false')
+    await connection.run('SET lock_configuration = true')
+    await createHelpers(connection)
+    return { connection, tempDir, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}

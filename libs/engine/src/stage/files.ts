@@ -1,0 +1,95 @@
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FileFormat, JobSource } from '@kalla/proto'
+import { EngineError, duckdbMessage } from '../errors.ts'
+import { withQueryProgress } from '../progress.ts'
+import { ident, literal } from '../sql/quote.ts'
+import { describe, findColumn, type Column } from './columns.ts'
+import type { StageContext } from './context.ts'
+import { detectFileFormat } from './file-format.ts'
+import { exactTypesSelect, isGuessedNumber } from './typing.ts'
+
+/** A local path from a job uri: a plain path or a file:// URL. */
+export function localPath (uri: string): string {
+  return uri.startsWith('file://') ? fileURLToPath(uri) : uri
+}
+
+/**
+ * Loads a CSV, Parquet or JSON/NDJSON file into a table named after the source's alias.
+ * Text formats have their number columns typed exactly (see typing.ts); Parquet keeps its own types.
+ */
+export async function stageFile (context: StageContext, source: JobSource): Promise<Column[]> {
+  const path = localPath(source.uri)
+  const name = basename(path)
+  await checkReadable(path, source.alias, name)
+  const format = source.format ?? await detectFileFormat(path)
+  if (format === undefined) {
+    throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${source.alias}: ${name} is not a CSV, Parquet or JSON file. Upload one of those formats.`, { stage: 'staging' })
+  }
+  const detected = await readFailing(source.alias, name, () => describe(context.connection, `SELECT * FROM ${reader(format, path)}`))
+  checkSchema(source, name, detected)
+  const numbers = format === 'parquet' ? [] : detected.filter((c) => isGuessedNumber(c.type)).map((c) => c.name)
+  const raw = numbers.length === 0 ? source.alias : `__kalla_raw_${source.alias}`
+  const overrides = format === 'parquet' ? undefined : textOverrides(format, detected, new Set(numbers))
+  await readFailing(source.alias, name, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
+    context.connection.run(`CREATE TABLE ${ident(raw)} AS SELECT * FROM ${reader(format, path, overrides)}`)))
+  if (raw !== source.alias) {
+    const select = await exactTypesSelect(context.connection, raw, numbers, detected.map((c) => c.name))
+    await context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT ${select} FROM ${ident(raw)}`)
+    await context.connection.run(`DROP TABLE ${ident(raw)}`)
+  }
+  return await describe(context.connection, ident(source.alias))
+}
+
+async function checkReadable (path: string, alias: string, name: string): Promise<void> {
+  let size: number
+  try {
+    size = (await stat(path)).size
+  } catch (error) {
+    throw new EngineError('ENGINE_FILE_NOT_FOUND', `${alias}: the file ${name} does not exist or cannot be opened.`, { stage: 'staging', cause: error })
+  }
+  if (size === 0) throw new EngineError('ENGINE_FILE_EMPTY', `${alias}: ${name} is empty. Upload a file with a header line and records.`, { stage: 'staging' })
+}
+
+function reader (format: FileFormat, path: string, overrides?: string): string {
+  const file = literal(path)
+  switch (format) {
+    case 'csv': return `read_csv(${file}, header = true, auto_detect = true, sample_size = 20480${overrides ?? ''})`
+    case 'parquet': return `read_parquet(${file})`
+    case 'json': return `read_json(${file}, format = 'auto'${overrides ?? ''})`
+  }
+}
+
+// CSV takes per-column type overrides; JSON needs the full column list once any type is given.
+function textOverrides (format: FileFormat, columns: Column[], asText: Set<string>): string | undefined {
+  if (asText.size === 0) return undefined
+  if (format === 'csv') return `, types = {${[...asText].map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`
+  const all = columns.map((c) => `${literal(c.name)}: ${literal(asText.has(c.name) ? 'VARCHAR' : c.type)}`)
+  return `, columns = {${all.join(', ')}}`
+}
+
+function checkSchema (source: JobSource, name: string, columns: Column[]): void {
+  const wanted = source.schema ?? []
+  const missing = wanted.filter((c) => findColumn(columns, c) === undefined)
+  if (missing.length === 0) return
+  const has = columns.map((c) => c.name).join(', ')
+  throw new EngineError('ENGINE_MISSING_COLUMNS', `${source.alias}: ${name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Its columns are: ${has}.`, { stage: 'staging' })
+}
+
+async function readFailing<T> (alias: string, name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof EngineError || /^INTERRUPT/.test(String((error as Error).message))) throw error
+    throw new EngineError('ENGINE_FILE_MALFORMED', `${alias}: ${name} cannot be read${fileErrorDetail(duckdbMessage(error))}`, { stage: 'staging', cause: error })
+  }
+}
+
+// DuckDB explains CSV problems over several lines; keep the line number and the first explanation.
+function fileErrorDetail (message: string): string {
+  const line = /on Line: (\d+)/i.exec(message)?.[1]
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(Original Line|Possible fixes|\*|CSV Error on Line|Line:)/i.test(l))
+  const reason = lines[0]?.replace(/\s*\(.*$/, '') ?? 'its contents are not valid'
+  return `${line !== undefined ? ` at line ${line}` : ''}: ${reason}.`
+}

@@ -1,0 +1,28 @@
+import type { JobSource } from '@kalla/proto'
+import { EngineError } from '../errors.ts'
+import { ident } from '../sql/quote.ts'
+import type { Stager, StageContext, StagedSource } from './context.ts'
+import { stageFile } from './files.ts'
+import { stagePostgres } from './postgres.ts'
+
+export type { StageContext, StagedSource } from './context.ts'
+export { describe, findColumn, type Column } from './columns.ts'
+
+const STAGERS: Record<JobSource['type'], Stager | undefined> = {
+  file: stageFile,
+  postgres: stagePostgres,
+  bigquery: undefined,
+  elasticsearch: undefined
+}
+
+/** Loads one source into a table named after its alias and counts its rows. */
+export async function stageSource (context: StageContext, source: JobSource): Promise<StagedSource> {
+  const stager = STAGERS[source.type]
+  if (stager === undefined) {
+    throw new EngineError('ENGINE_SOURCE_UNSUPPORTED', `${source.alias}: ${source.type} sources cannot be read by this version of Kalla yet. Export the data to a file or Postgres.`, { stage: 'staging' })
+  }
+  const columns = await stager(context, source)
+  const reader = await context.connection.runAndReadAll(`SELECT count(*) FROM ${ident(source.alias)}`)
+  context.report(1)
+  return { alias: source.alias, side: source.side, columns, rows: Number(reader.getRowsJS()[0]?.[0] ?? 0) }
+}

@@ -1,0 +1,119 @@
+import { createWriteStream } from 'node:fs'
+import { join } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import pg from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
+import type { JobSource } from '@kalla/proto'
+import { EngineError } from '../errors.ts'
+import { ident, literal } from '../sql/quote.ts'
+import { describe, type Column } from './columns.ts'
+import type { StageContext } from './context.ts'
+import { parsePostgresUri, type PostgresSource } from './postgres-uri.ts'
+import { planColumn, type ColumnPlan } from './postgres-types.ts'
+import { exactTypesSelect } from './typing.ts'
+
+// The copy is a fraction of the staging work; DuckDB's parse of the extract is the rest.
+const COPY_SHARE = 0.9
+
+/**
+ * Stages a Postgres table or query: COPY ... TO STDOUT (CSV) streams into a file in the job's temp
+ * directory, which DuckDB then reads with the exact column types. Rows never sit in the JS heap.
+ * The read runs in one REPEATABLE READ, READ ONLY transaction: a consistent snapshot that cannot write.
+ */
+export async function stagePostgres (context: StageContext, source: JobSource): Promise<Column[]> {
+  const pgSource = parsePostgresUri(source.uri, source.alias)
+  const client = new pg.Client({ connectionString: pgSource.connectionString, application_name: 'kalla' })
+  const extract = join(context.tempDir, `${source.alias}.pg.csv`)
+  await connect(client, pgSource, source.alias)
+  const abort = (): void => { client.connection.stream.destroy() }
+  context.signal.addEventListener('abort', abort, { once: true })
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 3")
+    const plans = await planColumns(client, pgSource, source.alias)
+    const estimate = await estimateRows(client, pgSource)
+    await copyOut(client, pgSource, plans, extract, estimate, context)
+    await client.query('COMMIT')
+    await loadExtract(context, source.alias, extract, plans)
+    return await describe(context.connection, ident(source.alias))
+  } catch (error) {
+    if (context.signal.aborted) throw new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage: 'staging', cause: error })
+    throw queryError(error, pgSource, source.alias)
+  } finally {
+    context.signal.removeEventListener('abort', abort)
+    await client.end().catch(() => {})
+  }
+}
+
+async function connect (client: pg.Client, source: PostgresSource, alias: string): Promise<void> {
+  try {
+    await client.connect()
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === '28P01' || code === '28000') {
+      throw new EngineError('ENGINE_SOURCE_AUTH_FAILED', `${alias}: the Postgres database ${source.display} refused the user name or password in the source URI.`, { stage: 'staging', cause: error })
+    }
+    if (code === '3D000') {
+      throw new EngineError('ENGINE_SOURCE_NOT_FOUND', `${alias}: the database ${source.display} does not exist.`, { stage: 'staging', cause: error })
+    }
+    throw new EngineError('ENGINE_SOURCE_UNREACHABLE', `${alias}: cannot connect to the Postgres database ${source.display} (${(error as Error).message}). Check that it is running and reachable.`, { stage: 'staging', cause: error })
+  }
+}
+
+async function planColumns (client: pg.Client, source: PostgresSource, alias: string): Promise<ColumnPlan[]> {
+  const result = await client.query({ text: `${source.select} LIMIT 0` })
+  if (result.fields.length === 0) {
+    throw new EngineError('ENGINE_SOURCE_QUERY_FAILED', `${alias}: the Postgres source ${source.display} returns no columns.`, { stage: 'staging' })
+  }
+  return result.fields.map(planColumn)
+}
+
+async function estimateRows (client: pg.Client, source: PostgresSource): Promise<number> {
+  const result = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${source.select}`)
+  return Math.max(1, result.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 1)
+}
+
+async function copyOut (client: pg.Client, source: PostgresSource, plans: ColumnPlan[], path: string, estimate: number, context: StageContext): Promise<void> {
+  const select = plans.map((p) => p.pgExpression).join(', ')
+  const copy = client.query(copyTo(`COPY (SELECT ${select} FROM (${source.select}) AS kalla_rows) TO STDOUT WITH (FORMAT csv)`))
+  let rows = 0
+  const counter = new Transform({
+    transform (chunk: Buffer, _encoding, done) {
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++
+      done(null, chunk)
+    }
+  })
+  const timer = setInterval(() => context.report(Math.min(rows / estimate, 0.99) * COPY_SHARE), context.intervalMs)
+  try {
+    await pipeline(copy, counter, createWriteStream(path))
+  } finally {
+    clearInterval(timer)
+  }
+  context.report(COPY_SHARE)
+}
+
+async function loadExtract (context: StageContext, alias: string, path: string, plans: ColumnPlan[]): Promise<void> {
+  const columns = plans.map((p) => `${literal(p.name)}: ${literal(p.duckdbType)}`).join(', ')
+  const raw = `__kalla_raw_${alias}`
+  await context.connection.run(`CREATE TABLE ${ident(raw)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${columns}})`)
+  const exact = plans.filter((p) => p.exactNumber).map((p) => p.name)
+  const select = await exactTypesSelect(context.connection, raw, exact, plans.map((p) => p.name))
+  await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT ${select} FROM ${ident(raw)}`)
+  await context.connection.run(`DROP TABLE ${ident(raw)}`)
+}
+
+function queryError (error: unknown, source: PostgresSource, alias: string): EngineError {
+  if (error instanceof EngineError) return error
+  const pgError = error as { code?: string, message?: string }
+  if (pgError.code === '42P01') {
+    const what = source.table !== undefined ? `the table ${source.table.schema !== undefined ? `${source.table.schema}.` : ''}${source.table.name}` : 'a table in the source query'
+    return new EngineError('ENGINE_SOURCE_NOT_FOUND', `${alias}: ${what} does not exist in ${source.display}.`, { stage: 'staging', cause: error })
+  }
+  if (pgError.code === '42501') {
+    return new EngineError('ENGINE_SOURCE_AUTH_FAILED', `${alias}: the source user may not read from ${source.display} (${pgError.message}).`, { stage: 'staging', cause: error })
+  }
+  if (typeof pgError.code === 'string' && /^(42|22)/.test(pgError.code)) {
+    return new EngineError('ENGINE_SOURCE_QUERY_FAILED', `${alias}: the Postgres source query failed: ${pgError.message}.`, { stage: 'staging', cause: error })
+  }
+  return new EngineError('ENGINE_SOURCE_UNREACHABLE', `${alias}: reading from ${source.display} failed (${pgError.message ?? String(error)}).`, { stage: 'staging', cause: error })
+}
