@@ -8,6 +8,7 @@ import { checkDistinctColumns, checkMatchSql, describeMatch, executeMatch, resol
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
+import { Heartbeat, bindCancellation } from './progress.ts'
 import { localPath } from './stage/files.ts'
 import { stageSource, type StagedSource } from './stage/index.ts'
 
@@ -34,12 +35,14 @@ export async function runJob (input: Job, options: RunJobOptions = {}): Promise<
   const control = abortControl(options.signal, settings.timeoutMs)
   const readable = job.sources.filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri)))
   let sandbox: Sandbox | undefined
+  let run: JobRun | undefined
   let stage: Stage | 'validating' = 'validating'
   const stopDuckdb = (): void => { sandbox?.connection.interrupt() }
   control.signal.addEventListener('abort', stopDuckdb)
   try {
     sandbox = await openSandbox(settings, { readable, writable: [outputDir] })
-    const run = new JobRun(job, settings, sandbox, control.signal, options.onProgress)
+    bindCancellation(sandbox.connection, control.signal)
+    run = new JobRun(job, settings, sandbox, control.signal, options.onProgress)
     await checkMatchSql(sandbox.connection, job.match_sql, [left.alias, right.alias])
     stage = 'staging'
     const staged = await run.stage(left, right)
@@ -52,6 +55,7 @@ export async function runJob (input: Job, options: RunJobOptions = {}): Promise<
   } finally {
     control.signal.removeEventListener('abort', stopDuckdb)
     control.dispose()
+    run?.stop()
     await sandbox?.close()
   }
 }
@@ -91,17 +95,21 @@ class JobRun {
   private readonly settings: ResolvedEngineOptions
   private readonly sandbox: Sandbox
   private readonly signal: AbortSignal
-  private readonly onProgress: ((progress: RunProgress) => void) | undefined
   private readonly started = performance.now()
   private readonly timings = { staging: 0, matching: 0, writing_results: 0, total: 0 }
   private readonly counts = { matched_count: 0, total_left: 0, total_right: 0 }
+  private readonly heartbeat: Heartbeat<RunProgress> | undefined
 
   constructor (job: Job, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
     this.job = job
     this.settings = settings
     this.sandbox = sandbox
     this.signal = signal
-    this.onProgress = onProgress
+    this.heartbeat = onProgress === undefined ? undefined : new Heartbeat(settings.progressIntervalMs, (p) => { if (!signal.aborted) onProgress({ ...p, at: new Date().toISOString() }) })
+  }
+
+  stop (): void {
+    this.heartbeat?.stop()
   }
 
   async stage (left: JobSource, right: JobSource): Promise<StagedSource[]> {
@@ -163,7 +171,7 @@ class JobRun {
   }
 
   private emit (stage: Stage, progress: number, source?: string): void {
-    if (this.onProgress === undefined || this.signal.aborted) return
-    this.onProgress({ run_id: this.job.run_id, stage, ...(source === undefined ? {} : { source }), progress: Math.max(0, Math.min(1, progress)), ...this.counts, at: new Date().toISOString() })
+    if (this.signal.aborted) return
+    this.heartbeat?.push({ run_id: this.job.run_id, stage, ...(source === undefined ? {} : { source }), progress: Math.max(0, Math.min(1, progress)), ...this.counts, at: new Date().toISOString() })
   }
 }

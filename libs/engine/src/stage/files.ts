@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FileFormat, JobSource } from '@kalla/proto'
@@ -27,7 +27,10 @@ export async function stageFile (context: StageContext, source: JobSource): Prom
   if (format === undefined) {
     throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${source.alias}: ${name} is not a CSV, Parquet or JSON file. Upload one of those formats.`, { stage: 'staging' })
   }
-  const detected = await readFailing(source.alias, name, () => describe(context.connection, `SELECT * FROM ${reader(format, path)}`))
+  const detected = await readFailing(source.alias, name, async () => {
+    const columns = await describe(context.connection, `SELECT * FROM ${reader(format, path)}`)
+    return format === 'csv' && columns.length === 1 ? await headerColumns(context, path, columns) : columns
+  })
   checkSchema(source, name, detected)
   const numbers = format === 'parquet' ? [] : detected.filter((c) => isGuessedNumber(c.type)).map((c) => c.name)
   const raw = numbers.length === 0 ? source.alias : `__kalla_raw_${source.alias}`
@@ -40,6 +43,27 @@ export async function stageFile (context: StageContext, source: JobSource): Prom
     await context.connection.run(`DROP TABLE ${ident(raw)}`)
   }
   return await describe(context.connection, ident(source.alias))
+}
+
+// When rows disagree on their field count, DuckDB's dialect sniffer gives up and sees one wide column.
+// Reading with the header's own delimiter in strict mode then fails at the first bad line, with its number.
+async function headerColumns (context: StageContext, path: string, sniffed: Column[]): Promise<Column[]> {
+  const header = await firstLine(path)
+  const delimiter = [',', ';', '\t', '|'].map((d) => ({ d, n: header.split(d).length })).sort((a, b) => b.n - a.n)[0]
+  if (delimiter === undefined || delimiter.n < 2) return sniffed
+  const strict = `read_csv(${literal(path)}, header = true, skip = 0, auto_detect = false, all_varchar = true, strict_mode = true, delim = ${literal(delimiter.d)}, quote = '"', escape = '"', columns = {${header.split(delimiter.d).map((c) => `${literal(c.trim().replace(/^"|"$/g, ''))}: 'VARCHAR'`).join(', ')}})`
+  await context.connection.run(`SELECT count(*) FROM ${strict}`)
+  return sniffed
+}
+
+async function firstLine (path: string): Promise<string> {
+  const handle = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0] ?? ''
+  } finally {
+    await handle.close()
+  }
 }
 
 async function checkReadable (path: string, alias: string, name: string): Promise<void> {
@@ -55,7 +79,7 @@ async function checkReadable (path: string, alias: string, name: string): Promis
 function reader (format: FileFormat, path: string, overrides?: string): string {
   const file = literal(path)
   switch (format) {
-    case 'csv': return `read_csv(${file}, header = true, auto_detect = true, sample_size = 20480${overrides ?? ''})`
+    case 'csv': return `read_csv(${file}, header = true, skip = 0, auto_detect = true, sample_size = 20480${overrides ?? ''})`
     case 'parquet': return `read_parquet(${file})`
     case 'json': return `read_json(${file}, format = 'auto'${overrides ?? ''})`
   }
