@@ -61,7 +61,7 @@ t.test('special text survives the trip, and timestamps keep their instant', asyn
     match_sql: "SELECT i.invoice_id, p.payment_id, p.memo, p.raw, p.tags, p.booked_at, p.fee FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number WHERE p.payment_id = 'P1'"
   }, [{}, { type: 'postgres', uri: uri(`table=${schema}.payments`) }])
   const done = await runJob(job)
-  const [row] = await readRows(done.outputs.matched, "memo, raw, tags, epoch(booked_at) AS epoch, fee::VARCHAR AS fee")
+  const [row] = await readRows(done.outputs.matched, 'memo, raw, tags, epoch(booked_at) AS epoch, fee::VARCHAR AS fee')
   t.same(row, { memo: 'comma, "quote" and\nnewline', raw: 'deadbeef', tags: '{a,b}', epoch: 1704441600, fee: '0.000000000000000001' })
 })
 

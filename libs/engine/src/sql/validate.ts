@@ -100,3 +100,16 @@ function usageProblems (usage: Usage, aliases: readonly string[]): Problem[] {
   }
   return problems
 }
+
+/** matchSqlProblems with a throwaway DuckDB, for callers that have none open (recipe validation). */
+export async function sqlProblems (sql: string, aliases: readonly string[]): Promise<Problem[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api')
+  const instance = await DuckDBInstance.create(':memory:', { enable_external_access: 'false', autoload_known_extensions: 'false' })
+  const connection = await instance.connect()
+  try {
+    return await matchSqlProblems(connection, sql, aliases)
+  } finally {
+    connection.closeSync()
+    instance.closeSync()
+  }
+}

@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util'
+import { matchCommand } from './match-command.ts'
+import { validateCommand } from './validate-command.ts'
+import { UsageError, type Output } from './output.ts'
+
+export const USAGE = `Usage:
+  kalla match <recipe.json> [--source alias=path-or-uri ...] [--out DIR] [options]
+  kalla validate <recipe.json>
+
+Runs a reconciliation recipe on this machine and writes matched.parquet, unmatched_left.parquet,
+unmatched_right.parquet and summary.json to the output directory.
+
+Options for match:
+  --source alias=VALUE   data for a source: a CSV, Parquet or JSON file, or a postgres:// URI
+                         (file sources need one; database sources default to the recipe's uri)
+  --out DIR              output directory (default ./results/<recipe_id>)
+  --memory-limit SIZE    DuckDB memory limit, e.g. 4GB (default 2GB; more spills to disk)
+  --threads N            threads to use (default: all cores)
+  --work-dir DIR         where temporary and spill files go (default: the system temp dir)
+  --timeout SECONDS      stop a run that takes longer
+  --json                 print the completion as JSON instead of a table
+  -h, --help             show this help
+
+Exit codes: 0 success, 1 the run failed (the message says why), 2 wrong usage or invalid recipe.`
+
+/** Runs the CLI with the given arguments; resolves to the process exit code. */
+export async function runCli (argv: string[], out: Output): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        source: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        'memory-limit': { type: 'string' },
+        threads: { type: 'string' },
+        'work-dir': { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+    const [command, recipePath, ...extra] = positionals
+    if (values.help === true || command === undefined) {
+      out.stdout.write(USAGE + '\n')
+      return values.help === true ? 0 : 2
+    }
+    if (recipePath === undefined || extra.length > 0) throw new UsageError(`kalla ${command} takes exactly one recipe file.`)
+    if (command === 'match') return await matchCommand(recipePath, values, out)
+    if (command === 'validate') return await validateCommand(recipePath, out)
+    throw new UsageError(`Unknown command "${command}".`)
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      out.stderr.write(`kalla: ${(error as Error).message}\n\n${USAGE}\n`)
+      return 2
+    }
+    throw error
+  }
+}

@@ -1,0 +1,4 @@
+// The kalla command line: runs reconciliations locally, without any service.
+import { runCli } from './cli.ts'
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr })

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path'
+import { isEngineError, runJob, type EngineOptions } from '@kalla/engine'
+import { recipeJob, sourceTypeOf, type SourceBinding } from '@kalla/proto'
+import { UsageError, type Output } from './output.ts'
+import { progressView } from './progress-view.ts'
+import { formatProblems, loadRecipe } from './recipe-file.ts'
+import { summaryTable } from './summary-table.ts'
+
+export interface MatchFlags {
+  source?: string[]
+  out?: string
+  'memory-limit'?: string
+  threads?: string
+  'work-dir'?: string
+  timeout?: string
+  json?: boolean
+}
+
+/** `kalla match recipe.json --source alias=... --out DIR`: one local run with progress and a summary. */
+export async function matchCommand (recipePath: string, flags: MatchFlags, out: Output): Promise<number> {
+  const loaded = await loadRecipe(recipePath)
+  if (loaded.recipe === undefined) {
+    out.stderr.write(`${recipePath} is not a valid recipe:\n${formatProblems(loaded.problems)}\n`)
+    return 2
+  }
+  const recipe = loaded.recipe
+  const bindings = parseBindings(flags.source ?? [], [recipe.sources.left.alias, recipe.sources.right.alias])
+  const runId = `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`
+  const built = recipeJob(recipe, bindings, { run_id: runId, output_path: resolve(flags.out ?? `results/${recipe.recipe_id}`) })
+  if (built.job === undefined) {
+    throw new UsageError(`Give the data for ${built.unbound.map((a) => `${a} (--source ${a}=path/to/file.csv)`).join(' and ')}.`)
+  }
+  const view = progressView(out)
+  try {
+    const done = await runJob(built.job, { ...engineOptions(flags), onProgress: view.update })
+    view.stop()
+    out.stdout.write(flags.json === true ? JSON.stringify(done, null, 2) + '\n' : summaryTable(done, { left: recipe.sources.left.alias, right: recipe.sources.right.alias }))
+    return 0
+  } catch (error) {
+    view.stop()
+    if (!isEngineError(error)) throw error
+    out.stderr.write(`kalla: ${error.code}: ${error.message}\n`)
+    return 1
+  }
+}
+
+function parseBindings (pairs: string[], aliases: string[]): Record<string, SourceBinding> {
+  const bindings: Record<string, SourceBinding> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    const alias = pair.slice(0, at)
+    if (at < 1 || at === pair.length - 1) throw new UsageError(`--source takes alias=path-or-uri, got "${pair}".`)
+    if (!aliases.includes(alias)) throw new UsageError(`The recipe has no source "${alias}"; its sources are ${aliases.join(' and ')}.`)
+    const value = pair.slice(at + 1)
+    const type = sourceTypeOf(value)
+    bindings[alias] = { uri: type === 'file' ? resolve(value) : value, type }
+  }
+  return bindings
+}
+
+function engineOptions (flags: MatchFlags): EngineOptions {
+  const options: EngineOptions = {}
+  if (flags['memory-limit'] !== undefined) options.memoryLimit = flags['memory-limit']
+  if (flags['work-dir'] !== undefined) options.workDir = resolve(flags['work-dir'])
+  if (flags.threads !== undefined) options.threads = positive(flags.threads, '--threads')
+  if (flags.timeout !== undefined) options.timeoutMs = positive(flags.timeout, '--timeout') * 1000
+  return options
+}
+
+function positive (value: string, flag: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} takes a positive whole number, got "${value}".`)
+  return number
+}

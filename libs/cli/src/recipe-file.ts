@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises'
+import { recipeProblems, type Problem, type Recipe } from '@kalla/proto'
+
+/** Reads and checks a recipe file; returns the recipe or every problem with it. */
+export async function loadRecipe (path: string): Promise<{ recipe: Recipe, problems: [] } | { recipe?: undefined, problems: Problem[] }> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    return { problems: [{ code: 'CLI_RECIPE_NOT_FOUND', message: `Cannot read the recipe file ${path}.` }] }
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    return { problems: [{ code: 'CLI_RECIPE_NOT_JSON', message: `${path} is not valid JSON: ${(error as Error).message}.` }] }
+  }
+  const problems = recipeProblems(value)
+  return problems.length === 0 ? { recipe: value as Recipe, problems: [] } : { problems }
+}
+
+export function formatProblems (problems: Problem[]): string {
+  return problems.map((p) => `  ${p.code}${p.path !== undefined ? ` at ${p.path}` : ''}: ${p.message}`).join('\n')
+}

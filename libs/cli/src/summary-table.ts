@@ -1,0 +1,27 @@
+import type { RunCompleted } from '@kalla/proto'
+
+const n = (value: number): string => value.toLocaleString('en-US')
+
+/** The end-of-run summary: counts per side, then where the results are. */
+export function summaryTable (done: RunCompleted, aliases: { left: string, right: string }): string {
+  const rows: [string, string, string][] = [
+    ['', `left: ${aliases.left}`, `right: ${aliases.right}`],
+    ['records', n(done.total_left), n(done.total_right)],
+    ['matched', n(done.matched_left), n(done.matched_right)],
+    ['unmatched', n(done.unmatched_left_count), n(done.unmatched_right_count)]
+  ]
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)))
+  const line = (r: [string, string, string]): string => `  ${r[0].padEnd(widths[0]!)}  ${r[1].padStart(widths[1]!)}  ${r[2].padStart(widths[2]!)}`
+  const seconds = (done.timings_ms.total / 1000).toFixed(1)
+  return [
+    `Reconciled in ${seconds} s: ${n(done.matched_count)} matched rows.`,
+    '',
+    ...rows.map(line),
+    '',
+    'Results:',
+    `  matched          ${done.outputs.matched}`,
+    `  unmatched left   ${done.outputs.unmatched_left}`,
+    `  unmatched right  ${done.outputs.unmatched_right}`,
+    `  summary          ${done.outputs.summary}`
+  ].join('\n') + '\n'
+}
