@@ -17,8 +17,8 @@ export function recipeJob (
   const unbound = sides.map((s) => recipe.sources[s]).filter((s) => bindingFor(s, bindings) === undefined).map((s) => s.alias)
   if (unbound.length > 0) return { unbound }
   const sources = sides.map((side) => jobSource(recipe.sources[side], side, bindingFor(recipe.sources[side], bindings)!))
-  const primary_keys = Object.fromEntries(sides.map((s) => [recipe.sources[s].alias, [...recipe.sources[s].primary_key]]))
-  return { job: { run_id: run.run_id, match_sql: recipe.match_sql, sources, primary_keys, output_path: run.output_path }, unbound: [] }
+  const primaryKeys = Object.fromEntries(sides.map((s) => [recipe.sources[s].alias, [...recipe.sources[s].primary_key]]))
+  return { job: { run_id: run.run_id, match_sql: recipe.match_sql, sources, primary_keys: primaryKeys, output_path: run.output_path }, unbound: [] }
 }
 
 function bindingFor (source: RecipeSource, bindings: Readonly<Record<string, SourceBinding>>): SourceBinding | undefined {
