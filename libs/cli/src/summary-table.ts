@@ -1,6 +1,13 @@
+import { isAbsolute, relative } from 'node:path'
 import type { RunCompleted } from '@kalla/proto'
 
 const n = (value: number): string => value.toLocaleString('en-US')
+
+// Paths under the working directory read better relative to it.
+function shown (path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
 
 /** The end-of-run summary: counts per side, then where the results are. */
 export function summaryTable (done: RunCompleted, aliases: { left: string, right: string }): string {
@@ -19,9 +26,9 @@ export function summaryTable (done: RunCompleted, aliases: { left: string, right
     ...rows.map(line),
     '',
     'Results:',
-    `  matched          ${done.outputs.matched}`,
-    `  unmatched left   ${done.outputs.unmatched_left}`,
-    `  unmatched right  ${done.outputs.unmatched_right}`,
-    `  summary          ${done.outputs.summary}`
+    `  matched          ${shown(done.outputs.matched)}`,
+    `  unmatched left   ${shown(done.outputs.unmatched_left)}`,
+    `  unmatched right  ${shown(done.outputs.unmatched_right)}`,
+    `  summary          ${shown(done.outputs.summary)}`
   ].join('\n') + '\n'
 }

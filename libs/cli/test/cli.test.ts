@@ -1,0 +1,72 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { PassThrough } from 'node:stream'
+import { join } from 'node:path'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import t from 'tap'
+import { expectedResults, generateDataset } from '@kalla/datagen'
+import { runCli } from '../src/cli.ts'
+
+const dir = await mkdtemp(join(tmpdir(), 'kalla-cli-'))
+t.teardown(() => rm(dir, { recursive: true, force: true }))
+const data = await generateDataset({ outDir: dir, invoices: 2000, seed: 99, formats: ['csv'] })
+const truth = await expectedResults(data.invoicesPath, data.paymentsPath)
+const recipe = new URL('../../../examples/recipes/one-to-one.json', import.meta.url).pathname
+
+async function kalla (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
+  stdout.on('data', (c: Buffer) => chunks.stdout.push(c))
+  stderr.on('data', (c: Buffer) => chunks.stderr.push(c))
+  const code = await runCli(args, { stdout, stderr })
+  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() }
+}
+
+t.test('kalla match reconciles files and prints counts equal to the ground truth', async (t) => {
+  const out = join(dir, 'results')
+  const result = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', out)
+  t.equal(result.code, 0, result.stderr)
+  const expected = truth['one-to-one']
+  t.match(result.stdout, new RegExp(`${expected.matched_count.toLocaleString('en-US')} matched rows`))
+  t.match(result.stdout, new RegExp(`unmatched\\s+${expected.unmatched_left_count.toLocaleString('en-US')}\\s+${expected.unmatched_right_count.toLocaleString('en-US')}`))
+  t.match(result.stderr, /Reading invoices: 100%/, 'plain progress lines when not on a terminal')
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))
+  t.equal(summary.unmatched_right_count, expected.unmatched_right_count)
+})
+
+t.test('--json prints the completion record', async (t) => {
+  const result = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', join(dir, 'json'), '--json')
+  t.equal(result.code, 0)
+  t.equal(JSON.parse(result.stdout).matched_left, truth['one-to-one'].matched_left)
+})
+
+t.test('a failing run exits 1 with the coded message', async (t) => {
+  const bad = join(dir, 'bad.csv')
+  await writeFile(bad, 'payment_id,reference_number\nP1,INV-1\n')
+  const result = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${bad}`, '--out', join(dir, 'bad'))
+  t.equal(result.code, 1)
+  t.match(result.stderr, /^kalla: ENGINE_MISSING_COLUMNS: payments: bad\.csv is missing the columns customer_id, currency, paid_amount, payment_date/m)
+})
+
+t.test('usage mistakes exit 2 and say what to do', async (t) => {
+  const unbound = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`)
+  t.equal(unbound.code, 2)
+  t.match(unbound.stderr, /Give the data for payments \(--source payments=path\/to\/file\.csv\)/)
+  const unknown = await kalla('match', recipe, '--source', `bank=${data.paymentsPath}`)
+  t.match(unknown.stderr, /no source "bank"; its sources are invoices and payments/)
+  t.equal((await kalla('frobnicate', recipe)).code, 2)
+  t.equal((await kalla('--help')).code, 0)
+})
+
+t.test('kalla validate lists every recipe problem with its code', async (t) => {
+  const broken = join(dir, 'broken.json')
+  const value = JSON.parse(await readFile(recipe, 'utf8'))
+  value.match_sql = "SELECT * FROM invoices i JOIN read_csv('/etc/passwd') x ON true"
+  await writeFile(broken, JSON.stringify(value))
+  const result = await kalla('validate', broken)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_SQL_FORBIDDEN/)
+  t.match(result.stderr, /ENGINE_SQL_SOURCE_UNUSED/)
+  t.equal((await kalla('validate', recipe)).code, 0)
+})

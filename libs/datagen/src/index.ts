@@ -1,0 +1,6 @@
+export { generateDataset, type GenerateOptions, type GeneratedDataset } from './generate.ts'
+export { FORMATS, type Format } from './dataset-writer.ts'
+export { DEFAULT_SHARES, PATTERNS, type Pattern, type Shares } from './shares.ts'
+export { expectedResults, writeExpected, keysSha256, RECIPES, type Expected, type ExpectedOptions, type RecipeName } from './expected.ts'
+export { INVOICE_COLUMNS, PAYMENT_COLUMNS } from './records.ts'
+export { formatCents, parseCents } from './money.ts'
