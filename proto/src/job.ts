@@ -13,7 +13,8 @@ export const JobSource = Type.Object({
   type: SourceType,
   uri: Type.String({ minLength: 1 }),
   format: Type.Optional(FileFormat),
-  schema: Type.Optional(Type.Array(Type.String({ minLength: 1 })))
+  schema: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  sample_rows: Type.Optional(Type.Integer({ minimum: 1, description: 'Read only the first N records (previews)' }))
 }, { additionalProperties: false })
 export type JobSource = Static<typeof JobSource>
 

@@ -36,7 +36,7 @@ export async function stageFile (context: StageContext, source: JobSource): Prom
   const raw = numbers.length === 0 ? source.alias : `__kalla_raw_${source.alias}`
   const overrides = format === 'parquet' ? undefined : textOverrides(format, detected, new Set(numbers))
   await readFailing(source.alias, name, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
-    context.connection.run(`CREATE TABLE ${ident(raw)} AS SELECT * FROM ${reader(format, path, overrides)}`)))
+    context.connection.run(`CREATE TABLE ${ident(raw)} AS SELECT * FROM ${reader(format, path, overrides)}${limitClause(source.sample_rows)}`)))
   if (raw !== source.alias) {
     const select = await exactTypesSelect(context.connection, raw, numbers, detected.map((c) => c.name))
     await context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT ${select} FROM ${ident(raw)}`)
@@ -64,6 +64,10 @@ async function firstLine (path: string): Promise<string> {
   } finally {
     await handle.close()
   }
+}
+
+export function limitClause (rows: number | undefined): string {
+  return rows === undefined ? '' : ` LIMIT ${Math.floor(rows)}`
 }
 
 async function checkReadable (path: string, alias: string, name: string): Promise<void> {

@@ -12,6 +12,7 @@ import type { StageContext } from './context.ts'
 import { parsePostgresUri, type PostgresSource } from './postgres-uri.ts'
 import { planColumn, type ColumnPlan } from './postgres-types.ts'
 import { exactTypesSelect } from './typing.ts'
+import { limitClause } from './files.ts'
 
 // The copy is a fraction of the staging work; DuckDB's parse of the extract is the rest.
 const COPY_SHARE = 0.9
@@ -31,8 +32,8 @@ export async function stagePostgres (context: StageContext, source: JobSource): 
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 3")
     const plans = await planColumns(client, pgSource, source.alias)
-    const estimate = await estimateRows(client, pgSource)
-    await copyOut(client, pgSource, plans, extract, estimate, context)
+    const estimate = Math.min(await estimateRows(client, pgSource), source.sample_rows ?? Infinity)
+    await copyOut(client, pgSource, plans, extract, estimate, context, source.sample_rows)
     await client.query('COMMIT')
     await loadExtract(context, source.alias, extract, plans)
     return await describe(context.connection, ident(source.alias))
@@ -73,9 +74,9 @@ async function estimateRows (client: pg.Client, source: PostgresSource): Promise
   return Math.max(1, result.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 1)
 }
 
-async function copyOut (client: pg.Client, source: PostgresSource, plans: ColumnPlan[], path: string, estimate: number, context: StageContext): Promise<void> {
+async function copyOut (client: pg.Client, source: PostgresSource, plans: ColumnPlan[], path: string, estimate: number, context: StageContext, sampleRows?: number): Promise<void> {
   const select = plans.map((p) => p.pgExpression).join(', ')
-  const copy = client.query(copyTo(`COPY (SELECT ${select} FROM (${source.select}) AS kalla_rows) TO STDOUT WITH (FORMAT csv)`))
+  const copy = client.query(copyTo(`COPY (SELECT ${select} FROM (${source.select}) AS kalla_rows${limitClause(sampleRows)}) TO STDOUT WITH (FORMAT csv)`))
   let rows = 0
   const counter = new Transform({
     transform (chunk: Buffer, _encoding, done) {

@@ -1,0 +1,7 @@
+export * from './types.ts'
+export * from './errors.ts'
+export { DEFAULT_BACKOFF_MS } from './consumption.ts'
+export { DEFAULT_TIMEOUT_MS } from './reply.ts'
+export { consoleLogger, silentLogger } from './logger.ts'
+export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory-bus.ts'
+export { createNatsBus, type NatsBus, type NatsBusOptions } from './nats-bus.ts'

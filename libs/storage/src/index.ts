@@ -1,0 +1,6 @@
+export { createStorage, type StorageConfig } from './create-storage.ts'
+export { createLocalStorage, type LocalStorageConfig } from './local-storage.ts'
+export { createS3Storage, type S3StorageConfig } from './s3-storage.ts'
+export { isStorageError, StorageError, StorageErrorCodes, type StorageErrorCode } from './errors.ts'
+export { assertKey, isValidKey, keyProblem, MAX_KEY_LENGTH } from './keys.ts'
+export type { DownloadResult, ObjectStat, PutBody, PutOptions, PutResult, Storage } from './types.ts'

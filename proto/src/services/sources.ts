@@ -1,0 +1,70 @@
+import Type, { type Static } from 'typebox'
+import { FileFormat } from '../job.ts'
+import { SourceType } from '../recipe.ts'
+import { Identifier } from '../identifiers.ts'
+import { defineEndpoint } from '../transport.ts'
+import { Column, Row, Timestamp } from './common.ts'
+
+/** A registered persistent source as every API shows it: the URI with its credentials removed. */
+export const Source = Type.Object({
+  alias: Identifier,
+  type: SourceType,
+  uri: Type.String({ description: 'The URI with any password replaced by ***' }),
+  columns: Type.Array(Column),
+  created_at: Timestamp,
+  updated_at: Timestamp
+}, { additionalProperties: false })
+export type Source = Static<typeof Source>
+
+export const Upload = Type.Object({
+  upload_id: Type.String(),
+  filename: Type.String(),
+  format: FileFormat,
+  columns: Type.Array(Column),
+  size_bytes: Type.Integer({ minimum: 0 }),
+  key: Type.String({ description: 'Object storage key of the file' }),
+  created_at: Timestamp,
+  expires_at: Timestamp
+}, { additionalProperties: false })
+export type Upload = Static<typeof Upload>
+
+const AliasRequest = Type.Object({ alias: Type.String() }, { additionalProperties: false })
+const PreviewFilter = Type.Object({
+  column: Type.String(),
+  op: Type.Enum(['=', '!=', '<', '<=', '>', '>=', 'contains']),
+  value: Type.Union([Type.String(), Type.Number(), Type.Boolean()])
+}, { additionalProperties: false })
+
+export const RegisterSource = defineEndpoint({
+  subject: 'kalla.sources.register.v1',
+  request: Type.Object({ alias: Identifier, type: SourceType, uri: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  response: Source
+})
+export const UpdateSource = defineEndpoint({
+  subject: 'kalla.sources.update.v1',
+  request: Type.Object({ alias: Type.String(), type: Type.Optional(SourceType), uri: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+  response: Source
+})
+export const ListSources = defineEndpoint({ subject: 'kalla.sources.list.v1', request: Type.Object({}), response: Type.Object({ sources: Type.Array(Source) }) })
+export const GetSource = defineEndpoint({ subject: 'kalla.sources.get.v1', request: AliasRequest, response: Source })
+export const RemoveSource = defineEndpoint({ subject: 'kalla.sources.remove.v1', request: AliasRequest, response: Type.Object({ removed: Type.Boolean() }) })
+export const TestSource = defineEndpoint({ subject: 'kalla.sources.test.v1', request: AliasRequest, response: Type.Object({ ok: Type.Boolean(), message: Type.String() }) })
+export const SourceColumns = defineEndpoint({ subject: 'kalla.sources.columns.v1', request: AliasRequest, response: Type.Object({ columns: Type.Array(Column) }) })
+export const PreviewSource = defineEndpoint({
+  subject: 'kalla.sources.preview.v1',
+  request: Type.Object({ alias: Type.String(), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }), filters: Type.Optional(Type.Array(PreviewFilter, { maxItems: 10 })) }, { additionalProperties: false }),
+  response: Type.Object({ columns: Type.Array(Column), rows: Type.Array(Row) })
+})
+/** Internal only (never exposed by the gateway): the source with its real URI, for building a job. */
+export const ResolveSource = defineEndpoint({
+  subject: 'kalla.sources.resolve.v1',
+  request: AliasRequest,
+  response: Type.Object({ alias: Type.String(), type: SourceType, uri: Type.String() })
+})
+/** Records a file already streamed into object storage under `key`: detects format and columns. */
+export const CreateUpload = defineEndpoint({
+  subject: 'kalla.sources.uploads.create.v1',
+  request: Type.Object({ key: Type.String(), filename: Type.String(), size_bytes: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  response: Upload
+})
+export const GetUpload = defineEndpoint({ subject: 'kalla.sources.uploads.get.v1', request: Type.Object({ upload_id: Type.String() }), response: Upload })

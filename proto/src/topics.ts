@@ -1,0 +1,23 @@
+import Type, { type Static } from 'typebox'
+import { Job } from './job.ts'
+import { RunCompleted, RunFailed, RunProgress } from './events.ts'
+import { KALLA_EVENTS, KALLA_JOBS } from './streams.ts'
+import { defineTopic } from './transport.ts'
+
+/** A job for the matcher; published with the run id as message id. */
+export const MatchJobs = defineTopic({ subject: 'kalla.jobs.match.v1', schema: Job, stream: KALLA_JOBS.name })
+
+export const RunEventTypes = ['progress', 'completed', 'failed', 'cancel_requested'] as const
+
+/** Anything that happened to a run, told apart by `type`. */
+export const RunEvent = Type.Union([
+  Type.Object({ type: Type.Literal('progress'), ...RunProgress.properties }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('completed'), ...RunCompleted.properties }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('failed'), ...RunFailed.properties }, { additionalProperties: false }),
+  // Asks whoever runs the job to stop it; the run itself is recorded as cancelled by the runs service.
+  Type.Object({ type: Type.Literal('cancel_requested'), run_id: Type.String(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: false })
+])
+export type RunEvent = Static<typeof RunEvent>
+
+/** Run events, each on `kalla.runs.events.v1.<run_id>` so a subscriber can follow one run. */
+export const RunEvents = defineTopic({ subject: 'kalla.runs.events.v1', schema: RunEvent, stream: KALLA_EVENTS.name, suffixed: true })

@@ -1,0 +1,32 @@
+import { sql, type Kysely } from 'kysely'
+
+// Frozen: never edit a migration that has shipped; add a new one.
+export async function up (db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('runs')
+    .addColumn('run_id', 'text', (c) => c.primaryKey())
+    .addColumn('recipe_id', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('job', 'jsonb', (c) => c.notNull())
+    .addColumn('stage', 'text')
+    .addColumn('source', 'text')
+    .addColumn('progress', 'double precision')
+    .addColumn('matched_count', 'bigint')
+    .addColumn('matched_left', 'bigint')
+    .addColumn('matched_right', 'bigint')
+    .addColumn('unmatched_left_count', 'bigint')
+    .addColumn('unmatched_right_count', 'bigint')
+    .addColumn('total_left', 'bigint')
+    .addColumn('total_right', 'bigint')
+    .addColumn('error_code', 'text')
+    .addColumn('error_message', 'text')
+    .addColumn('error_stage', 'text')
+    .addColumn('outputs', 'jsonb')
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('started_at', 'timestamptz')
+    .addColumn('finished_at', 'timestamptz')
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute()
+  await db.schema.createIndex('runs_recipe_created').on('runs').columns(['recipe_id', 'created_at']).execute()
+  await db.schema.createIndex('runs_status').on('runs').column('status').execute()
+}

@@ -1,0 +1,116 @@
+import type { Kysely, Selectable } from 'kysely'
+import { TERMINAL_STATUSES, type Job, type Run, type RunCompleted, type RunFailed, type RunProgress, type RunStatus } from '@kalla/proto'
+import type { RunsDatabase, RunsTable } from './tables.ts'
+
+export type RunsDb = Kysely<RunsDatabase>
+const TERMINAL = [...TERMINAL_STATUSES]
+
+export async function insertRun (db: RunsDb, run: { run_id: string, recipe_id: string, job: Job }): Promise<Run> {
+  const row = await db.insertInto('runs')
+    .values({ run_id: run.run_id, recipe_id: run.recipe_id, status: 'submitted', job: JSON.stringify(run.job), updated_at: new Date(), outputs: null, stage: null, source: null, progress: null, matched_count: null, matched_left: null, matched_right: null, unmatched_left_count: null, unmatched_right_count: null, total_left: null, total_right: null, error_code: null, error_message: null, error_stage: null, started_at: null, finished_at: null })
+    .returningAll().executeTakeFirstOrThrow()
+  return toRun(row)
+}
+
+export async function findRun (db: RunsDb, runId: string): Promise<(Run & { job: Job }) | undefined> {
+  const row = await db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst()
+  return row === undefined ? undefined : { ...toRun(row), job: row.job }
+}
+
+export async function listRuns (db: RunsDb, filter: { recipe_id?: string, status?: RunStatus, limit: number, offset: number }): Promise<Run[]> {
+  let query = db.selectFrom('runs').selectAll()
+  if (filter.recipe_id !== undefined) query = query.where('recipe_id', '=', filter.recipe_id)
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
+  const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(filter.limit).offset(filter.offset).execute()
+  return rows.map(toRun)
+}
+
+/** Progress moves a live run forward; late or duplicate progress for a finished run changes nothing. */
+export async function applyProgress (db: RunsDb, event: RunProgress): Promise<boolean> {
+  const at = new Date(event.at)
+  const result = await db.updateTable('runs')
+    .set((eb) => ({
+      status: event.stage,
+      stage: event.stage,
+      source: event.source ?? null,
+      progress: event.progress,
+      matched_count: event.matched_count,
+      total_left: event.total_left,
+      total_right: event.total_right,
+      started_at: eb.fn.coalesce('started_at', eb.val(at)),
+      updated_at: at
+    }))
+    .where('run_id', '=', event.run_id).where('status', 'not in', TERMINAL).where('updated_at', '<=', at)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+export async function applyCompleted (db: RunsDb, event: RunCompleted): Promise<boolean> {
+  const at = new Date(event.at)
+  const result = await db.updateTable('runs')
+    .set((eb) => ({
+      status: 'completed',
+      stage: 'writing_results',
+      progress: 1,
+      matched_count: event.matched_count,
+      matched_left: event.matched_left,
+      matched_right: event.matched_right,
+      unmatched_left_count: event.unmatched_left_count,
+      unmatched_right_count: event.unmatched_right_count,
+      total_left: event.total_left,
+      total_right: event.total_right,
+      outputs: JSON.stringify(event.outputs),
+      started_at: eb.fn.coalesce('started_at', eb.val(at)),
+      finished_at: at,
+      updated_at: at
+    }))
+    .where('run_id', '=', event.run_id).where('status', 'not in', TERMINAL)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/** A failure ends a live run; ENGINE_CANCELLED ends it as cancelled. */
+export async function applyFailed (db: RunsDb, event: Pick<RunFailed, 'run_id' | 'code' | 'message' | 'stage' | 'at'>): Promise<boolean> {
+  const at = new Date(event.at)
+  const status: RunStatus = event.code === 'ENGINE_CANCELLED' || event.code === 'RUNS_CANCELLED' ? 'cancelled' : 'failed'
+  const result = await db.updateTable('runs')
+    .set({ status, error_code: event.code, error_message: event.message, error_stage: event.stage, finished_at: at, updated_at: at })
+    .where('run_id', '=', event.run_id).where('status', 'not in', TERMINAL)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/** Runs not finished, oldest first, with when they last changed: for re-dispatch and stall checks. */
+export async function unfinishedRuns (db: RunsDb): Promise<(Run & { job: Job })[]> {
+  const rows = await db.selectFrom('runs').selectAll().where('status', 'not in', TERMINAL).orderBy('created_at').execute()
+  return rows.map((row) => ({ ...toRun(row), job: row.job }))
+}
+
+function toRun (row: Selectable<RunsTable>): Run {
+  const count = (v: unknown): number | undefined => v === null || v === undefined ? undefined : Number(v)
+  const run: Run = {
+    run_id: row.run_id,
+    recipe_id: row.recipe_id,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString()
+  }
+  const optional: Partial<Run> = {
+    stage: (row.stage ?? undefined) as Run['stage'],
+    source: row.source ?? undefined,
+    progress: row.progress ?? undefined,
+    matched_count: count(row.matched_count),
+    matched_left: count(row.matched_left),
+    matched_right: count(row.matched_right),
+    unmatched_left_count: count(row.unmatched_left_count),
+    unmatched_right_count: count(row.unmatched_right_count),
+    total_left: count(row.total_left),
+    total_right: count(row.total_right),
+    error: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] },
+    outputs: (row.outputs ?? undefined) as Run['outputs'],
+    started_at: row.started_at?.toISOString(),
+    finished_at: row.finished_at?.toISOString()
+  }
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (run as Record<string, unknown>)[key] = value
+  return run
+}

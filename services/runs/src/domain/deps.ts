@@ -1,0 +1,11 @@
+import type { Bus } from '@kalla/bus'
+import type { FastifyBaseLogger } from 'fastify'
+import type { RunsDb } from '../db/runs-repository.ts'
+
+/** What the runs domain functions need; handlers pass it in, tests build it directly. */
+export interface RunsDeps {
+  db: RunsDb
+  bus: Bus
+  log: FastifyBaseLogger
+  resultsPrefix: string
+}

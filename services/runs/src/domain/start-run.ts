@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto'
+import { BusError } from '@kalla/bus'
+import { GetRecipe, GetUpload, MatchJobs, recipeJob, ResolveSource, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
+import { insertRun } from '../db/runs-repository.ts'
+import { RunsErrors } from '../errors.ts'
+import type { RunsDeps } from './deps.ts'
+
+/** A persistent source whose uri is `source:<alias>` uses the URI registered under that alias. */
+export const SOURCE_REFERENCE = /^source:([A-Za-z_][A-Za-z0-9_]*)$/
+
+/**
+ * Creates a run: checks that every file source is bound to an upload whose columns fit the recipe's
+ * schema, resolves every source to a uri, records the run, then queues a self-contained job with the
+ * run id as message id. Nothing is queued unless every check passed.
+ */
+export async function startRun (deps: RunsDeps, request: { recipe_id: string, files?: { alias: string, upload_id: string }[] }): Promise<Run> {
+  const recipe = (await fetchRecipe(deps, request.recipe_id)).recipe
+  const bindings = await resolveBindings(deps, recipe, request.files ?? [])
+  const runId = newRunId()
+  const built = recipeJob(recipe, bindings, { run_id: runId, output_path: `${deps.resultsPrefix}/${runId}` })
+  if (built.job === undefined) throw RunsErrors.RUNS_FILE_MISSING(`Bind a file to ${built.unbound.join(' and ')}.`)
+  const run = await insertRun(deps.db, { run_id: runId, recipe_id: recipe.recipe_id, job: built.job })
+  try {
+    await deps.bus.publish(MatchJobs, built.job, { msgId: runId })
+  } catch (error) {
+    // The run stays submitted; the start-up sweep re-dispatches it.
+    deps.log.error({ run_id: runId, err: error }, 'queueing the job failed; it will be re-dispatched')
+  }
+  deps.log.info({ run_id: runId, recipe_id: recipe.recipe_id }, 'run submitted')
+  return run
+}
+
+export function newRunId (): string {
+  return `run-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(6).toString('hex')}`
+}
+
+async function fetchRecipe (deps: RunsDeps, recipeId: string): Promise<StoredRecipe> {
+  try {
+    return await deps.bus.request(GetRecipe, { recipe_id: recipeId })
+  } catch (error) {
+    if (error instanceof BusError && /NOT_FOUND$/.test(error.code)) throw RunsErrors.RUNS_RECIPE_NOT_FOUND(`There is no recipe "${recipeId}".`, error)
+    throw error
+  }
+}
+
+async function resolveBindings (deps: RunsDeps, recipe: Recipe, files: { alias: string, upload_id: string }[]): Promise<Record<string, SourceBinding>> {
+  const bindings: Record<string, SourceBinding> = {}
+  const sources = [recipe.sources.left, recipe.sources.right]
+  for (const file of files) {
+    const source = sources.find((s) => s.alias === file.alias)
+    if (source?.type !== 'file') {
+      throw RunsErrors.RUNS_FILE_UNEXPECTED(`The recipe ${recipe.recipe_id} has no file source "${file.alias}"; its file sources are: ${sources.filter((s) => s.type === 'file').map((s) => s.alias).join(', ') || 'none'}.`)
+    }
+  }
+  for (const source of sources) {
+    if (source.type === 'file') {
+      const file = files.find((f) => f.alias === source.alias)
+      if (file === undefined) throw RunsErrors.RUNS_FILE_MISSING(`The ${source.alias} source is a file: upload one and bind it to "${source.alias}" when starting the run.`)
+      const upload = await fetchUpload(deps, file.upload_id)
+      checkColumns(source, upload)
+      bindings[source.alias] = { uri: upload.key, format: upload.format, type: 'file' }
+    } else {
+      bindings[source.alias] = await persistentBinding(deps, source)
+    }
+  }
+  return bindings
+}
+
+async function fetchUpload (deps: RunsDeps, uploadId: string): Promise<Upload> {
+  try {
+    return await deps.bus.request(GetUpload, { upload_id: uploadId })
+  } catch (error) {
+    if (error instanceof BusError && /NOT_FOUND$/.test(error.code)) throw RunsErrors.RUNS_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}" (uploads expire; upload the file again).`, error)
+    throw error
+  }
+}
+
+function checkColumns (source: RecipeSource, upload: Upload): void {
+  const has = new Set(upload.columns.map((c) => c.name.toLowerCase()))
+  const missing = (source.schema ?? []).filter((c) => !has.has(c.toLowerCase()))
+  if (missing.length > 0) {
+    throw RunsErrors.RUNS_UPLOAD_COLUMNS_MISMATCH(`${upload.filename} cannot be used for ${source.alias}: it is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Its columns are: ${upload.columns.map((c) => c.name).join(', ')}.`)
+  }
+}
+
+async function persistentBinding (deps: RunsDeps, source: RecipeSource): Promise<SourceBinding> {
+  const reference = SOURCE_REFERENCE.exec(source.uri ?? '')?.[1]
+  if (reference === undefined) return { uri: source.uri ?? '', type: source.type }
+  try {
+    const resolved = await deps.bus.request(ResolveSource, { alias: reference })
+    return { uri: resolved.uri, type: resolved.type }
+  } catch (error) {
+    if (error instanceof BusError && /NOT_FOUND$/.test(error.code)) throw RunsErrors.RUNS_SOURCE_NOT_FOUND(`The ${source.alias} source refers to the registered source "${reference}", which does not exist.`, error)
+    throw error
+  }
+}

@@ -1,0 +1,2593 @@
+/* IMPORTANT
+ * This snapshot file is auto-generated, but designed for humans.
+ * It should be checked into source control and tracked carefully.
+ * Re-generate by setting TAP_SNAPSHOT=1 and running tests.
+ * Make sure to inspect the output below.  Do not ignore changes!
+ */
+'use strict'
+exports[`proto/test/contracts.test.ts > TAP > stream and consumer settings are unchanged unless the snapshot is updated > consumers 1`] = `
+[
+  {
+    "stream": "KALLA_JOBS",
+    "durable": "matcher",
+    "filterSubject": "kalla.jobs.match.v1",
+    "ackWaitMs": 60000,
+    "maxDeliver": 3,
+    "backoffMs": [
+      10000,
+      60000
+    ],
+    "concurrency": 1
+  },
+  {
+    "stream": "KALLA_EVENTS",
+    "durable": "runs-events",
+    "filterSubject": "kalla.runs.events.v1.>",
+    "ackWaitMs": 30000,
+    "maxDeliver": 10,
+    "backoffMs": [
+      1000,
+      5000,
+      30000
+    ],
+    "concurrency": 1
+  }
+]
+`
+
+exports[`proto/test/contracts.test.ts > TAP > stream and consumer settings are unchanged unless the snapshot is updated > streams 1`] = `
+[
+  {
+    "name": "KALLA_JOBS",
+    "description": "Matching jobs waiting for a matcher (work queue)",
+    "subjects": [
+      "kalla.jobs.>"
+    ],
+    "retention": "workqueue",
+    "discard": "new",
+    "maxAgeMs": 604800000,
+    "maxBytes": 268435456,
+    "duplicateWindowMs": 600000,
+    "storage": "file",
+    "replicas": 1
+  },
+  {
+    "name": "KALLA_EVENTS",
+    "description": "Run progress, completion and failure events",
+    "subjects": [
+      "kalla.runs.events.>"
+    ],
+    "retention": "limits",
+    "discard": "old",
+    "maxAgeMs": 604800000,
+    "maxBytes": 1073741824,
+    "duplicateWindowMs": 120000,
+    "storage": "file",
+    "replicas": 1
+  }
+]
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > CancelRun 1`] = `
+{
+  "subject": "kalla.runs.cancel.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "run_id"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string"
+      }
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "run_id",
+      "recipe_id",
+      "status",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "submitted",
+          "staging",
+          "matching",
+          "writing_results",
+          "completed",
+          "failed",
+          "cancelled"
+        ]
+      },
+      "stage": {
+        "enum": [
+          "staging",
+          "matching",
+          "writing_results"
+        ]
+      },
+      "source": {
+        "type": "string"
+      },
+      "progress": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1
+      },
+      "matched_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_left_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_right_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "error": {
+        "type": "object",
+        "required": [
+          "code",
+          "message",
+          "stage"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "stage": {
+            "enum": [
+              "validating",
+              "staging",
+              "matching",
+              "writing_results",
+              "dispatch"
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "outputs": {
+        "type": "object",
+        "required": [
+          "matched",
+          "unmatched_left",
+          "unmatched_right",
+          "summary"
+        ],
+        "properties": {
+          "matched": {
+            "type": "string"
+          },
+          "unmatched_left": {
+            "type": "string"
+          },
+          "unmatched_right": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "started_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "finished_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > CreateUpload 1`] = `
+{
+  "subject": "kalla.sources.uploads.create.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "key",
+      "filename",
+      "size_bytes"
+    ],
+    "properties": {
+      "key": {
+        "type": "string"
+      },
+      "filename": {
+        "type": "string"
+      },
+      "size_bytes": {
+        "type": "integer",
+        "minimum": 0
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "upload_id",
+      "filename",
+      "format",
+      "columns",
+      "size_bytes",
+      "key",
+      "created_at",
+      "expires_at"
+    ],
+    "properties": {
+      "upload_id": {
+        "type": "string"
+      },
+      "filename": {
+        "type": "string"
+      },
+      "format": {
+        "enum": [
+          "csv",
+          "parquet",
+          "json"
+        ]
+      },
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "size_bytes": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "key": {
+        "type": "string",
+        "description": "Object storage key of the file"
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expires_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > DeleteRecipe 1`] = `
+{
+  "subject": "kalla.recipes.delete.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "deleted"
+    ],
+    "properties": {
+      "deleted": {
+        "type": "boolean"
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ErrorReply 1`] = `
+{
+  "type": "object",
+  "required": [
+    "error"
+  ],
+  "properties": {
+    "error": {
+      "type": "object",
+      "required": [
+        "code",
+        "message"
+      ],
+      "properties": {
+        "code": {
+          "type": "string",
+          "pattern": "^[A-Z][A-Z0-9_]*$"
+        },
+        "message": {
+          "type": "string"
+        },
+        "problems": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              },
+              "path": {
+                "type": "string"
+              }
+            },
+            "additionalProperties": false
+          }
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetRecipe 1`] = `
+{
+  "subject": "kalla.recipes.get.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "recipe",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "recipe": {
+        "type": "object",
+        "required": [
+          "recipe_id",
+          "name",
+          "match_sql",
+          "sources"
+        ],
+        "properties": {
+          "recipe_id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "description": {
+            "type": "string"
+          },
+          "match_sql": {
+            "type": "string"
+          },
+          "match_description": {
+            "type": "string"
+          },
+          "sources": {
+            "type": "object",
+            "required": [
+              "left",
+              "right"
+            ],
+            "properties": {
+              "left": {
+                "type": "object",
+                "required": [
+                  "alias",
+                  "type",
+                  "primary_key"
+                ],
+                "properties": {
+                  "alias": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                    "description": "A plain SQL identifier"
+                  },
+                  "type": {
+                    "enum": [
+                      "postgres",
+                      "bigquery",
+                      "elasticsearch",
+                      "file"
+                    ]
+                  },
+                  "uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "primary_key": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                },
+                "additionalProperties": false
+              },
+              "right": {
+                "type": "object",
+                "required": [
+                  "alias",
+                  "type",
+                  "primary_key"
+                ],
+                "properties": {
+                  "alias": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                    "description": "A plain SQL identifier"
+                  },
+                  "type": {
+                    "enum": [
+                      "postgres",
+                      "bigquery",
+                      "elasticsearch",
+                      "file"
+                    ]
+                  },
+                  "uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "primary_key": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetRun 1`] = `
+{
+  "subject": "kalla.runs.get.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "run_id"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string"
+      }
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "run_id",
+      "recipe_id",
+      "status",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "submitted",
+          "staging",
+          "matching",
+          "writing_results",
+          "completed",
+          "failed",
+          "cancelled"
+        ]
+      },
+      "stage": {
+        "enum": [
+          "staging",
+          "matching",
+          "writing_results"
+        ]
+      },
+      "source": {
+        "type": "string"
+      },
+      "progress": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1
+      },
+      "matched_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_left_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_right_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "error": {
+        "type": "object",
+        "required": [
+          "code",
+          "message",
+          "stage"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "stage": {
+            "enum": [
+              "validating",
+              "staging",
+              "matching",
+              "writing_results",
+              "dispatch"
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "outputs": {
+        "type": "object",
+        "required": [
+          "matched",
+          "unmatched_left",
+          "unmatched_right",
+          "summary"
+        ],
+        "properties": {
+          "matched": {
+            "type": "string"
+          },
+          "unmatched_left": {
+            "type": "string"
+          },
+          "unmatched_right": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "started_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "finished_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetSource 1`] = `
+{
+  "subject": "kalla.sources.get.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "alias",
+      "type",
+      "uri",
+      "columns",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+        "description": "A plain SQL identifier"
+      },
+      "type": {
+        "enum": [
+          "postgres",
+          "bigquery",
+          "elasticsearch",
+          "file"
+        ]
+      },
+      "uri": {
+        "type": "string",
+        "description": "The URI with any password replaced by ***"
+      },
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetUpload 1`] = `
+{
+  "subject": "kalla.sources.uploads.get.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "upload_id"
+    ],
+    "properties": {
+      "upload_id": {
+        "type": "string"
+      }
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "upload_id",
+      "filename",
+      "format",
+      "columns",
+      "size_bytes",
+      "key",
+      "created_at",
+      "expires_at"
+    ],
+    "properties": {
+      "upload_id": {
+        "type": "string"
+      },
+      "filename": {
+        "type": "string"
+      },
+      "format": {
+        "enum": [
+          "csv",
+          "parquet",
+          "json"
+        ]
+      },
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "size_bytes": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "key": {
+        "type": "string",
+        "description": "Object storage key of the file"
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expires_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListRecipes 1`] = `
+{
+  "subject": "kalla.recipes.list.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "properties": {}
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "recipes"
+    ],
+    "properties": {
+      "recipes": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "recipe",
+            "created_at",
+            "updated_at"
+          ],
+          "properties": {
+            "recipe": {
+              "type": "object",
+              "required": [
+                "recipe_id",
+                "name",
+                "match_sql",
+                "sources"
+              ],
+              "properties": {
+                "recipe_id": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+                },
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "description": {
+                  "type": "string"
+                },
+                "match_sql": {
+                  "type": "string"
+                },
+                "match_description": {
+                  "type": "string"
+                },
+                "sources": {
+                  "type": "object",
+                  "required": [
+                    "left",
+                    "right"
+                  ],
+                  "properties": {
+                    "left": {
+                      "type": "object",
+                      "required": [
+                        "alias",
+                        "type",
+                        "primary_key"
+                      ],
+                      "properties": {
+                        "alias": {
+                          "type": "string",
+                          "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                          "description": "A plain SQL identifier"
+                        },
+                        "type": {
+                          "enum": [
+                            "postgres",
+                            "bigquery",
+                            "elasticsearch",
+                            "file"
+                          ]
+                        },
+                        "uri": {
+                          "type": "string",
+                          "minLength": 1
+                        },
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        },
+                        "primary_key": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        }
+                      },
+                      "additionalProperties": false
+                    },
+                    "right": {
+                      "type": "object",
+                      "required": [
+                        "alias",
+                        "type",
+                        "primary_key"
+                      ],
+                      "properties": {
+                        "alias": {
+                          "type": "string",
+                          "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                          "description": "A plain SQL identifier"
+                        },
+                        "type": {
+                          "enum": [
+                            "postgres",
+                            "bigquery",
+                            "elasticsearch",
+                            "file"
+                          ]
+                        },
+                        "uri": {
+                          "type": "string",
+                          "minLength": 1
+                        },
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        },
+                        "primary_key": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        }
+                      },
+                      "additionalProperties": false
+                    }
+                  },
+                  "additionalProperties": false
+                }
+              },
+              "additionalProperties": false
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "updated_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListRuns 1`] = `
+{
+  "subject": "kalla.runs.list.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "limit",
+      "offset"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "submitted",
+          "staging",
+          "matching",
+          "writing_results",
+          "completed",
+          "failed",
+          "cancelled"
+        ]
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 50
+      },
+      "offset": {
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "runs"
+    ],
+    "properties": {
+      "runs": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "run_id",
+            "recipe_id",
+            "status",
+            "created_at",
+            "updated_at"
+          ],
+          "properties": {
+            "run_id": {
+              "type": "string"
+            },
+            "recipe_id": {
+              "type": "string"
+            },
+            "status": {
+              "enum": [
+                "submitted",
+                "staging",
+                "matching",
+                "writing_results",
+                "completed",
+                "failed",
+                "cancelled"
+              ]
+            },
+            "stage": {
+              "enum": [
+                "staging",
+                "matching",
+                "writing_results"
+              ]
+            },
+            "source": {
+              "type": "string"
+            },
+            "progress": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 1
+            },
+            "matched_count": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "matched_left": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "matched_right": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "unmatched_left_count": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "unmatched_right_count": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "total_left": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "total_right": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "stage"
+              ],
+              "properties": {
+                "code": {
+                  "type": "string"
+                },
+                "message": {
+                  "type": "string"
+                },
+                "stage": {
+                  "enum": [
+                    "validating",
+                    "staging",
+                    "matching",
+                    "writing_results",
+                    "dispatch"
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "outputs": {
+              "type": "object",
+              "required": [
+                "matched",
+                "unmatched_left",
+                "unmatched_right",
+                "summary"
+              ],
+              "properties": {
+                "matched": {
+                  "type": "string"
+                },
+                "unmatched_left": {
+                  "type": "string"
+                },
+                "unmatched_right": {
+                  "type": "string"
+                },
+                "summary": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "started_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "finished_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "updated_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListSources 1`] = `
+{
+  "subject": "kalla.sources.list.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "properties": {}
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "sources"
+    ],
+    "properties": {
+      "sources": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "alias",
+            "type",
+            "uri",
+            "columns",
+            "created_at",
+            "updated_at"
+          ],
+          "properties": {
+            "alias": {
+              "type": "string",
+              "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+              "description": "A plain SQL identifier"
+            },
+            "type": {
+              "enum": [
+                "postgres",
+                "bigquery",
+                "elasticsearch",
+                "file"
+              ]
+            },
+            "uri": {
+              "type": "string",
+              "description": "The URI with any password replaced by ***"
+            },
+            "columns": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "type"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "type": {
+                    "type": "string"
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "updated_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > MatchJobs 1`] = `
+{
+  "subject": "kalla.jobs.match.v1",
+  "kind": "topic",
+  "message": {
+    "type": "object",
+    "required": [
+      "run_id",
+      "match_sql",
+      "sources",
+      "primary_keys",
+      "output_path"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+      },
+      "match_sql": {
+        "type": "string",
+        "minLength": 1
+      },
+      "sources": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "alias",
+            "side",
+            "type",
+            "uri"
+          ],
+          "properties": {
+            "alias": {
+              "type": "string",
+              "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+              "description": "A plain SQL identifier"
+            },
+            "side": {
+              "enum": [
+                "left",
+                "right"
+              ]
+            },
+            "type": {
+              "enum": [
+                "postgres",
+                "bigquery",
+                "elasticsearch",
+                "file"
+              ]
+            },
+            "uri": {
+              "type": "string",
+              "minLength": 1
+            },
+            "format": {
+              "enum": [
+                "csv",
+                "parquet",
+                "json"
+              ]
+            },
+            "schema": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1
+              }
+            },
+            "sample_rows": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Read only the first N records (previews)"
+            }
+          },
+          "additionalProperties": false
+        },
+        "minItems": 2,
+        "maxItems": 2
+      },
+      "primary_keys": {
+        "type": "object",
+        "patternProperties": {
+          "^.*$": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "minLength": 1
+            },
+            "minItems": 1
+          }
+        }
+      },
+      "output_path": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "additionalProperties": false
+  },
+  "stream": "KALLA_JOBS",
+  "suffixed": false
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > PreviewRecipe 1`] = `
+{
+  "subject": "kalla.recipes.preview.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe",
+      "sample_rows",
+      "row_limit"
+    ],
+    "properties": {
+      "recipe": {},
+      "files": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "alias",
+            "upload_id"
+          ],
+          "properties": {
+            "alias": {
+              "type": "string"
+            },
+            "upload_id": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "sample_rows": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100000,
+        "default": 1000
+      },
+      "row_limit": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 500,
+        "default": 20
+      }
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "matched_count",
+      "unmatched_left_count",
+      "unmatched_right_count",
+      "matched",
+      "unmatched_left",
+      "unmatched_right"
+    ],
+    "properties": {
+      "matched_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_left_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_right_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "patternProperties": {
+            "^.*$": {}
+          }
+        }
+      },
+      "unmatched_left": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "patternProperties": {
+            "^.*$": {}
+          }
+        }
+      },
+      "unmatched_right": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "patternProperties": {
+            "^.*$": {}
+          }
+        }
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > PreviewSource 1`] = `
+{
+  "subject": "kalla.sources.preview.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias",
+      "limit"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "default": 50
+      },
+      "filters": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "column",
+            "op",
+            "value"
+          ],
+          "properties": {
+            "column": {
+              "type": "string"
+            },
+            "op": {
+              "enum": [
+                "=",
+                "!=",
+                "<",
+                "<=",
+                ">",
+                ">=",
+                "contains"
+              ]
+            },
+            "value": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "boolean"
+                }
+              ]
+            }
+          },
+          "additionalProperties": false
+        },
+        "maxItems": 10
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "columns",
+      "rows"
+    ],
+    "properties": {
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "rows": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "patternProperties": {
+            "^.*$": {}
+          }
+        }
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RegisterSource 1`] = `
+{
+  "subject": "kalla.sources.register.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias",
+      "type",
+      "uri"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+        "description": "A plain SQL identifier"
+      },
+      "type": {
+        "enum": [
+          "postgres",
+          "bigquery",
+          "elasticsearch",
+          "file"
+        ]
+      },
+      "uri": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "alias",
+      "type",
+      "uri",
+      "columns",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+        "description": "A plain SQL identifier"
+      },
+      "type": {
+        "enum": [
+          "postgres",
+          "bigquery",
+          "elasticsearch",
+          "file"
+        ]
+      },
+      "uri": {
+        "type": "string",
+        "description": "The URI with any password replaced by ***"
+      },
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RemoveSource 1`] = `
+{
+  "subject": "kalla.sources.remove.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "removed"
+    ],
+    "properties": {
+      "removed": {
+        "type": "boolean"
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ResolveSource 1`] = `
+{
+  "subject": "kalla.sources.resolve.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "alias",
+      "type",
+      "uri"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      },
+      "type": {
+        "enum": [
+          "postgres",
+          "bigquery",
+          "elasticsearch",
+          "file"
+        ]
+      },
+      "uri": {
+        "type": "string"
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RunEvents 1`] = `
+{
+  "subject": "kalla.runs.events.v1",
+  "kind": "topic",
+  "message": {
+    "anyOf": [
+      {
+        "type": "object",
+        "required": [
+          "type",
+          "run_id",
+          "stage",
+          "progress",
+          "matched_count",
+          "total_left",
+          "total_right",
+          "at"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "const": "progress"
+          },
+          "run_id": {
+            "type": "string"
+          },
+          "stage": {
+            "enum": [
+              "staging",
+              "matching",
+              "writing_results"
+            ]
+          },
+          "source": {
+            "type": "string"
+          },
+          "progress": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "matched_count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "total_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "total_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "additionalProperties": false
+      },
+      {
+        "type": "object",
+        "required": [
+          "type",
+          "run_id",
+          "matched_count",
+          "matched_left",
+          "matched_right",
+          "unmatched_left_count",
+          "unmatched_right_count",
+          "total_left",
+          "total_right",
+          "outputs",
+          "timings_ms",
+          "at"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "const": "completed"
+          },
+          "run_id": {
+            "type": "string"
+          },
+          "matched_count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_left_count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_right_count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "total_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "total_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "outputs": {
+            "type": "object",
+            "required": [
+              "matched",
+              "unmatched_left",
+              "unmatched_right",
+              "summary"
+            ],
+            "properties": {
+              "matched": {
+                "type": "string"
+              },
+              "unmatched_left": {
+                "type": "string"
+              },
+              "unmatched_right": {
+                "type": "string"
+              },
+              "summary": {
+                "type": "string"
+              }
+            },
+            "additionalProperties": false
+          },
+          "timings_ms": {
+            "type": "object",
+            "required": [
+              "staging",
+              "matching",
+              "writing_results",
+              "total"
+            ],
+            "properties": {
+              "staging": {
+                "type": "number",
+                "minimum": 0
+              },
+              "matching": {
+                "type": "number",
+                "minimum": 0
+              },
+              "writing_results": {
+                "type": "number",
+                "minimum": 0
+              },
+              "total": {
+                "type": "number",
+                "minimum": 0
+              }
+            },
+            "additionalProperties": false,
+            "description": "Milliseconds spent in each stage"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "additionalProperties": false
+      },
+      {
+        "type": "object",
+        "required": [
+          "type",
+          "run_id",
+          "code",
+          "message",
+          "stage",
+          "at"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "const": "failed"
+          },
+          "run_id": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string",
+            "pattern": "^[A-Z][A-Z0-9_]*$"
+          },
+          "message": {
+            "type": "string"
+          },
+          "stage": {
+            "enum": [
+              "validating",
+              "staging",
+              "matching",
+              "writing_results",
+              "dispatch"
+            ]
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "additionalProperties": false
+      },
+      {
+        "type": "object",
+        "required": [
+          "type",
+          "run_id",
+          "at"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "const": "cancel_requested"
+          },
+          "run_id": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "additionalProperties": false
+      }
+    ]
+  },
+  "stream": "KALLA_EVENTS",
+  "suffixed": true
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > SaveRecipe 1`] = `
+{
+  "subject": "kalla.recipes.save.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe"
+    ],
+    "properties": {
+      "recipe": {}
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "recipe",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "recipe": {
+        "type": "object",
+        "required": [
+          "recipe_id",
+          "name",
+          "match_sql",
+          "sources"
+        ],
+        "properties": {
+          "recipe_id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "description": {
+            "type": "string"
+          },
+          "match_sql": {
+            "type": "string"
+          },
+          "match_description": {
+            "type": "string"
+          },
+          "sources": {
+            "type": "object",
+            "required": [
+              "left",
+              "right"
+            ],
+            "properties": {
+              "left": {
+                "type": "object",
+                "required": [
+                  "alias",
+                  "type",
+                  "primary_key"
+                ],
+                "properties": {
+                  "alias": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                    "description": "A plain SQL identifier"
+                  },
+                  "type": {
+                    "enum": [
+                      "postgres",
+                      "bigquery",
+                      "elasticsearch",
+                      "file"
+                    ]
+                  },
+                  "uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "primary_key": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                },
+                "additionalProperties": false
+              },
+              "right": {
+                "type": "object",
+                "required": [
+                  "alias",
+                  "type",
+                  "primary_key"
+                ],
+                "properties": {
+                  "alias": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                    "description": "A plain SQL identifier"
+                  },
+                  "type": {
+                    "enum": [
+                      "postgres",
+                      "bigquery",
+                      "elasticsearch",
+                      "file"
+                    ]
+                  },
+                  "uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "primary_key": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > SourceColumns 1`] = `
+{
+  "subject": "kalla.sources.columns.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "columns"
+    ],
+    "properties": {
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > StartRun 1`] = `
+{
+  "subject": "kalla.runs.start.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "files": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "alias",
+            "upload_id"
+          ],
+          "properties": {
+            "alias": {
+              "type": "string"
+            },
+            "upload_id": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "run_id",
+      "recipe_id",
+      "status",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "submitted",
+          "staging",
+          "matching",
+          "writing_results",
+          "completed",
+          "failed",
+          "cancelled"
+        ]
+      },
+      "stage": {
+        "enum": [
+          "staging",
+          "matching",
+          "writing_results"
+        ]
+      },
+      "source": {
+        "type": "string"
+      },
+      "progress": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1
+      },
+      "matched_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_left_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_right_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "error": {
+        "type": "object",
+        "required": [
+          "code",
+          "message",
+          "stage"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "stage": {
+            "enum": [
+              "validating",
+              "staging",
+              "matching",
+              "writing_results",
+              "dispatch"
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "outputs": {
+        "type": "object",
+        "required": [
+          "matched",
+          "unmatched_left",
+          "unmatched_right",
+          "summary"
+        ],
+        "properties": {
+          "matched": {
+            "type": "string"
+          },
+          "unmatched_left": {
+            "type": "string"
+          },
+          "unmatched_right": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "started_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "finished_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > TestSource 1`] = `
+{
+  "subject": "kalla.sources.test.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "ok",
+      "message"
+    ],
+    "properties": {
+      "ok": {
+        "type": "boolean"
+      },
+      "message": {
+        "type": "string"
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > UpdateSource 1`] = `
+{
+  "subject": "kalla.sources.update.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "alias"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string"
+      },
+      "type": {
+        "enum": [
+          "postgres",
+          "bigquery",
+          "elasticsearch",
+          "file"
+        ]
+      },
+      "uri": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "alias",
+      "type",
+      "uri",
+      "columns",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "alias": {
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+        "description": "A plain SQL identifier"
+      },
+      "type": {
+        "enum": [
+          "postgres",
+          "bigquery",
+          "elasticsearch",
+          "file"
+        ]
+      },
+      "uri": {
+        "type": "string",
+        "description": "The URI with any password replaced by ***"
+      },
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ValidateRecipe 1`] = `
+{
+  "subject": "kalla.recipes.validate.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe"
+    ],
+    "properties": {
+      "recipe": {}
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "valid",
+      "problems"
+    ],
+    "properties": {
+      "valid": {
+        "type": "boolean"
+      },
+      "problems": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "code",
+            "message"
+          ],
+          "properties": {
+            "code": {
+              "type": "string"
+            },
+            "message": {
+              "type": "string"
+            },
+            "path": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
