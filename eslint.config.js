@@ -1,7 +1,7 @@
 import neostandard, { plugins } from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '.tools/**', '**/.tsbuild/**', 'examples/data/**', 'bench/data/**', 'bench/results/**'] }),
+  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '.tools/**', 'tap-snapshots/**', '**/.tsbuild/**', 'examples/data/**', 'bench/data/**', 'bench/results/**'] }),
   {
     files: ['**/*.ts'],
     languageOptions: {
