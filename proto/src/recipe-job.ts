@@ -46,3 +46,6 @@ export function sourceTypeOf (uri: string): SourceType {
   if (scheme === 'elasticsearch' || scheme === 'http' || scheme === 'https') return 'elasticsearch'
   return 'file'
 }
+
+/** A persistent source whose uri is `source:<alias>` reads the source registered under that alias. */
+export const SOURCE_REFERENCE = /^source:([A-Za-z_][A-Za-z0-9_]*)$/

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
@@ -30,6 +31,7 @@ export async function openDatabase (config: DatabaseConfig): Promise<Database> {
     return wrap(db, 'postgres')
   }
   const { PGlite } = await import('@electric-sql/pglite')
+  if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true })
   const pglite = await PGlite.create(config.dataDir)
   const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })
   return wrap(db, 'pglite')

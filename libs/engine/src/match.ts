@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { EngineError, duckdbMessage } from './errors.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
+import type { Problem } from '@kalla/proto'
 import { describe, findColumn, type Column } from './stage/index.ts'
 import { matchSqlProblems } from './sql/validate.ts'
 
@@ -34,39 +35,50 @@ export async function describeMatch (connection: DuckDBConnection, sql: string):
   }
 }
 
-/**
- * Finds each side's primary key among the matched output columns. For a key column k of source A the
- * output column is `A_k` if present, else `k` itself unless the other source's key has the same name.
- */
-export function resolveOutputKeys (output: Column[], side: { alias: string, keys: string[] }, other: { alias: string, keys: string[] }): SideKeys {
-  const otherKeys = new Set(other.keys.map((k) => k.toLowerCase()))
-  const outputKeys: string[] = []
-  const missing: string[] = []
-  for (const key of side.keys) {
-    const prefixed = findColumn(output, `${side.alias}_${key}`)
-    const plain = otherKeys.has(key.toLowerCase()) ? undefined : findColumn(output, key)
-    const found = prefixed ?? plain
-    if (found === undefined) missing.push(key)
-    else outputKeys.push(found)
-  }
-  if (missing.length > 0) {
-    const shared = missing.some((k) => otherKeys.has(k.toLowerCase()))
-    const names = missing.map((k) => shared ? `${side.alias}_${k}` : `${k} (or ${side.alias}_${k})`).join(', ')
-    throw new EngineError('ENGINE_MATCH_KEYS_MISSING', `The match SQL must return the ${side.alias} primary key so Kalla can tell which ${side.alias} records matched: add ${names} to the SELECT list${shared ? `, e.g. SELECT ${side.alias.charAt(0)}.${missing[0]} AS ${side.alias}_${missing[0]}` : ''}.`, { stage: 'matching' })
-  }
-  return { alias: side.alias, sourceKeys: side.keys, outputKeys }
-}
+/** A side of the match as the recipe names it: its alias and primary-key columns. */
+export interface SideSpec { alias: string, keys: string[] }
 
-/** Refuses output with two columns of one name: results would be ambiguous downstream. */
-export function checkDistinctColumns (output: Column[]): void {
-  const seen = new Map<string, string>()
+/**
+ * Everything the engine would refuse in the matched output's columns, as problems: repeated column
+ * names, and a side whose primary key is missing. For a key column k of source A the output column is
+ * `A_k` if present, else `k` itself unless the other source's key has the same name.
+ */
+export function matchOutputProblems (output: readonly Column[], left: SideSpec, right: SideSpec): Problem[] {
+  const problems: Problem[] = []
+  const seen = new Set<string>()
   for (const column of output) {
     const key = column.name.toLowerCase()
     if (seen.has(key)) {
-      throw new EngineError('ENGINE_MATCH_COLUMNS_REPEATED', `The match SQL returns more than one column named ${column.name}: give them distinct names with AS, e.g. i.${column.name} AS invoices_${column.name}, p.${column.name} AS payments_${column.name}.`, { stage: 'matching' })
+      problems.push({ code: 'ENGINE_MATCH_COLUMNS_REPEATED', message: `The match SQL returns more than one column named ${column.name}: give them distinct names with AS, e.g. ${left.alias}_${column.name} and ${right.alias}_${column.name}.`, path: '/match_sql' })
     }
-    seen.set(key, column.name)
+    seen.add(key)
   }
+  for (const [side, other] of [[left, right], [right, left]] as const) {
+    const missing = side.keys.filter((k) => outputKey(output, side, other, k) === undefined)
+    if (missing.length > 0) problems.push({ code: 'ENGINE_MATCH_KEYS_MISSING', message: missingKeysMessage(side, other, missing), path: '/match_sql' })
+  }
+  return problems
+}
+
+/** Each side's key columns in the matched output; throws the first problem matchOutputProblems finds. */
+export function resolveOutputKeys (output: Column[], left: SideSpec, right: SideSpec): { left: SideKeys, right: SideKeys } {
+  const first = matchOutputProblems(output, left, right)[0]
+  if (first !== undefined) throw new EngineError(first.code as 'ENGINE_MATCH_KEYS_MISSING', first.message, { stage: 'matching' })
+  const keys = (side: SideSpec, other: SideSpec): SideKeys => ({ alias: side.alias, sourceKeys: side.keys, outputKeys: side.keys.map((k) => outputKey(output, side, other, k) ?? k) })
+  return { left: keys(left, right), right: keys(right, left) }
+}
+
+function outputKey (output: readonly Column[], side: SideSpec, other: SideSpec, key: string): string | undefined {
+  const sharedName = other.keys.some((k) => k.toLowerCase() === key.toLowerCase())
+  return findColumn(output, `${side.alias}_${key}`) ?? (sharedName ? undefined : findColumn(output, key))
+}
+
+function missingKeysMessage (side: SideSpec, other: SideSpec, missing: string[]): string {
+  const otherKeys = new Set(other.keys.map((k) => k.toLowerCase()))
+  const shared = missing.some((k) => otherKeys.has(k.toLowerCase()))
+  const names = missing.map((k) => otherKeys.has(k.toLowerCase()) ? `${side.alias}_${k}` : `${k} (or ${side.alias}_${k})`).join(', ')
+  const example = shared ? `, e.g. SELECT ${side.alias.charAt(0)}.${missing[0]} AS ${side.alias}_${missing[0]}` : ''
+  return `The match SQL must return the ${side.alias} primary key ${missing.join(', ')} so Kalla can tell which ${side.alias} records matched: add ${names} to the SELECT list${example}.`
 }
 
 /** Runs the match SQL into a table and returns its row count. */

@@ -4,7 +4,7 @@ import { duckdbVersion } from './version.ts'
 import { Job, checker, type JobSource, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
-import { checkDistinctColumns, checkMatchSql, describeMatch, executeMatch, resolveOutputKeys } from './match.ts'
+import { checkMatchSql, describeMatch, executeMatch, resolveOutputKeys, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
@@ -51,7 +51,7 @@ export async function runJob (input: Job, options: RunJobOptions = {}): Promise<
     stage = 'writing_results'
     return await run.write(sides, staged)
   } catch (error) {
-    throw control.reason() ?? toEngineError(error, stage)
+    throw toEngineError(control.reason() ?? error, stage)
   } finally {
     control.signal.removeEventListener('abort', stopDuckdb)
     control.dispose()
@@ -136,13 +136,12 @@ class JobRun {
     return staged
   }
 
-  async match (left: JobSource, right: JobSource): Promise<{ left: ReturnType<typeof resolveOutputKeys>, right: ReturnType<typeof resolveOutputKeys> }> {
+  async match (left: JobSource, right: JobSource): Promise<{ left: SideKeys, right: SideKeys }> {
     const t0 = performance.now()
     this.emit('matching', 0)
     const output = await describeMatch(this.sandbox.connection, this.job.match_sql)
-    checkDistinctColumns(output)
     const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.job.primary_keys[s.alias] ?? [] })
-    const sides = { left: resolveOutputKeys(output, keysOf(left), keysOf(right)), right: resolveOutputKeys(output, keysOf(right), keysOf(left)) }
+    const sides = resolveOutputKeys(output, keysOf(left), keysOf(right))
     this.counts.matched_count = await executeMatch(this.sandbox.connection, this.job.match_sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { literalList } from './sql/quote.ts'
@@ -24,6 +24,7 @@ export interface SandboxAccess {
  * install extensions, and whose configuration is locked before any user SQL runs.
  */
 export async function openSandbox (options: ResolvedEngineOptions, access: SandboxAccess): Promise<Sandbox> {
+  await mkdir(options.workDir, { recursive: true })
   const tempDir = await mkdtemp(join(options.workDir, 'kalla-job-'))
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: options.memoryLimit,

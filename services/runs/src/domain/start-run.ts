@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { BusError } from '@kalla/bus'
-import { GetRecipe, GetUpload, MatchJobs, recipeJob, ResolveSource, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
+import { GetRecipe, GetUpload, MatchJobs, recipeJob, ResolveSource, SOURCE_REFERENCE, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
 import { insertRun } from '../db/runs-repository.ts'
 import { RunsErrors } from '../errors.ts'
 import type { RunsDeps } from './deps.ts'
-
-/** A persistent source whose uri is `source:<alias>` uses the URI registered under that alias. */
-export const SOURCE_REFERENCE = /^source:([A-Za-z_][A-Za-z0-9_]*)$/
 
 /**
  * Creates a run: checks that every file source is bound to an upload whose columns fit the recipe's

@@ -1,0 +1,30 @@
+import Type, { type Static } from 'typebox'
+import { loadConfig } from '@kalla/service'
+import { StorageEnv, storageConfigFromEnv, type StorageConfig } from '@kalla/storage'
+
+export const MatcherConfig = Type.Object({
+  HOST: Type.String({ default: '0.0.0.0', description: 'Address the health and metrics server listens on' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4004, description: 'Port of the health and metrics server' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
+  NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the service runs on its own)' })),
+  ...StorageEnv,
+  KALLA_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where each job gets its own directory for inputs, DuckDB spill files and results (default: the OS temporary directory)' })),
+  MATCHER_ACK_WAIT_S: Type.Integer({ minimum: 5, default: 60, description: 'How long a job may go without a sign of life before JetStream hands it to another matcher' }),
+  MATCHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Jobs one matcher runs at once; a job is heavy, so scale with replicas' }),
+  MATCHER_PROGRESS_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500, description: 'At most one progress event per run this often, plus one on every stage change' }),
+  MATCHER_SHUTDOWN_GRACE_S: Type.Number({ minimum: 0, default: 25, description: 'On shutdown, how long to wait for the job in flight before handing it back to the queue' }),
+  MATCHER_LAG_INTERVAL_S: Type.Number({ minimum: 1, default: 15, description: 'How often the queue lag gauge is refreshed' }),
+  ENGINE_MEMORY_LIMIT: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$', default: '2GB', description: 'DuckDB memory limit per job; work beyond it spills to the work directory' }),
+  ENGINE_THREADS: Type.Optional(Type.Integer({ minimum: 1, description: 'DuckDB threads per job (default: the number of cores)' })),
+  ENGINE_TIMEOUT_S: Type.Integer({ minimum: 0, default: 0, description: 'Stop a job that runs longer than this (0 = no limit)' })
+})
+export type MatcherConfig = Static<typeof MatcherConfig>
+
+export function loadMatcherConfig (env: Record<string, string | undefined> = process.env): MatcherConfig {
+  return loadConfig(MatcherConfig, env)
+}
+
+/** The object storage the configuration names. */
+export function storageConfig (config: MatcherConfig): StorageConfig {
+  return storageConfigFromEnv(config)
+}

@@ -1,0 +1,21 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Bus } from '@kalla/bus'
+import type { EngineOptions } from '@kalla/engine'
+import type { ConsumerDefinition } from '@kalla/proto'
+import type { Storage } from '@kalla/storage'
+import type { MatcherMetrics } from './metrics.ts'
+
+/** What processing a job needs; the handler passes it in, tests build it directly. */
+export interface MatcherDeps {
+  bus: Bus
+  storage: Storage
+  /** Memory limit, threads and time limit for each run; the work directory is the job's own. */
+  engine: Pick<EngineOptions, 'memoryLimit' | 'threads' | 'timeoutMs'>
+  /** Each job gets a directory of its own under this one, removed when the job ends. */
+  workDir: string
+  progressIntervalMs: number
+  /** The consumer's ack wait and retry delays. */
+  consumer: Pick<ConsumerDefinition, 'ackWaitMs' | 'backoffMs'>
+  log: FastifyBaseLogger
+  metrics: MatcherMetrics
+}

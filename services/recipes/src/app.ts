@@ -1,0 +1,43 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Bus } from '@kalla/bus'
+import type { Database } from '@kalla/db'
+import type { Storage } from '@kalla/storage'
+import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
+import { storageConfig, type RecipesConfig } from './config.ts'
+import { migrations } from './db/migrations/index.ts'
+import type { RecipesDb } from './db/recipes-repository.ts'
+import type { RecipesDeps } from './domain/deps.ts'
+import { serveEndpoints } from './handlers/endpoints.ts'
+
+/** Infrastructure shared in single mode; scaled mode opens its own from the config. */
+export interface SharedInfrastructure { bus?: Bus, database?: Database, storage?: Storage }
+
+/** The recipes service: infrastructure, then the domain's endpoints, then health and metrics. */
+export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = createLogger({ name: 'recipes', level: config.LOG_LEVEL })
+  const app = Fastify({ loggerInstance: logger })
+  await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.RECIPES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
+  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'recipes' })
+  await app.register(storagePlugin, { storage: shared.storage, config: storageConfig(config) })
+
+  const deps: RecipesDeps = {
+    db: app.database.db.withSchema(config.RECIPES_DB_SCHEMA) as RecipesDb,
+    bus: app.bus,
+    log: app.log,
+    storage: app.storage,
+    // A shared local storage is assumed to use the same directory; a file not found there is downloaded.
+    localRoot: app.storage.kind === 'local' ? config.STORAGE_DIR : undefined,
+    engine: {
+      memoryLimit: config.ENGINE_MEMORY_LIMIT,
+      previewTimeoutMs: config.RECIPES_PREVIEW_TIMEOUT_S * 1000,
+      probeTimeoutMs: config.RECIPES_PROBE_TIMEOUT_S * 1000,
+      workDir: config.KALLA_WORK_DIR
+    }
+  }
+  const services = await serveEndpoints(app.bus, deps)
+  app.addHook('onClose', async () => { await Promise.all(services.map((s) => s.stop())) })
+
+  await app.register(healthRoutes, { checks: { database: app.database.ping, storage: () => app.storage.ping() } })
+  await app.register(metricsRoute, { service: 'recipes' })
+  return app
+}

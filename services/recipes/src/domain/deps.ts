@@ -1,0 +1,24 @@
+import type { Bus } from '@kalla/bus'
+import type { Storage } from '@kalla/storage'
+import type { FastifyBaseLogger } from 'fastify'
+import type { RecipesDb } from '../db/recipes-repository.ts'
+
+/** How previews and source probes may use the machine. */
+export interface EngineLimits {
+  memoryLimit: string
+  previewTimeoutMs: number
+  probeTimeoutMs: number
+  /** Each preview and probe gets its own temporary directory here, removed when it ends. */
+  workDir: string
+}
+
+/** What the recipes domain functions need; handlers pass it in, tests build it directly. */
+export interface RecipesDeps {
+  db: RecipesDb
+  bus: Bus
+  log: FastifyBaseLogger
+  storage: Storage
+  /** The local storage directory, so previews read uploads in place instead of copying them. */
+  localRoot?: string
+  engine: EngineLimits
+}

@@ -1,0 +1,26 @@
+import type { Bus, Service } from '@kalla/bus'
+import { DeleteRecipe, GetRecipe, ListRecipes, PreviewRecipe, SaveRecipe, ValidateRecipe } from '@kalla/proto'
+import { deleteRecipe, findRecipe, listRecipes } from '../db/recipes-repository.ts'
+import type { RecipesDeps } from '../domain/deps.ts'
+import { previewRecipe } from '../domain/preview-recipe.ts'
+import { saveRecipe } from '../domain/save-recipe.ts'
+import { validateRecipe } from '../domain/validate-recipe.ts'
+import { RecipesErrors } from '../errors.ts'
+
+const QUEUE = { queue: 'recipes' }
+
+/** The recipes service's request/reply endpoints; replicas share them through one queue group. */
+export async function serveEndpoints (bus: Bus, deps: RecipesDeps): Promise<Service[]> {
+  return await Promise.all([
+    bus.serve(SaveRecipe, ({ recipe }) => saveRecipe(deps, recipe), QUEUE),
+    bus.serve(GetRecipe, async ({ recipe_id: recipeId }) => {
+      const stored = await findRecipe(deps.db, recipeId)
+      if (stored === undefined) throw RecipesErrors.RECIPES_NOT_FOUND(`There is no recipe "${recipeId}".`)
+      return stored
+    }, QUEUE),
+    bus.serve(ListRecipes, async () => ({ recipes: await listRecipes(deps.db) }), QUEUE),
+    bus.serve(DeleteRecipe, async ({ recipe_id: recipeId }) => ({ deleted: await deleteRecipe(deps.db, recipeId) }), QUEUE),
+    bus.serve(ValidateRecipe, ({ recipe }) => validateRecipe(deps, recipe), QUEUE),
+    bus.serve(PreviewRecipe, (request) => previewRecipe(deps, request), QUEUE)
+  ])
+}

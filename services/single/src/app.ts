@@ -1,0 +1,62 @@
+import { join, resolve } from 'node:path'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { buildMatcherApp } from '@kalla/matcher'
+import { loadMatcherConfig } from '@kalla/matcher/config'
+import { buildRecipesApp } from '@kalla/recipes'
+import { loadRecipesConfig } from '@kalla/recipes/config'
+import { buildRunsApp } from '@kalla/runs'
+import { loadRunsConfig } from '@kalla/runs/config'
+import { CreateUpload } from '@kalla/proto'
+import { createLogger, healthRoutes, metricsRoute } from '@kalla/service'
+import { buildSourcesApp, uploadRoutes } from '@kalla/sources'
+import { loadSourcesConfig } from '@kalla/sources/config'
+import type { SingleConfig } from './config.ts'
+import { openInfrastructure, type Infrastructure } from './infrastructure.ts'
+
+/** Kalla in one process, and the handles a test needs. */
+export interface SingleApp { app: FastifyInstance, infrastructure: Infrastructure, services: FastifyInstance[] }
+
+/**
+ * Single mode's composition root: shared infrastructure, then every service on it (migrating its schema),
+ * then the one HTTP surface. Each service reads its own settings from the same environment as usual.
+ */
+export async function buildSingleApp (config: SingleConfig, env: Record<string, string | undefined>): Promise<SingleApp> {
+  const infrastructure = await openInfrastructure(config, env)
+  const shared = { bus: infrastructure.bus, database: infrastructure.database, storage: infrastructure.storage }
+  const serviceEnv = { ...env, LOG_LEVEL: config.LOG_LEVEL, MIGRATE_ON_START: 'true', KALLA_WORK_DIR: env.KALLA_WORK_DIR ?? join(resolve(config.KALLA_DATA_DIR), 'work'), KALLA_ENCRYPTION_KEY: env.KALLA_ENCRYPTION_KEY ?? await localEncryptionKey(config) }
+  const sourcesConfig = loadSourcesConfig(serviceEnv)
+  const services = [
+    await buildSourcesApp(sourcesConfig, shared),
+    await buildRecipesApp(loadRecipesConfig(serviceEnv), shared),
+    await buildRunsApp(loadRunsConfig(serviceEnv), shared),
+    await buildMatcherApp(loadMatcherConfig(serviceEnv), shared)
+  ]
+  await Promise.all(services.map((s) => s.ready()))
+
+  const logger: FastifyBaseLogger = createLogger({ name: 'kalla', level: config.LOG_LEVEL })
+  const app = Fastify({ loggerInstance: logger })
+  await app.register(healthRoutes, { checks: { database: infrastructure.database.ping, storage: infrastructure.storage.ping } })
+  await app.register(metricsRoute, { service: 'kalla' })
+  await app.register(uploadRoutes, { deps: { storage: infrastructure.storage, maxBytes: sourcesConfig.SOURCES_UPLOAD_MAX_BYTES, record: (file) => infrastructure.bus.request(CreateUpload, file) } })
+  app.addHook('onClose', async () => {
+    // The matcher goes first so an in-flight job is finished or handed back before the bus closes.
+    for (const service of [...services].reverse()) await service.close()
+    await infrastructure.close()
+  })
+  return { app, infrastructure, services }
+}
+
+// Single mode on a fresh clone has no key configured: one is generated once and kept in the data directory.
+async function localEncryptionKey (config: SingleConfig): Promise<string> {
+  const { mkdir, readFile, writeFile } = await import('node:fs/promises')
+  const { randomBytes } = await import('node:crypto')
+  const path = join(resolve(config.KALLA_DATA_DIR), 'encryption.key')
+  try {
+    return (await readFile(path, 'utf8')).trim()
+  } catch {
+    await mkdir(resolve(config.KALLA_DATA_DIR), { recursive: true })
+    const key = randomBytes(32).toString('hex')
+    await writeFile(path, key + '\n', { mode: 0o600 })
+    return key
+  }
+}

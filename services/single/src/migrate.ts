@@ -1,0 +1,31 @@
+// `node services/single/src/migrate.ts`: brings every service's Postgres schema up to date, then exits.
+// Scaled deployments run it once per release (a one-shot job) before starting the services.
+import { migrateSchema, openDatabase } from '@kalla/db'
+import { loadRecipesConfig } from '@kalla/recipes/config'
+import { migrations as recipes } from '@kalla/recipes/migrations'
+import { loadRunsConfig } from '@kalla/runs/config'
+import { migrations as runs } from '@kalla/runs/migrations'
+import { loadSourcesConfig } from '@kalla/sources/config'
+import { migrations as sources } from '@kalla/sources/migrations'
+
+const url = process.env.DATABASE_URL
+if (url === undefined || url === '') {
+  process.stderr.write('migrate: DATABASE_URL is required\n')
+  process.exit(2)
+}
+// Schema names come from each service's own configuration, so an override applies here too.
+const env = { ...process.env, KALLA_ENCRYPTION_KEY: process.env.KALLA_ENCRYPTION_KEY ?? '0'.repeat(64) }
+const schemas = [
+  { schema: loadSourcesConfig(env).SOURCES_DB_SCHEMA, migrations: sources },
+  { schema: loadRecipesConfig(env).RECIPES_DB_SCHEMA, migrations: recipes },
+  { schema: loadRunsConfig(env).RUNS_DB_SCHEMA, migrations: runs }
+]
+const database = await openDatabase({ url })
+try {
+  for (const { schema, migrations } of schemas) {
+    const applied = await migrateSchema(database.db, schema, migrations)
+    process.stdout.write(`${schema}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}\n`)
+  }
+} finally {
+  await database.close()
+}

@@ -1,0 +1,6 @@
+import type { Migration } from 'kysely/migration'
+import * as createSources from './2026-11-27T00-00-00-create-sources.ts'
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-27T00-00-00-create-sources': createSources
+}

@@ -1,0 +1,17 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Storage } from '@kalla/storage'
+import type { SourcesDb } from '../db/sources-repository.ts'
+import type { PgLimits } from '../readers/postgres-reader.ts'
+import type { ObjectFiles } from './object-files.ts'
+import type { SecretBox } from './secret-box.ts'
+
+/** What the sources domain functions need; the app builds it once, tests build it directly. */
+export interface SourcesDeps {
+  db: SourcesDb
+  storage: Storage
+  secrets: SecretBox
+  log: FastifyBaseLogger
+  files: ObjectFiles
+  pg: PgLimits
+  uploads: { maxBytes: number, ttlMs: number }
+}

@@ -1,0 +1,122 @@
+import type { Source, SourceType } from '@kalla/proto'
+import { isValidKey } from '@kalla/storage'
+import { deleteSource, findSource, insertSource, listSources, updateSource, type SourceRow } from '../db/sources-repository.ts'
+import { SourcesErrors } from '../errors.ts'
+import { parsePostgresUri } from '../readers/postgres-uri.ts'
+import type { Column } from '../readers/sql.ts'
+import type { SourcesDeps } from './deps.ts'
+import { sourceColumns } from './inspect-source.ts'
+import { redactUri } from './redact.ts'
+
+/**
+ * Registers a source under a new alias. Its columns are read now when the source answers; an
+ * unreachable source is still registered, with no columns, so it can be fixed and tested later.
+ */
+export async function registerSource (deps: SourcesDeps, request: { alias: string, type: SourceType, uri: string }): Promise<Source> {
+  checkUri(request.type, request.uri, request.alias)
+  if (await findSource(deps.db, request.alias) !== undefined) throw alreadyExists(request.alias)
+  const columns = await columnsIfReachable(deps, request)
+  const row = await insertSource(deps.db, { alias: request.alias, type: request.type, uri_sealed: deps.secrets.seal(request.uri, context(request.alias)), columns })
+  if (row === undefined) throw alreadyExists(request.alias)
+  deps.log.info({ alias: row.alias, type: row.type, columns: columns.length }, 'source registered')
+  return toSource(deps, row)
+}
+
+/** Changes a source's type and/or URI and reads its columns again. */
+export async function changeSource (deps: SourcesDeps, request: { alias: string, type?: SourceType, uri?: string }): Promise<Source> {
+  const current = await requireSource(deps, request.alias)
+  const type = request.type ?? current.type
+  const uri = request.uri ?? openUri(deps, current)
+  checkUri(type, uri, current.alias)
+  const columns = await columnsIfReachable(deps, { alias: current.alias, type, uri })
+  const row = await updateSource(deps.db, current.alias, { type, uri_sealed: deps.secrets.seal(uri, context(current.alias)), columns })
+  if (row === undefined) throw notFound(request.alias)
+  deps.log.info({ alias: row.alias, type: row.type, columns: columns.length }, 'source updated')
+  return toSource(deps, row)
+}
+
+export async function getSource (deps: SourcesDeps, alias: string): Promise<Source> {
+  return toSource(deps, await requireSource(deps, alias))
+}
+
+export async function allSources (deps: SourcesDeps): Promise<Source[]> {
+  return (await listSources(deps.db)).map((row) => toSource(deps, row))
+}
+
+export async function removeSource (deps: SourcesDeps, alias: string): Promise<{ removed: boolean }> {
+  const removed = await deleteSource(deps.db, alias)
+  if (removed) deps.log.info({ alias }, 'source removed')
+  return { removed }
+}
+
+/** The source with its real URI, for building a job; never for showing. */
+export async function resolveSource (deps: SourcesDeps, alias: string): Promise<{ alias: string, type: SourceType, uri: string }> {
+  const row = await requireSource(deps, alias)
+  return { alias: row.alias, type: row.type, uri: openUri(deps, row) }
+}
+
+/** The stored source with its decrypted URI. */
+export async function requireSource (deps: SourcesDeps, alias: string): Promise<SourceRow> {
+  const row = await findSource(deps.db, alias)
+  if (row === undefined) throw notFound(alias)
+  return row
+}
+
+/** The stored URI in clear; refused when the configured key cannot open it (a changed key, a tampered row). */
+export function openUri (deps: SourcesDeps, row: SourceRow): string {
+  try {
+    return deps.secrets.open(row.uri_sealed, context(row.alias))
+  } catch (error) {
+    throw SourcesErrors.SOURCES_URI_UNREADABLE(`The stored URI of ${row.alias} cannot be decrypted with the configured KALLA_ENCRYPTION_KEY: restore the key it was saved with, or update ${row.alias} with its URI.`, error)
+  }
+}
+
+// Binds each sealed URI to its row: a value copied onto another source fails to open.
+function context (alias: string): string {
+  return `kalla.sources:${alias.toLowerCase()}`
+}
+
+function checkUri (type: SourceType, uri: string, alias: string): void {
+  if (type === 'postgres') parsePostgresUri(uri, alias)
+  if (type === 'file' && !isValidKey(uri)) {
+    throw SourcesErrors.SOURCES_URI_INVALID(`The URI of the file source ${alias} must be the object storage key of the file, such as sources/ledger.parquet (letters, digits and . _ - /).`)
+  }
+}
+
+async function columnsIfReachable (deps: SourcesDeps, source: { alias: string, type: SourceType, uri: string }): Promise<Column[]> {
+  if (source.type === 'bigquery' || source.type === 'elasticsearch') return []
+  try {
+    return await sourceColumns(deps, source)
+  } catch (error) {
+    deps.log.warn({ alias: source.alias, type: source.type, code: (error as { code?: string }).code }, 'the source did not answer; it is saved without columns')
+    return []
+  }
+}
+
+function toSource (deps: SourcesDeps, row: SourceRow): Source {
+  return {
+    alias: row.alias,
+    type: row.type,
+    uri: shownUri(deps, row),
+    columns: row.columns,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString()
+  }
+}
+
+// One undecryptable row must not hide the others from a listing.
+function shownUri (deps: SourcesDeps, row: SourceRow): string {
+  try {
+    return redactUri(openUri(deps, row))
+  } catch {
+    return '*** (cannot be decrypted with the configured key: update this source with its URI)'
+  }
+}
+
+function notFound (alias: string): Error {
+  return SourcesErrors.SOURCES_NOT_FOUND(`There is no registered source "${alias}": register it first, or check the name.`)
+}
+
+function alreadyExists (alias: string): Error {
+  return SourcesErrors.SOURCES_ALREADY_EXISTS(`A source named "${alias}" is already registered: choose another alias, or update that source.`)
+}

@@ -1,0 +1,81 @@
+import type { Upload } from '@kalla/proto'
+import { CodedError } from '@kalla/service'
+import { isStorageError } from '@kalla/storage'
+import { deleteUpload, expiredUploads, findLiveUpload, insertUpload } from '../db/uploads-repository.ts'
+import { SourcesErrors } from '../errors.ts'
+import type { SourcesDeps } from './deps.ts'
+import { withInspectedObject } from './object-files.ts'
+import { newUploadId, tooLarge, uploadIdOfKey } from './upload-keys.ts'
+
+const SWEEP_BATCH = 100
+
+/**
+ * Records a file already in storage under `key`: checks its size, detects its format and reads its
+ * columns (only the header or a sample). A file that is too large or unreadable is refused and
+ * deleted. The upload keeps the id in its key when it has one (uploads/<id>/...).
+ */
+export async function createUpload (deps: SourcesDeps, request: { key: string, filename: string, size_bytes: number }): Promise<Upload> {
+  const filename = request.filename.trim().slice(0, 255) || 'upload'
+  const stat = await deps.storage.stat(request.key).catch((error: unknown) => {
+    if (isStorageError(error, 'STORAGE_KEY_INVALID')) return undefined
+    throw error
+  })
+  if (stat === undefined) throw SourcesErrors.SOURCES_UPLOAD_OBJECT_MISSING(`Nothing is stored under ${request.key}: store the file first, then record it.`)
+  if (stat.sizeBytes > deps.uploads.maxBytes) {
+    await discard(deps, request.key)
+    throw tooLarge(filename, deps.uploads.maxBytes)
+  }
+  let described: Pick<Upload, 'format' | 'columns'>
+  try {
+    described = await withInspectedObject(deps.files, { key: request.key, filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE, async (_connection, file, format) => ({ format, columns: file.columns }))
+  } catch (error) {
+    if (error instanceof CodedError && error.code === 'SOURCES_UPLOAD_UNREADABLE') await discard(deps, request.key)
+    throw error
+  }
+  const now = new Date()
+  const upload: Upload = {
+    upload_id: uploadIdOfKey(request.key) ?? newUploadId(),
+    filename,
+    ...described,
+    size_bytes: stat.sizeBytes,
+    key: request.key,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + deps.uploads.ttlMs).toISOString()
+  }
+  if (!await insertUpload(deps.db, upload)) {
+    upload.upload_id = newUploadId()
+    await insertUpload(deps.db, upload)
+  }
+  deps.log.info({ upload_id: upload.upload_id, format: upload.format, size_bytes: upload.size_bytes, columns: upload.columns.length }, 'upload recorded')
+  return upload
+}
+
+/** A live upload; an expired one is refused at once, even before the sweep has deleted it. */
+export async function getUpload (deps: SourcesDeps, uploadId: string): Promise<Upload> {
+  const upload = await findLiveUpload(deps.db, uploadId, new Date())
+  if (upload === undefined) throw SourcesErrors.SOURCES_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}", or it has expired: upload the file again.`)
+  return upload
+}
+
+/**
+ * Deletes expired uploads: the object first, then the row, so a failure leaves the row to retry.
+ * Stops at the first object that cannot be deleted and returns how many went.
+ */
+export async function sweepExpiredUploads (deps: SourcesDeps, now = new Date()): Promise<number> {
+  let swept = 0
+  for (;;) {
+    const batch = await expiredUploads(deps.db, now, SWEEP_BATCH)
+    for (const upload of batch) {
+      await deps.storage.delete(upload.key)
+      await deleteUpload(deps.db, upload.upload_id)
+      swept++
+    }
+    if (batch.length < SWEEP_BATCH) break
+  }
+  if (swept > 0) deps.log.info({ swept }, 'expired uploads deleted')
+  return swept
+}
+
+async function discard (deps: SourcesDeps, key: string): Promise<void> {
+  await deps.storage.delete(key).catch((error: unknown) => { deps.log.error({ key, err: error }, 'a refused upload could not be deleted') })
+}

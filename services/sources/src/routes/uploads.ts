@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'node:http'
+import multipart from '@fastify/multipart'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import type { Upload } from '@kalla/proto'
+import { CodedError } from '@kalla/service'
+import { SourcesErrors } from '../errors.ts'
+import { receiveUpload, type ReceiveUploadDeps } from '../domain/receive-upload.ts'
+import { tooLarge } from '../domain/upload-keys.ts'
+
+/** The HTTP form of an upload (camelCase, like the rest of the HTTP and GraphQL surface). */
+export interface HttpUpload { uploadId: string, filename: string, format: Upload['format'], columns: Upload['columns'], sizeBytes: number }
+
+/**
+ * POST /uploads: a multipart form whose `file` field is streamed into storage and recorded.
+ * Answers 201 with the upload, or `{ error: { code, message } }` with the error's status.
+ */
+export async function uploadRoutes (app: FastifyInstance, options: { deps: ReceiveUploadDeps }): Promise<void> {
+  // One byte over the limit lets storage see, and report, that the file is too large.
+  await app.register(multipart, { limits: { fileSize: options.deps.maxBytes + 1, files: 1, fields: 20, parts: 21 } })
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (!await settleBody(request.raw)) reply.header('connection', 'close')
+    const coded = toCoded(error, options.deps.maxBytes)
+    if (coded === undefined) {
+      request.log.error({ err: error }, 'upload failed')
+      return await reply.code(500).send({ error: { code: 'INTERNAL', message: 'The upload failed; the details are in the service log. Try again.' } })
+    }
+    return await reply.code(coded.statusCode).send({ error: { code: coded.code, message: coded.message } })
+  })
+  app.post('/uploads', async (request, reply) => {
+    const part = await request.file()
+    if (part === undefined || part.fieldname !== 'file') {
+      part?.file.resume()
+      throw SourcesErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".')
+    }
+    const upload = await receiveUpload(options.deps, part.file, part.filename)
+    const body: HttpUpload = { uploadId: upload.upload_id, filename: upload.filename, format: upload.format, columns: upload.columns, sizeBytes: upload.size_bytes }
+    return await reply.code(201).send(body)
+  })
+}
+
+const DRAIN_BYTES = 8 * 1024 * 1024
+const DRAIN_MS = 2000
+
+/**
+ * A refused upload may still be arriving. A small remainder is read and discarded so the client
+ * sees the answer; past a few megabytes (or seconds) the connection is closed instead of reading
+ * gigabytes for nothing. Resolves true when the body was read to its end.
+ */
+async function settleBody (raw: IncomingMessage): Promise<boolean> {
+  if (raw.complete) return true
+  raw.unpipe()
+  return await new Promise((resolve) => {
+    let seen = 0
+    const finish = (whole: boolean): void => {
+      clearTimeout(timer)
+      raw.off('data', onData)
+      raw.off('end', onEnd)
+      raw.pause()
+      resolve(whole)
+    }
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length
+      if (seen > DRAIN_BYTES) finish(false)
+    }
+    const onEnd = (): void => { finish(true) }
+    const timer = setTimeout(() => { finish(false) }, DRAIN_MS)
+    raw.on('data', onData)
+    raw.once('end', onEnd)
+    raw.resume()
+  })
+}
+
+function toCoded (error: FastifyError, maxBytes: number): CodedError | undefined {
+  if (error instanceof CodedError) return error
+  if (error.code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge('The file', maxBytes)
+  if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return SourcesErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".', error)
+  return (error.statusCode ?? 500) < 500 ? SourcesErrors.SOURCES_UPLOAD_REJECTED(`The upload was refused: ${error.message}.`, error) : undefined
+}
