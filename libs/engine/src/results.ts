@@ -35,8 +35,8 @@ export async function writeResults (
     withQueryProgress(connection, progress.intervalMs, (f) => progress.report((third + f) / 3), () => copyToParquet(connection, relation, path))
   try {
     await copy(0, MATCHED_TABLE, paths.matched + PARTIAL)
-    const unmatchedLeft = await writeUnmatched(connection, sides.left, (relation) => copy(1, relation, paths.unmatched_left + PARTIAL))
-    const unmatchedRight = await writeUnmatched(connection, sides.right, (relation) => copy(2, relation, paths.unmatched_right + PARTIAL))
+    const unmatchedLeft = await writeUnmatched(sides.left, (relation) => copy(1, relation, paths.unmatched_left + PARTIAL))
+    const unmatchedRight = await writeUnmatched(sides.right, (relation) => copy(2, relation, paths.unmatched_right + PARTIAL))
     for (const file of [paths.matched, paths.unmatched_left, paths.unmatched_right]) await rename(file + PARTIAL, file)
     progress.report(1)
     const counts: RunCounts = {
@@ -70,15 +70,12 @@ export async function writeSummary (path: string, summary: unknown): Promise<voi
   await rename(path + PARTIAL, path)
 }
 
-async function writeUnmatched (connection: DuckDBConnection, side: SideKeys, copy: (relation: string) => Promise<number>): Promise<number> {
-  const keysTable = `__kalla_keys_${side.alias}`
-  const distinct = side.outputKeys.map((k, i) => `${ident(k)} AS k${i}`).join(', ')
-  const notNull = side.outputKeys.map((k) => `${ident(k)} IS NOT NULL`).join(' AND ')
-  await connection.run(`CREATE TABLE ${ident(keysTable)} AS SELECT DISTINCT ${distinct} FROM ${MATCHED_TABLE} WHERE ${notNull}`)
+// An anti join straight against the matched table: a key repeated there (a split payment's invoice) or
+// NULL changes nothing, so no distinct key table is built first.
+async function writeUnmatched (side: SideKeys, copy: (relation: string) => Promise<number>): Promise<number> {
+  const keys = side.outputKeys.map((k, i) => `${ident(k)} AS k${i}`).join(', ')
   const on = side.sourceKeys.map((k, i) => `s.${ident(k)} = m.k${i}`).join(' AND ')
-  const count = await copy(`(SELECT s.* FROM ${ident(side.alias)} AS s ANTI JOIN ${ident(keysTable)} AS m ON ${on})`)
-  await connection.run(`DROP TABLE ${ident(keysTable)}`)
-  return count
+  return await copy(`(SELECT s.* FROM ${ident(side.alias)} AS s ANTI JOIN (SELECT ${keys} FROM ${MATCHED_TABLE}) AS m ON ${on})`)
 }
 
 async function copyToParquet (connection: DuckDBConnection, relation: string, path: string): Promise<number> {

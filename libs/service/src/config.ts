@@ -1,4 +1,4 @@
-import type { Static, TObject } from 'typebox'
+import Type, { type Static, type TObject } from 'typebox'
 import Value from 'typebox/value'
 
 /** The environment did not describe a valid configuration; `problems` names every variable at fault. */
@@ -41,4 +41,28 @@ export function configVariables (schema: TObject): ConfigVariable[] {
     const type = p.enum !== undefined ? p.enum.join(' | ') : p.anyOf !== undefined ? p.anyOf.map((a) => String(a.const)).join(' | ') : String(p.type ?? 'string')
     return { name, type, required: required.has(name) && p.default === undefined, ...(p.default === undefined ? {} : { default: p.default }), description: p.description ?? '' }
   })
+}
+
+/** The settings every service process reads, with its own default port. Spread into a config schema. */
+export function serviceEnv (defaultPort: number) {
+  return {
+    HOST: Type.String({ default: '0.0.0.0', description: 'Address the service listens on' }),
+    PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description: 'HTTP port (health, metrics and any HTTP routes)' }),
+    LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
+    NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the service runs on its own)' }))
+  }
+}
+
+/** The settings of a service that keeps state in Postgres. Spread into a config schema. */
+export const DatabaseEnv = {
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1, description: 'Postgres URL; each service keeps its tables in its own schema (required when the service runs on its own)' })),
+  MIGRATE_ON_START: Type.Boolean({ default: false, description: 'Run database migrations at start-up (single mode does)' })
+}
+
+/** Exits with a clear message when a service started on its own lacks a setting single mode would provide. */
+export function requireStandalone (service: string, config: Record<string, unknown>, names: string[]): void {
+  const missing = names.filter((n) => config[n] === undefined || config[n] === '')
+  if (missing.length === 0) return
+  process.stderr.write(`${service}: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required when the service runs on its own\n`)
+  process.exit(2)
 }

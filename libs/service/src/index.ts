@@ -1,4 +1,4 @@
-export { loadConfig, configVariables, ConfigError, type ConfigVariable } from './config.ts'
+export { loadConfig, configVariables, ConfigError, serviceEnv, DatabaseEnv, requireStandalone, type ConfigVariable } from './config.ts'
 export { createLogger, REDACTED_PATHS, type Logger } from './logger.ts'
 export { healthRoutes, type ReadinessCheck } from './health.ts'
 export { metricsRoute } from './metrics.ts'

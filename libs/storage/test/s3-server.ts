@@ -1,12 +1,12 @@
-import crypto, { randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import S3rver from 's3rver'
 import type { Test } from 'tap'
 import { createS3Storage, type S3StorageConfig, type Storage } from '../src/index.ts'
 import { tempDir } from './helpers.ts'
+import { allowS3rverDes, S3RVER_CREDENTIALS } from '@kalla/testing'
 
-/** s3rver's built-in account: it checks request signatures against these. */
-export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+export { S3RVER_CREDENTIALS }
 
 export interface S3Server {
   endpoint: string
@@ -16,25 +16,6 @@ export interface S3Server {
   createBucket: () => Promise<string>
   /** Storage over a new bucket, closed when `t` ends. */
   storage: (t: Test, overrides?: Partial<S3StorageConfig>) => Promise<Storage>
-}
-
-type CipherFactory = (algorithm: string, key: Buffer, iv: Buffer) => unknown
-let desAllowed = false
-
-/**
- * s3rver encrypts ListObjectsV2 continuation tokens with single DES, which OpenSSL 3 keeps in its legacy
- * provider, so every listing longer than one page fails with a 500. Triple DES with one key repeated
- * three times is the same cipher and is still available; only s3rver asks for 'des' in this process.
- */
-function allowS3rverDes (): void {
-  if (desAllowed) return
-  desAllowed = true
-  const factories = crypto as unknown as Record<'createCipheriv' | 'createDecipheriv', CipherFactory>
-  for (const name of ['createCipheriv', 'createDecipheriv'] as const) {
-    const original = factories[name]
-    factories[name] = (algorithm, key, iv) =>
-      algorithm === 'des' ? original('des-ede3-cbc', Buffer.concat([key, key, key]), iv) : original(algorithm, key, iv)
-  }
 }
 
 /** An S3 server on a random port of 127.0.0.1 for the tests of `t`, stopped when they end. */

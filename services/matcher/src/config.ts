@@ -1,12 +1,9 @@
 import Type, { type Static } from 'typebox'
-import { loadConfig } from '@kalla/service'
+import { loadConfig, serviceEnv } from '@kalla/service'
 import { StorageEnv, storageConfigFromEnv, type StorageConfig } from '@kalla/storage'
 
 export const MatcherConfig = Type.Object({
-  HOST: Type.String({ default: '0.0.0.0', description: 'Address the health and metrics server listens on' }),
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4004, description: 'Port of the health and metrics server' }),
-  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
-  NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the service runs on its own)' })),
+  ...serviceEnv(4004),
   ...StorageEnv,
   KALLA_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where each job gets its own directory for inputs, DuckDB spill files and results (default: the OS temporary directory)' })),
   MATCHER_ACK_WAIT_S: Type.Integer({ minimum: 5, default: 60, description: 'How long a job may go without a sign of life before JetStream hands it to another matcher' }),

@@ -1,12 +1,9 @@
 // The recipes service as its own process (scaled mode).
-import { serveUntilSignal } from '@kalla/service'
+import { requireStandalone, serveUntilSignal } from '@kalla/service'
 import { buildRecipesApp } from './app.ts'
 import { loadRecipesConfig } from './config.ts'
 
 const config = loadRecipesConfig()
-if (config.NATS_URL === undefined || config.DATABASE_URL === undefined) {
-  process.stderr.write('recipes: NATS_URL and DATABASE_URL are required when the service runs on its own\n')
-  process.exit(2)
-}
+requireStandalone('recipes', config, ['NATS_URL', 'DATABASE_URL'])
 const app = await buildRecipesApp(config)
 await serveUntilSignal(app, { host: config.HOST, port: config.PORT })

@@ -4,8 +4,8 @@ import { BusError, type Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
 import { GetUpload } from '@kalla/proto'
 import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute } from '@kalla/service'
-import type { Storage } from '@kalla/storage'
-import { storageConfig, type SourcesConfig } from './config.ts'
+import { storageConfigFromEnv, type Storage } from '@kalla/storage'
+import type { SourcesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { SourcesDb } from './db/sources-repository.ts'
 import type { SourcesDeps } from './domain/deps.ts'
@@ -30,7 +30,7 @@ export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfr
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.SOURCES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'sources' })
-  await app.register(storagePlugin, { storage: shared.storage, config: storageConfig(config) })
+  await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
 
   const deps: SourcesDeps = {
     db: app.database.db.withSchema(config.SOURCES_DB_SCHEMA) as SourcesDb,

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { ConfigError, loadConfig } from '@kalla/service'
-import type { StorageConfig } from '@kalla/storage'
+import { loadConfig } from '@kalla/service'
+import { StorageEnv } from '@kalla/storage'
 import { parseEncryptionKey } from './domain/secret-box.ts'
 
 export const SourcesConfig = Type.Object({
@@ -11,13 +11,7 @@ export const SourcesConfig = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1, description: 'Postgres URL; the service keeps its tables in its own schema (required when the service runs on its own)' })),
   SOURCES_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'sources', description: 'Postgres schema owned by the sources service' }),
   KALLA_ENCRYPTION_KEY: Type.String({ minLength: 1, description: 'Key that encrypts source URIs at rest: 32 bytes as 64 hex characters or base64' }),
-  STORAGE_DIR: Type.String({ minLength: 1, default: 'data/objects', description: 'Directory of the object storage when S3_BUCKET is not set' }),
-  S3_BUCKET: Type.Optional(Type.String({ minLength: 1, description: 'S3 bucket for uploads; when set, objects live in S3 instead of STORAGE_DIR' })),
-  S3_ENDPOINT: Type.Optional(Type.String({ minLength: 1, description: 'URL of an S3-compatible service (MinIO...)' })),
-  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'S3 region' }),
-  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'S3 access key; the SDK default chain applies when unset' })),
-  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'S3 secret key' })),
-  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false, description: 'Address the bucket as endpoint/bucket (MinIO usually needs it)' }),
+  ...StorageEnv,
   SOURCES_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 5 * 1024 ** 3, description: 'Largest file accepted by an upload' }),
   SOURCES_UPLOAD_TTL_S: Type.Integer({ minimum: 1, default: 7 * 24 * 3600, description: 'Uploads expire this long after they were made' }),
   SOURCES_SWEEP_INTERVAL_S: Type.Integer({ minimum: 1, default: 3600, description: 'How often expired uploads are deleted' }),
@@ -33,22 +27,4 @@ export function loadSourcesConfig (env: Record<string, string | undefined> = pro
   const config = loadConfig(SourcesConfig, env)
   parseEncryptionKey(config.KALLA_ENCRYPTION_KEY)
   return config
-}
-
-/** The object storage the configuration describes: S3 when a bucket is named, else a local directory. */
-export function storageConfig (config: SourcesConfig): StorageConfig {
-  if (config.S3_BUCKET === undefined) return { type: 'local', root: config.STORAGE_DIR }
-  if ((config.S3_ACCESS_KEY_ID === undefined) !== (config.S3_SECRET_ACCESS_KEY === undefined)) {
-    throw new ConfigError(['S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither'])
-  }
-  return {
-    type: 's3',
-    bucket: config.S3_BUCKET,
-    region: config.S3_REGION,
-    endpoint: config.S3_ENDPOINT,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-    credentials: config.S3_ACCESS_KEY_ID === undefined || config.S3_SECRET_ACCESS_KEY === undefined
-      ? undefined
-      : { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
-  }
 }

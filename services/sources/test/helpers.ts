@@ -8,9 +8,10 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
-import { openDatabase, type Database } from '@kalla/db'
+import { migrateSchema, openDatabase, type Database } from '@kalla/db'
 import { buildSourcesApp } from '../src/app.ts'
 import { loadSourcesConfig, type SourcesConfig } from '../src/config.ts'
+import { migrations } from '../src/db/migrations/index.ts'
 
 export const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const ENCRYPTION_KEY = randomBytes(32).toString('hex')
@@ -23,7 +24,8 @@ export async function startSources (t: Test, env: Record<string, string> = {}): 
   const storageDir = await mkdtemp(join(tmpdir(), 'kalla-sources-objects-'))
   const bus = createMemoryBus()
   const database = await openDatabase({ url: PG_URL })
-  const config = loadSourcesConfig({ SOURCES_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal', KALLA_ENCRYPTION_KEY: ENCRYPTION_KEY, STORAGE_DIR: storageDir, ...env })
+  await migrate(database, schema)
+  const config = loadSourcesConfig({ SOURCES_DB_SCHEMA: schema, LOG_LEVEL: 'fatal', KALLA_ENCRYPTION_KEY: ENCRYPTION_KEY, STORAGE_DIR: storageDir, ...env })
   const app = await buildSourcesApp(config, { bus, database })
   t.teardown(async () => {
     await app.close()
@@ -33,6 +35,19 @@ export async function startSources (t: Test, env: Record<string, string> = {}): 
     await rm(storageDir, { recursive: true, force: true })
   })
   return { app, bus, database, config, schema, storageDir }
+}
+
+// Kysely's migrator introspects every schema's tables, so a test file dropping its schema at the same
+// moment can fail another file's migration with "schema ... does not exist"; trying again is enough.
+async function migrate (database: Database, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateSchema(database.db, schema, migrations)
+      return
+    } catch (error) {
+      if (attempt === 5 || !/does not exist/.test((error as Error).message)) throw error
+    }
+  }
 }
 
 /** A real table in a random schema of the local Postgres: the data a registered source points at. */

@@ -8,7 +8,7 @@ import { ident, literal } from '../sql/quote.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext } from './context.ts'
 import { detectFileFormat } from './file-format.ts'
-import { exactTypesSelect, isGuessedNumber } from './typing.ts'
+import { isGuessedNumber, retypeExactly } from './typing.ts'
 
 /** A local path from a job uri: a plain path or a file:// URL. */
 export function localPath (uri: string): string {
@@ -33,15 +33,10 @@ export async function stageFile (context: StageContext, source: JobSource): Prom
   })
   checkSchema(source, name, detected)
   const numbers = format === 'parquet' ? [] : detected.filter((c) => isGuessedNumber(c.type)).map((c) => c.name)
-  const raw = numbers.length === 0 ? source.alias : `__kalla_raw_${source.alias}`
   const overrides = format === 'parquet' ? undefined : textOverrides(format, detected, new Set(numbers))
   await readFailing(source.alias, name, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
-    context.connection.run(`CREATE TABLE ${ident(raw)} AS SELECT * FROM ${reader(format, path, overrides)}${limitClause(source.sample_rows)}`)))
-  if (raw !== source.alias) {
-    const select = await exactTypesSelect(context.connection, raw, numbers, detected.map((c) => c.name))
-    await context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT ${select} FROM ${ident(raw)}`)
-    await context.connection.run(`DROP TABLE ${ident(raw)}`)
-  }
+    context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT * FROM ${reader(format, path, overrides)}${limitClause(source.sample_rows)}`)))
+  await retypeExactly(context.connection, source.alias, numbers)
   return await describe(context.connection, ident(source.alias))
 }
 

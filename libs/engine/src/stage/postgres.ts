@@ -11,7 +11,7 @@ import { describe, type Column } from './columns.ts'
 import type { StageContext } from './context.ts'
 import { parsePostgresUri, type PostgresSource } from './postgres-uri.ts'
 import { planColumn, type ColumnPlan } from './postgres-types.ts'
-import { exactTypesSelect } from './typing.ts'
+import { retypeExactly } from './typing.ts'
 import { limitClause } from './files.ts'
 
 // The copy is a fraction of the staging work; DuckDB's parse of the extract is the rest.
@@ -95,12 +95,8 @@ async function copyOut (client: pg.Client, source: PostgresSource, plans: Column
 
 async function loadExtract (context: StageContext, alias: string, path: string, plans: ColumnPlan[]): Promise<void> {
   const columns = plans.map((p) => `${literal(p.name)}: ${literal(p.duckdbType)}`).join(', ')
-  const raw = `__kalla_raw_${alias}`
-  await context.connection.run(`CREATE TABLE ${ident(raw)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${columns}})`)
-  const exact = plans.filter((p) => p.exactNumber).map((p) => p.name)
-  const select = await exactTypesSelect(context.connection, raw, exact, plans.map((p) => p.name))
-  await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT ${select} FROM ${ident(raw)}`)
-  await context.connection.run(`DROP TABLE ${ident(raw)}`)
+  await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${columns}})`)
+  await retypeExactly(context.connection, alias, plans.filter((p) => p.exactNumber).map((p) => p.name))
 }
 
 function queryError (error: unknown, source: PostgresSource, alias: string): EngineError {

@@ -3,31 +3,35 @@ import { ident } from '../sql/quote.ts'
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/
 
+// A plain decimal as exported data almost always writes it: optional sign, no leading zero, no spaces.
+const PLAIN = String.raw`[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?`
+
 /** True for the types a text reader guesses for numbers; Kalla re-types those columns exactly. */
 export function isGuessedNumber (type: string): boolean {
   return NUMERIC.test(type)
 }
 
-interface Shape { nonNumeric: boolean, leadingZero: boolean, exponent: boolean, scale: number, digits: number }
+interface Shape { plain: boolean, nonNumeric: boolean, leadingZero: boolean, exponent: boolean, scale: number, digits: number }
 
 /**
- * Chooses exact types for number-like text columns of a raw staged table, in one pass:
+ * Re-types number-like text columns of a staged table exactly, in place:
  * - digits with leading zeros (account numbers, "00042") stay text, so keys keep their zeros;
  * - whole numbers become BIGINT (or DECIMAL(38,0) when longer than 18 digits);
  * - decimals become DECIMAL with the largest scale seen, so 100.02 stays exactly 100.02, never a float;
  * - scientific notation, or numbers too long for DECIMAL(38), become DOUBLE;
  * - a column with any non-number stays text.
- * Returns a SELECT list that converts the raw table into the typed one.
+ * Only the re-typed columns are rewritten (ALTER ... USING), not a copy of the whole table.
  */
-export async function exactTypesSelect (connection: DuckDBConnection, table: string, textNumberColumns: readonly string[], allColumns: readonly string[]): Promise<string> {
-  if (textNumberColumns.length === 0) return '*'
+export async function retypeExactly (connection: DuckDBConnection, table: string, textNumberColumns: readonly string[]): Promise<void> {
+  if (textNumberColumns.length === 0) return
   const shapes = await measure(connection, table, textNumberColumns)
-  const casts = new Map<string, string>()
-  textNumberColumns.forEach((column, i) => {
-    const type = chooseType(shapes[i]!)
-    if (type !== 'VARCHAR') casts.set(column, `CAST(trim(${ident(column)}) AS ${type}) AS ${ident(column)}`)
-  })
-  return allColumns.map((c) => casts.get(c) ?? ident(c)).join(', ')
+  for (const [i, column] of textNumberColumns.entries()) {
+    const shape = shapes[i]!
+    const type = chooseType(shape)
+    if (type === 'VARCHAR') continue
+    const value = shape.plain ? ident(column) : `trim(${ident(column)})`
+    await connection.run(`ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(column)} SET DATA TYPE ${type} USING CAST(${value} AS ${type})`)
+  }
 }
 
 function chooseType (shape: Shape): string {
@@ -39,7 +43,30 @@ function chooseType (shape: Shape): string {
   return precision <= 38 ? `DECIMAL(38,${shape.scale})` : 'DOUBLE'
 }
 
+// Two passes at most: a cheap one that settles columns whose every value is a plain decimal (one
+// regular expression and string positions, no trimming), and the thorough one for the other columns.
 async function measure (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Shape[]> {
+  const shapes = await measurePlain(connection, table, columns)
+  const rest = columns.filter((_, i) => shapes[i] === undefined)
+  const thorough = rest.length === 0 ? [] : await measureThoroughly(connection, table, rest)
+  return columns.map((column, i) => shapes[i] ?? thorough[rest.indexOf(column)]!)
+}
+
+async function measurePlain (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<(Shape | undefined)[]> {
+  const inner = columns.map((column, i) => `${ident(column)} AS v${i}, strpos(${ident(column)}, '.') AS d${i}`)
+  const parts = columns.map((_, i) => [
+    `coalesce(bool_and(regexp_full_match(v${i}, '${PLAIN}')), true)`,
+    `coalesce(max(CASE WHEN d${i} > 0 THEN length(v${i}) - d${i} ELSE 0 END), 0)`,
+    `coalesce(max(CASE WHEN d${i} > 0 THEN d${i} - 1 ELSE length(v${i}) END - CASE WHEN prefix(v${i}, '-') OR prefix(v${i}, '+') THEN 1 ELSE 0 END), 0)`
+  ].join(', '))
+  const reader = await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${ident(table)})`)
+  const row = reader.getRowsJS()[0] ?? []
+  return columns.map((_, i) => row[i * 3] !== true
+    ? undefined
+    : { plain: true, nonNumeric: false, leadingZero: false, exponent: false, scale: Number(row[i * 3 + 1] ?? 0), digits: Number(row[i * 3 + 2] ?? 0) })
+}
+
+async function measureThoroughly (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Shape[]> {
   const parts = columns.map((column) => {
     const v = `trim(${ident(column)})`
     return [
@@ -53,6 +80,7 @@ async function measure (connection: DuckDBConnection, table: string, columns: re
   const reader = await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${ident(table)}`)
   const row = reader.getRowsJS()[0] ?? []
   return columns.map((_, i) => ({
+    plain: false,
     nonNumeric: row[i * 5] === true,
     leadingZero: row[i * 5 + 1] === true,
     exponent: row[i * 5 + 2] === true,
