@@ -1,38 +1,17 @@
 import type pg from 'pg'
+import { planColumn, type PgField } from '@kalla/engine'
 
-/** A result column as Postgres describes it. */
-export interface PgField { name: string, dataTypeID: number, dataTypeModifier: number }
+export type { PgField }
 
-// OIDs from pg_type, stable across Postgres versions; the names are those the engine stages them as
-// (libs/engine/src/stage/postgres-types.ts).
-const SIMPLE: Record<number, string> = {
-  16: 'BOOLEAN',
-  20: 'BIGINT',
-  21: 'SMALLINT',
-  23: 'INTEGER',
-  26: 'BIGINT',
-  700: 'FLOAT',
-  701: 'DOUBLE',
-  1082: 'DATE',
-  1083: 'TIME',
-  1114: 'TIMESTAMP',
-  1184: 'TIMESTAMPTZ',
-  2950: 'UUID'
-}
 export const NUMERIC_OID = 1700
 
 /**
- * The DuckDB type a run stages a Postgres column as: numeric(p,s) is DECIMAL(p,s), date is DATE,
- * anything without a counterpart VARCHAR. Unconstrained numeric is typed from its values, so it
- * answers undefined here (see measureNumerics).
+ * The DuckDB type a run stages a Postgres column as (the engine's mapping): numeric(p,s) is
+ * DECIMAL(p,s), date is DATE. Unconstrained numeric is typed from its values, so it answers undefined.
  */
 export function duckdbType (field: PgField): string | undefined {
-  if (field.dataTypeID === NUMERIC_OID) {
-    const precision = field.dataTypeModifier >= 4 ? ((field.dataTypeModifier - 4) >> 16) & 0xffff : 0
-    const scale = field.dataTypeModifier >= 4 ? (field.dataTypeModifier - 4) & 0xffff : 0
-    return precision > 0 && precision <= 38 ? `DECIMAL(${precision},${scale})` : undefined
-  }
-  return SIMPLE[field.dataTypeID] ?? 'VARCHAR'
+  const plan = planColumn(field)
+  return plan.exactNumber ? undefined : plan.duckdbType
 }
 
 const NUMBER_OIDS = new Set([21, 23, 26, 700, 701])
