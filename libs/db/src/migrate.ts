@@ -13,6 +13,18 @@ export class MigrationError extends Error {
  * @example await migrateSchema(db, 'runs', { '2026-11-27T00-00-create-runs': createRuns })
  */
 export async function migrateSchema (db: Kysely<any>, schema: string, migrations: Record<string, Migration>): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables by listing every schema's tables; a schema dropped by someone
+  // else at that moment fails the listing, so such a failure is worth one more try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db, schema, migrations)
+    } catch (error) {
+      if (attempt >= 3 || !/schema "[^"]*" does not exist/.test(String((error as Error).cause ?? error))) throw error
+    }
+  }
+}
+
+async function migrateOnce (db: Kysely<any>, schema: string, migrations: Record<string, Migration>): Promise<string[]> {
   await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db)
   const migrator = new Migrator({
     db: db.withSchema(schema),
