@@ -13,9 +13,12 @@ const BY_EXTENSION: Record<string, FileFormat> = {
   '.jsonl': 'json'
 }
 
-/** The format of a data file: from its extension, else from its first bytes; undefined when neither tells. */
-export async function detectFileFormat (path: string): Promise<FileFormat | undefined> {
-  const byName = BY_EXTENSION[extname(path).toLowerCase()]
+/**
+ * The format of a data file: from its extension (or that of `name`, the file's original name when it is
+ * stored under another), else from its first bytes; undefined when neither tells.
+ */
+export async function detectFileFormat (path: string, name = path): Promise<FileFormat | undefined> {
+  const byName = BY_EXTENSION[extname(name).toLowerCase()]
   if (byName !== undefined) return byName
   const handle = await open(path, 'r')
   try {

@@ -1,41 +1,16 @@
-import { open } from 'node:fs/promises'
-import { extname } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
+import { detectFileFormat } from '@kalla/engine'
 import type { FileFormat } from '@kalla/proto'
 import { exactNumberType, isGuessedNumber, measureTextNumbers } from './exact-types.ts'
 import { checkFilters } from './filters.ts'
 import { ident, jsonSafeRows, literal, type Column, type PreviewFilter } from './sql.ts'
 
-const BY_EXTENSION: Record<string, FileFormat> = {
-  '.csv': 'csv',
-  '.tsv': 'csv',
-  '.txt': 'csv',
-  '.parquet': 'parquet',
-  '.pq': 'parquet',
-  '.json': 'json',
-  '.ndjson': 'json',
-  '.jsonl': 'json'
-}
-
 /** Rows DuckDB's own sniffer looks at; the exact number types are measured over as many. */
 export const SAMPLE_ROWS = 20480
 
-/** The format of a data file: from its name, else from its first bytes; undefined when neither tells. */
+/** The format of a data file: from its name, else from its first bytes (the engine's own rule). */
 export async function detectFormat (path: string, filename: string): Promise<FileFormat | undefined> {
-  const byName = BY_EXTENSION[extname(filename).toLowerCase()]
-  if (byName !== undefined) return byName
-  const handle = await open(path, 'r')
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0)
-    const head = buffer.subarray(0, bytesRead)
-    if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet'
-    const text = head.toString('utf8').trimStart()
-    if (text.startsWith('{') || text.startsWith('[')) return 'json'
-    if (/^[^\0]*[,;\t|][^\0]*\n/.test(text)) return 'csv'
-    return undefined
-  } finally {
-    await handle.close()
-  }
+  return await detectFileFormat(path, filename)
 }
 
 /** A file's columns with the exact types a run would give them, and the SELECT that reads it so typed. */

@@ -1,21 +1,6 @@
-/** Quotes an SQL identifier for DuckDB or Postgres: invoices -> "invoices", a"b -> "a""b". */
-export function ident (name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
-}
-
-/** Quotes an SQL string literal: it's -> 'it''s'. */
-export function literal (value: string): string {
-  return `'${value.replaceAll("'", "''")}'`
-}
-
-/** A column name and a readable, DuckDB-style type, as every endpoint reports columns. */
-export interface Column { name: string, type: string }
-
-/** The actual name of `wanted` among `columns`, ignoring case as SQL does; undefined when absent. */
-export function findColumn (columns: readonly Column[], wanted: string): string | undefined {
-  const lower = wanted.toLowerCase()
-  return columns.find((c) => c.name.toLowerCase() === lower)?.name
-}
+// One quoting and column-matching rule across Kalla: the engine's.
+import type { Column } from '@kalla/engine'
+export { findColumn, ident, literal, type Column } from '@kalla/engine'
 
 export interface PreviewFilter { column: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains', value: string | number | boolean }
 
