@@ -1,54 +1,72 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { createTestDatabase, freePort, S3RVER_CREDENTIALS, startNatsServer, startS3Server, startServiceProcess, type ServiceProcess } from '@kalla/testing'
+import { COMPOSE_FILES, readCompose, type ComposeFile, type ComposeService } from '../lib/compose.ts'
+import { localProcess, localSubstitutes, type LocalInfrastructure } from '../lib/local-process.ts'
+import { ROOT, type ScaledRoleName } from '../lib/roles.ts'
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export { ROOT }
+
+/**
+ * Settings that only make the test faster: a killed matcher's job comes back after 5 s instead of 60 s,
+ * progress arrives more often. Everything else comes from docker-compose.scaled.yml.
+ */
+export const TEST_TUNING: Record<string, string> = { MATCHER_ACK_WAIT_S: '5', MATCHER_PROGRESS_INTERVAL_MS: '200' }
 
 /** The scaled topology: private NATS, Postgres database and S3 bucket, each service its own OS process. */
 export interface Topology {
+  /** The local values that stand in for the compose network's hosts and credentials. */
   env: Record<string, string>
   natsUrl: string
   databaseUrl: string
   s3: { endpoint: string, bucket: string }
   processes: Map<string, ServiceProcess>
-  start: (name: string, service: 'sources' | 'recipes' | 'runs' | 'matcher', extraEnv?: Record<string, string>) => Promise<ServiceProcess>
+  start: (name: string, service: ScaledRoleName, extraEnv?: Record<string, string>) => Promise<ServiceProcess>
   port: (name: string) => number
   stop: () => Promise<void>
 }
 
-/** Starts the infrastructure and runs the one-shot migration, as the scaled deployment does. */
+/**
+ * Starts the infrastructure and runs the one-shot migration, then starts services on demand, each with the
+ * command and variables docker-compose.scaled.yml gives its container (hosts, ports, credentials made local).
+ */
 export async function startTopology (): Promise<Topology> {
+  const compose = await readCompose(COMPOSE_FILES.scaled, {}, (name) => `local-${name.toLowerCase()}`)
   const nats = await startNatsServer()
   const database = await createTestDatabase()
   const s3 = await startS3Server()
-  const env: Record<string, string> = {
-    NATS_URL: nats.url,
-    DATABASE_URL: database.url,
-    S3_BUCKET: s3.bucket,
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-    KALLA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'info',
-    MATCHER_ACK_WAIT_S: '5',
-    MATCHER_PROGRESS_INTERVAL_MS: '200'
+  const dataDir = await mkdtemp(join(tmpdir(), 'kalla-topology-'))
+  const infra: LocalInfrastructure = {
+    natsUrl: nats.url,
+    databaseUrl: database.url,
+    s3: { endpoint: s3.endpoint, bucket: s3.bucket, ...S3RVER_CREDENTIALS },
+    encryptionKey: randomBytes(32).toString('hex'),
+    dataDir
   }
-  await promisify(execFile)(process.execPath, ['services/single/src/migrate.ts'], { cwd: ROOT, env: { ...process.env, ...env } })
+  const local = async (name: string, port?: number): Promise<{ args: string[], env: Record<string, string> }> => {
+    const spec = localProcess(name, service(compose, name), infra, port)
+    await Promise.all(spec.dirs.map((d) => mkdir(d, { recursive: true })))
+    return spec
+  }
+  const migrate = await local('migrate')
+  await promisify(execFile)(process.execPath, migrate.args, { cwd: ROOT, env: { ...process.env, ...migrate.env } })
   const processes = new Map<string, ServiceProcess>()
   const ports = new Map<string, number>()
   return {
-    env,
+    env: localSubstitutes(infra),
     natsUrl: nats.url,
     databaseUrl: database.url,
     s3,
     processes,
-    start: async (name, service, extraEnv = {}) => {
+    start: async (name, role, extraEnv = {}) => {
       const port = await freePort()
       ports.set(name, port)
-      const started = await startServiceProcess({ name, args: [`services/${service}/src/server.ts`], env: { ...env, HOST: '127.0.0.1', PORT: String(port), ...extraEnv }, port, cwd: ROOT })
+      const spec = await local(role, port)
+      const started = await startServiceProcess({ name, args: spec.args, env: { ...spec.env, ...TEST_TUNING, ...extraEnv }, port, cwd: ROOT })
       processes.set(name, started)
       return started
     },
@@ -58,6 +76,13 @@ export async function startTopology (): Promise<Topology> {
       await s3.stop()
       await database.drop()
       await nats.stop()
+      await rm(dataDir, { recursive: true, force: true })
     }
   }
+}
+
+function service (compose: ComposeFile, name: string): ComposeService {
+  const found = compose.services[name]
+  if (found === undefined) throw new Error(`${COMPOSE_FILES.scaled} has no service ${name}`)
+  return found
 }

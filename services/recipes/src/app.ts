@@ -1,3 +1,4 @@
+import { MATCHER_CONSUMER, MatchJobs } from '@kalla/proto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
@@ -37,7 +38,7 @@ export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfr
   const services = await serveEndpoints(app.bus, deps)
   app.addHook('onClose', async () => { await Promise.all(services.map((s) => s.stop())) })
 
-  await app.register(healthRoutes, { checks: { database: app.database.ping, storage: () => app.storage.ping() } })
+  await app.register(healthRoutes, { checks: { database: app.database.ping, bus: async () => { await app.bus.queueLag(MatchJobs, MATCHER_CONSUMER.durable) }, storage: () => app.storage.ping() } })
   await app.register(metricsRoute, { service: 'recipes' })
   return app
 }

@@ -1,14 +1,15 @@
+import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { gatewayPlugin, loadGatewayConfig } from '@kalla/gateway'
 import { buildMatcherApp } from '@kalla/matcher'
 import { loadMatcherConfig } from '@kalla/matcher/config'
 import { buildRecipesApp } from '@kalla/recipes'
 import { loadRecipesConfig } from '@kalla/recipes/config'
 import { buildRunsApp } from '@kalla/runs'
 import { loadRunsConfig } from '@kalla/runs/config'
-import { CreateUpload } from '@kalla/proto'
 import { createLogger, healthRoutes, metricsRoute } from '@kalla/service'
-import { buildSourcesApp, uploadRoutes } from '@kalla/sources'
+import { buildSourcesApp } from '@kalla/sources'
 import { loadSourcesConfig } from '@kalla/sources/config'
 import type { SingleConfig } from './config.ts'
 import { openInfrastructure, type Infrastructure } from './infrastructure.ts'
@@ -18,12 +19,17 @@ export interface SingleApp { app: FastifyInstance, infrastructure: Infrastructur
 
 /**
  * Single mode's composition root: shared infrastructure, then every service on it (migrating its schema),
- * then the one HTTP surface. Each service reads its own settings from the same environment as usual.
+ * then the one HTTP surface: the gateway (GraphQL, uploads, downloads) on the shared bus and storage.
+ * Each service reads its own settings from the same environment as usual.
  */
 export async function buildSingleApp (config: SingleConfig, env: Record<string, string | undefined>): Promise<SingleApp> {
   const infrastructure = await openInfrastructure(config, env)
   const shared = { bus: infrastructure.bus, database: infrastructure.database, storage: infrastructure.storage }
-  const serviceEnv = { ...env, LOG_LEVEL: config.LOG_LEVEL, MIGRATE_ON_START: 'true', KALLA_WORK_DIR: env.KALLA_WORK_DIR ?? join(resolve(config.KALLA_DATA_DIR), 'work'), KALLA_ENCRYPTION_KEY: env.KALLA_ENCRYPTION_KEY ?? await localEncryptionKey(config) }
+  const workDir = env.KALLA_WORK_DIR ?? join(resolve(config.KALLA_DATA_DIR), 'work')
+  // Previews and source probes make their temporary directories inside it; it must exist first.
+  await mkdir(workDir, { recursive: true })
+  // Every service sees the shared local storage root, so files are read in place rather than copied.
+  const serviceEnv = { ...env, STORAGE_DIR: env.STORAGE_DIR ?? join(resolve(config.KALLA_DATA_DIR), 'storage'), LOG_LEVEL: config.LOG_LEVEL, MIGRATE_ON_START: 'true', KALLA_WORK_DIR: workDir, KALLA_ENCRYPTION_KEY: env.KALLA_ENCRYPTION_KEY ?? await localEncryptionKey(config) }
   const sourcesConfig = loadSourcesConfig(serviceEnv)
   const services = [
     await buildSourcesApp(sourcesConfig, shared),
@@ -37,7 +43,13 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   const app = Fastify({ loggerInstance: logger })
   await app.register(healthRoutes, { checks: { database: infrastructure.database.ping, storage: infrastructure.storage.ping } })
   await app.register(metricsRoute, { service: 'kalla' })
-  await app.register(uploadRoutes, { deps: { storage: infrastructure.storage, maxBytes: sourcesConfig.SOURCES_UPLOAD_MAX_BYTES, record: (file) => infrastructure.bus.request(CreateUpload, file) } })
+  // The gateway reads local result files in place, under the directory the shared storage uses; the upload
+  // limit set for the sources service still applies when the gateway's own is not set.
+  const gatewayConfig = loadGatewayConfig({
+    ...serviceEnv,
+    GATEWAY_UPLOAD_MAX_BYTES: env.GATEWAY_UPLOAD_MAX_BYTES ?? String(sourcesConfig.SOURCES_UPLOAD_MAX_BYTES)
+  })
+  await app.register(gatewayPlugin, { bus: infrastructure.bus, storage: infrastructure.storage, config: gatewayConfig })
   app.addHook('onClose', async () => {
     // The matcher goes first so an in-flight job is finished or handed back before the bus closes.
     for (const service of [...services].reverse()) await service.close()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isEngineError, readResultPage, runJob } from '@kalla/engine'
 import { recipeJob, recipeProblems, type Job, type PreviewRecipe, type RecipePreview, type RequestOf } from '@kalla/proto'
@@ -18,6 +18,7 @@ export async function previewRecipe (deps: RecipesDeps, request: RequestOf<typeo
   const problems = recipeProblems(request.recipe)
   if (problems.length > 0 || !recipeShape.check(request.recipe)) throw new RecipeInvalidError(problems)
   const recipe = request.recipe
+  await mkdir(deps.engine.workDir, { recursive: true })
   const dir = await mkdtemp(join(deps.engine.workDir, 'kalla-preview-'))
   try {
     const bindings = await previewBindings(deps, recipe, request.files ?? [], dir)

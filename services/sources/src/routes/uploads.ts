@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import multipart from '@fastify/multipart'
 import type { FastifyError, FastifyInstance } from 'fastify'
+import { BusError } from '@kalla/bus'
 import type { Upload } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { SourcesErrors } from '../errors.ts'
@@ -72,6 +73,8 @@ async function settleBody (raw: IncomingMessage): Promise<boolean> {
 
 function toCoded (error: FastifyError, maxBytes: number): CodedError | undefined {
   if (error instanceof CodedError) return error
+  // A CreateUpload answered by the sources service over the bus (the gateway's and single mode's route).
+  if (error instanceof BusError && error.code !== 'INTERNAL' && !error.code.startsWith('BUS_')) return new CodedError(error.code, error.message, { statusCode: 400, cause: error })
   if (error.code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge('The file', maxBytes)
   if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return SourcesErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".', error)
   return (error.statusCode ?? 500) < 500 ? SourcesErrors.SOURCES_UPLOAD_REJECTED(`The upload was refused: ${error.message}.`, error) : undefined

@@ -1,0 +1,30 @@
+import Type, { type Static } from 'typebox'
+import { loadConfig } from '@kalla/service'
+import { StorageEnv, storageConfigFromEnv, type StorageConfig } from '@kalla/storage'
+
+export const GatewayConfig = Type.Object({
+  HOST: Type.String({ default: '0.0.0.0', description: 'Address the gateway listens on' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4000, description: 'Port of GraphQL (/graphql), uploads, downloads, health and metrics' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
+  NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the gateway runs on its own)' })),
+  ...StorageEnv,
+  GATEWAY_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 5 * 1024 ** 3, description: 'Largest file accepted by POST /uploads' }),
+  GATEWAY_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'How long a service may take to answer one request (previews and uploads read data)' }),
+  GATEWAY_MAX_DEPTH: Type.Integer({ minimum: 2, default: 8, description: 'Deepest field nesting a query or subscription may have' }),
+  GATEWAY_MAX_COST: Type.Integer({ minimum: 1, default: 20_000, description: 'Highest cost a query or subscription may have (one per field, lists multiplied by their limit)' }),
+  GATEWAY_GRAPHIQL: Type.Boolean({ default: true, description: 'Serve GraphiQL at /graphiql (the page loads its scripts from unpkg.com in the browser)' }),
+  GATEWAY_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where result files are cached and CSV downloads are written (default: the OS temporary directory)' })),
+  GATEWAY_RESULTS_CACHE_BYTES: Type.Integer({ minimum: 0, default: 1024 ** 3, description: 'Disk space for result files downloaded from S3 for paging; least recently used go first' }),
+  GATEWAY_RESULTS_CACHE_TTL_S: Type.Integer({ minimum: 1, default: 300, description: 'How long a downloaded result file is kept after its last use' }),
+  GATEWAY_RUN_RECHECK_MS: Type.Integer({ minimum: 100, default: 5000, description: 'A progress subscription that heard nothing this long re-reads its run, so a missed final event cannot leave it open' })
+})
+export type GatewayConfig = Static<typeof GatewayConfig>
+
+export function loadGatewayConfig (env: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfig(GatewayConfig, env)
+}
+
+/** The object storage the configuration names. */
+export function storageConfig (config: GatewayConfig): StorageConfig {
+  return storageConfigFromEnv(config)
+}

@@ -1,0 +1,10 @@
+import { codedErrors } from '@kalla/service'
+
+export const GatewayErrors = codedErrors({
+  GATEWAY_RUN_NOT_COMPLETED: 409,
+  GATEWAY_RESULT_KIND_INVALID: 400,
+  GATEWAY_FORMAT_INVALID: 400,
+  GATEWAY_RESULTS_MISSING: 410,
+  GATEWAY_QUERY_TOO_DEEP: 400,
+  GATEWAY_QUERY_TOO_COSTLY: 400
+})

@@ -1,0 +1,83 @@
+import {
+  getNamedType, getNullableType, GraphQLError, isCompositeType, isListType, isObjectType, isInterfaceType, Kind,
+  type GraphQLCompositeType, type GraphQLField, type FieldNode, type SelectionSetNode, type ValidationContext, type ValidationRule
+} from 'graphql'
+import { GatewayErrors } from '../errors.ts'
+
+export interface QueryLimits { maxDepth: number, maxCost: number }
+
+/** A list field without a `limit` argument is assumed to hold this many items. */
+const ASSUMED_LIST_SIZE = 10
+/** A `limit` given as a variable is not known while validating; assume the most a list resolver returns. */
+const LARGEST_LIMIT = 500
+
+interface Measure { depth: number, cost: number }
+
+/**
+ * One validation rule for queries, mutations and subscriptions alike: the deepest field nesting, and a cost
+ * of one per field where a list field multiplies what it selects by its `limit` (or an assumed size).
+ * Introspection fields (`__schema`, `__type`) are not counted: their size is bounded by the schema.
+ */
+export function queryLimitsRule (limits: QueryLimits): ValidationRule {
+  return (context: ValidationContext) => ({
+    OperationDefinition (operation) {
+      const root = context.getSchema().getRootType(operation.operation)
+      if (root === undefined || root === null) return
+      const measured = measure(context, operation.selectionSet, root, new Set())
+      const name = operation.name?.value ?? operation.operation
+      if (measured.depth > limits.maxDepth) {
+        context.reportError(limitError('GATEWAY_QUERY_TOO_DEEP', `${name} is nested ${measured.depth} levels deep; at most ${limits.maxDepth} are allowed. Ask for fewer nested fields, or split the request.`, operation))
+      }
+      if (measured.cost > limits.maxCost) {
+        context.reportError(limitError('GATEWAY_QUERY_TOO_COSTLY', `${name} would cost ${measured.cost}; at most ${limits.maxCost} is allowed. Ask for fewer items (lower limit arguments) or fewer nested lists.`, operation))
+      }
+    }
+  })
+}
+
+function limitError (code: 'GATEWAY_QUERY_TOO_DEEP' | 'GATEWAY_QUERY_TOO_COSTLY', message: string, node: { loc?: unknown }): GraphQLError {
+  const coded = GatewayErrors[code](message)
+  return new GraphQLError(coded.message, { nodes: node as never, extensions: { code: coded.code } })
+}
+
+function measure (context: ValidationContext, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, fragments: Set<string>): Measure {
+  let depth = 0
+  let cost = 0
+  for (const selection of selectionSet.selections) {
+    let inner: Measure
+    if (selection.kind === Kind.FIELD) {
+      inner = measureField(context, selection, parent, fragments)
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition === undefined ? parent : context.getSchema().getType(selection.typeCondition.name.value)
+      inner = isCompositeType(type) ? measure(context, selection.selectionSet, type, fragments) : { depth: 0, cost: 0 }
+    } else {
+      const fragment = context.getFragment(selection.name.value)
+      const type = fragment === undefined || fragment === null ? undefined : context.getSchema().getType(fragment.typeCondition.name.value)
+      // A fragment cycle is reported by graphql's own NoFragmentCycles rule; here it must only not loop.
+      if (fragment === undefined || fragment === null || !isCompositeType(type) || fragments.has(selection.name.value)) continue
+      inner = measure(context, fragment.selectionSet, type, new Set([...fragments, selection.name.value]))
+    }
+    depth = Math.max(depth, inner.depth)
+    cost += inner.cost
+  }
+  return { depth, cost }
+}
+
+function measureField (context: ValidationContext, field: FieldNode, parent: GraphQLCompositeType, fragments: Set<string>): Measure {
+  if (field.name.value.startsWith('__')) return { depth: 0, cost: 0 }
+  const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[field.name.value] : undefined
+  if (definition === undefined) return { depth: 1, cost: 1 }
+  const type = getNamedType(definition.type)
+  const inner = field.selectionSet !== undefined && isCompositeType(type) ? measure(context, field.selectionSet, type, fragments) : { depth: 0, cost: 0 }
+  return { depth: 1 + inner.depth, cost: 1 + listSize(definition, field) * inner.cost }
+}
+
+function listSize (definition: GraphQLField<unknown, unknown>, field: FieldNode): number {
+  if (!isListType(getNullableType(definition.type))) return 1
+  const limitArgument = definition.args.find((a) => a.name === 'limit')
+  if (limitArgument === undefined) return ASSUMED_LIST_SIZE
+  const given = field.arguments?.find((a) => a.name.value === 'limit')?.value
+  if (given === undefined) return typeof limitArgument.defaultValue === 'number' ? limitArgument.defaultValue : ASSUMED_LIST_SIZE
+  if (given.kind === Kind.INT) return Math.max(0, Math.min(Number(given.value), LARGEST_LIMIT))
+  return LARGEST_LIMIT
+}

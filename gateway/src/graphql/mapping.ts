@@ -1,0 +1,184 @@
+import type { Recipe, RecipePreview, RecipeSource, Run, RunEvent, Source, StoredRecipe } from '@kalla/proto'
+
+// Field names are camelCase in GraphQL and snake_case in the services' contracts; enums already map
+// through the schema (SUBMITTED <-> 'submitted'), so values pass through unchanged.
+
+export interface GqlRecipeSource { alias: string, type: string, uri?: string | null, schema?: string[] | null, primaryKey: string[] }
+export interface GqlRecipeInput {
+  recipeId: string
+  name: string
+  description?: string | null
+  matchSql: string
+  matchDescription?: string | null
+  left: GqlRecipeSource
+  right: GqlRecipeSource
+}
+export interface GqlFileBinding { alias: string, uploadId: string }
+
+/** A run as GraphQL shows it; `recipeId` stays for the Run.recipe loader. */
+export interface GqlRun {
+  runId: string
+  recipeId: string
+  status: Run['status']
+  stage: string | null
+  progress: number | null
+  matchedCount: number | null
+  unmatchedLeftCount: number | null
+  unmatchedRightCount: number | null
+  totalLeft: number | null
+  totalRight: number | null
+  error: { code: string, message: string, stage: string | null } | null
+  outputs: { matched: string, unmatchedLeft: string, unmatchedRight: string } | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+}
+
+export interface GqlRunProgress {
+  runId: string
+  status: Run['status']
+  stage: string | null
+  source: string | null
+  progress: number | null
+  matchedCount: number | null
+  totalLeft: number | null
+  totalRight: number | null
+  at: string
+}
+
+export function toSource (source: Source) {
+  return { alias: source.alias, type: source.type, uri: source.uri, columns: source.columns, createdAt: source.created_at, updatedAt: source.updated_at }
+}
+
+export function toRecipe (stored: StoredRecipe) {
+  const { recipe } = stored
+  return {
+    recipeId: recipe.recipe_id,
+    name: recipe.name,
+    description: recipe.description ?? '',
+    matchSql: recipe.match_sql,
+    matchDescription: recipe.match_description ?? '',
+    left: toRecipeSource(recipe.sources.left),
+    right: toRecipeSource(recipe.sources.right),
+    createdAt: stored.created_at,
+    updatedAt: stored.updated_at
+  }
+}
+
+function toRecipeSource (source: RecipeSource): GqlRecipeSource {
+  return { alias: source.alias, type: source.type, uri: source.uri ?? null, schema: source.schema ?? null, primaryKey: source.primary_key }
+}
+
+/** The recipe contract from GraphQL input; absent and null optional fields are left out, not sent as null. */
+export function fromRecipeInput (input: GqlRecipeInput): Recipe {
+  return {
+    recipe_id: input.recipeId,
+    name: input.name,
+    ...present('description', input.description),
+    match_sql: input.matchSql,
+    ...present('match_description', input.matchDescription),
+    sources: { left: fromRecipeSource(input.left), right: fromRecipeSource(input.right) }
+  }
+}
+
+function fromRecipeSource (source: GqlRecipeSource): RecipeSource {
+  return { alias: source.alias, type: source.type as RecipeSource['type'], ...present('uri', source.uri), ...present('schema', source.schema), primary_key: source.primaryKey }
+}
+
+export function fromFileBindings (files: readonly GqlFileBinding[] | null | undefined): { alias: string, upload_id: string }[] | undefined {
+  return files === null || files === undefined ? undefined : files.map((f) => ({ alias: f.alias, upload_id: f.uploadId }))
+}
+
+export function toPreview (preview: RecipePreview) {
+  return {
+    matchedCount: preview.matched_count,
+    unmatchedLeftCount: preview.unmatched_left_count,
+    unmatchedRightCount: preview.unmatched_right_count,
+    matched: preview.matched,
+    unmatchedLeft: preview.unmatched_left,
+    unmatchedRight: preview.unmatched_right
+  }
+}
+
+export function toRun (run: Run): GqlRun {
+  return {
+    runId: run.run_id,
+    recipeId: run.recipe_id,
+    status: run.status,
+    stage: run.stage ?? null,
+    progress: run.progress ?? null,
+    matchedCount: run.matched_count ?? null,
+    unmatchedLeftCount: run.unmatched_left_count ?? null,
+    unmatchedRightCount: run.unmatched_right_count ?? null,
+    totalLeft: run.total_left ?? null,
+    totalRight: run.total_right ?? null,
+    error: run.error === undefined ? null : { code: run.error.code, message: run.error.message, stage: run.error.stage },
+    outputs: run.outputs === undefined ? null : { matched: run.outputs.matched, unmatchedLeft: run.outputs.unmatched_left, unmatchedRight: run.outputs.unmatched_right },
+    createdAt: run.created_at,
+    startedAt: run.started_at ?? null,
+    finishedAt: run.finished_at ?? null
+  }
+}
+
+/** A run's recorded state as a progress step (the first thing a progress subscriber sees). */
+export function runAsProgress (run: Run): GqlRunProgress {
+  return {
+    runId: run.run_id,
+    status: run.status,
+    stage: run.stage ?? null,
+    source: run.source ?? null,
+    progress: run.progress ?? null,
+    matchedCount: run.matched_count ?? null,
+    totalLeft: run.total_left ?? null,
+    totalRight: run.total_right ?? null,
+    at: run.updated_at
+  }
+}
+
+/** A run event as a progress step; undefined for events that are not about progress. */
+export function eventAsProgress (event: RunEvent): GqlRunProgress | undefined {
+  const base = { runId: event.run_id, at: event.at, source: null, stage: null, progress: null, matchedCount: null, totalLeft: null, totalRight: null }
+  switch (event.type) {
+    case 'progress':
+      return { ...base, status: event.stage, stage: event.stage, source: event.source ?? null, progress: event.progress, matchedCount: event.matched_count, totalLeft: event.total_left, totalRight: event.total_right }
+    case 'completed':
+      return { ...base, status: 'completed', progress: 1, matchedCount: event.matched_count, totalLeft: event.total_left, totalRight: event.total_right }
+    case 'failed':
+      return { ...base, status: failedStatus(event.code), stage: event.stage }
+    case 'cancel_requested':
+      return { ...base, status: 'cancelled' }
+  }
+}
+
+/**
+ * The run as it is after `event`. The runs service records events asynchronously, so a run read right
+ * after an event may not show it yet; a run it already shows as finished is left as it is.
+ */
+export function applyEvent (run: Run, event: RunEvent): Run {
+  if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled') return run
+  switch (event.type) {
+    case 'progress':
+      return { ...run, status: event.stage, stage: event.stage, ...present('source', event.source), progress: event.progress, matched_count: event.matched_count, total_left: event.total_left, total_right: event.total_right, started_at: run.started_at ?? event.at, updated_at: event.at }
+    case 'completed': {
+      const { type: _type, run_id: _runId, timings_ms: _timings, at, ...counts } = event
+      return { ...run, ...counts, status: 'completed', progress: 1, finished_at: at, updated_at: at }
+    }
+    case 'failed':
+      return { ...run, status: failedStatus(event.code), error: { code: event.code, message: event.message, stage: event.stage }, finished_at: event.at, updated_at: event.at }
+    case 'cancel_requested':
+      return { ...run, status: 'cancelled', error: { code: 'RUNS_CANCELLED', message: 'The run was cancelled on request.', stage: run.stage ?? 'dispatch' }, finished_at: event.at, updated_at: event.at }
+  }
+}
+
+// The runs service records a failure caused by cancelling as cancelled, not failed.
+function failedStatus (code: string): Run['status'] {
+  return code === 'ENGINE_CANCELLED' || code === 'RUNS_CANCELLED' ? 'cancelled' : 'failed'
+}
+
+export function isTerminalEvent (event: RunEvent): boolean {
+  return event.type === 'completed' || event.type === 'failed' || event.type === 'cancel_requested'
+}
+
+function present<K extends string, V> (key: K, value: V | null | undefined): { [P in K]?: V } {
+  return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}

@@ -1,0 +1,28 @@
+import { CancelRun, DeleteRecipe, PreviewRecipe, RegisterSource, RemoveSource, SaveRecipe, StartRun, ValidateRecipe, type SourceType } from '@kalla/proto'
+import { ask, type GatewayDeps } from '../deps.ts'
+import { fromFileBindings, fromRecipeInput, toPreview, toRecipe, toRun, toSource, type GqlFileBinding, type GqlRecipeInput } from './mapping.ts'
+
+const PREVIEW_ROWS = 20
+
+/** Mutation resolvers: each sends one request to the service that owns the data. */
+export function mutationResolvers (deps: GatewayDeps) {
+  return {
+    registerSource: async (_: unknown, { input }: { input: { alias: string, type: SourceType, uri: string } }) =>
+      toSource(await ask(deps, RegisterSource, { alias: input.alias, type: input.type, uri: input.uri })),
+    removeSource: async (_: unknown, { alias }: { alias: string }) => (await ask(deps, RemoveSource, { alias })).removed,
+    saveRecipe: async (_: unknown, { input }: { input: GqlRecipeInput }) =>
+      toRecipe(await ask(deps, SaveRecipe, { recipe: fromRecipeInput(input) })),
+    deleteRecipe: async (_: unknown, { recipeId }: { recipeId: string }) => (await ask(deps, DeleteRecipe, { recipe_id: recipeId })).deleted,
+    validateRecipe: async (_: unknown, { input }: { input: GqlRecipeInput }) => await ask(deps, ValidateRecipe, { recipe: fromRecipeInput(input) }),
+    previewRecipe: async (_: unknown, args: { input: GqlRecipeInput, files?: GqlFileBinding[] | null, sampleRows: number }) => {
+      const files = fromFileBindings(args.files)
+      const request = { recipe: fromRecipeInput(args.input), sample_rows: args.sampleRows, row_limit: PREVIEW_ROWS, ...(files === undefined ? {} : { files }) }
+      return toPreview(await ask(deps, PreviewRecipe, request))
+    },
+    startRun: async (_: unknown, { input }: { input: { recipeId: string, files?: GqlFileBinding[] | null } }) => {
+      const files = fromFileBindings(input.files)
+      return toRun(await ask(deps, StartRun, { recipe_id: input.recipeId, ...(files === undefined ? {} : { files }) }))
+    },
+    cancelRun: async (_: unknown, { runId }: { runId: string }) => toRun(await ask(deps, CancelRun, { run_id: runId }))
+  }
+}

@@ -1,0 +1,43 @@
+import { specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql'
+import mercurius from 'mercurius'
+import type { GatewayDeps } from '../deps.ts'
+import { followRunProgress } from '../subscriptions/run-progress.ts'
+import { followRunUpdates } from '../subscriptions/run-updated.ts'
+import { publicError } from './errors.ts'
+
+/**
+ * Subscription resolvers. A subscription that cannot start (unknown run, bus down) fails with a coded
+ * error here, because mercurius sends such an error to the client without its error formatter.
+ */
+export function subscriptionResolvers (deps: GatewayDeps) {
+  const start = async <T>(begin: () => Promise<T>): Promise<T> => {
+    try {
+      return await begin()
+    } catch (error) {
+      throw publicError(error, deps.log)
+    }
+  }
+  return {
+    runProgress: {
+      subscribe: async (_: unknown, { runId }: { runId: string }) => await start(() => followRunProgress(deps, runId)),
+      resolve: (step: unknown) => step
+    },
+    runUpdated: {
+      subscribe: async () => await start(() => followRunUpdates(deps)),
+      resolve: (run: unknown) => run
+    }
+  }
+}
+
+/**
+ * mercurius validates queries and mutations, but hands a subscription straight to execution; this
+ * preSubscriptionExecution hook applies graphql's rules and the gateway's limits to subscriptions too.
+ */
+export function validateSubscription (rules: readonly ValidationRule[]) {
+  return (schema: GraphQLSchema, document: DocumentNode): void => {
+    const [first] = validate(schema, document, [...specifiedRules, ...rules])
+    if (first === undefined) return
+    const code = typeof first.extensions.code === 'string' ? first.extensions.code : 'GRAPHQL_VALIDATION_FAILED'
+    throw new mercurius.ErrorWithProps(first.message, { code }, 400)
+  }
+}

@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { GetRun } from '@kalla/proto'
+import { CodedError } from '@kalla/service'
+import { ask, type GatewayDeps } from '../deps.ts'
+import { GatewayErrors } from '../errors.ts'
+import { parquetToCsv } from '../results/csv.ts'
+import { completedResultKey, openResult } from '../results/read-page.ts'
+import { isResultKind, type ResultKind } from '../results/result-kinds.ts'
+import { asCodedError } from './http-errors.ts'
+
+interface DownloadRequest { Params: { runId: string, kind: string }, Querystring: { format?: string } }
+
+/**
+ * GET /runs/:runId/results/:kind?format=csv|parquet (csv by default): a completed run's result file as a
+ * download. Parquet streams the stored object; CSV is written by DuckDB to a temporary file, streamed,
+ * then removed. Errors answer `{ error: { code, message } }`: 404 unknown run, 409 run not completed.
+ */
+export async function downloadRoutes (app: FastifyInstance, options: { deps: GatewayDeps }): Promise<void> {
+  const { deps } = options
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const { status, code, message } = httpError(error)
+    if (status >= 500) request.log.error({ err: error }, 'download failed')
+    return await reply.code(status).send({ error: { code, message } })
+  })
+  app.get<DownloadRequest>('/runs/:runId/results/:kind', async (request, reply) => {
+    const { runId, kind } = request.params
+    const format = request.query.format ?? 'csv'
+    if (!isResultKind(kind)) throw GatewayErrors.GATEWAY_RESULT_KIND_INVALID(`"${kind}" is not a result: ask for matched, unmatched_left or unmatched_right.`)
+    if (format !== 'csv' && format !== 'parquet') throw GatewayErrors.GATEWAY_FORMAT_INVALID(`"${format}" is not a download format: ask for csv or parquet.`)
+    const key = completedResultKey(await ask(deps, GetRun, { run_id: runId }), kind)
+    return format === 'parquet' ? await sendParquet(deps, reply, runId, key, kind) : await sendCsv(deps, reply, runId, key, kind)
+  })
+}
+
+async function sendParquet (deps: GatewayDeps, reply: FastifyReply, runId: string, key: string, kind: ResultKind): Promise<FastifyReply> {
+  const info = await deps.storage.stat(key)
+  if (info === undefined) throw GatewayErrors.GATEWAY_RESULTS_MISSING(`The results of run ${runId} are no longer stored: start the run again.`)
+  const body = await deps.storage.get(key)
+  return await reply.headers(downloadHeaders(runId, kind, 'parquet', info.sizeBytes)).send(body)
+}
+
+async function sendCsv (deps: GatewayDeps, reply: FastifyReply, runId: string, key: string, kind: ResultKind): Promise<FastifyReply> {
+  const dir = await mkdtemp(join(deps.workDir, 'kalla-gateway-csv-'))
+  const cleanUp = (): void => { rm(dir, { recursive: true, force: true }).catch((error: unknown) => { deps.log.warn({ err: error }, 'could not remove a CSV download') }) }
+  try {
+    const csv = join(dir, `${kind}.csv`)
+    const file = await openResult(deps, runId, key)
+    try {
+      await parquetToCsv(file.path, csv)
+    } finally {
+      file.release()
+    }
+    const { size } = await stat(csv)
+    const stream = createReadStream(csv)
+    // Removed once sent, or once the client went away.
+    stream.once('close', cleanUp)
+    return await reply.headers(downloadHeaders(runId, kind, 'csv', size)).send(stream)
+  } catch (error) {
+    cleanUp()
+    throw error
+  }
+}
+
+// Set only once the file is ready, so an error answer is not offered as a file to save.
+function downloadHeaders (runId: string, kind: ResultKind, format: 'csv' | 'parquet', sizeBytes: number): Record<string, string | number> {
+  const name = `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${kind}.${format}`
+  return {
+    'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+    'content-length': sizeBytes,
+    'content-disposition': `attachment; filename="${name}"`
+  }
+}
+
+function httpError (error: Error): { status: number, code: string, message: string } {
+  const coded = asCodedError(error)
+  if (coded instanceof CodedError) return { status: coded.statusCode, code: coded.code, message: coded.message }
+  return { status: 500, code: 'INTERNAL', message: 'The download failed; the details are in the gateway log. Try again.' }
+}

@@ -1,0 +1,227 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify from 'fastify'
+import { buildSchema as parseSdl, findBreakingChanges } from 'graphql'
+import t from 'tap'
+import { createMemoryBus, silentLogger } from '@kalla/bus'
+import { CreateUpload, GetRecipe, GetRun, KALLA_EVENTS, ListRuns, ListSources, RunEvents, SaveRecipe, STREAMS, type Run, type RunEvent } from '@kalla/proto'
+import { CodedError } from '@kalla/service'
+import { createLocalStorage } from '@kalla/storage'
+import { waitFor } from '@kalla/testing'
+import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
+import { buildSchema } from '../src/graphql/schema.ts'
+import { completed, completedEvent, progressEvent, run, storedRecipe } from './fixtures.ts'
+import { errorCode, graphql, graphqlOk, listen, watch, wsClient } from './helpers.ts'
+
+// The gateway alone, on the in-process bus with small stand-ins for the services it asks.
+const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-'))
+const bus = createMemoryBus({ logger: silentLogger })
+await bus.ensureStreams(STREAMS)
+const storage = createLocalStorage({ root: join(dir, 'storage') })
+const logs: string[] = []
+const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
+const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_RUN_RECHECK_MS: '300', GATEWAY_REQUEST_TIMEOUT_MS: '2000', GATEWAY_UPLOAD_MAX_BYTES: '1000' })
+await app.register(gatewayPlugin, { bus, storage, config })
+const url = await listen(app)
+t.teardown(async () => {
+  await app.close()
+  await bus.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const runs = new Map<string, Run>()
+let getRecipeCalls = 0
+await bus.serve(GetRun, ({ run_id: runId }) => {
+  const found = runs.get(runId)
+  if (found === undefined) throw new CodedError('RUNS_RUN_NOT_FOUND', `There is no run "${runId}".`, { statusCode: 404 })
+  return found
+}, { queue: 'runs' })
+await bus.serve(ListRuns, () => ({ runs: [...runs.values()].filter((r) => r.run_id.startsWith('batch-')) }), { queue: 'runs' })
+await bus.serve(GetRecipe, ({ recipe_id: recipeId }) => { getRecipeCalls++; return storedRecipe(recipeId) }, { queue: 'recipes' })
+await bus.serve(SaveRecipe, () => {
+  throw Object.assign(new CodedError('RECIPES_INVALID', 'The recipe has 1 problem: fix it and save again.'), { problems: [{ code: 'RECIPE_MATCH_SQL_EMPTY', message: 'The match SQL is empty.', path: '/match_sql' }] })
+}, { queue: 'recipes' })
+await bus.serve(CreateUpload, (file) => {
+  if (file.filename === 'unreadable.csv') throw new CodedError('SOURCES_UPLOAD_UNREADABLE', 'unreadable.csv cannot be read as CSV.')
+  return { upload_id: 'upl-1', filename: file.filename, format: 'csv' as const, columns: [{ name: 'id', type: 'BIGINT' }], size_bytes: file.size_bytes, key: file.key, created_at: '2026-11-27T08:00:00.000Z', expires_at: '2026-12-04T08:00:00.000Z' }
+}, { queue: 'sources' })
+await bus.serve(ListSources, () => { throw new Error('connect ECONNREFUSED 10.1.2.3:5432 (password hunter2)') }, { queue: 'sources' })
+
+const live = (): number => bus.liveSubscriptions(KALLA_EVENTS.name)
+const publish = async (event: RunEvent): Promise<void> => { await bus.publish(RunEvents, event, { subjectSuffix: event.run_id }) }
+const PROGRESS = 'subscription ($id: ID!) { runProgress(runId: $id) { runId status stage progress matchedCount at } }'
+
+t.test('the schema keeps every name and shape of the public API', async (t) => {
+  const published = parseSdl(await readFile(new URL('./public-schema.graphql', import.meta.url), 'utf8'))
+  t.same(findBreakingChanges(published, buildSchema()), [])
+})
+
+t.test('a service error keeps its code, message and problems', async (t) => {
+  const input = { recipeId: 'r1', name: 'R', matchSql: '', left: { alias: 'a', type: 'POSTGRES', uri: 'x', primaryKey: ['id'] }, right: { alias: 'b', type: 'FILE', schema: ['id'], primaryKey: ['id'] } }
+  const response = await graphql(url, 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', { input })
+  t.equal(response.status, 200)
+  t.equal(response.errors?.[0]?.extensions?.code, 'RECIPES_INVALID')
+  t.match(response.errors?.[0]?.message, /1 problem/)
+  t.same(response.errors?.[0]?.extensions?.problems, [{ code: 'RECIPE_MATCH_SQL_EMPTY', message: 'The match SQL is empty.', path: '/match_sql' }])
+})
+
+t.test('an uncoded failure is INTERNAL with a generic message; the details are only logged', async (t) => {
+  const remote = await graphql(url, '{ sources { alias } }')
+  t.equal(remote.errors?.[0]?.extensions?.code, 'INTERNAL')
+  t.notMatch(JSON.stringify(remote), /ECONNREFUSED|hunter2/)
+  runs.set('run-broken', completed('run-broken', 'r1'))
+  await storage.put('results/run-broken/matched.parquet', 'this is not a parquet file')
+  const local = await graphql(url, '{ runResults(runId: "run-broken", kind: MATCHED) { totalCount } }')
+  t.equal(local.errors?.[0]?.extensions?.code, 'INTERNAL')
+  t.notMatch(JSON.stringify(local), new RegExp(dir.replaceAll('/', '\\/')), 'no local path is shown')
+  t.match(logs.join(''), /matched\.parquet/, 'the real error is in the log')
+})
+
+t.test('validation errors have a code and answer 400', async (t) => {
+  const response = await graphql(url, '{ nope }')
+  t.equal(response.status, 400)
+  t.equal(response.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED')
+  const syntax = await graphql(url, '{ runs ')
+  t.equal(syntax.errors?.[0]?.extensions?.code, 'GRAPHQL_PARSE_FAILED')
+})
+
+t.test('runs { recipe } asks for each distinct recipe once', async (t) => {
+  for (let i = 0; i < 10; i++) runs.set(`batch-${i}`, run(`batch-${i}`, `recipe-${i % 3}`, 'submitted'))
+  getRecipeCalls = 0
+  const data = await graphqlOk<{ runs: Array<{ runId: string, recipe: { recipeId: string, name: string } }> }>(url, '{ runs { runId recipe { recipeId name } } }')
+  t.equal(data.runs.length, 10)
+  t.ok(data.runs.every((r) => r.recipe.recipeId === `recipe-${Number(r.runId.slice(6)) % 3}`), 'each run has its own recipe')
+  t.equal(getRecipeCalls, 3, 'one GetRecipe per distinct recipe')
+})
+
+t.test('too deep or too costly queries and subscriptions are refused', async (t) => {
+  const deep = '{ recipe { runs { recipe { runs { recipe { runs { recipe { runs { runId } } } } } } } } }'
+  const query = await graphql(url, deep.replace('recipe {', 'recipe(recipeId: "r1") {'))
+  t.equal(query.status, 400)
+  t.equal(query.errors?.[0]?.extensions?.code, 'GATEWAY_QUERY_TOO_DEEP')
+  const costly = await graphql(url, '{ runs(limit: 500) { recipe { runs(limit: 500) { runId } } } }')
+  t.equal(costly.errors?.[0]?.extensions?.code, 'GATEWAY_QUERY_TOO_COSTLY')
+  const client = wsClient(url)
+  t.teardown(() => client.dispose())
+  const subscription = watch(client, 'runUpdated', 'subscription { runUpdated { recipe { runs { recipe { runs { recipe { runs { recipe { name } } } } } } } } }')
+  t.equal(errorCode((await subscription.ended).error), 'GATEWAY_QUERY_TOO_DEEP')
+  const invalid = watch(client, 'runUpdated', 'subscription { runUpdated { nope } }')
+  t.equal(errorCode((await invalid.ended).error), 'GRAPHQL_VALIDATION_FAILED', 'subscriptions are validated too')
+  t.equal(live(), 0, 'no subscription was started')
+})
+
+t.test('runProgress sends the current state, then live events, and completes after the last', async (t) => {
+  runs.set('run-live', run('run-live', 'r1', 'staging', { stage: 'staging', progress: 0.1 }))
+  const client = wsClient(url)
+  t.teardown(() => client.dispose())
+  const before = live()
+  const progress = watch<{ status: string, progress: number | null }>(client, 'runProgress', PROGRESS, { id: 'run-live' })
+  await waitFor(() => live() === before + 1 ? true : undefined, 5000, 'the live subscription')
+  await publish(progressEvent('run-live', 'staging', 0.5, 1))
+  await publish(progressEvent('run-live', 'matching', 0, 2))
+  await publish(progressEvent('run-live', 'writing_results', 0.5, 3))
+  await publish(completedEvent('run-live', 4))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(progress.values.length, 4, 'the end is not told before the runs service has recorded it')
+  runs.set('run-live', completed('run-live', 'r1'))
+  t.same(await progress.ended, {})
+  t.same(progress.values.map((v) => [v.status, v.progress]), [['STAGING', 0.1], ['STAGING', 0.5], ['MATCHING', 0], ['WRITING_RESULTS', 0.5], ['COMPLETED', 1]])
+  await waitFor(() => live() === before ? true : undefined, 2000, 'the subscription to end')
+})
+
+t.test('subscribing to a finished run sends its final state and completes', async (t) => {
+  runs.set('run-done', completed('run-done', 'r1'))
+  const client = wsClient(url)
+  t.teardown(() => client.dispose())
+  const progress = watch<{ status: string, matchedCount: number }>(client, 'runProgress', PROGRESS, { id: 'run-done' })
+  t.same(await progress.ended, {})
+  t.same(progress.values.map((v) => [v.status, v.matchedCount]), [['COMPLETED', 3]])
+  t.equal(live(), 0)
+})
+
+t.test('subscribing to an unknown run is an error with its code', async (t) => {
+  const client = wsClient(url)
+  t.teardown(() => client.dispose())
+  for (const id of ['run-unknown', 'not a run id']) {
+    const progress = watch(client, 'runProgress', PROGRESS, { id })
+    t.equal(errorCode((await progress.ended).error), 'RUNS_RUN_NOT_FOUND', id)
+  }
+  t.equal(live(), 0, 'no subscription is left behind')
+})
+
+t.test('a client that disconnects or unsubscribes ends its server-side subscription at once', async (t) => {
+  runs.set('run-idle', run('run-idle', 'r1', 'submitted'))
+  const before = live()
+  const leaving = wsClient(url)
+  watch(leaving, 'runProgress', PROGRESS, { id: 'run-idle' })
+  const staying = wsClient(url)
+  t.teardown(() => staying.dispose())
+  const unsubscribing = watch(staying, 'runProgress', PROGRESS, { id: 'run-idle' })
+  await waitFor(() => live() === before + 2 ? true : undefined, 5000, 'two live subscriptions')
+  const disconnectedAt = Date.now()
+  await leaving.dispose()
+  await waitFor(() => live() === before + 1 ? true : undefined, 1000, 'the disconnected client\'s subscription to end')
+  t.ok(Date.now() - disconnectedAt < 1000, `ended ${Date.now() - disconnectedAt} ms after the disconnect`)
+  unsubscribing.unsubscribe()
+  await waitFor(() => live() === before ? true : undefined, 1000, 'the unsubscribed subscription to end')
+})
+
+t.test('a final event missed before subscribing is found by reading the run again', async (t) => {
+  runs.set('run-quiet', run('run-quiet', 'r1', 'matching', { stage: 'matching', progress: 0.9 }))
+  const client = wsClient(url)
+  t.teardown(() => client.dispose())
+  const progress = watch<{ status: string }>(client, 'runProgress', PROGRESS, { id: 'run-quiet' })
+  await waitFor(() => progress.values.length > 0 ? true : undefined, 5000, 'the current state')
+  runs.set('run-quiet', completed('run-quiet', 'r1'))
+  t.same(await progress.ended, {})
+  t.same(progress.values.map((v) => v.status), ['MATCHING', 'COMPLETED'])
+})
+
+t.test('runUpdated sends a run on each new stage and at its end, not on every tick', async (t) => {
+  runs.set('run-upd', run('run-upd', 'r2', 'submitted'))
+  const client = wsClient(url)
+  t.teardown(() => client.dispose())
+  const before = live()
+  const updates = watch<{ runId: string, status: string, recipe: { recipeId: string } }>(client, 'runUpdated', 'subscription { runUpdated { runId status matchedCount recipe { recipeId } } }')
+  await waitFor(() => live() === before + 1 ? true : undefined, 5000, 'the live subscription')
+  for (const [stage, second] of [['staging', 1], ['staging', 2], ['matching', 3], ['matching', 4]] as const) await publish(progressEvent('run-upd', stage, 0.5, second))
+  await publish(completedEvent('run-upd', 5))
+  await waitFor(() => updates.values.length >= 3 ? true : undefined, 5000, 'three updates')
+  t.same(updates.values.map((u) => [u.runId, u.status, u.recipe.recipeId]), [['run-upd', 'STAGING', 'r2'], ['run-upd', 'MATCHING', 'r2'], ['run-upd', 'COMPLETED', 'r2']])
+  updates.unsubscribe()
+  await waitFor(() => live() === before ? true : undefined, 1000, 'the subscription to end')
+})
+
+t.test('downloads answer coded JSON errors', async (t) => {
+  runs.set('run-busy', run('run-busy', 'r1', 'matching'))
+  const cases = [['/runs/run-missing/results/matched', 404, 'RUNS_RUN_NOT_FOUND'], ['/runs/run-busy/results/matched', 409, 'GATEWAY_RUN_NOT_COMPLETED'],
+    ['/runs/run-busy/results/everything', 400, 'GATEWAY_RESULT_KIND_INVALID'], ['/runs/run-busy/results/matched?format=xlsx', 400, 'GATEWAY_FORMAT_INVALID']] as const
+  for (const [path, status, code] of cases) {
+    const response = await fetch(`${url}${path}`)
+    t.equal(response.status, status, path)
+    t.equal(response.headers.get('content-disposition'), null, 'an error is not offered as a file')
+    t.equal((await response.json() as { error: { code: string } }).error.code, code, path)
+  }
+})
+
+t.test('uploads are streamed into storage, recorded over the bus, and limited in size', async (t) => {
+  const post = async (name: string, bytes: number): Promise<Response> => {
+    const form = new FormData()
+    form.append('file', new Blob(['id\n' + '1\n'.repeat(Math.max(0, (bytes - 3) / 2))]), name)
+    return await fetch(`${url}/uploads`, { method: 'POST', body: form })
+  }
+  const ok = await post('small.csv', 503)
+  t.equal(ok.status, 201)
+  const upload = await ok.json() as { uploadId: string, sizeBytes: number, columns: unknown[] }
+  t.same([upload.uploadId, upload.sizeBytes, upload.columns], ['upl-1', 503, [{ name: 'id', type: 'BIGINT' }]])
+  const refused = await post('unreadable.csv', 11)
+  t.equal(refused.status, 400)
+  t.equal((await refused.json() as { error: { code: string } }).error.code, 'SOURCES_UPLOAD_UNREADABLE', 'the service\'s code reaches the client')
+  const large = await post('large.csv', 2001)
+  t.equal(large.status, 413)
+  t.equal((await large.json() as { error: { code: string } }).error.code, 'SOURCES_UPLOAD_TOO_LARGE')
+  const kept: string[] = []
+  for await (const key of storage.list('uploads/')) kept.push(key)
+  t.equal(kept.length, 1, 'only the accepted upload is kept')
+})
