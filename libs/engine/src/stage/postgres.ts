@@ -1,11 +1,10 @@
 import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
-import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
-import { to as copyTo } from 'pg-copy-streams'
 import type { JobSource } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
+import { CopyOutStream } from './copy-out.ts'
 import { ident, literal } from '../sql/quote.ts'
 import { describe, type Column } from './columns.ts'
 import type { StageContext } from './context.ts'
@@ -76,17 +75,10 @@ async function estimateRows (client: pg.Client, source: PostgresSource): Promise
 
 async function copyOut (client: pg.Client, source: PostgresSource, plans: ColumnPlan[], path: string, estimate: number, context: StageContext, sampleRows?: number): Promise<void> {
   const select = plans.map((p) => p.pgExpression).join(', ')
-  const copy = client.query(copyTo(`COPY (SELECT ${select} FROM (${source.select}) AS kalla_rows${limitClause(sampleRows)}) TO STDOUT WITH (FORMAT csv)`))
-  let rows = 0
-  const counter = new Transform({
-    transform (chunk: Buffer, _encoding, done) {
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++
-      done(null, chunk)
-    }
-  })
-  const timer = setInterval(() => context.report(Math.min(rows / estimate, 0.99) * COPY_SHARE), context.intervalMs)
+  const copy = client.query(new CopyOutStream(`COPY (SELECT ${select} FROM (${source.select}) AS kalla_rows${limitClause(sampleRows)}) TO STDOUT WITH (FORMAT csv)`))
+  const timer = setInterval(() => context.report(Math.min(copy.rows / estimate, 0.99) * COPY_SHARE), context.intervalMs)
   try {
-    await pipeline(copy, counter, createWriteStream(path))
+    await pipeline(copy, createWriteStream(path))
   } finally {
     clearInterval(timer)
   }

@@ -1,0 +1,48 @@
+// Runs one job with runJob, like `kalla match` but with an engine chosen by path (to compare an engine
+// change before and after in one run) and with the moments each stage began and ended, from the engine's
+// own progress events. Prints {"completed": RunCompleted, "marks": {label: ms since start}} as JSON.
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import type * as Engine from '@kalla/engine'
+import { recipeJob, sourceTypeOf, type Recipe, type RunProgress, type SourceBinding } from '@kalla/proto'
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string' },
+    recipe: { type: 'string' },
+    source: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    'memory-limit': { type: 'string', default: '2GB' },
+    'work-dir': { type: 'string' }
+  }
+})
+const started = performance.now()
+const engine = values.engine === undefined ? await import('@kalla/engine') : await import(pathToFileURL(resolve(values.engine)).href) as typeof Engine
+const recipe = JSON.parse(await readFile(values.recipe ?? '', 'utf8')) as Recipe
+const bindings: Record<string, SourceBinding> = {}
+for (const pair of values.source ?? []) {
+  const at = pair.indexOf('=')
+  const value = pair.slice(at + 1)
+  const type = sourceTypeOf(value)
+  bindings[pair.slice(0, at)] = { uri: type === 'file' ? resolve(value) : value, type }
+}
+const built = recipeJob(recipe, bindings, { run_id: 'bench', output_path: resolve(values.out ?? 'out') })
+if (built.job === undefined) throw new Error(`unbound sources: ${built.unbound.join(', ')}`)
+const marks: Record<string, number> = {}
+const mark = (label: string): void => { marks[label] ??= Math.round(performance.now() - started) }
+const onProgress = (p: RunProgress): void => {
+  const step = p.source === undefined ? p.stage : `${p.stage}:${p.source}`
+  mark(`${step}:start`)
+  // A Postgres source reports 0.9 when its COPY has ended and DuckDB starts reading the extract.
+  if (p.progress >= 0.9) mark(`${step}:copied`)
+  if (p.progress >= 1) mark(`${step}:done`)
+}
+const completed = await engine.runJob(built.job, {
+  memoryLimit: values['memory-limit'] ?? '2GB',
+  progressIntervalMs: 100,
+  onProgress,
+  ...(values['work-dir'] === undefined ? {} : { workDir: resolve(values['work-dir']) })
+})
+process.stdout.write(JSON.stringify({ completed, marks }) + '\n')

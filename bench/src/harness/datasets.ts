@@ -1,0 +1,47 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { checkExit, runNode } from './child.ts'
+import type { BenchContext } from './context.ts'
+
+/** A generated invoices/payments pair on disk, with its row counts. */
+export interface Dataset {
+  dir: string
+  invoicesPath: string
+  paymentsPath: string
+  invoices: number
+  payments: number
+}
+
+/**
+ * The seeded dataset with `invoices` invoices, generated once with the project's generator
+ * (`npm run generate -- --format csv --no-expected`) and reused while its dataset.json is present.
+ */
+export async function ensureDataset (context: BenchContext, invoices: number, seed = 1): Promise<Dataset> {
+  const dir = join(context.dataDir, `invoices-${invoices}-seed-${seed}`)
+  const paths = { dir, invoicesPath: join(dir, 'invoices.csv'), paymentsPath: join(dir, 'payments.csv') }
+  const marker = join(dir, 'dataset.json')
+  const known = await readFile(marker, 'utf8').then((t) => JSON.parse(t) as { invoices: number, payments: number }, () => undefined)
+  if (known !== undefined) return { ...paths, ...known }
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(dir, { recursive: true })
+  context.log(`generating ${invoices.toLocaleString('en-US')} invoices (seed ${seed}) into ${dir}`)
+  const run = await runNode(['libs/datagen/src/main.ts', '--out', dir, '--invoices', String(invoices), '--seed', String(seed), '--format', 'csv', '--no-expected'])
+  checkExit('the generator', run)
+  const counts = parseCounts(run.stdout)
+  await writeFile(marker, JSON.stringify(counts) + '\n')
+  return { ...paths, ...counts }
+}
+
+/** Reads "N invoices and M payments in ..." from the generator's output. */
+export function parseCounts (output: string): { invoices: number, payments: number } {
+  const match = /(\d+) invoices and (\d+) payments/.exec(output)
+  if (match === null) throw new Error(`the generator did not report its row counts: ${output.slice(0, 300)}`)
+  return { invoices: Number(match[1]), payments: Number(match[2]) }
+}
+
+/** "1M", "100k", "50M": how the report names sizes. */
+export function sizeLabel (n: number): string {
+  if (n >= 1e6 && n % 1e6 === 0) return `${n / 1e6}M`
+  if (n >= 1e3 && n % 1e3 === 0) return `${n / 1e3}k`
+  return String(n)
+}
