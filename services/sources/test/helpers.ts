@@ -1,6 +1,6 @@
+import { freePort } from '@kalla/testing'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
@@ -84,16 +84,7 @@ export function sourceUri (table: string, port?: number): { uri: string, passwor
 }
 
 /** A loopback port nothing listens on. */
-export async function closedPort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-  })
-}
+export const closedPort = freePort
 
 /** The code a failed request carries, or 'none' when it succeeded. */
 export async function errorCode (promise: Promise<unknown>): Promise<string> {
