@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import mercurius from 'mercurius'
 import type { Bus } from '@kalla/bus'
 import { CreateUpload, type RequestOf } from '@kalla/proto'
-import { uploadRoutes } from '@kalla/sources'
 import type { Storage } from '@kalla/storage'
+import { uploadRoutes } from '@kalla/uploads'
 import type { GatewayConfig } from './config.ts'
 import type { GatewayDeps } from './deps.ts'
 import { formatErrors } from './graphql/errors.ts'
@@ -18,7 +18,6 @@ import { buildSchema } from './graphql/schema.ts'
 import { subscriptionResolvers, validateSubscription } from './graphql/subscriptions.ts'
 import { createResultFiles } from './results/result-files.ts'
 import { downloadRoutes } from './routes/downloads.ts'
-import { asCodedError } from './routes/http-errors.ts'
 
 export interface GatewayPluginOptions { bus: Bus, storage: Storage, config: GatewayConfig }
 
@@ -53,8 +52,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   })
   app.graphql.addHook('preSubscriptionExecution', validateSubscription([limits]))
 
-  // The upload routes answer a CodedError with its status; a service's error arrives as a BusError.
-  const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS }).catch((error: unknown) => { throw asCodedError(error) })
+  const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
   await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })
   await app.register(downloadRoutes, { deps })
 }

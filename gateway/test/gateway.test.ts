@@ -12,7 +12,7 @@ import { waitFor } from '@kalla/testing'
 import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
 import { buildSchema } from '../src/graphql/schema.ts'
 import { completed, completedEvent, progressEvent, run, storedRecipe } from './fixtures.ts'
-import { errorCode, graphql, graphqlOk, listen, watch, wsClient } from './helpers.ts'
+import { errorCode, graphql, graphqlOk, listen, watch, wsClient } from '@kalla/testing'
 
 // The gateway alone, on the in-process bus with small stand-ins for the services it asks.
 const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-'))

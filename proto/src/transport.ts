@@ -96,11 +96,15 @@ export const WireProblem = Type.Object({
 }, { additionalProperties: false })
 export type WireProblem = Static<typeof WireProblem>
 
-/** How a failed request travels back: a stable code, a message for people, and any per-field problems. */
+/**
+ * How a failed request travels back: a stable code, a message for people, the HTTP-like status the
+ * answering service gave it (404 not found, 409 conflict, 5xx its own failure), and any per-field problems.
+ */
 export const ErrorReply = Type.Object({
   error: Type.Object({
     code: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
     message: Type.String(),
+    status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
     problems: Type.Optional(Type.Array(WireProblem))
   }, { additionalProperties: false })
 }, { additionalProperties: false })

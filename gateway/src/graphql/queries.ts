@@ -1,4 +1,4 @@
-import { BusError } from '@kalla/bus'
+import { isNotFound } from '@kalla/bus'
 import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, type RunStatus } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { readPage } from '../results/read-page.ts'
@@ -49,7 +49,7 @@ async function orNull<T> (request: Promise<T>): Promise<T | null> {
   try {
     return await request
   } catch (error) {
-    if (error instanceof BusError && error.code.endsWith('_NOT_FOUND')) return null
+    if (isNotFound(error)) return null
     throw error
   }
 }

@@ -12,7 +12,7 @@ export async function answer<E extends Endpoint> (
   const request = decode<E['request']>(endpoint.request, data)
   if (!request.ok) {
     const message = `The request to ${endpoint.subject} does not match its contract: ${summary(request.problems)}`
-    return encode(errorReply(BusErrorCodes.INVALID_MESSAGE, message, request.problems))
+    return encode(errorReply(BusErrorCodes.INVALID_MESSAGE, message, request.problems, 400))
   }
   let response: unknown
   try {
@@ -25,7 +25,7 @@ export async function answer<E extends Endpoint> (
   const check = checkerFor(endpoint.response)
   if (!check.check(response)) {
     logger.error({ subject: endpoint.subject, problems: check.problems(response) }, 'request handler returned a response that does not match its contract')
-    return encode(errorReply(BusErrorCodes.INTERNAL, INTERNAL_MESSAGE))
+    return encode(errorReply(BusErrorCodes.INTERNAL, INTERNAL_MESSAGE, undefined, 500))
   }
   return encode({ result: response })
 }
@@ -41,8 +41,8 @@ export function readReply<E extends Endpoint> (endpoint: E, data: Uint8Array | s
   if (typeof reply === 'object' && reply !== null && 'error' in reply) {
     const check = checkerFor(ErrorReply)
     if (!check.check(reply)) throw new BusError(BusErrorCodes.INVALID_RESPONSE, `The error reply from ${endpoint.subject} is malformed`)
-    const { code, message, problems } = reply.error
-    throw new BusError(code, message, problems === undefined ? {} : { problems })
+    const { code, message, status, problems } = reply.error
+    throw new BusError(code, message, { ...(status === undefined ? {} : { status }), ...(problems === undefined ? {} : { problems }) })
   }
   if (typeof reply !== 'object' || reply === null || !('result' in reply)) {
     throw new BusError(BusErrorCodes.INVALID_RESPONSE, `The reply from ${endpoint.subject} has neither a result nor an error`)

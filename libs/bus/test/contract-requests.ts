@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import type { Bus } from '../src/index.ts'
+import { isNotFound, isUnavailable, type Bus } from '../src/index.ts'
 import { coded, rejection, setup, sleep, type Contracts, type HarnessFactory } from './fixtures.ts'
 
 async function serveEcho (bus: Bus, c: Contracts, by = 'a', queue = 'echo') {
@@ -40,6 +40,25 @@ export function requestContract (t: Test, factory: HarnessFactory): void {
     t.same(error.problems, [{ code: 'RUNS_RUN_NOT_FOUND', message: 'unknown', path: '/text' }])
   })
 
+  t.test("a coded error carries the answering service's status, which isNotFound reads", async (t) => {
+    const { bus, c } = await setup(t, factory)
+    await bus.serve(c.echo, (request) => {
+      if (request.text === 'gone') throw coded('RUNS_RUN_NOT_FOUND', 'No such run', { statusCode: 404 })
+      if (request.text === 'named-like-missing') throw coded('RUNS_LIST_NOT_FOUND', 'A conflict worded oddly', { statusCode: 409 })
+      if (request.text === 'huge') throw coded('SOURCES_UPLOAD_TOO_LARGE', 'Too large', { statusCode: 413 })
+      throw coded('RUNS_BAD_THING', 'No status given')
+    }, { queue: 'echo' })
+    const gone = await rejection(bus.request(c.echo, { text: 'gone' }))
+    t.equal(gone.status, 404)
+    t.ok(isNotFound(gone), 'a 404 is not found')
+    const odd = await rejection(bus.request(c.echo, { text: 'named-like-missing' }))
+    t.equal(odd.status, 409)
+    t.notOk(isNotFound(odd), 'a _NOT_FOUND suffix alone does not make a not-found')
+    t.equal((await rejection(bus.request(c.echo, { text: 'huge' }))).status, 413)
+    t.equal((await rejection(bus.request(c.echo, { text: 'other' }))).status, 400, 'a coded error without status is a 400')
+    t.notOk(isUnavailable(gone))
+  })
+
   t.test('any other error reaches the caller as INTERNAL, without its details', async (t) => {
     const { bus, c } = await setup(t, factory)
     await bus.serve(c.echo, (request) => {
@@ -50,6 +69,8 @@ export function requestContract (t: Test, factory: HarnessFactory): void {
     for (const text of ['plain', 'system', 'sql']) {
       const error = await rejection(bus.request(c.echo, { text }))
       t.equal(error.code, 'INTERNAL', text)
+      t.equal(error.status, 500, `${text}: the service's own failure is a 500`)
+      t.notOk(isUnavailable(error), 'a failure is not an absence')
       t.notMatch(error.message, /hunter2|secret|10\.0\.0\.7|runs_pkey/, `${text}: nothing internal leaks`)
       t.notMatch(String(error.stack), /secret\.ts/)
     }
@@ -82,7 +103,10 @@ export function requestContract (t: Test, factory: HarnessFactory): void {
   t.test('a request nobody serves fails at once with BUS_NO_RESPONDERS', async (t) => {
     const { bus, c } = await setup(t, factory)
     const started = Date.now()
-    t.equal((await rejection(bus.request(c.nobody, { text: 'x' }, { timeoutMs: 3_000 }))).code, 'BUS_NO_RESPONDERS')
+    const error = await rejection(bus.request(c.nobody, { text: 'x' }, { timeoutMs: 3_000 }))
+    t.equal(error.code, 'BUS_NO_RESPONDERS')
+    t.equal(error.status, 503)
+    t.ok(isUnavailable(error))
     t.ok(Date.now() - started < 1_000, 'without waiting for the timeout')
   })
 

@@ -5,6 +5,7 @@ import type { Database } from '@kalla/db'
 import { GetUpload } from '@kalla/proto'
 import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
+import { uploadRoutes } from '@kalla/uploads'
 import type { SourcesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { SourcesDb } from './db/sources-repository.ts'
@@ -13,10 +14,7 @@ import { createSecretBox, parseEncryptionKey } from './domain/secret-box.ts'
 import { createUpload, sweepExpiredUploads } from './domain/uploads.ts'
 import { serveSourceEndpoints } from './handlers/source-endpoints.ts'
 import { serveUploadEndpoints } from './handlers/upload-endpoints.ts'
-import { uploadRoutes } from './routes/uploads.ts'
 
-export { receiveUpload, type ReceiveUploadDeps } from './domain/receive-upload.ts'
-export { uploadRoutes, type HttpUpload } from './routes/uploads.ts'
 export { loadSourcesConfig, SourcesConfig } from './config.ts'
 
 /** Infrastructure shared in single mode; scaled mode opens its own from the config. */

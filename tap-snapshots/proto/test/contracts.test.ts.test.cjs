@@ -368,6 +368,11 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "message": {
           "type": "string"
         },
+        "status": {
+          "type": "integer",
+          "minimum": 400,
+          "maximum": 599
+        },
         "problems": {
           "type": "array",
           "items": {

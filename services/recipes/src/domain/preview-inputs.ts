@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises'
 import { basename, join, sep } from 'node:path'
-import { BusError } from '@kalla/bus'
+import { BusError, isNotFound, isUnavailable } from '@kalla/bus'
 import { GetUpload, ResolveSource, type Recipe, type RecipeSource, type SourceBinding, type Upload, SOURCE_REFERENCE } from '@kalla/proto'
 import { assertKey, isStorageError } from '@kalla/storage'
 import { RecipesErrors } from '../errors.ts'
@@ -78,8 +78,8 @@ async function askSources<T> (request: () => Promise<T>, notFound: (error: BusEr
     return await request()
   } catch (error) {
     if (!(error instanceof BusError)) throw error
-    if (/NOT_FOUND$/.test(error.code)) throw notFound(error)
-    if (error.code.startsWith('BUS_')) throw RecipesErrors.RECIPES_SOURCES_UNAVAILABLE('The sources service did not answer, so the preview cannot read its files and sources. Try again in a moment.', error)
+    if (isNotFound(error)) throw notFound(error)
+    if (isUnavailable(error)) throw RecipesErrors.RECIPES_SOURCES_UNAVAILABLE('The sources service did not answer, so the preview cannot read its files and sources. Try again in a moment.', error)
     throw error
   }
 }

@@ -1,4 +1,4 @@
-import { BusError } from '@kalla/bus'
+import { BusError, isNotFound, isUnavailable } from '@kalla/bus'
 import { SourceColumns, type Problem, type RecipeSource, type Side, SOURCE_REFERENCE } from '@kalla/proto'
 import { ProblemCodes, RecipesErrors } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
@@ -33,10 +33,10 @@ async function registeredColumns (deps: RecipesDeps, source: RecipeSource, side:
     return { columns, problems: [] }
   } catch (error) {
     if (!(error instanceof BusError)) throw error
-    if (/NOT_FOUND$/.test(error.code)) {
+    if (isNotFound(error)) {
       return { problems: [{ code: ProblemCodes.SOURCE_NOT_FOUND, message: `The ${side} source "${source.alias}" refers to the registered source "${reference}", which does not exist: register it first or correct the uri.`, path }] }
     }
-    if (error.code.startsWith('BUS_') || error.code === 'INTERNAL') {
+    if (isUnavailable(error) || error.code === 'INTERNAL') {
       throw RecipesErrors.RECIPES_SOURCES_UNAVAILABLE(`The columns of the registered source "${reference}" cannot be checked right now because the sources service did not answer. Try again in a moment.`, error)
     }
     return { problems: [{ code: ProblemCodes.SOURCE_UNREACHABLE, message: `The columns of the registered source "${reference}" (${side} source "${source.alias}") cannot be read: ${error.message}`, path }] }

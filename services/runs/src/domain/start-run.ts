@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { BusError } from '@kalla/bus'
+import { isNotFound } from '@kalla/bus'
 import { GetRecipe, GetUpload, MatchJobs, recipeJob, ResolveSource, SOURCE_REFERENCE, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
 import { insertRun } from '../db/runs-repository.ts'
 import { RunsErrors } from '../errors.ts'
@@ -35,7 +35,7 @@ async function fetchRecipe (deps: RunsDeps, recipeId: string): Promise<StoredRec
   try {
     return await deps.bus.request(GetRecipe, { recipe_id: recipeId })
   } catch (error) {
-    if (error instanceof BusError && /NOT_FOUND$/.test(error.code)) throw RunsErrors.RUNS_RECIPE_NOT_FOUND(`There is no recipe "${recipeId}".`, error)
+    if (isNotFound(error)) throw RunsErrors.RUNS_RECIPE_NOT_FOUND(`There is no recipe "${recipeId}".`, error)
     throw error
   }
 }
@@ -67,7 +67,7 @@ async function fetchUpload (deps: RunsDeps, uploadId: string): Promise<Upload> {
   try {
     return await deps.bus.request(GetUpload, { upload_id: uploadId })
   } catch (error) {
-    if (error instanceof BusError && /NOT_FOUND$/.test(error.code)) throw RunsErrors.RUNS_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}" (uploads expire; upload the file again).`, error)
+    if (isNotFound(error)) throw RunsErrors.RUNS_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}" (uploads expire; upload the file again).`, error)
     throw error
   }
 }
@@ -87,7 +87,7 @@ async function persistentBinding (deps: RunsDeps, source: RecipeSource): Promise
     const resolved = await deps.bus.request(ResolveSource, { alias: reference })
     return { uri: resolved.uri, type: resolved.type }
   } catch (error) {
-    if (error instanceof BusError && /NOT_FOUND$/.test(error.code)) throw RunsErrors.RUNS_SOURCE_NOT_FOUND(`The ${source.alias} source refers to the registered source "${reference}", which does not exist.`, error)
+    if (isNotFound(error)) throw RunsErrors.RUNS_SOURCE_NOT_FOUND(`The ${source.alias} source refers to the registered source "${reference}", which does not exist.`, error)
     throw error
   }
 }

@@ -5,7 +5,7 @@ import { deleteUpload, expiredUploads, findLiveUpload, insertUpload } from '../d
 import { SourcesErrors } from '../errors.ts'
 import type { SourcesDeps } from './deps.ts'
 import { withInspectedObject } from './object-files.ts'
-import { newUploadId, tooLarge, uploadIdOfKey } from './upload-keys.ts'
+import { newUploadId, tooLarge, uploadIdOfKey } from '@kalla/uploads'
 
 const SWEEP_BATCH = 100
 

@@ -1,8 +1,8 @@
 import { keysSha256 } from '@kalla/datagen'
 import type { Recipe, RecipeSource } from '@kalla/proto'
-import { uploadFile, type FlowData } from '@kalla/testing'
+import { uploadFile, type FlowData } from './flow.ts'
 import type { Test } from 'tap'
-import { graphqlOk, parseCsv, watch, wsClient } from './helpers.ts'
+import { graphqlOk, parseCsv, watch, wsClient } from './graphql.ts'
 
 const RUN_FIELDS = 'runId status stage matchedCount unmatchedLeftCount unmatchedRightCount totalLeft totalRight error { code message } outputs { matched } recipe { recipeId name }'
 const KINDS = [['MATCHED', 'matched', 'matched_count'], ['UNMATCHED_LEFT', 'unmatched_left', 'unmatched_left_count'], ['UNMATCHED_RIGHT', 'unmatched_right', 'unmatched_right_count']] as const

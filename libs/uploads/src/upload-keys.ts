@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { CodedError } from '@kalla/service'
-import { SourcesErrors } from '../errors.ts'
+import { UploadErrors } from './errors.ts'
 
 const UPLOAD_KEY = /^uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/[^/]+$/
 
@@ -26,7 +26,7 @@ export function uploadIdOfKey (key: string): string | undefined {
 }
 
 export function tooLarge (filename: string, maxBytes: number): CodedError {
-  return SourcesErrors.SOURCES_UPLOAD_TOO_LARGE(`${filename} is larger than the ${formatBytes(maxBytes)} an upload may be: split it, or export fewer rows.`)
+  return UploadErrors.SOURCES_UPLOAD_TOO_LARGE(`${filename} is larger than the ${formatBytes(maxBytes)} an upload may be: split it, or export fewer rows.`)
 }
 
 function formatBytes (bytes: number): string {

@@ -5,10 +5,8 @@ import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import t from 'tap'
 import { KALLA_EVENTS } from '@kalla/proto'
-import { prepareFlowData, waitFor } from '@kalla/testing'
-import { startTopology } from '../../deploy/test/topology.ts'
-import { graphqlFlow } from './flow.ts'
-import { errorCode, graphql, watch, wsClient } from './helpers.ts'
+import { errorCode, graphql, graphqlFlow, prepareFlowData, waitFor, watch, wsClient } from '@kalla/testing'
+import { startTopology } from './topology.ts'
 
 // The gateway as its own OS process next to every service, all over real NATS JetStream, Postgres and S3.
 const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-scaled-'))

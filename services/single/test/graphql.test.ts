@@ -7,14 +7,12 @@ import { promisify } from 'node:util'
 import t from 'tap'
 import type { MemoryBus } from '@kalla/bus'
 import { KALLA_EVENTS } from '@kalla/proto'
-import { buildSingleApp } from '@kalla/single'
-import { loadSingleConfig } from '../../services/single/src/config.ts'
-import { createTestDatabase, prepareFlowData, waitFor } from '@kalla/testing'
-import { graphqlFlow } from './flow.ts'
-import { listen, watch, wsClient } from './helpers.ts'
+import { createTestDatabase, graphqlFlow, listen, prepareFlowData, waitFor, watch, wsClient } from '@kalla/testing'
+import { buildSingleApp } from '../src/app.ts'
+import { loadSingleConfig } from '../src/config.ts'
 
 // Single mode as `npm start` runs it (in-process bus, local disk), with Postgres for state and the source table.
-const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-single-'))
+const dir = await mkdtemp(join(tmpdir(), 'kalla-single-graphql-'))
 const sourceDb = await createTestDatabase()
 const stateDb = await createTestDatabase()
 const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100' }
@@ -46,7 +44,7 @@ t.test('a client that disconnects ends its subscription on the in-process bus at
 })
 
 t.test('the example client runs a reconciliation and prints its progress', async (t) => {
-  const root = fileURLToPath(new URL('../..', import.meta.url))
+  const root = fileURLToPath(new URL('../../..', import.meta.url))
   const args = ['examples/graphql-client.mjs', '--url', url, '--invoices', join(data.dir, 'invoices.csv'), '--payments', data.paymentsCsv]
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root })
   t.match(stdout, /STAGING/, 'progress was printed')

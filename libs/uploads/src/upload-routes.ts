@@ -4,18 +4,22 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { BusError } from '@kalla/bus'
 import type { Upload } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
-import { SourcesErrors } from '../errors.ts'
-import { receiveUpload, type ReceiveUploadDeps } from '../domain/receive-upload.ts'
-import { tooLarge } from '../domain/upload-keys.ts'
+import { UploadErrors } from './errors.ts'
+import { receiveUpload, type ReceiveUploadDeps } from './receive-upload.ts'
+import { tooLarge } from './upload-keys.ts'
 
 /** The HTTP form of an upload (camelCase, like the rest of the HTTP and GraphQL surface). */
 export interface HttpUpload { uploadId: string, filename: string, format: Upload['format'], columns: Upload['columns'], sizeBytes: number }
 
+export interface UploadRoutesOptions { deps: ReceiveUploadDeps }
+
 /**
  * POST /uploads: a multipart form whose `file` field is streamed into storage and recorded.
- * Answers 201 with the upload, or `{ error: { code, message } }` with the error's status.
+ * Answers 201 with the upload, or `{ error: { code, message } }` with the error's status — for an
+ * upload the recording service refused, the status that service gave.
+ * @example await app.register(uploadRoutes, { deps: { storage, maxBytes, record: (file) => bus.request(CreateUpload, file) } })
  */
-export async function uploadRoutes (app: FastifyInstance, options: { deps: ReceiveUploadDeps }): Promise<void> {
+export async function uploadRoutes (app: FastifyInstance, options: UploadRoutesOptions): Promise<void> {
   // One byte over the limit lets storage see, and report, that the file is too large.
   await app.register(multipart, { limits: { fileSize: options.deps.maxBytes + 1, files: 1, fields: 20, parts: 21 } })
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -31,7 +35,7 @@ export async function uploadRoutes (app: FastifyInstance, options: { deps: Recei
     const part = await request.file()
     if (part === undefined || part.fieldname !== 'file') {
       part?.file.resume()
-      throw SourcesErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".')
+      throw UploadErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".')
     }
     const upload = await receiveUpload(options.deps, part.file, part.filename)
     const body: HttpUpload = { uploadId: upload.upload_id, filename: upload.filename, format: upload.format, columns: upload.columns, sizeBytes: upload.size_bytes }
@@ -73,9 +77,9 @@ async function settleBody (raw: IncomingMessage): Promise<boolean> {
 
 function toCoded (error: FastifyError, maxBytes: number): CodedError | undefined {
   if (error instanceof CodedError) return error
-  // A CreateUpload answered by the sources service over the bus (the gateway's and single mode's route).
-  if (error instanceof BusError && error.code !== 'INTERNAL' && !error.code.startsWith('BUS_')) return new CodedError(error.code, error.message, { statusCode: 400, cause: error })
+  // A CreateUpload answered over the bus (the gateway's route): the answering service's code and status.
+  if (error instanceof BusError && error.code !== 'INTERNAL') return new CodedError(error.code, error.message, { statusCode: error.status, cause: error })
   if (error.code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge('The file', maxBytes)
-  if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return SourcesErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".', error)
-  return (error.statusCode ?? 500) < 500 ? SourcesErrors.SOURCES_UPLOAD_REJECTED(`The upload was refused: ${error.message}.`, error) : undefined
+  if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return UploadErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".', error)
+  return (error.statusCode ?? 500) < 500 ? UploadErrors.SOURCES_UPLOAD_REJECTED(`The upload was refused: ${error.message}.`, error) : undefined
 }
