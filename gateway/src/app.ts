@@ -2,8 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import { RUNS_EVENTS_CONSUMER, RunEvents } from '@kalla/proto'
 import { busPlugin, createLogger, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
-import type { Storage } from '@kalla/storage'
-import { storageConfig, type GatewayConfig } from './config.ts'
+import { storageConfigFromEnv, type Storage } from '@kalla/storage'
+import type { GatewayConfig } from './config.ts'
 import { gatewayPlugin } from './plugin.ts'
 
 export { gatewayPlugin, type GatewayPluginOptions } from './plugin.ts'
@@ -17,7 +17,7 @@ export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfr
   const logger: FastifyBaseLogger = createLogger({ name: 'gateway', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'gateway' })
-  await app.register(storagePlugin, { storage: shared.storage, config: storageConfig(config) })
+  await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(healthRoutes, {
     checks: {
       bus: async () => { await app.bus.queueLag(RunEvents, RUNS_EVENTS_CONSUMER.durable) },

@@ -1,12 +1,9 @@
 import Type, { type Static } from 'typebox'
-import { loadConfig } from '@kalla/service'
-import { StorageEnv, storageConfigFromEnv, type StorageConfig } from '@kalla/storage'
+import { loadConfig, serviceEnv } from '@kalla/service'
+import { StorageEnv } from '@kalla/storage'
 
 export const GatewayConfig = Type.Object({
-  HOST: Type.String({ default: '0.0.0.0', description: 'Address the gateway listens on' }),
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4000, description: 'Port of GraphQL (/graphql), uploads, downloads, health and metrics' }),
-  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
-  NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the gateway runs on its own)' })),
+  ...serviceEnv(4000),
   ...StorageEnv,
   GATEWAY_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 5 * 1024 ** 3, description: 'Largest file accepted by POST /uploads' }),
   GATEWAY_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'How long a service may take to answer one request (previews and uploads read data)' }),
@@ -22,9 +19,4 @@ export type GatewayConfig = Static<typeof GatewayConfig>
 
 export function loadGatewayConfig (env: Record<string, string | undefined> = process.env): GatewayConfig {
   return loadConfig(GatewayConfig, env)
-}
-
-/** The object storage the configuration names. */
-export function storageConfig (config: GatewayConfig): StorageConfig {
-  return storageConfigFromEnv(config)
 }

@@ -18,6 +18,15 @@ export interface ConsumerDefinition {
 }
 
 /**
+ * The delay before the attempt after failed attempt `attempt` (1-based): `backoffMs[attempt - 1]`,
+ * the last value repeating; `fallbackMs` when the list is empty.
+ * @example retryDelayMs([10_000, 60_000], 5) // 60_000
+ */
+export function retryDelayMs (backoffMs: readonly number[], attempt: number, fallbackMs = 10_000): number {
+  return backoffMs[Math.min(Math.max(attempt, 1), backoffMs.length) - 1] ?? fallbackMs
+}
+
+/**
  * Matchers share one durable consumer, one job at a time each: a job is heavy, scale by replicas.
  * A matcher calls working() well within ackWaitMs; a job that failed three times is poison.
  */

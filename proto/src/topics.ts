@@ -7,8 +7,6 @@ import { defineTopic } from './transport.ts'
 /** A job for the matcher; published with the run id as message id. */
 export const MatchJobs = defineTopic({ subject: 'kalla.jobs.match.v1', schema: Job, stream: KALLA_JOBS.name })
 
-export const RunEventTypes = ['progress', 'completed', 'failed', 'cancel_requested'] as const
-
 /** Anything that happened to a run, told apart by `type`. */
 export const RunEvent = Type.Union([
   Type.Object({ type: Type.Literal('progress'), ...RunProgress.properties }, { additionalProperties: false }),

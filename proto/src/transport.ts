@@ -110,11 +110,6 @@ export const ErrorReply = Type.Object({
 }, { additionalProperties: false })
 export type ErrorReply = Static<typeof ErrorReply>
 
-/** The reply envelope of an endpoint: `{ result }` on success, `{ error }` otherwise. */
-export function replySchema<Response extends TSchema> (response: Response) {
-  return Type.Union([Type.Object({ result: response }, { additionalProperties: false }), ErrorReply])
-}
-
 function assertSubject (subject: string): void {
   if (!isVersionedSubject(subject)) {
     throw new Error(`"${subject}" is not a valid subject: use lowercase dotted tokens ending in a version, e.g. kalla.runs.get.v1`)

@@ -2,7 +2,7 @@ import { isNotFound } from '@kalla/bus'
 import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, type RunStatus } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { readPage } from '../results/read-page.ts'
-import type { ResultKind } from '../results/result-kinds.ts'
+import type { ResultKind } from '@kalla/proto'
 import { toRecipe, toRun, toSource } from './mapping.ts'
 
 interface RunsArgs { recipeId?: string | null, status?: RunStatus | null, limit: number, offset: number }
@@ -31,7 +31,7 @@ export function queryResolvers (deps: GatewayDeps) {
 }
 
 /** The ListRuns request for GraphQL arguments; limits outside what the service takes are brought within. */
-export function listRunsRequest (args: RunsArgs) {
+function listRunsRequest (args: RunsArgs) {
   return {
     ...(args.recipeId === null || args.recipeId === undefined ? {} : { recipe_id: args.recipeId }),
     ...(args.status === null || args.status === undefined ? {} : { status: args.status }),

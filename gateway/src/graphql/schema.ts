@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql'
 import { RunStatuses, SourceTypes } from '@kalla/proto'
-import { RESULT_KINDS } from '../results/result-kinds.ts'
+import { RESULT_KINDS } from '@kalla/proto'
 
 /** proto/graphql, found through the proto package so it works wherever the workspace is installed. */
-export const SDL_DIR = fileURLToPath(new URL('../graphql/', import.meta.resolve('@kalla/proto')))
+const SDL_DIR = fileURLToPath(new URL('../graphql/', import.meta.resolve('@kalla/proto')))
 
 /** The SDL files, one per domain, in a stable order. */
-export function readSdl (dir = SDL_DIR): string[] {
+function readSdl (dir = SDL_DIR): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort().map((f) => readFileSync(`${dir}/${f}`, 'utf8'))
 }
 

@@ -4,7 +4,7 @@ import { isStorageError } from '@kalla/storage'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
 import type { ResultFile } from './result-files.ts'
-import type { ResultKind } from './result-kinds.ts'
+import type { ResultKind } from '@kalla/proto'
 
 const MAX_PAGE_ROWS = 1000
 

@@ -8,7 +8,7 @@ import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
 import { parquetToCsv } from '../results/csv.ts'
 import { completedResultKey, openResult } from '../results/read-page.ts'
-import { isResultKind, type ResultKind } from '../results/result-kinds.ts'
+import { isResultKind, type ResultKind } from '@kalla/proto'
 import { asCodedError } from './http-errors.ts'
 
 interface DownloadRequest { Params: { runId: string, kind: string }, Querystring: { format?: string } }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Topic } from '@kalla/proto'
+import { retryDelayMs, type Topic } from '@kalla/proto'
 import { decode, summary } from './codec.ts'
 import type { BusLogger, ConsumeHandler, Consumption, DeliveryControl, Outcome } from './types.ts'
 
@@ -117,7 +117,7 @@ async function handle<T extends Topic> (delivery: Delivery, settings: Settings<T
     action = outcomeAction(outcome)
     if ('term' in outcome) settings.logger.warn({ subject: delivery.subject, attempt: delivery.attempt, reason: outcome.term }, 'handler terminated a message')
   } catch (error) {
-    const delayMs = backoff(settings.backoffMs, delivery.attempt)
+    const delayMs = retryDelayMs(settings.backoffMs, delivery.attempt, DEFAULT_BACKOFF_MS[0])
     settings.logger.error({ err: error, subject: delivery.subject, attempt: delivery.attempt, retryInMs: delayMs }, 'message handler failed')
     action = (d) => d.nak(delayMs)
   } finally {
@@ -141,10 +141,6 @@ function settle (item: InFlight, action: (delivery: Delivery) => void): void {
   try {
     action(item.delivery)
   } catch {}
-}
-
-export function backoff (delays: readonly number[], attempt: number): number {
-  return delays[Math.min(attempt, delays.length) - 1] ?? DEFAULT_BACKOFF_MS[0]
 }
 
 async function pause (signal: AbortSignal): Promise<void> {

@@ -5,7 +5,7 @@ import { assertValid, encode, subjectFor } from './codec.ts'
 import { BusError, BusErrorCodes } from './errors.ts'
 import type { PublishOptions, PublishResult } from './types.ts'
 
-export function streamConfig (definition: StreamDefinition): StreamConfig {
+function streamConfig (definition: StreamDefinition): StreamConfig {
   return {
     name: definition.name,
     description: definition.description,

@@ -34,7 +34,7 @@ export const EngineErrorCodes = {
 export type EngineErrorCode = keyof typeof EngineErrorCodes
 
 /** Codes that will fail again on retry with the same inputs (as opposed to an unreachable database, say). */
-export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
+const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'ENGINE_JOB_INVALID', 'ENGINE_SQL_SYNTAX', 'ENGINE_SQL_NOT_SELECT', 'ENGINE_SQL_FORBIDDEN', 'ENGINE_SQL_UNKNOWN_TABLE',
   'ENGINE_SQL_SOURCE_UNUSED', 'ENGINE_SQL_INVALID', 'ENGINE_SQL_FAILED', 'ENGINE_MATCH_KEYS_MISSING', 'ENGINE_MATCH_COLUMNS_REPEATED',
   'ENGINE_FILE_NOT_FOUND', 'ENGINE_FILE_EMPTY', 'ENGINE_FILE_MALFORMED', 'ENGINE_FILE_FORMAT_UNSUPPORTED',

@@ -3,7 +3,6 @@ export { EngineError, EngineErrorCodes, isEngineError, type EngineErrorCode } fr
 export { resolveEngineOptions, type EngineOptions } from './options.ts'
 export { HELPERS } from './sql/helpers.ts'
 export { matchSqlProblems, sqlProblems } from './sql/validate.ts'
-export { OUTPUT_FILES } from './results.ts'
 export { duckdbVersion } from './version.ts'
 export { readResultPage, type ResultPage } from './read-results.ts'
 export { matchOutputProblems, type SideSpec } from './match.ts'

@@ -1,18 +1,11 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { normalize } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { RunCounts, RunOutputs } from '@kalla/proto'
+import { resultKeys, type RunCounts, type RunOutputs } from '@kalla/proto'
 import { EngineError } from './errors.ts'
 import { MATCHED_TABLE, type SideKeys } from './match.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
 import { ident, literal } from './sql/quote.ts'
-
-export const OUTPUT_FILES = {
-  matched: 'matched.parquet',
-  unmatched_left: 'unmatched_left.parquet',
-  unmatched_right: 'unmatched_right.parquet',
-  summary: 'summary.json'
-} as const
 
 const PARTIAL = '.partial'
 
@@ -29,7 +22,7 @@ export async function writeResults (
   progress: { intervalMs: number, report: FractionReporter }
 ): Promise<{ counts: RunCounts, outputs: RunOutputs }> {
   await mkdir(outputDir, { recursive: true })
-  const paths = outputPaths(outputDir)
+  const paths = resultKeys(normalize(outputDir))
   // Three files, each a third of the stage; DuckDB reports progress within each COPY.
   const copy = (third: number, relation: string, path: string): Promise<number> =>
     withQueryProgress(connection, progress.intervalMs, (f) => progress.report((third + f) / 3), () => copyToParquet(connection, relation, path))
@@ -52,15 +45,6 @@ export async function writeResults (
   } catch (error) {
     await Promise.all(Object.values(paths).map((p) => rm(p + PARTIAL, { force: true })))
     throw error
-  }
-}
-
-export function outputPaths (outputDir: string): RunOutputs {
-  return {
-    matched: join(outputDir, OUTPUT_FILES.matched),
-    unmatched_left: join(outputDir, OUTPUT_FILES.unmatched_left),
-    unmatched_right: join(outputDir, OUTPUT_FILES.unmatched_right),
-    summary: join(outputDir, OUTPUT_FILES.summary)
   }
 }
 

@@ -3,8 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import { MATCHER_CONSUMER, MatchJobs } from '@kalla/proto'
 import { busPlugin, createLogger, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
-import type { Storage } from '@kalla/storage'
-import { storageConfig, type MatcherConfig } from './config.ts'
+import { storageConfigFromEnv, type Storage } from '@kalla/storage'
+import type { MatcherConfig } from './config.ts'
 import type { MatcherDeps } from './domain/deps.ts'
 import { createMatcherMetrics } from './domain/metrics.ts'
 import { watchQueueLag } from './domain/queue-lag.ts'
@@ -18,7 +18,7 @@ export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfr
   const logger: FastifyBaseLogger = createLogger({ name: 'matcher', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'matcher' })
-  await app.register(storagePlugin, { storage: shared.storage, config: storageConfig(config) })
+  await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(metricsRoute, { service: 'matcher' })
 
   const deps: MatcherDeps = {

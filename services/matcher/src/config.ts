@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { loadConfig, serviceEnv } from '@kalla/service'
-import { StorageEnv, storageConfigFromEnv, type StorageConfig } from '@kalla/storage'
+import { StorageEnv } from '@kalla/storage'
 
 export const MatcherConfig = Type.Object({
   ...serviceEnv(4004),
@@ -19,9 +19,4 @@ export type MatcherConfig = Static<typeof MatcherConfig>
 
 export function loadMatcherConfig (env: Record<string, string | undefined> = process.env): MatcherConfig {
   return loadConfig(MatcherConfig, env)
-}
-
-/** The object storage the configuration names. */
-export function storageConfig (config: MatcherConfig): StorageConfig {
-  return storageConfigFromEnv(config)
 }

@@ -2,9 +2,9 @@ import { MATCHER_CONSUMER, MatchJobs } from '@kalla/proto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
-import type { Storage } from '@kalla/storage'
+import { storageConfigFromEnv, type Storage } from '@kalla/storage'
 import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
-import { storageConfig, type RecipesConfig } from './config.ts'
+import type { RecipesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { RecipesDb } from './db/recipes-repository.ts'
 import type { RecipesDeps } from './domain/deps.ts'
@@ -19,7 +19,7 @@ export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfr
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.RECIPES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'recipes' })
-  await app.register(storagePlugin, { storage: shared.storage, config: storageConfig(config) })
+  await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
 
   const deps: RecipesDeps = {
     db: app.database.db.withSchema(config.RECIPES_DB_SCHEMA) as RecipesDb,

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os'
 import Type, { type Static } from 'typebox'
 import { DatabaseEnv, loadConfig, serviceEnv } from '@kalla/service'
-import { StorageEnv, storageConfigFromEnv, type StorageConfig } from '@kalla/storage'
+import { StorageEnv } from '@kalla/storage'
 
 export const RecipesConfig = Type.Object({
   ...serviceEnv(4002),
@@ -17,9 +17,4 @@ export type RecipesConfig = Static<typeof RecipesConfig>
 
 export function loadRecipesConfig (env: Record<string, string | undefined> = process.env): RecipesConfig {
   return loadConfig(RecipesConfig, env)
-}
-
-/** The object storage the configuration names: S3 when a bucket is given, else the local directory. */
-export function storageConfig (config: RecipesConfig): StorageConfig {
-  return storageConfigFromEnv(config)
 }

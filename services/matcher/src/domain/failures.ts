@@ -35,8 +35,3 @@ export function describeFailure (error: unknown, reached: Reached): Failure {
   }
   return { code: 'MATCHER_INTERNAL', message: 'The matcher failed unexpectedly. The run is retried automatically; if it keeps failing, start it again later.', stage, permanent: false }
 }
-
-/** The delay before the next attempt after failed attempt `attempt`; the last delay repeats. */
-export function retryDelay (backoffMs: readonly number[], attempt: number): number {
-  return backoffMs[Math.min(attempt, backoffMs.length) - 1] ?? 10_000
-}

@@ -3,14 +3,14 @@ import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
 import { runJob } from '@kalla/engine'
-import { RunEvents, type Job, type RunCompleted } from '@kalla/proto'
+import { resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
 import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
-import { describeFailure, retryDelay, type Failure, type Reached } from './failures.ts'
+import { describeFailure, type Failure, type Reached } from './failures.ts'
 import { stageInputs } from './inputs.ts'
 import { recordOutcome, type JobOutcome } from './metrics.ts'
 import { progressPublisher } from './progress.ts'
-import { previousCompletion, publishCompleted, resultKeys, storeResults } from './results.ts'
+import { previousCompletion, publishCompleted, storeResults } from './results.ts'
 
 interface Settled {
   outcome: JobOutcome
@@ -102,7 +102,7 @@ async function settleFailure (deps: MatcherDeps, job: Job, control: DeliveryCont
     log.warn('the job was handed back to the queue at shutdown')
     return { outcome: 'abandoned', settle: { nak: 0 } }
   }
-  const delay = retryDelay(deps.consumer.backoffMs, control.attempt)
+  const delay = retryDelayMs(deps.consumer.backoffMs, control.attempt)
   const last = control.attempt >= control.maxDeliver
   if (!failure.permanent && !last) {
     log.warn({ err: error, code: failure.code, attempt: control.attempt, retry_in_ms: delay }, 'the job failed; it will be retried')

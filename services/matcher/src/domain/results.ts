@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bus } from '@kalla/bus'
-import { OUTPUT_FILES } from '@kalla/engine'
 import { checker, RunCompleted, RunCounts, RunEvents, type RunOutputs } from '@kalla/proto'
 import { isStorageError, type Storage } from '@kalla/storage'
 import { MatcherErrors } from '../errors.ts'
@@ -9,17 +8,6 @@ import { MatcherErrors } from '../errors.ts'
 const checkCompleted = checker(RunCompleted)
 const PARQUET = 'application/vnd.apache.parquet'
 const SUMMARY_MAX_BYTES = 16 * 1024 * 1024
-
-/** The storage keys of a run's results: its three Parquet files and summary.json under `outputPath`. */
-export function resultKeys (outputPath: string): RunOutputs {
-  const prefix = outputPath.replace(/\/+$/, '')
-  return {
-    matched: `${prefix}/${OUTPUT_FILES.matched}`,
-    unmatched_left: `${prefix}/${OUTPUT_FILES.unmatched_left}`,
-    unmatched_right: `${prefix}/${OUTPUT_FILES.unmatched_right}`,
-    summary: `${prefix}/${OUTPUT_FILES.summary}`
-  }
-}
 
 /**
  * The completion of an earlier delivery of this run, read back from its stored summary.json (uploaded

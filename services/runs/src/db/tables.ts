@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely'
+import type { ColumnType } from 'kysely'
 import type { Job, RunStatus } from '@kalla/proto'
 
 /** One row per run: its job (for re-dispatch), status, latest progress, counts, error and outputs. */
@@ -25,7 +25,6 @@ export interface RunsTable {
   started_at: Date | null
   finished_at: Date | null
   updated_at: Date
-  event_seq: Generated<number>
 }
 
 export interface RunsDatabase {

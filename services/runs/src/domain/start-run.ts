@@ -27,7 +27,7 @@ export async function startRun (deps: RunsDeps, request: { recipe_id: string, fi
   return run
 }
 
-export function newRunId (): string {
+function newRunId (): string {
   return `run-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(6).toString('hex')}`
 }
 
