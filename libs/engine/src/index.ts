@@ -1,6 +1,6 @@
 export { runJob, type RunJobOptions } from './run-job.ts'
 export type { LocalJob, LocalJobSource } from './job.ts'
-export { describeSource, previewSource, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './inspect/index.ts'
+export { checkSourceUri, describeSource, previewSource, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './inspect/index.ts'
 export { bindMatchSql, type BindColumn, type BindSource, type Binding } from './bind/bind-sql.ts'
 export { readResultPage, resultCsvStream, type ResultPage, type ResultStream } from './read-results.ts'
 export { sqlProblems } from './sql/validate.ts'

@@ -32,7 +32,8 @@ t.test('a result file is paged as JSON-safe rows and streamed as CSV, leaving no
   const csv = await text(stream)
   t.equal(csv, 'invoice_id,customer,amount,invoice_date\nINV-2,C2,250.50,2024-01-02\nINV-4,C4,10.00,2024-01-04\n')
   t.equal(sizeBytes, Buffer.byteLength(csv))
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  const until = Date.now() + 5000
+  while ((await readdir(work)).length > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
   t.same(await readdir(work), [], 'the CSV is removed once streamed')
 })
 

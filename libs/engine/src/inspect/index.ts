@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.ts'
 import { describeFile, previewFile } from './file-inspect.ts'
 import { describePostgres, previewPostgres } from './postgres-inspect.ts'
+import { parsePostgresUri } from '../stage/postgres-uri.ts'
 import { DEFAULT_ALIAS, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './source-spec.ts'
 
 export type { InspectOptions, PreviewFilter, SourceDescription, SourcePreview, SourceSpec } from './source-spec.ts'
@@ -26,6 +27,15 @@ export async function previewSource (spec: SourceSpec, request: { limit: number,
   if (spec.type === 'file') return await previewFile(spec, request, options)
   if (spec.type === 'postgres') return await previewPostgres(spec, request, options)
   throw unsupported(spec)
+}
+
+/**
+ * Checks a source's URI without connecting: a Postgres URI must name ?table= or ?query=. Throws
+ * ENGINE_SOURCE_URI_INVALID saying what is wrong; file paths are checked when they are read.
+ * @example checkSourceUri({ type: 'postgres', uri: 'postgres://db/erp', alias: 'erp' }) // throws: must name either ?table= or ?query=
+ */
+export function checkSourceUri (spec: SourceSpec): void {
+  if (spec.type === 'postgres') parsePostgresUri(spec.uri, spec.alias ?? DEFAULT_ALIAS)
 }
 
 function unsupported (spec: SourceSpec): EngineError {
