@@ -70,3 +70,34 @@ t.test('kalla validate lists every recipe problem with its code', async (t) => {
   t.match(result.stderr, /ENGINE_SQL_SOURCE_UNUSED/)
   t.equal((await kalla('validate', recipe)).code, 0)
 })
+
+t.test('kalla validate binds the SQL to the schema: a misspelt column gets a did-you-mean', async (t) => {
+  const misspelt = join(dir, 'misspelt.json')
+  const value = JSON.parse(await readFile(recipe, 'utf8'))
+  value.match_sql = value.match_sql.replace('p.paid_amount, 0.02', 'p.paid_amont, 0.02')
+  await writeFile(misspelt, JSON.stringify(value))
+  const result = await kalla('validate', misspelt)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"paid_amont".*Did you mean "paid_amount"\?/)
+  t.notMatch(result.stdout, /valid/)
+})
+
+t.test('kalla validate refuses a recipe whose output lacks a primary key column', async (t) => {
+  const keyless = join(dir, 'keyless.json')
+  const value = JSON.parse(await readFile(recipe, 'utf8'))
+  value.match_sql = value.match_sql.replace('SELECT i.invoice_id, p.payment_id,', 'SELECT i.invoice_id,')
+  await writeFile(keyless, JSON.stringify(value))
+  const result = await kalla('validate', keyless)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_MATCH_KEYS_MISSING at \/match_sql: .*payments primary key payment_id/)
+})
+
+t.test('kalla validate --source binds against the real file, typed as a run types it', async (t) => {
+  t.equal((await kalla('validate', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`)).code, 0)
+  const bad = join(dir, 'short.csv')
+  await writeFile(bad, 'payment_id,reference_number\nP1,INV-1\n')
+  const result = await kalla('validate', recipe, '--source', `payments=${bad}`)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_MISSING_COLUMNS at \/sources\/right\/schema: payments lacks the column\(s\) customer_id, currency, paid_amount, payment_date/)
+  t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"paid_amount"/)
+})
