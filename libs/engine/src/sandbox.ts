@@ -19,7 +19,6 @@ export interface SandboxAccess {
   writable: string[]
 }
 
-
 /**
  * Opens a DuckDB instance that can touch only the listed files and directories, cannot load or
  * install extensions, and whose configuration is locked before any user SQL runs. Every DuckDB the

@@ -78,4 +78,3 @@ t.test('a Postgres source is described and previewed with the types a run gives 
   t.equal(down.code, 'ENGINE_SOURCE_UNREACHABLE')
   t.notMatch(down.message, 'secret')
 })
-
