@@ -67,3 +67,15 @@ t.test('no file imports another service, directly or by a relative path out of i
     t.same(bad, [], workspace.dir)
   }
 })
+
+// The engine owns DuckDB; only the benchmark's hand-written baseline keeps its own, to compare against.
+const DUCKDB_OWNERS = new Set(['libs/engine', 'bench'])
+
+t.test('DuckDB is a dependency of the engine alone, and nothing else imports it', async (t) => {
+  for (const workspace of workspaces) {
+    if (DUCKDB_OWNERS.has(workspace.dir)) continue
+    t.notOk(workspace.dependencies.includes('@duckdb/node-api'), `${workspace.dir}/package.json does not depend on DuckDB`)
+    const importers = tracked.filter((f) => f.startsWith(`${workspace.dir}/`) && f.endsWith('.ts') && importsOf(f).some((s) => s.startsWith('@duckdb/')))
+    t.same(importers, [], `${workspace.dir} does not import DuckDB`)
+  }
+})

@@ -1,12 +1,9 @@
-import { createReadStream } from 'node:fs'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { GetRun } from '@kalla/proto'
+import { resultCsvStream } from '@kalla/engine'
 import { CodedError } from '@kalla/service'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
-import { parquetToCsv } from '../results/csv.ts'
 import { completedResultKey, openResult } from '../results/read-page.ts'
 import { isResultKind, type ResultKind } from '@kalla/proto'
 import { asCodedError } from './http-errors.ts'
@@ -15,7 +12,7 @@ interface DownloadRequest { Params: { runId: string, kind: string }, Querystring
 
 /**
  * GET /runs/:runId/results/:kind?format=csv|parquet (csv by default): a completed run's result file as a
- * download. Parquet streams the stored object; CSV is written by DuckDB to a temporary file, streamed,
+ * download. Parquet streams the stored object; CSV is written by the engine to a temporary file, streamed,
  * then removed. Errors answer `{ error: { code, message } }`: 404 unknown run, 409 run not completed.
  */
 export async function downloadRoutes (app: FastifyInstance, options: { deps: GatewayDeps }): Promise<void> {
@@ -43,25 +40,14 @@ async function sendParquet (deps: GatewayDeps, reply: FastifyReply, runId: strin
 }
 
 async function sendCsv (deps: GatewayDeps, reply: FastifyReply, runId: string, key: string, kind: ResultKind): Promise<FastifyReply> {
-  const dir = await mkdtemp(join(deps.workDir, 'kalla-gateway-csv-'))
-  const cleanUp = (): void => { rm(dir, { recursive: true, force: true }).catch((error: unknown) => { deps.log.warn({ err: error }, 'could not remove a CSV download') }) }
+  const file = await openResult(deps, runId, key)
+  let csv: Awaited<ReturnType<typeof resultCsvStream>>
   try {
-    const csv = join(dir, `${kind}.csv`)
-    const file = await openResult(deps, runId, key)
-    try {
-      await parquetToCsv(file.path, csv)
-    } finally {
-      file.release()
-    }
-    const { size } = await stat(csv)
-    const stream = createReadStream(csv)
-    // Removed once sent, or once the client went away.
-    stream.once('close', cleanUp)
-    return await reply.headers(downloadHeaders(runId, kind, 'csv', size)).send(stream)
-  } catch (error) {
-    cleanUp()
-    throw error
+    csv = await resultCsvStream(file.path, { workDir: deps.workDir })
+  } finally {
+    file.release()
   }
+  return await reply.headers(downloadHeaders(runId, kind, 'csv', csv.sizeBytes)).send(csv.stream)
 }
 
 // Set only once the file is ready, so an error answer is not offered as a file to save.

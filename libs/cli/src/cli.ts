@@ -5,10 +5,13 @@ import { UsageError, type Output } from './output.ts'
 
 export const USAGE = `Usage:
   kalla match <recipe.json> [--source alias=path-or-uri ...] [--out DIR] [options]
-  kalla validate <recipe.json>
+  kalla validate <recipe.json> [--source alias=path-or-uri ...]
 
 Runs a reconciliation recipe on this machine and writes matched.parquet, unmatched_left.parquet,
 unmatched_right.parquet and summary.json to the output directory.
+
+validate binds the recipe's SQL against each source's columns without reading any rows: a file
+source's schema, or the real columns of the data given with --source.
 
 Options for match:
   --source alias=VALUE   data for a source: a CSV, Parquet or JSON file, or a postgres:// URI
@@ -47,7 +50,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
     }
     if (recipePath === undefined || extra.length > 0) throw new UsageError(`kalla ${command} takes exactly one recipe file.`)
     if (command === 'match') return await matchCommand(recipePath, values, out)
-    if (command === 'validate') return await validateCommand(recipePath, out)
+    if (command === 'validate') return await validateCommand(recipePath, values, out)
     throw new UsageError(`Unknown command "${command}".`)
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {

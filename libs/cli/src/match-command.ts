@@ -44,7 +44,7 @@ export async function matchCommand (recipePath: string, flags: MatchFlags, out: 
   }
 }
 
-function parseBindings (pairs: string[], aliases: string[]): Record<string, SourceBinding> {
+export function parseBindings (pairs: string[], aliases: string[]): Record<string, SourceBinding> {
   const bindings: Record<string, SourceBinding> = {}
   for (const pair of pairs) {
     const at = pair.indexOf('=')

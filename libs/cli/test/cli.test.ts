@@ -70,3 +70,35 @@ t.test('kalla validate lists every recipe problem with its code', async (t) => {
   t.match(result.stderr, /ENGINE_SQL_SOURCE_UNUSED/)
   t.equal((await kalla('validate', recipe)).code, 0)
 })
+
+/** The example recipe with its match SQL edited, written to a file of its own. */
+async function editedRecipe (name: string, edit: (sql: string) => string): Promise<string> {
+  const path = join(dir, name)
+  const value = JSON.parse(await readFile(recipe, 'utf8'))
+  value.match_sql = edit(value.match_sql)
+  await writeFile(path, JSON.stringify(value))
+  return path
+}
+
+t.test('kalla validate binds the SQL to the schema: a misspelt column gets a did-you-mean', async (t) => {
+  const result = await kalla('validate', await editedRecipe('misspelt.json', (sql) => sql.replace('p.paid_amount, 0.02', 'p.paid_amont, 0.02')))
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"paid_amont".*Did you mean "paid_amount"\?/)
+  t.notMatch(result.stdout, /valid/)
+})
+
+t.test('kalla validate refuses a recipe whose output lacks a primary key column', async (t) => {
+  const result = await kalla('validate', await editedRecipe('keyless.json', (sql) => sql.replace('SELECT i.invoice_id, p.payment_id,', 'SELECT i.invoice_id,')))
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_MATCH_KEYS_MISSING at \/match_sql: .*payments primary key payment_id/)
+})
+
+t.test('kalla validate --source binds against the real file, typed as a run types it', async (t) => {
+  t.equal((await kalla('validate', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`)).code, 0)
+  const bad = join(dir, 'short.csv')
+  await writeFile(bad, 'payment_id,reference_number\nP1,INV-1\n')
+  const result = await kalla('validate', recipe, '--source', `payments=${bad}`)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_MISSING_COLUMNS at \/sources\/right\/schema: payments lacks the column\(s\) customer_id, currency, paid_amount, payment_date/)
+  t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"paid_amount"/)
+})

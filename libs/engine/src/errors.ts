@@ -9,6 +9,8 @@ export const EngineErrorCodes = {
   ENGINE_SQL_UNKNOWN_TABLE: 'The match SQL reads a table that is not one of the two sources',
   ENGINE_SQL_SOURCE_UNUSED: 'The match SQL does not read one of the two sources',
   ENGINE_SQL_INVALID: 'The match SQL refers to something that does not exist',
+  ENGINE_SQL_UNKNOWN_COLUMN: 'The match SQL uses a column its source does not have',
+  ENGINE_SQL_TYPE_MISMATCH: 'The match SQL combines values of types that do not fit',
   ENGINE_SQL_FAILED: 'The match SQL failed while running',
   ENGINE_MATCH_KEYS_MISSING: 'The matched output does not expose a primary key',
   ENGINE_MATCH_COLUMNS_REPEATED: 'The matched output has two columns with one name',
@@ -25,6 +27,7 @@ export const EngineErrorCodes = {
   ENGINE_SOURCE_AUTH_FAILED: 'A source database refused the credentials',
   ENGINE_SOURCE_NOT_FOUND: 'A source table does not exist',
   ENGINE_SOURCE_QUERY_FAILED: 'A source query failed',
+  ENGINE_FILTER_INVALID: 'A preview filter names no column of the source, or its value does not fit',
   ENGINE_OUT_OF_MEMORY: 'The run needed more memory or disk than allowed',
   ENGINE_OUTPUT_FAILED: 'The results could not be written',
   ENGINE_CANCELLED: 'The run was cancelled',
@@ -36,7 +39,7 @@ export type EngineErrorCode = keyof typeof EngineErrorCodes
 /** Codes that will fail again on retry with the same inputs (as opposed to an unreachable database, say). */
 const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'ENGINE_JOB_INVALID', 'ENGINE_SQL_SYNTAX', 'ENGINE_SQL_NOT_SELECT', 'ENGINE_SQL_FORBIDDEN', 'ENGINE_SQL_UNKNOWN_TABLE',
-  'ENGINE_SQL_SOURCE_UNUSED', 'ENGINE_SQL_INVALID', 'ENGINE_SQL_FAILED', 'ENGINE_MATCH_KEYS_MISSING', 'ENGINE_MATCH_COLUMNS_REPEATED',
+  'ENGINE_SQL_SOURCE_UNUSED', 'ENGINE_SQL_INVALID', 'ENGINE_SQL_UNKNOWN_COLUMN', 'ENGINE_SQL_TYPE_MISMATCH', 'ENGINE_FILTER_INVALID', 'ENGINE_SQL_FAILED', 'ENGINE_MATCH_KEYS_MISSING', 'ENGINE_MATCH_COLUMNS_REPEATED',
   'ENGINE_FILE_NOT_FOUND', 'ENGINE_FILE_EMPTY', 'ENGINE_FILE_MALFORMED', 'ENGINE_FILE_FORMAT_UNSUPPORTED',
   'ENGINE_MISSING_COLUMNS', 'ENGINE_DUPLICATE_KEY', 'ENGINE_NULL_KEY', 'ENGINE_SOURCE_UNSUPPORTED',
   'ENGINE_SOURCE_URI_INVALID', 'ENGINE_SOURCE_AUTH_FAILED', 'ENGINE_SOURCE_NOT_FOUND', 'ENGINE_SOURCE_QUERY_FAILED',

@@ -1,6 +1,11 @@
-import { DuckDBInstance } from '@duckdb/node-api'
+import { createReadStream, type ReadStream } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { EngineOptions } from './options.ts'
+import { withSandbox } from './sandbox.ts'
 import { literal } from './sql/quote.ts'
-import type { Column } from './stage/index.ts'
+import { describe, type Column } from './stage/columns.ts'
 
 export interface ResultPage {
   columns: Column[]
@@ -11,21 +16,44 @@ export interface ResultPage {
 
 /**
  * Reads one page of a result Parquet file as JSON-safe rows: decimals and 64-bit integers as exact
- * strings, dates and timestamps as ISO strings. The file is only read, in a throwaway DuckDB.
+ * strings, dates and timestamps as ISO strings. The file is only read, in a sandbox that may read nothing else.
  * @example const page = await readResultPage('/results/run-1/matched.parquet', { limit: 100, offset: 0 })
  */
-export async function readResultPage (path: string, page: { limit: number, offset: number }): Promise<ResultPage> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' })
-  const connection = await instance.connect()
-  try {
-    const file = `read_parquet(${literal(path)})`
-    const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${file}`)
-    const columns = described.getRowObjectsJson().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }))
-    const total = await connection.runAndReadAll(`SELECT count(*) FROM ${file}`)
-    const reader = await connection.runAndReadAll(`SELECT * FROM ${file} LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`)
+export async function readResultPage (path: string, page: { limit: number, offset: number }, options: EngineOptions = {}): Promise<ResultPage> {
+  const file = resolve(path)
+  return await withSandbox(options, { readable: [file] }, async ({ connection }) => {
+    const relation = `read_parquet(${literal(file)})`
+    const columns = await describe(connection, `SELECT * FROM ${relation}`)
+    const total = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`)
+    const reader = await connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`)
     return { columns, rows: reader.getRowObjectsJson() as Record<string, unknown>[], totalCount: Number(total.getRowsJS()[0]?.[0] ?? 0), offset: page.offset }
-  } finally {
-    connection.closeSync()
-    instance.closeSync()
+  })
+}
+
+/** A result file ready to send: its bytes as a stream and their count. */
+export interface ResultStream { stream: ReadStream, sizeBytes: number }
+
+/**
+ * A result Parquet file as CSV with a header line, rows in the file's order, decimals with every digit
+ * and dates as ISO dates. The CSV is written to a temporary file under `workDir`, removed once the
+ * stream closes. For Parquet itself, send the file as it is.
+ * @example const { stream, sizeBytes } = await resultCsvStream('/results/run-1/matched.parquet'); reply.header('content-length', sizeBytes).send(stream)
+ */
+export async function resultCsvStream (path: string, options: EngineOptions = {}): Promise<ResultStream> {
+  const file = resolve(path)
+  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'kalla-csv-'))
+  try {
+    const csv = join(dir, 'result.csv')
+    // One thread, so rows keep the file's order.
+    await withSandbox({ ...options, threads: 1 }, { readable: [file], writable: [dir] }, async ({ connection }) => {
+      await connection.run(`COPY (SELECT * FROM read_parquet(${literal(file)})) TO ${literal(csv)} (FORMAT csv, HEADER true)`)
+    })
+    const { size } = await stat(csv)
+    const stream = createReadStream(csv)
+    stream.once('close', () => { rm(dir, { recursive: true, force: true }).catch(() => {}) })
+    return { stream, sizeBytes: size }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
   }
 }

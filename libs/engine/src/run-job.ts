@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { duckdbVersion } from './version.ts'
-import { Job, checker, type JobSource, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
+import { Job, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
 import { checkMatchSql, describeMatch, executeMatch, resolveOutputKeys, type SideKeys } from './match.ts'
@@ -9,6 +9,7 @@ import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } 
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
 import { Heartbeat, bindCancellation } from './progress.ts'
+import type { LocalJob, LocalJobSource as JobSource } from './job.ts'
 import { localPath } from './stage/files.ts'
 import { stageSource, type StagedSource } from './stage/index.ts'
 
@@ -26,8 +27,7 @@ const checkJob = checker(Job, 'ENGINE_JOB_INVALID')
  * derive the unmatched records, and write matched/unmatched Parquet files plus summary.json.
  * @example const done = await runJob(job, { memoryLimit: '4GB', onProgress: console.log })
  */
-export async function runJob (input: Job, options: RunJobOptions = {}): Promise<RunCompleted> {
-  const job = structuredClone(input)
+export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promise<RunCompleted> {
   const settings = resolveEngineOptions(options)
   const [left, right] = checkedSides(job)
   const outputDir = resolve(job.output_path)
@@ -60,7 +60,7 @@ export async function runJob (input: Job, options: RunJobOptions = {}): Promise<
   }
 }
 
-function checkedSides (job: Job): [JobSource, JobSource] {
+function checkedSides (job: LocalJob): [JobSource, JobSource] {
   if (!checkJob.check(job)) {
     throw new EngineError('ENGINE_JOB_INVALID', `The job is not valid: ${checkJob.problems(job).map((p) => p.message).join('; ')}.`)
   }
@@ -91,7 +91,9 @@ function abortControl (signal: AbortSignal | undefined, timeoutMs: number): { si
 
 /** The state of one job as it moves through its stages; reports progress with the counts known so far. */
 class JobRun {
-  private readonly job: Job
+  private readonly job: LocalJob
+  /** Each source's primary key as its actual column names (the job may spell them in another case). */
+  private readonly keys: Record<string, string[]> = {}
   private readonly settings: ResolvedEngineOptions
   private readonly sandbox: Sandbox
   private readonly signal: AbortSignal
@@ -100,7 +102,7 @@ class JobRun {
   private readonly counts = { matched_count: 0, total_left: 0, total_right: 0 }
   private readonly heartbeat: Heartbeat<RunProgress> | undefined
 
-  constructor (job: Job, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
+  constructor (job: LocalJob, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
     this.job = job
     this.settings = settings
     this.sandbox = sandbox
@@ -126,7 +128,7 @@ class JobRun {
       }, source)
       const keys = resolveSourceKeys(source.alias, result.columns, this.job.primary_keys[source.alias] ?? [])
       await checkKeys(this.sandbox.connection, source.alias, keys)
-      this.job.primary_keys[source.alias] = keys
+      this.keys[source.alias] = keys
       if (source.side === 'left') this.counts.total_left = result.rows
       else this.counts.total_right = result.rows
       this.emit('staging', 1, source.alias)
@@ -140,7 +142,7 @@ class JobRun {
     const t0 = performance.now()
     this.emit('matching', 0)
     const output = await describeMatch(this.sandbox.connection, this.job.match_sql)
-    const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.job.primary_keys[s.alias] ?? [] })
+    const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.keys[s.alias] ?? [] })
     const sides = resolveOutputKeys(output, keysOf(left), keysOf(right))
     this.counts.matched_count = await executeMatch(this.sandbox.connection, this.job.match_sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
     this.emit('matching', 1)
@@ -163,7 +165,7 @@ class JobRun {
     await writeSummary(outputs.summary, {
       ...completed,
       outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
-      sources: staged.map((s) => ({ alias: s.alias, side: s.side, rows: s.rows, primary_key: this.job.primary_keys[s.alias], columns: s.columns })),
+      sources: staged.map((s) => ({ alias: s.alias, side: s.side, rows: s.rows, primary_key: this.keys[s.alias], columns: s.columns })),
       engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
     })
     return completed

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { literalList } from './sql/quote.ts'
 import { createHelpers } from './sql/helpers.ts'
-import type { ResolvedEngineOptions } from './options.ts'
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
 
 /** One job's private DuckDB: its own instance, temporary directory and file allow-list. */
 export interface Sandbox {
@@ -21,7 +21,8 @@ export interface SandboxAccess {
 
 /**
  * Opens a DuckDB instance that can touch only the listed files and directories, cannot load or
- * install extensions, and whose configuration is locked before any user SQL runs.
+ * install extensions, and whose configuration is locked before any user SQL runs. Every DuckDB the
+ * engine opens comes from here.
  */
 export async function openSandbox (options: ResolvedEngineOptions, access: SandboxAccess): Promise<Sandbox> {
   await mkdir(options.workDir, { recursive: true })
@@ -56,4 +57,19 @@ export async function openSandbox (options: ResolvedEngineOptions, access: Sandb
     await close()
     throw error
   }
+}
+
+/** Runs `work` in a short-lived sandbox (one thread unless told otherwise) and closes it after. */
+export async function withSandbox<T> (options: EngineOptions, access: Partial<SandboxAccess>, work: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const sandbox = await openSandbox(lightOptions(options), { readable: access.readable ?? [], writable: access.writable ?? [] })
+  try {
+    return await work(sandbox)
+  } finally {
+    await sandbox.close()
+  }
+}
+
+// Describing, previewing, binding and reading results touch little data: one thread, a small memory limit.
+function lightOptions (options: EngineOptions): ResolvedEngineOptions {
+  return resolveEngineOptions({ ...options, threads: options.threads ?? 1, memoryLimit: options.memoryLimit ?? '512MB' })
 }

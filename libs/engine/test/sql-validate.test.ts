@@ -1,6 +1,6 @@
 import t from 'tap'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { matchSqlProblems } from '../src/index.ts'
+import { matchSqlProblems } from '../src/sql/validate.ts'
 
 const instance = await DuckDBInstance.create(':memory:')
 const connection = await instance.connect()

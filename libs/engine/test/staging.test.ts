@@ -87,7 +87,7 @@ t.test('a malformed CSV line is reported with its line number', async (t) => {
   const bad = await writeText(dir, 'inv.csv', INVOICES_CSV + 'INV-5,C5,1.00,2024-01-05,extra,fields\n')
   const error = await failure(runJob(fileJob(dir, bad, await writeText(dir, 'pay.csv', PAYMENTS_CSV))))
   t.equal(error.code, 'ENGINE_FILE_MALFORMED')
-  t.match(error.message, /invoices: inv\.csv cannot be read at line 6/)
+  t.match(error.message, /invoices: inv\.csv cannot be read as CSV at line 6/)
 })
 
 t.test('a value that breaks its column type later in a file is reported with its line', async (t) => {

@@ -37,6 +37,16 @@ t.test('the SQL is checked against the file schema: a column it does not list is
   t.same(await bus.request(ValidateRecipe, { recipe: fileRecipe() }), { valid: true, problems: [] }, 'the same recipe with paid_amount is valid')
 })
 
+t.test('a misspelt column gets a did-you-mean, and a missing key column is reported with it', async (t) => {
+  const { bus } = await setup(t)
+  const recipe = fileRecipe({ match_sql: 'SELECT i.invoice_id FROM invoices i JOIN payments p ON p.refrence_number = i.invoice_id' })
+  const validation = await bus.request(ValidateRecipe, { recipe })
+  t.equal(validation.valid, false)
+  t.same(problemsOf(validation), [['RECIPES_MATCH_KEYS_MISSING', '/match_sql'], ['RECIPES_SQL_INVALID', '/match_sql']], 'both at once')
+  t.match(validation.problems.find((p) => p.code === 'RECIPES_SQL_INVALID')?.message, /"refrence_number".*Did you mean "reference_number"\?/)
+  t.match(validation.problems.find((p) => p.code === 'RECIPES_MATCH_KEYS_MISSING')?.message, /payments primary key payment_id/)
+})
+
 t.test('a registered source is checked with the columns the sources service reports', async (t) => {
   const { bus, sources } = await setup(t)
   sources.set('invoices', { columns: [{ name: 'invoice_id', type: 'VARCHAR' }, { name: 'amount', type: 'DECIMAL(18,2)' }, { name: 'invoice_date', type: 'DATE' }] })
@@ -108,8 +118,8 @@ t.test('a Postgres source given by a literal URI is read for its columns', async
   t.same(problemsOf(unknown), [['RECIPES_SQL_INVALID', '/match_sql']])
 
   const wrongKey = await bus.request(ValidateRecipe, { recipe: literal(uri, fileRecipe().match_sql, ['invoice_no']) }, { timeoutMs: 30_000 })
-  t.same(problemsOf(wrongKey), [['RECIPES_PRIMARY_KEY_NOT_FOUND', '/sources/left/primary_key']])
-  t.match(wrongKey.problems[0]?.message, /invoice_id, amount, invoice_date/, 'the message lists the columns the table has')
+  t.same(problemsOf(wrongKey), [['RECIPES_MATCH_KEYS_MISSING', '/match_sql'], ['RECIPES_PRIMARY_KEY_NOT_FOUND', '/sources/left/primary_key']], 'as for a registered source')
+  t.match(wrongKey.problems.find((p) => p.code === 'RECIPES_PRIMARY_KEY_NOT_FOUND')?.message, /invoice_id, amount, invoice_date/, 'the message lists the columns the table has')
 
   const unreachable = await bus.request(ValidateRecipe, { recipe: literal('postgres://postgres@127.0.0.1:1/erp?table=invoices', fileRecipe().match_sql) }, { timeoutMs: 30_000 })
   t.same(problemsOf(unreachable), [['RECIPES_SOURCE_UNREACHABLE', '/sources/left/uri']])

@@ -60,9 +60,9 @@ t.test('a preview returns the first rows that pass the filters, as JSON-safe val
 
   const filtered = await bus.request(PreviewSource, { alias: 'erp', limit: 10, filters: [{ column: 'AMOUNT', op: '>=', value: 100 }, { column: 'issued', op: '<', value: '2024-03-01' }] })
   t.same(filtered.rows, [
-    { invoice_id: 'INV-1', amount: '100.50', total: '100.5', issued: '2024-01-31', paid: true, created_at: '2024-01-31T10:00:00Z', lines: 2 },
+    { invoice_id: 'INV-1', amount: '100.50', total: '100.500', issued: '2024-01-31', paid: true, created_at: '2024-01-31T10:00:00Z', lines: 2 },
     { invoice_id: 'INV-2', amount: '250.00', total: '250.125', issued: '2024-02-01', paid: false, created_at: '2024-02-01T11:30:00.25Z', lines: 1 }
-  ], 'numerics are exact strings, dates and timestamps ISO')
+  ], 'numerics are exact strings at the scale a run gives them (total is DECIMAL(18,3)), dates and timestamps ISO')
 
   const limited = await bus.request(PreviewSource, { alias: 'erp', limit: 1, filters: [{ column: 'invoice_id', op: 'contains', value: 'inv-' }, { column: 'paid', op: '=', value: true }] })
   t.same(limited.rows.map((r) => r.invoice_id), ['INV-1'])

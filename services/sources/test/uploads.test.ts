@@ -1,9 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { sql } from 'kysely'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { CreateUpload, GetUpload } from '@kalla/proto'
 import { createLogger } from '@kalla/service'
 import { createStorage } from '@kalla/storage'
@@ -15,19 +12,9 @@ import { errorCode, listen, postFile, startSources, type Harness } from './helpe
 const CSV = 'payment_id,reference,amount,paid_on,account\nP1,INV-1,100.50,2024-01-31,00123\nP2,INV-2,7.25,2024-02-01,00456\nP3,INV-3,12,2024-02-02,00789\n'
 const NDJSON = '{"id": 1, "name": "alpha", "amount": 12.25}\n{"id": 2, "name": "beta", "amount": 3.5}\n'
 
+// Three payments (payment_id VARCHAR, amount DECIMAL(10,2), paid_on DATE), written once by DuckDB.
 async function parquetBytes (): Promise<Uint8Array> {
-  const dir = await mkdtemp(join(tmpdir(), 'kalla-parquet-'))
-  const path = join(dir, 'payments.parquet')
-  const instance = await DuckDBInstance.create(':memory:')
-  const connection = await instance.connect()
-  try {
-    await connection.run(`COPY (SELECT 'P' || i AS payment_id, CAST(i * 1.5 AS DECIMAL(10,2)) AS amount, DATE '2024-01-01' + CAST(i AS INTEGER) AS paid_on FROM range(3) t(i)) TO '${path}' (FORMAT parquet)`)
-    return await readFile(path)
-  } finally {
-    connection.closeSync()
-    instance.closeSync()
-    await rm(dir, { recursive: true, force: true })
-  }
+  return await readFile(new URL('fixtures/payments.parquet', import.meta.url))
 }
 
 async function storedKeys (harness: Harness): Promise<string[]> {

@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { Problem } from '@kalla/proto'
 import { literal } from './quote.ts'
+import type { EngineOptions } from '../options.ts'
+import { withSandbox } from '../sandbox.ts'
 
 // Table functions that only generate values; every other one could read files or the catalog.
 const ALLOWED_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest'])
@@ -101,15 +103,10 @@ function usageProblems (usage: Usage, aliases: readonly string[]): Problem[] {
   return problems
 }
 
-/** matchSqlProblems with a throwaway DuckDB, for callers that have none open (recipe validation). */
-export async function sqlProblems (sql: string, aliases: readonly string[]): Promise<Problem[]> {
-  const { DuckDBInstance } = await import('@duckdb/node-api')
-  const instance = await DuckDBInstance.create(':memory:', { enable_external_access: 'false', autoload_known_extensions: 'false' })
-  const connection = await instance.connect()
-  try {
-    return await matchSqlProblems(connection, sql, aliases)
-  } finally {
-    connection.closeSync()
-    instance.closeSync()
-  }
+/**
+ * matchSqlProblems in a short-lived sandbox, for callers that have no DuckDB open.
+ * @example const problems = await sqlProblems('SELECT * FROM invoices i JOIN payments p ON true', ['invoices', 'payments'])
+ */
+export async function sqlProblems (sql: string, aliases: readonly string[], options: EngineOptions = {}): Promise<Problem[]> {
+  return await withSandbox(options, {}, ({ connection }) => matchSqlProblems(connection, sql, aliases))
 }

@@ -9,7 +9,7 @@ export async function describe (connection: DuckDBConnection, relation: string):
 }
 
 /** Finds `wanted` among `columns` ignoring case, as DuckDB does; returns the actual name or undefined. */
-export function findColumn (columns: readonly Column[], wanted: string): string | undefined {
+export function findColumn (columns: readonly { name: string }[], wanted: string): string | undefined {
   const lower = wanted.toLowerCase()
   return columns.find((c) => c.name.toLowerCase() === lower)?.name
 }

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import type { FileFormat, JobSource } from '@kalla/proto'
 import { EngineError, duckdbMessage } from '../errors.ts'
 import { withQueryProgress } from '../progress.ts'
@@ -8,11 +9,25 @@ import { ident, literal } from '../sql/quote.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext } from './context.ts'
 import { detectFileFormat } from './file-format.ts'
-import { isGuessedNumber, retypeExactly } from './typing.ts'
+import { exactTypes, isGuessedNumber, retypeExactly } from './typing.ts'
 
 /** A local path from a job uri: a plain path or a file:// URL. */
 export function localPath (uri: string): string {
   return uri.startsWith('file://') ? fileURLToPath(uri) : uri
+}
+
+/** A file as the engine reads it: what to call it in messages, and where it is. */
+export interface FileInput { alias: string, path: string, name: string, format?: FileFormat, schema?: string[] }
+
+/** A checked file: its format, the columns DuckDB detects, and which of them are numbers read as text. */
+export interface InspectedFile {
+  input: FileInput
+  format: FileFormat
+  detected: Column[]
+  /** Number-like columns of a text format, which Kalla types exactly from their values. */
+  numbers: string[]
+  /** The file as a relation, with `numbers` read as text. */
+  relation: string
 }
 
 /**
@@ -21,33 +36,50 @@ export function localPath (uri: string): string {
  */
 export async function stageFile (context: StageContext, source: JobSource): Promise<Column[]> {
   const path = localPath(source.uri)
-  const name = basename(path)
-  await checkReadable(path, source.alias, name)
-  const format = source.format ?? await detectFileFormat(path)
+  const file = await inspectFile(context.connection, { alias: source.alias, path, name: basename(path), format: source.format, schema: source.schema })
+  await readFailing(file.input, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
+    context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT * FROM ${file.relation}${limitClause(source.sample_rows)}`)), file.format)
+  await retypeExactly(context.connection, source.alias, file.numbers)
+  return await describe(context.connection, ident(source.alias))
+}
+
+/** Checks that the file exists, is not empty, has a known format, can be read and has the schema's columns. */
+export async function inspectFile (connection: DuckDBConnection, input: FileInput): Promise<InspectedFile> {
+  await checkReadable(input)
+  const format = input.format ?? await detectFileFormat(input.path, input.name)
   if (format === undefined) {
-    throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${source.alias}: ${name} is not a CSV, Parquet or JSON file. Upload one of those formats.`, { stage: 'staging' })
+    throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${input.alias}: ${input.name} is not a CSV, Parquet or JSON file. Upload one of those formats.`, { stage: 'staging' })
   }
-  const detected = await readFailing(source.alias, name, async () => {
-    const columns = await describe(context.connection, `SELECT * FROM ${reader(format, path)}`)
-    return format === 'csv' && columns.length === 1 ? await headerColumns(context, path, columns) : columns
-  })
-  checkSchema(source, name, detected)
+  const detected = await readFailing(input, async () => {
+    const columns = await describe(connection, `SELECT * FROM ${reader(format, input.path)}`)
+    return format === 'csv' && columns.length === 1 ? await headerColumns(connection, input.path, columns) : columns
+  }, format)
+  checkSchema(input, detected)
   const numbers = format === 'parquet' ? [] : detected.filter((c) => isGuessedNumber(c.type)).map((c) => c.name)
   const overrides = format === 'parquet' ? undefined : textOverrides(format, detected, new Set(numbers))
-  await readFailing(source.alias, name, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
-    context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT * FROM ${reader(format, path, overrides)}${limitClause(source.sample_rows)}`)))
-  await retypeExactly(context.connection, source.alias, numbers)
-  return await describe(context.connection, ident(source.alias))
+  return { input, format, detected, numbers, relation: reader(format, input.path, overrides) }
+}
+
+/**
+ * The columns a run would stage the file with, and a SELECT that reads it so typed; every row is
+ * measured, as staging does, so the types never differ from a run's.
+ */
+export async function typedFile (connection: DuckDBConnection, file: InspectedFile): Promise<{ columns: Column[], select: string }> {
+  const types = await readFailing(file.input, () => exactTypes(connection, file.relation, file.numbers), file.format)
+  const retyped = new Map(file.numbers.map((name, i) => [name, types[i]!]))
+  const columns = file.detected.map((c) => ({ name: c.name, type: retyped.get(c.name) ?? c.type }))
+  const list = columns.map((c) => retyped.has(c.name) && c.type !== 'VARCHAR' ? `CAST(trim(${ident(c.name)}) AS ${c.type}) AS ${ident(c.name)}` : ident(c.name))
+  return { columns, select: `SELECT ${list.join(', ')} FROM ${file.relation}` }
 }
 
 // When rows disagree on their field count, DuckDB's dialect sniffer gives up and sees one wide column.
 // Reading with the header's own delimiter in strict mode then fails at the first bad line, with its number.
-async function headerColumns (context: StageContext, path: string, sniffed: Column[]): Promise<Column[]> {
+async function headerColumns (connection: DuckDBConnection, path: string, sniffed: Column[]): Promise<Column[]> {
   const header = await firstLine(path)
   const delimiter = [',', ';', '\t', '|'].map((d) => ({ d, n: header.split(d).length })).sort((a, b) => b.n - a.n)[0]
   if (delimiter === undefined || delimiter.n < 2) return sniffed
   const strict = `read_csv(${literal(path)}, header = true, skip = 0, auto_detect = false, all_varchar = true, strict_mode = true, delim = ${literal(delimiter.d)}, quote = '"', escape = '"', columns = {${header.split(delimiter.d).map((c) => `${literal(c.trim().replace(/^"|"$/g, ''))}: 'VARCHAR'`).join(', ')}})`
-  await context.connection.run(`SELECT count(*) FROM ${strict}`)
+  await connection.run(`SELECT count(*) FROM ${strict}`)
   return sniffed
 }
 
@@ -65,7 +97,7 @@ export function limitClause (rows: number | undefined): string {
   return rows === undefined ? '' : ` LIMIT ${Math.floor(rows)}`
 }
 
-async function checkReadable (path: string, alias: string, name: string): Promise<void> {
+async function checkReadable ({ path, alias, name }: FileInput): Promise<void> {
   let size: number
   try {
     size = (await stat(path)).size
@@ -92,20 +124,25 @@ function textOverrides (format: FileFormat, columns: Column[], asText: Set<strin
   return `, columns = {${all.join(', ')}}`
 }
 
-function checkSchema (source: JobSource, name: string, columns: Column[]): void {
-  const wanted = source.schema ?? []
+function checkSchema (input: FileInput, columns: Column[]): void {
+  const wanted = input.schema ?? []
   const missing = wanted.filter((c) => findColumn(columns, c) === undefined)
   if (missing.length === 0) return
   const has = columns.map((c) => c.name).join(', ')
-  throw new EngineError('ENGINE_MISSING_COLUMNS', `${source.alias}: ${name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Its columns are: ${has}.`, { stage: 'staging' })
+  throw new EngineError('ENGINE_MISSING_COLUMNS', `${input.alias}: ${input.name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Its columns are: ${has}.`, { stage: 'staging' })
 }
 
-async function readFailing<T> (alias: string, name: string, work: () => Promise<T>): Promise<T> {
+const FORMAT_NAMES: Record<FileFormat, string> = { csv: 'CSV', parquet: 'Parquet', json: 'JSON' }
+
+// Messages name the file as the user knows it, never the local path it was read from.
+async function readFailing<T> (input: FileInput, work: () => Promise<T>, format?: FileFormat): Promise<T> {
   try {
     return await work()
   } catch (error) {
     if (error instanceof EngineError || /^INTERRUPT/.test(String((error as Error).message))) throw error
-    throw new EngineError('ENGINE_FILE_MALFORMED', `${alias}: ${name} cannot be read${fileErrorDetail(duckdbMessage(error))}`, { stage: 'staging', cause: error })
+    const detail = fileErrorDetail(duckdbMessage(error).split(input.path).join(input.name))
+    const as = format === undefined ? '' : ` as ${FORMAT_NAMES[format]}`
+    throw new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name} cannot be read${as}${detail}`, { stage: 'staging', cause: error })
   }
 }
 

@@ -6,6 +6,8 @@ export interface PostgresSource {
   connectionString: string
   /** Safe to show: host, port and database, never credentials. */
   display: string
+  /** What the rows are, for messages: "the table sales.invoices" or "the source query". */
+  what: string
   select: string
   table?: { schema?: string, name: string }
 }
@@ -41,9 +43,9 @@ export function parsePostgresUri (uri: string, alias: string): PostgresSource {
     const name = second ?? first
     const schema = second === undefined ? undefined : first
     const select = `SELECT * FROM ${schema === undefined ? '' : `${ident(schema)}.`}${ident(name)}`
-    return { connectionString: url.toString(), display, select, table: { schema, name } }
+    return { connectionString: url.toString(), display, what: `the table ${table}`, select, table: { schema, name } }
   }
-  return { connectionString: url.toString(), display, select: `SELECT * FROM (${stripSemicolon(query ?? '')}\n) AS kalla_source` }
+  return { connectionString: url.toString(), display, what: 'the source query', select: `SELECT * FROM (${stripSemicolon(query ?? '')}\n) AS kalla_source` }
 }
 
 function stripSemicolon (sql: string): string {

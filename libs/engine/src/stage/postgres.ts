@@ -23,9 +23,8 @@ const COPY_SHARE = 0.9
  */
 export async function stagePostgres (context: StageContext, source: JobSource): Promise<Column[]> {
   const pgSource = parsePostgresUri(source.uri, source.alias)
-  const client = new pg.Client({ connectionString: pgSource.connectionString, application_name: 'kalla' })
   const extract = join(context.tempDir, `${source.alias}.pg.csv`)
-  await connect(client, pgSource, source.alias)
+  const client = await connectPostgres(pgSource, source.alias)
   const abort = (): void => { client.connection.stream.destroy() }
   context.signal.addEventListener('abort', abort, { once: true })
   try {
@@ -45,10 +44,24 @@ export async function stagePostgres (context: StageContext, source: JobSource): 
   }
 }
 
-async function connect (client: pg.Client, source: PostgresSource, alias: string): Promise<void> {
+/** How long describing or previewing a Postgres source may wait; a run has its own time limit. */
+export interface PostgresLimits { connectTimeoutMs?: number, queryTimeoutMs?: number }
+
+/** A connected client; connection failures become coded errors that never show the credentials. */
+export async function connectPostgres (source: PostgresSource, alias: string, limits: PostgresLimits = {}): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: source.connectionString,
+    application_name: 'kalla',
+    ...(limits.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: limits.connectTimeoutMs }),
+    ...(limits.queryTimeoutMs === undefined ? {} : { statement_timeout: limits.queryTimeoutMs, query_timeout: limits.queryTimeoutMs + 1000 })
+  })
+  // A connection dropped by the server must not crash the process; the query in flight fails instead.
+  client.on('error', () => {})
   try {
     await client.connect()
+    return client
   } catch (error) {
+    await client.end().catch(() => {})
     const code = (error as { code?: string }).code
     if (code === '28P01' || code === '28000') {
       throw new EngineError('ENGINE_SOURCE_AUTH_FAILED', `${alias}: the Postgres database ${source.display} refused the user name or password in the source URI.`, { stage: 'staging', cause: error })
@@ -60,7 +73,8 @@ async function connect (client: pg.Client, source: PostgresSource, alias: string
   }
 }
 
-async function planColumns (client: pg.Client, source: PostgresSource, alias: string): Promise<ColumnPlan[]> {
+/** How each column of the source travels and the DuckDB type it arrives as, from a LIMIT 0 query. */
+export async function planColumns (client: pg.Client, source: PostgresSource, alias: string): Promise<ColumnPlan[]> {
   const result = await client.query({ text: `${source.select} LIMIT 0` })
   if (result.fields.length === 0) {
     throw new EngineError('ENGINE_SOURCE_QUERY_FAILED', `${alias}: the Postgres source ${source.display} returns no columns.`, { stage: 'staging' })
@@ -68,7 +82,8 @@ async function planColumns (client: pg.Client, source: PostgresSource, alias: st
   return result.fields.map(planColumn)
 }
 
-async function estimateRows (client: pg.Client, source: PostgresSource): Promise<number> {
+/** The planner's estimate of the source's row count (at least 1). */
+export async function estimateRows (client: pg.Client, source: PostgresSource): Promise<number> {
   const result = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${source.select}`)
   return Math.max(1, result.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 1)
 }
@@ -85,18 +100,23 @@ async function copyOut (client: pg.Client, source: PostgresSource, plans: Column
   context.report(COPY_SHARE)
 }
 
-async function loadExtract (context: StageContext, alias: string, path: string, plans: ColumnPlan[]): Promise<void> {
+/** Loads a CSV extract into a table with the planned types, then types unconstrained numerics exactly. */
+export async function loadExtract (context: Pick<StageContext, 'connection'>, alias: string, path: string, plans: ColumnPlan[]): Promise<void> {
   const columns = plans.map((p) => `${literal(p.name)}: ${literal(p.duckdbType)}`).join(', ')
   await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${columns}})`)
   await retypeExactly(context.connection, alias, plans.filter((p) => p.exactNumber).map((p) => p.name))
 }
 
-function queryError (error: unknown, source: PostgresSource, alias: string): EngineError {
+/** A failed Postgres query as a coded error naming the source, never its credentials. */
+export function queryError (error: unknown, source: PostgresSource, alias: string): EngineError {
   if (error instanceof EngineError) return error
   const pgError = error as { code?: string, message?: string }
   if (pgError.code === '42P01') {
-    const what = source.table !== undefined ? `the table ${source.table.schema !== undefined ? `${source.table.schema}.` : ''}${source.table.name}` : 'a table in the source query'
+    const what = source.table !== undefined ? source.what : 'a table in the source query'
     return new EngineError('ENGINE_SOURCE_NOT_FOUND', `${alias}: ${what} does not exist in ${source.display}.`, { stage: 'staging', cause: error })
+  }
+  if (pgError.code === '57014') {
+    return new EngineError('ENGINE_TIMEOUT', `${alias}: reading ${source.what} in ${source.display} took longer than allowed.`, { stage: 'staging', cause: error })
   }
   if (pgError.code === '42501') {
     return new EngineError('ENGINE_SOURCE_AUTH_FAILED', `${alias}: the source user may not read from ${source.display} (${pgError.message}).`, { stage: 'staging', cause: error })

@@ -11,7 +11,8 @@ export function isGuessedNumber (type: string): boolean {
   return NUMERIC.test(type)
 }
 
-interface Shape { plain: boolean, nonNumeric: boolean, leadingZero: boolean, exponent: boolean, scale: number, digits: number }
+/** What the values of a number-like text column look like, over every row. */
+export interface Shape { plain: boolean, nonNumeric: boolean, leadingZero: boolean, exponent: boolean, scale: number, digits: number }
 
 /**
  * Re-types number-like text columns of a staged table exactly, in place:
@@ -24,7 +25,7 @@ interface Shape { plain: boolean, nonNumeric: boolean, leadingZero: boolean, exp
  */
 export async function retypeExactly (connection: DuckDBConnection, table: string, textNumberColumns: readonly string[]): Promise<void> {
   if (textNumberColumns.length === 0) return
-  const shapes = await measure(connection, table, textNumberColumns)
+  const shapes = await measure(connection, ident(table), textNumberColumns)
   for (const [i, column] of textNumberColumns.entries()) {
     const shape = shapes[i]!
     const type = chooseType(shape)
@@ -34,7 +35,17 @@ export async function retypeExactly (connection: DuckDBConnection, table: string
   }
 }
 
-function chooseType (shape: Shape): string {
+/**
+ * The types retypeExactly would give the text columns of `relation` (a table, a table function or a
+ * parenthesised query), measured over every row without changing anything.
+ */
+export async function exactTypes (connection: DuckDBConnection, relation: string, textNumberColumns: readonly string[]): Promise<string[]> {
+  if (textNumberColumns.length === 0) return []
+  return (await measure(connection, relation, textNumberColumns)).map(chooseType)
+}
+
+/** The exact type for a column of that shape (see retypeExactly). */
+export function chooseType (shape: Shape): string {
   if (shape.nonNumeric || shape.leadingZero) return 'VARCHAR'
   if (shape.exponent) return 'DOUBLE'
   if (shape.scale === 0) return shape.digits <= 18 ? 'BIGINT' : shape.digits <= 38 ? 'DECIMAL(38,0)' : 'DOUBLE'
@@ -45,28 +56,28 @@ function chooseType (shape: Shape): string {
 
 // Two passes at most: a cheap one that settles columns whose every value is a plain decimal (one
 // regular expression and string positions, no trimming), and the thorough one for the other columns.
-async function measure (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Shape[]> {
-  const shapes = await measurePlain(connection, table, columns)
+async function measure (connection: DuckDBConnection, relation: string, columns: readonly string[]): Promise<Shape[]> {
+  const shapes = await measurePlain(connection, relation, columns)
   const rest = columns.filter((_, i) => shapes[i] === undefined)
-  const thorough = rest.length === 0 ? [] : await measureThoroughly(connection, table, rest)
+  const thorough = rest.length === 0 ? [] : await measureThoroughly(connection, relation, rest)
   return columns.map((column, i) => shapes[i] ?? thorough[rest.indexOf(column)]!)
 }
 
-async function measurePlain (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<(Shape | undefined)[]> {
+async function measurePlain (connection: DuckDBConnection, relation: string, columns: readonly string[]): Promise<(Shape | undefined)[]> {
   const inner = columns.map((column, i) => `${ident(column)} AS v${i}, strpos(${ident(column)}, '.') AS d${i}`)
   const parts = columns.map((_, i) => [
     `coalesce(bool_and(regexp_full_match(v${i}, '${PLAIN}')), true)`,
     `coalesce(max(CASE WHEN d${i} > 0 THEN length(v${i}) - d${i} ELSE 0 END), 0)`,
     `coalesce(max(CASE WHEN d${i} > 0 THEN d${i} - 1 ELSE length(v${i}) END - CASE WHEN prefix(v${i}, '-') OR prefix(v${i}, '+') THEN 1 ELSE 0 END), 0)`
   ].join(', '))
-  const reader = await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${ident(table)})`)
+  const reader = await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${relation} AS kalla_measured)`)
   const row = reader.getRowsJS()[0] ?? []
   return columns.map((_, i) => row[i * 3] !== true
     ? undefined
     : { plain: true, nonNumeric: false, leadingZero: false, exponent: false, scale: Number(row[i * 3 + 1] ?? 0), digits: Number(row[i * 3 + 2] ?? 0) })
 }
 
-async function measureThoroughly (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Shape[]> {
+async function measureThoroughly (connection: DuckDBConnection, relation: string, columns: readonly string[]): Promise<Shape[]> {
   const parts = columns.map((column) => {
     const v = `trim(${ident(column)})`
     return [
@@ -77,7 +88,7 @@ async function measureThoroughly (connection: DuckDBConnection, table: string, c
       `coalesce(max(length(split_part(ltrim(${v}, '-+'), '.', 1))), 0)`
     ].join(', ')
   })
-  const reader = await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${ident(table)}`)
+  const reader = await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${relation} AS kalla_measured`)
   const row = reader.getRowsJS()[0] ?? []
   return columns.map((_, i) => ({
     plain: false,

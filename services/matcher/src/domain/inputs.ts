@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path'
-import { EngineError } from '@kalla/engine'
+import { EngineError, type LocalJob, type LocalJobSource } from '@kalla/engine'
 import type { Job, JobSource } from '@kalla/proto'
 import { isStorageError, type Storage } from '@kalla/storage'
 import { MatcherErrors } from '../errors.ts'
@@ -14,12 +14,12 @@ function offersLocalPaths (storage: Storage): storage is Storage & LocalPaths {
 }
 
 /**
- * Makes every file source readable by the engine. A file source's uri is a storage key; it becomes a
- * local path: the object's own file when the storage is local and can name it, otherwise a download
- * (streamed) into `dir`. Database sources pass through unchanged.
+ * Turns the queued job (file sources named by storage keys) into the engine's local job (file sources
+ * as paths on this machine): the object's own file when the storage is local and can name it, otherwise
+ * a download (streamed) into `dir`. Database sources pass through unchanged; the queued job is not changed.
  */
-export async function stageInputs (storage: Storage, job: Job, dir: string, signal: AbortSignal): Promise<Job> {
-  const sources: JobSource[] = []
+export async function stageInputs (storage: Storage, job: Job, dir: string, signal: AbortSignal): Promise<LocalJob> {
+  const sources: LocalJobSource[] = []
   for (const source of job.sources) {
     if (source.type !== 'file') {
       sources.push(source)

@@ -1,11 +1,11 @@
 import { BusError, isNotFound, isUnavailable } from '@kalla/bus'
+import { describeSource, isEngineError, type BindColumn } from '@kalla/engine'
 import { SourceColumns, type Problem, type RecipeSource, type Side, SOURCE_REFERENCE } from '@kalla/proto'
 import { ProblemCodes, RecipesErrors } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
-import { probeColumns } from './probe-postgres.ts'
 
 /** A column the match SQL may use; a file schema names its columns without types. */
-export interface KnownColumn { name: string, type?: string }
+export type KnownColumn = BindColumn
 
 /** A source's columns when they could be found, and what stood in the way otherwise. */
 export interface FoundColumns { columns?: KnownColumn[], problems: Problem[] }
@@ -21,7 +21,7 @@ export async function sourceColumns (deps: RecipesDeps, source: RecipeSource, si
   const reference = SOURCE_REFERENCE.exec(uri)?.[1]
   let found: FoundColumns = { problems: [] }
   if (reference !== undefined) found = await registeredColumns(deps, source, side, reference)
-  else if (source.type === 'postgres' && uri.trim() !== '') found = await probeColumns(deps, source, side)
+  else if (source.type === 'postgres' && uri.trim() !== '') found = await describedColumns(deps, source, side, uri)
   if (found.columns === undefined) return found
   return { columns: found.columns, problems: [...found.problems, ...keyProblems(source, side, found.columns)] }
 }
@@ -40,6 +40,18 @@ async function registeredColumns (deps: RecipesDeps, source: RecipeSource, side:
       throw RecipesErrors.RECIPES_SOURCES_UNAVAILABLE(`The columns of the registered source "${reference}" cannot be checked right now because the sources service did not answer. Try again in a moment.`, error)
     }
     return { problems: [{ code: ProblemCodes.SOURCE_UNREACHABLE, message: `The columns of the registered source "${reference}" (${side} source "${source.alias}") cannot be read: ${error.message}`, path }] }
+  }
+}
+
+/** A Postgres source given by a literal URI, described by the engine (columns only, no rows read). */
+async function describedColumns (deps: RecipesDeps, source: RecipeSource, side: Side, uri: string): Promise<FoundColumns> {
+  const limit = deps.engine.probeTimeoutMs
+  try {
+    const { columns } = await describeSource({ type: 'postgres', uri, alias: source.alias }, { workDir: deps.engine.workDir, connectTimeoutMs: limit, queryTimeoutMs: limit })
+    return { columns, problems: [] }
+  } catch (error) {
+    if (!isEngineError(error)) throw error
+    return { problems: [{ code: ProblemCodes.SOURCE_UNREACHABLE, message: `The ${side} source cannot be read, so its columns cannot be checked: ${error.message}`, path: `/sources/${side}/uri` }] }
   }
 }
 

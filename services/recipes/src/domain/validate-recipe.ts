@@ -1,45 +1,41 @@
-import { sqlProblems } from '@kalla/engine'
+import { bindMatchSql } from '@kalla/engine'
 import { checker, Recipe, recipeProblems, type Problem, type RecipeValidation } from '@kalla/proto'
-import { bindMatchSql } from './bind-sql.ts'
+import { ProblemCodes } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
-import { outputProblems } from './output-keys.ts'
 import { sourceColumns } from './source-columns.ts'
 
 /** True when the value has the recipe's shape (its rules may still be broken). */
 export const recipeShape = checker(Recipe)
 
-// After these the SQL is not one SELECT over the two sources, so binding it would say nothing more.
-const UNBINDABLE = new Set(['ENGINE_SQL_SYNTAX', 'ENGINE_SQL_NOT_SELECT', 'ENGINE_SQL_UNKNOWN_TABLE'])
+// The binder's findings keep the codes this service has always reported; the SQL's own (ENGINE_SQL_*) stay.
+const RECIPE_CODES: Record<string, string> = {
+  ENGINE_SQL_INVALID: ProblemCodes.SQL_INVALID,
+  ENGINE_SQL_UNKNOWN_COLUMN: ProblemCodes.SQL_INVALID,
+  ENGINE_SQL_TYPE_MISMATCH: ProblemCodes.SQL_INVALID,
+  ENGINE_MATCH_KEYS_MISSING: ProblemCodes.MATCH_KEYS_MISSING,
+  ENGINE_MATCH_COLUMNS_REPEATED: ProblemCodes.MATCH_COLUMNS_REPEATED
+}
 
 /**
- * Every problem with a recipe at once, each with a code and a path: its shape and rules, its SQL, the
- * columns its SQL uses against each source's real columns, and whether the matched output exposes both
- * primary keys. Reads no data except one record of a Postgres source given by a literal URI.
+ * Every problem with a recipe at once, each with a code and a path: its shape and rules, its SQL bound
+ * by the engine against each source's real columns (unknown columns with a "did you mean", type
+ * mismatches when types are known), and whether the matched output exposes both primary keys.
+ * Reads no data: a Postgres source given by a literal URI is only described.
  */
 export async function validateRecipe (deps: RecipesDeps, value: unknown): Promise<RecipeValidation> {
   const problems = recipeProblems(value)
   if (!recipeShape.check(value)) return { valid: false, problems }
-  const recipe = value
-  const { left, right } = recipe.sources
-  const [sql, leftColumns, rightColumns] = await Promise.all([
-    recipe.match_sql.trim() === '' ? [] : sqlProblems(recipe.match_sql, [left.alias, right.alias]),
-    sourceColumns(deps, left, 'left'),
-    sourceColumns(deps, right, 'right')
-  ])
-  problems.push(...sql, ...leftColumns.problems, ...rightColumns.problems)
-  const distinct = left.alias.toLowerCase() !== right.alias.toLowerCase()
-  const bindable = recipe.match_sql.trim() !== '' && distinct && !sql.some((p) => UNBINDABLE.has(p.code))
-  if (bindable && nonEmpty(leftColumns.columns) && nonEmpty(rightColumns.columns)) {
-    const bound = await bindMatchSql(recipe.match_sql, [{ alias: left.alias, columns: leftColumns.columns }, { alias: right.alias, columns: rightColumns.columns }])
-    // A forbidden function may be unknown to the binder too; it is reported once, as forbidden.
-    if (bound.problem !== undefined && !sql.some((p) => p.code === 'ENGINE_SQL_FORBIDDEN')) problems.push(bound.problem)
-    if (bound.output !== undefined) problems.push(...outputProblems(bound.output, recipe))
+  const { left, right } = value.sources
+  const [leftColumns, rightColumns] = await Promise.all([sourceColumns(deps, left, 'left'), sourceColumns(deps, right, 'right')])
+  problems.push(...leftColumns.problems, ...rightColumns.problems)
+  if (value.match_sql.trim() !== '') {
+    const bound = await bindMatchSql(value.match_sql,
+      { alias: left.alias, keys: left.primary_key, columns: leftColumns.columns ?? [] },
+      { alias: right.alias, keys: right.primary_key, columns: rightColumns.columns ?? [] },
+      { workDir: deps.engine.workDir })
+    problems.push(...bound.problems.map((p) => ({ ...p, code: RECIPE_CODES[p.code] ?? p.code })))
   }
   return { valid: problems.length === 0, problems: problems.map(withPath) }
-}
-
-function nonEmpty<T> (items: T[] | undefined): items is T[] {
-  return items !== undefined && items.length > 0
 }
 
 function withPath (problem: Problem): Problem {

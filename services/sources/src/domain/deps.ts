@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Storage } from '@kalla/storage'
 import type { SourcesDb } from '../db/sources-repository.ts'
-import type { PgLimits } from '../readers/postgres-reader.ts'
 import type { ObjectFiles } from './object-files.ts'
 import type { SecretBox } from './secret-box.ts'
 
@@ -12,6 +11,7 @@ export interface SourcesDeps {
   secrets: SecretBox
   log: FastifyBaseLogger
   files: ObjectFiles
-  pg: PgLimits
+  /** How long the engine may wait for a Postgres source when describing or previewing it. */
+  pg: { connectTimeoutMs: number, queryTimeoutMs: number }
   uploads: { maxBytes: number, ttlMs: number }
 }

@@ -1,61 +1,51 @@
+import { describeSource, previewSource as enginePreview, type Column, type InspectOptions, type PreviewFilter, type SourceSpec } from '@kalla/engine'
 import type { SourceType } from '@kalla/proto'
 import { isStorageError } from '@kalla/storage'
 import { SourcesErrors } from '../errors.ts'
-import { previewFile } from '../readers/file-reader.ts'
-import { postgresColumns, previewPostgres, testPostgres } from '../readers/postgres-reader.ts'
-import type { Column, PreviewFilter } from '../readers/sql.ts'
 import type { SourcesDeps } from './deps.ts'
-import { withInspectedObject } from './object-files.ts'
-import { scrubSecrets } from './redact.ts'
+import { engineMessage, fromEngine } from './engine-errors.ts'
+import { withObjectFile } from './object-files.ts'
 
 export interface SourceAccess { alias: string, type: SourceType, uri: string }
 
 /** Connects and reads the source's shape; answers ok or what failed, and never throws for a source that is down. */
 export async function testSource (deps: SourcesDeps, source: SourceAccess): Promise<{ ok: boolean, message: string }> {
-  if (source.type === 'postgres') return await testPostgres(source.uri, source.alias, deps.pg)
-  if (source.type === 'file') {
-    try {
-      const columns = await fileColumns(deps, source)
-      return { ok: true, message: `Read ${source.uri} (${columns.length} columns).` }
-    } catch (error) {
-      return { ok: false, message: scrubSecrets((error as Error).message, source.uri) }
-    }
-  }
-  throw unsupported(source)
-}
-
-/** The source's columns with the types a run stages them as. */
-export async function sourceColumns (deps: SourcesDeps, source: SourceAccess): Promise<Column[]> {
-  if (source.type === 'postgres') return await postgresColumns(source.uri, source.alias, deps.pg)
-  if (source.type === 'file') return await fileColumns(deps, source)
-  throw unsupported(source)
-}
-
-/** The first `limit` rows that pass every filter, as JSON-safe values. */
-export async function previewSource (deps: SourcesDeps, source: SourceAccess, limit: number, filters: readonly PreviewFilter[]): Promise<{ columns: Column[], rows: Record<string, unknown>[] }> {
-  if (source.type === 'postgres') {
-    return await previewPostgres(source.uri, source.alias, deps.pg, limit, filters)
-  }
-  if (source.type === 'file') {
-    return await readFile(deps, source, async (connection, file) => {
-      const rows = await previewFile(connection, source.alias, file, limit, filters)
-      return { columns: file.columns, rows }
-    })
-  }
-  throw unsupported(source)
-}
-
-async function fileColumns (deps: SourcesDeps, source: SourceAccess): Promise<Column[]> {
-  return await readFile(deps, source, async (_connection, file) => file.columns)
-}
-
-async function readFile<T> (deps: SourcesDeps, source: SourceAccess, work: Parameters<typeof withInspectedObject<T>>[3]): Promise<T> {
+  if (source.type !== 'postgres' && source.type !== 'file') throw unsupported(source)
   try {
-    return await withInspectedObject(deps.files, { key: source.uri, filename: source.uri }, SourcesErrors.SOURCES_QUERY_FAILED, work)
+    const described = await read(deps, source, (spec) => describeSource(spec, options(deps)))
+    const message = source.type === 'file'
+      ? `Read ${source.uri} (${described.columns.length} columns).`
+      : `Connected to ${described.location.display} and read ${described.location.what} (${described.columns.length} columns).`
+    return { ok: true, message }
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? engineMessage(error, source) : String(error) }
+  }
+}
+
+/** The source's columns with the types a run stages them as (the engine's describe). */
+export async function sourceColumns (deps: SourcesDeps, source: SourceAccess): Promise<Column[]> {
+  return (await read(deps, source, (spec) => describeSource(spec, options(deps)))).columns
+}
+
+/** The first `limit` rows that pass every filter, typed as a run types them, as JSON-safe values. */
+export async function previewSource (deps: SourcesDeps, source: SourceAccess, limit: number, filters: readonly PreviewFilter[]): Promise<{ columns: Column[], rows: Record<string, unknown>[] }> {
+  return await read(deps, source, (spec) => enginePreview(spec, { limit, filters }, options(deps)))
+}
+
+function options (deps: SourcesDeps): InspectOptions {
+  return { workDir: deps.files.workDir, ...deps.pg }
+}
+
+/** Runs an engine read on the source: a Postgres URI as it is, a file source's object as a local file. */
+async function read<T> (deps: SourcesDeps, source: SourceAccess, work: (spec: SourceSpec) => Promise<T>): Promise<T> {
+  if (source.type !== 'postgres' && source.type !== 'file') throw unsupported(source)
+  try {
+    if (source.type === 'postgres') return await work({ type: 'postgres', uri: source.uri, alias: source.alias })
+    return await withObjectFile(deps.files, source.uri, (path) => work({ type: 'file', uri: path, alias: source.alias, name: source.uri }))
   } catch (error) {
     if (isStorageError(error, 'STORAGE_NOT_FOUND')) throw SourcesErrors.SOURCES_UNREACHABLE(`No file is stored under ${source.uri}: upload it there, or update ${source.alias} with the right key.`, error)
     if (isStorageError(error)) throw SourcesErrors.SOURCES_UNREACHABLE(`The file of ${source.alias} cannot be read from object storage (${error.message}).`, error)
-    throw error
+    throw fromEngine(error, source, SourcesErrors.SOURCES_QUERY_FAILED)
   }
 }
 

@@ -1,11 +1,10 @@
 import { lstat, mkdtemp, rm } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import type { DuckDBConnection } from '@duckdb/node-api'
+import { describeSource, type Column } from '@kalla/engine'
 import type { FileFormat } from '@kalla/proto'
-import { CodedError } from '@kalla/service'
+import type { CodedError } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
-import { withDuckdb } from '../readers/duckdb.ts'
-import { detectFormat, inspectFile, type InspectedFile } from '../readers/file-reader.ts'
+import { fromEngine } from './engine-errors.ts'
 
 /** Where objects can be read as local files: in place under a local store's root, else downloaded. */
 export interface ObjectFiles {
@@ -15,8 +14,6 @@ export interface ObjectFiles {
   /** Where S3 objects are downloaded to, one temporary directory per read. */
   workDir: string
 }
-
-const FORMAT_NAMES: Record<FileFormat, string> = { csv: 'CSV', parquet: 'Parquet', json: 'JSON' }
 
 /**
  * Runs `work` on the object's bytes as a local file. A local store's file is read in place (DuckDB
@@ -38,40 +35,25 @@ export async function withObjectFile<T> (files: ObjectFiles, key: string, work: 
 }
 
 /**
- * Detects the object's format (from `filename`, else its first bytes) and reads its columns with exact
- * types, then hands the open DuckDB connection to `work`. A file that is empty, of no known format or
- * unreadable is refused with the error `fail` makes, its message naming the file, never a local path.
+ * The object's format (from `filename`, else its first bytes) and its columns with the types a run
+ * gives them, from the engine. A file that is empty, of no known format or unreadable is refused with
+ * the error `fail` makes, its message naming the file, never a local path.
  */
-export async function withInspectedObject<T> (
+export async function describeObject (
   files: ObjectFiles,
   object: { key: string, filename: string },
-  fail: (message: string, cause?: unknown) => CodedError,
-  work: (connection: DuckDBConnection, file: InspectedFile, format: FileFormat) => Promise<T>
-): Promise<T> {
+  fail: (message: string, cause?: unknown) => CodedError
+): Promise<{ format: FileFormat, columns: Column[] }> {
   return await withObjectFile(files, object.key, async (path) => {
-    if ((await lstat(path)).size === 0) throw fail(`${object.filename} is empty: upload a file with a header line and records.`)
-    const format = await detectFormat(path, object.filename)
-    if (format === undefined) throw fail(`${object.filename} is not a CSV, Parquet or JSON file: upload one of those formats.`)
-    return await withDuckdb([path], async (connection) => {
-      let file: InspectedFile
-      try {
-        file = await inspectFile(connection, path, format)
-      } catch (error) {
-        throw fail(`${object.filename} cannot be read as ${FORMAT_NAMES[format]}: ${duckdbMessage(error, path, object.filename)}. Check that the file is complete and really is ${FORMAT_NAMES[format]}.`, error)
-      }
-      try {
-        return await work(connection, file, format)
-      } catch (error) {
-        if (error instanceof CodedError) throw error
-        throw fail(`Reading ${object.filename} failed: ${duckdbMessage(error, path, object.filename)}.`, error)
-      }
-    })
+    const spec = { type: 'file' as const, uri: path, name: object.filename, alias: FILE_ALIAS }
+    try {
+      const described = await describeSource(spec, { workDir: files.workDir })
+      return { format: described.format ?? 'csv', columns: described.columns }
+    } catch (error) {
+      throw fromEngine(error, { alias: FILE_ALIAS, uri: '' }, fail)
+    }
   })
 }
 
-/** DuckDB's explanation in one sentence, with the local path replaced by the file's name. */
-export function duckdbMessage (error: unknown, path: string, filename: string): string {
-  const text = (error instanceof Error ? error.message : String(error)).split(path).join(filename)
-  const first = text.replace(/^[A-Za-z ]+ Error: /, '').split('\n').map((l) => l.trim()).find((l) => l !== '') ?? 'its contents are not valid'
-  return first.replace(/[.:]$/, '')
-}
+// The engine starts its messages with the source's name; an upload has none yet.
+const FILE_ALIAS = 'upload'

@@ -2,10 +2,10 @@ import type { Source, SourceType } from '@kalla/proto'
 import { isValidKey } from '@kalla/storage'
 import { deleteSource, findSource, insertSource, listSources, updateSource, type SourceRow } from '../db/sources-repository.ts'
 import { SourcesErrors } from '../errors.ts'
-import { parsePostgresUri } from '../readers/postgres-uri.ts'
-import type { Column } from '../readers/sql.ts'
+import { checkSourceUri, type Column } from '@kalla/engine'
 import type { SourcesDeps } from './deps.ts'
 import { sourceColumns } from './inspect-source.ts'
+import { engineMessage } from './engine-errors.ts'
 import { redactUri } from './redact.ts'
 
 /**
@@ -77,7 +77,11 @@ function context (alias: string): string {
 }
 
 function checkUri (type: SourceType, uri: string, alias: string): void {
-  if (type === 'postgres') parsePostgresUri(uri, alias)
+  try {
+    checkSourceUri({ type, uri, alias })
+  } catch (error) {
+    throw SourcesErrors.SOURCES_URI_INVALID(engineMessage(error as Error, { alias, uri }), error)
+  }
   if (type === 'file' && !isValidKey(uri)) {
     throw SourcesErrors.SOURCES_URI_INVALID(`The URI of the file source ${alias} must be the object storage key of the file, such as sources/ledger.parquet (letters, digits and . _ - /).`)
   }

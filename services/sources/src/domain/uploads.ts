@@ -4,8 +4,8 @@ import { isStorageError } from '@kalla/storage'
 import { deleteUpload, expiredUploads, findLiveUpload, insertUpload } from '../db/uploads-repository.ts'
 import { SourcesErrors } from '../errors.ts'
 import type { SourcesDeps } from './deps.ts'
-import { withInspectedObject } from './object-files.ts'
 import { newUploadId, tooLarge, uploadIdOfKey } from '@kalla/uploads'
+import { describeObject } from './object-files.ts'
 
 const SWEEP_BATCH = 100
 
@@ -27,7 +27,7 @@ export async function createUpload (deps: SourcesDeps, request: { key: string, f
   }
   let described: Pick<Upload, 'format' | 'columns'>
   try {
-    described = await withInspectedObject(deps.files, { key: request.key, filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE, async (_connection, file, format) => ({ format, columns: file.columns }))
+    described = await describeObject(deps.files, { key: request.key, filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE)
   } catch (error) {
     if (error instanceof CodedError && error.code === 'SOURCES_UPLOAD_UNREADABLE') await discard(deps, request.key)
     throw error

@@ -1,10 +1,6 @@
-// One quoting and column-matching rule across Kalla: the engine's.
-import type { Column } from '@kalla/engine'
-export { findColumn, ident, literal, type Column } from '@kalla/engine'
+import type { Column } from '../stage/columns.ts'
 
-export interface PreviewFilter { column: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains', value: string | number | boolean }
-
-/** Rows sent to callers are plain JSON: timestamps become ISO 8601 strings, the rest is already safe. */
+/** Rows as plain JSON: DuckDB already gives exact decimals and 64-bit integers as strings; timestamps become ISO 8601. */
 export function jsonSafeRows (rows: Record<string, unknown>[], columns: readonly Column[]): Record<string, unknown>[] {
   const timestamps = columns.filter((c) => c.type.startsWith('TIMESTAMP')).map((c) => c.name)
   if (timestamps.length === 0) return rows
@@ -18,7 +14,7 @@ export function jsonSafeRows (rows: Record<string, unknown>[], columns: readonly
   })
 }
 
-/** '2024-01-31 10:00:00.5+00' (Postgres and DuckDB text) -> '2024-01-31T10:00:00.5Z'. */
+/** '2024-01-31 10:00:00.5+00' (DuckDB's text) -> '2024-01-31T10:00:00.5Z'. */
 export function isoTimestamp (text: string): string {
   return text
     .replace(/^(-?\d{4,}-\d\d-\d\d) /, '$1T')
