@@ -38,7 +38,7 @@ export function evolveRun (run: Run, event: RunEvent): Run | undefined {
 }
 
 /** True when `candidate` is a later state of the run than `than` (by `updated_at`). */
-export function isLaterRun (candidate: Run, than: Run | undefined): boolean {
+export function isLaterRun (candidate: Pick<Run, 'updated_at'>, than: Pick<Run, 'updated_at'> | undefined): boolean {
   return than === undefined || Date.parse(candidate.updated_at) > Date.parse(than.updated_at)
 }
 
