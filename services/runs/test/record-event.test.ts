@@ -18,9 +18,10 @@ const at = (ms: number): string => new Date(T0 + ms).toISOString()
 const job = { run_id: 'x', output_path: 'results/x', match_sql: 'SELECT 1', sources: [], primary_keys: { left: [], right: [] } } as never
 
 /** The runs domain on its own schema and an in-process bus, with every published state collected. */
-async function setup (t: Test): Promise<{ deps: RunsDeps, states: Run[], recordedWhenHeard: Array<[Run, Run | undefined]>, start: (runId: string) => Promise<Run> }> {
+async function setup (t: Test, options: { pglite?: boolean } = {}): Promise<{ deps: RunsDeps, states: Run[], recordedWhenHeard: Array<[Run, Run | undefined]>, start: (runId: string) => Promise<Run> }> {
   const schema = `runs_record_${randomBytes(5).toString('hex')}`
-  const database = await openDatabase({ url: PG_URL })
+  // Single mode keeps its state in an embedded PGlite: one connection shared by every query.
+  const database = await openDatabase(options.pglite === true ? {} : { url: PG_URL })
   await migrateSchema(database.db, schema, migrations)
   const bus = createMemoryBus({ logger: silentLogger })
   await bus.ensureStreams(STREAMS)
@@ -34,7 +35,7 @@ async function setup (t: Test): Promise<{ deps: RunsDeps, states: Run[], recorde
   })
   t.teardown(async () => {
     await bus.close()
-    await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
+    if (options.pglite !== true) await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
     await database.close()
   })
   const start = async (runId: string): Promise<Run> => await insertRun(deps.db, newRun({ run_id: runId, recipe_id: 'r1', at: at(0) }), job)
@@ -76,24 +77,26 @@ t.test('each recorded change is published once, after it is recorded, in the ord
   recordedBeforePublished(t, recordedWhenHeard)
 })
 
-t.test('concurrent recorders take turns on the run: no change is lost, the end is final', async (t) => {
-  const { deps, states, recordedWhenHeard, start } = await setup(t)
-  await start('run-b')
-  const events = Array.from({ length: 30 }, (_, i) => progress('run-b', 10 * (i + 1), i < 15 ? 'staging' : 'matching', (i % 15) / 15))
-  events.splice(20, 0, completed('run-b', 215))
-  const results = await Promise.all(events.map(async (event) => await recordEvent(deps, event)))
-  await settle()
-  const recorded = await findRun(deps.db, 'run-b')
-  t.equal(recorded?.status, 'completed', 'no progress written over the completion')
-  t.equal(results.filter((r) => r?.status === 'completed').length, 1, 'the completion is recorded once')
-  t.equal(states.filter((s) => s.status === 'completed').length, 1, 'and published once')
-  const times = states.map((s) => Date.parse(s.updated_at))
-  t.equal(new Set(times).size, times.length, 'every published state has its own updated_at')
-  // Recorders publish after their commits, so two of them may publish out of order: subscribers keep the newest.
-  const newest = states.reduce((a, b) => Date.parse(b.updated_at) > Date.parse(a.updated_at) ? b : a)
-  t.equal(newest.status, 'completed', 'the newest published state is the recorded end')
-  recordedBeforePublished(t, recordedWhenHeard)
-})
+for (const pglite of [false, true]) {
+  t.test(`concurrent recorders never lose a change and the end is final (${pglite ? 'PGlite' : 'Postgres'})`, async (t) => {
+    const { deps, states, recordedWhenHeard, start } = await setup(t, { pglite })
+    await start('run-b')
+    const events = Array.from({ length: 30 }, (_, i) => progress('run-b', 10 * (i + 1), i < 15 ? 'staging' : 'matching', (i % 15) / 15))
+    events.splice(20, 0, completed('run-b', 215))
+    const results = await Promise.all(events.map(async (event) => await recordEvent(deps, event)))
+    await settle()
+    const recorded = await findRun(deps.db, 'run-b')
+    t.equal(recorded?.status, 'completed', 'no progress written over the completion')
+    t.equal(results.filter((r) => r?.status === 'completed').length, 1, 'the completion is recorded once')
+    t.equal(states.filter((s) => s.status === 'completed').length, 1, 'and published once')
+    const times = states.map((s) => Date.parse(s.updated_at))
+    t.equal(new Set(times).size, times.length, 'every published state has its own updated_at')
+    // Recorders publish after their commits, so two of them may publish out of order: subscribers keep the newest.
+    const newest = states.reduce((a, b) => Date.parse(b.updated_at) > Date.parse(a.updated_at) ? b : a)
+    t.equal(newest.status, 'completed', 'the newest published state is the recorded end')
+    recordedBeforePublished(t, recordedWhenHeard)
+  })
+}
 
 t.test('a redelivered event publishes the recorded state again, which the stream stores once', async (t) => {
   const { deps, states, start } = await setup(t)

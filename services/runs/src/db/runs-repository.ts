@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
 import { TERMINAL_STATUSES, type Job, type Run, type RunStatus } from '@kalla/proto'
+import { RunsErrors } from '../errors.ts'
 import type { RunsDatabase, RunsTable } from './tables.ts'
 
 export type RunsDb = Kysely<RunsDatabase>
@@ -26,20 +27,28 @@ export async function listRuns (db: RunsDb, filter: { recipe_id?: string, status
   return rows.map(toRun)
 }
 
+// Beyond this many writers racing for one run, the change is handed back to its caller to retry later.
+const MAX_WRITE_ATTEMPTS = 25
+
 /**
- * Changes one run under its row lock: reads it (SELECT ... FOR UPDATE), applies `change`, writes the result.
- * Recorders on other replicas, the cancel endpoint and the stall sweep wait for each other on the lock, so
- * each change sees the one before it. Returns the new run, or undefined when the run is missing or
- * `change` returns undefined (nothing is written then).
+ * Changes one run: reads it, applies `change`, and writes the result only if the row still holds what was
+ * read (`updated_at`, which every change moves strictly forward, is the row's version); otherwise reads
+ * again. Recorders on other replicas, the cancel endpoint and the stall sweep can race without losing a
+ * change, no lock is held between round trips, and it works the same on PGlite's single connection.
+ * Returns the new run, or undefined when the run is missing or `change` returns undefined.
  */
 export async function updateRun (db: RunsDb, runId: string, change: (run: Run) => Run | undefined): Promise<Run | undefined> {
-  return await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('runs').selectAll().where('run_id', '=', runId).forUpdate().executeTakeFirst()
+  for (let attempt = 1; ; attempt++) {
+    const row = await db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst()
     const next = row === undefined ? undefined : change(toRun(row))
-    if (next === undefined) return undefined
-    await trx.updateTable('runs').set(toRow(next)).where('run_id', '=', runId).execute()
-    return next
-  })
+    if (row === undefined || next === undefined) return undefined
+    // Compared at the millisecond precision the row was read with.
+    const written = await db.updateTable('runs').set(toRow(next))
+      .where('run_id', '=', runId).where(sql<Date>`date_trunc('milliseconds', updated_at)`, '=', row.updated_at)
+      .executeTakeFirst()
+    if (Number(written.numUpdatedRows) > 0) return next
+    if (attempt >= MAX_WRITE_ATTEMPTS) throw RunsErrors.RUNS_WRITE_CONFLICT(`Run ${runId} kept changing while it was being recorded; try again.`)
+  }
 }
 
 /** Runs not finished, oldest first, with when they last changed: for re-dispatch and stall checks. */
