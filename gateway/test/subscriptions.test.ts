@@ -31,9 +31,9 @@ const runs = new Map<string, Run>()
 // Called while a GetRun is being answered, before the answer leaves: lets a test publish in that gap.
 const duringGetRun = new Map<string, () => Promise<void>>()
 await bus.serve(GetRun, async ({ run_id: runId }) => {
+  await duringGetRun.get(runId)?.()
   const found = runs.get(runId)
   if (found === undefined) throw new CodedError('RUNS_RUN_NOT_FOUND', `There is no run "${runId}".`, { statusCode: 404 })
-  await duringGetRun.get(runId)?.()
   return found
 }, { queue: 'runs' })
 await bus.serve(GetRecipe, ({ recipe_id: recipeId }) => storedRecipe(recipeId), { queue: 'recipes' })
@@ -83,6 +83,19 @@ t.test('subscribing to an unknown run is an error with its code, and leaves noth
     t.equal(errorCode((await progress.ended).error), 'RUNS_RUN_NOT_FOUND', id)
   }
   await waitFor(() => live() === 0 ? true : undefined, 1000, 'no subscription left')
+})
+
+t.test('a client that leaves before its subscription could start leaves nothing behind and breaks nothing', async (t) => {
+  const before = live()
+  let answering = false
+  duringGetRun.set('run-gone', async () => { answering = true; await new Promise((resolve) => setTimeout(resolve, 300)) })
+  const client = wsClient(url)
+  watch(client, 'runProgress', PROGRESS, { id: 'run-gone' })
+  await waitFor(() => answering ? true : undefined, 5000, 'the GetRun to be asked')
+  await client.dispose()
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.equal(live(), before, 'the subscription ended once the failed read came back')
+  duringGetRun.delete('run-gone')
 })
 
 t.test('a state published while the current one is being read is not lost', async (t) => {
