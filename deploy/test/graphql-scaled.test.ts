@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import t from 'tap'
-import { KALLA_EVENTS } from '@kalla/proto'
-import { errorCode, graphql, graphqlFlow, prepareFlowData, waitFor, watch, wsClient } from '@kalla/testing'
+import { KALLA_RUNS } from '@kalla/proto'
+import { errorCode, graphql, graphqlFlow, graphqlOk, prepareFlowData, recipeInput, uploadFile, waitFor, watch, wsClient } from '@kalla/testing'
 import { startTopology } from './topology.ts'
 
 // The gateway as its own OS process next to every service, all over real NATS JetStream, Postgres and S3.
@@ -23,9 +23,9 @@ const url = `http://127.0.0.1:${topology.port('gateway')}`
 const data = await prepareFlowData(join(dir, 'flow'), topology.databaseUrl, 2000)
 const jsm = await jetstreamManager(admin)
 
-// Live subscriptions are ephemeral consumers (no durable name); the runs service's durable one is not counted.
+// The gateway's live subscriptions are the ephemeral consumers on the run states' stream.
 const liveConsumers = async (): Promise<number> => {
-  const consumers: Array<ConsumerInfo | null> = await jsm.consumers.list(KALLA_EVENTS.name).next()
+  const consumers: Array<ConsumerInfo | null> = await jsm.consumers.list(KALLA_RUNS.name).next()
   return consumers.filter((c) => c !== null && (c.config.durable_name ?? '') === '').length
 }
 
@@ -34,7 +34,6 @@ t.test('the gateway process serves the whole flow with every service in its own 
 })
 
 t.test('a client that disconnects ends its JetStream consumer at once', async (t) => {
-  // Nothing else follows run events while no run is working (a matcher does during a job).
   await waitFor(async () => await liveConsumers() === 0 ? true : undefined, 5000, 'no live consumer')
   const client = wsClient(url)
   const updates = watch(client, 'runUpdated', 'subscription { runUpdated { runId } }')
@@ -56,4 +55,40 @@ t.test('errors cross the process boundary with their codes', async (t) => {
   const deep = await graphql(url, '{ runs { recipe { runs { recipe { runs { recipe { runs { recipe { name } } } } } } } } }')
   t.equal(deep.errors?.[0]?.extensions?.code, 'GATEWAY_QUERY_TOO_DEEP')
   t.equal(await liveConsumers(), 0, 'no consumer is left behind')
+})
+
+t.test('200 clients on one run hold one JetStream consumer, gone once they leave; a cancel ends the run for all', async (t) => {
+  // Without a matcher the run stays submitted for as long as the test needs.
+  await topology.processes.get('matcher')?.stop('SIGTERM')
+  const invoices = new URL(topology.databaseUrl)
+  invoices.searchParams.set('table', data.invoicesTable)
+  const recipe = { ...data.recipe, recipe_id: 'fan-out', sources: { ...data.recipe.sources, left: { ...data.recipe.sources.left, uri: invoices.toString() } } }
+  await graphqlOk(url, 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', { input: recipeInput(recipe) })
+  const upload = await uploadFile(`${url}/uploads`, data.paymentsCsv, 'payments.csv')
+  const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }',
+    { input: { recipeId: recipe.recipe_id, files: [{ alias: 'payments', uploadId: upload.uploadId }] } })
+  const runId = started.startRun.runId
+  const query = 'subscription ($id: ID!) { runProgress(runId: $id) { status } }'
+  const follow = (count: number) => {
+    const clients = Array.from({ length: count }, () => wsClient(url))
+    t.teardown(async () => { await Promise.all(clients.map((c) => c.dispose())) })
+    return { clients, watched: clients.map((client) => watch<{ status: string }>(client, 'runProgress', query, { id: runId })) }
+  }
+  await waitFor(async () => await liveConsumers() === 0 ? true : undefined, 5000, 'no live consumer')
+  const many = follow(200)
+  await waitFor(() => many.watched.every((w) => w.values.length === 1) ? true : undefined, 30_000, 'every client\'s current state')
+  t.equal(await liveConsumers(), 1, 'one consumer for 200 clients')
+  await Promise.all(many.clients.map((c) => c.dispose()))
+  await waitFor(async () => await liveConsumers() === 0 ? true : undefined, 2000, 'the consumer to be deleted after they disconnect')
+
+  const few = follow(20)
+  await waitFor(() => few.watched.every((w) => w.values.length === 1) ? true : undefined, 10_000, 'every client\'s current state')
+  t.equal(await liveConsumers(), 1)
+  await graphqlOk(url, 'mutation ($id: ID!) { cancelRun(runId: $id) { status } }', { id: runId })
+  const ended = await Promise.all(few.watched.map(async (w) => await w.ended))
+  t.ok(ended.every((e) => e.error === undefined), 'every subscription completed')
+  t.ok(few.watched.every((w) => w.values.map((v) => v.status).join() === 'SUBMITTED,CANCELLED'), 'each client saw the run submitted, then cancelled')
+  const after = await graphqlOk<{ run: { status: string } }>(url, 'query ($id: ID!) { run(runId: $id) { status } }', { id: runId })
+  t.equal(after.run.status, 'CANCELLED', 'a run query right after the subscription completed finds the final state')
+  await waitFor(async () => await liveConsumers() === 0 ? true : undefined, 2000, 'the consumer to be deleted')
 })

@@ -3,6 +3,7 @@ import type { Bus, RequestOptions } from '@kalla/bus'
 import type { Endpoint, RequestOf, ResponseOf } from '@kalla/proto'
 import type { Storage } from '@kalla/storage'
 import type { ResultFiles } from './results/result-files.ts'
+import type { RunFeeds } from './subscriptions/run-feeds.ts'
 
 /** What the gateway's resolvers and routes work with; built once by the gateway plugin. */
 export interface GatewayDeps {
@@ -13,7 +14,8 @@ export interface GatewayDeps {
   /** Where CSV downloads are written before they are streamed. */
   workDir: string
   requestTimeoutMs: number
-  recheckMs: number
+  /** The live views of runs this process shares among its subscribers. */
+  feeds: RunFeeds
 }
 
 /** A request to a service with the gateway's timeout. */

@@ -18,6 +18,7 @@ import { buildSchema } from './graphql/schema.ts'
 import { subscriptionResolvers, validateSubscription } from './graphql/subscriptions.ts'
 import { createResultFiles } from './results/result-files.ts'
 import { downloadRoutes } from './routes/downloads.ts'
+import { runFeeds } from './subscriptions/run-feeds.ts'
 
 export interface GatewayPluginOptions { bus: Bus, storage: Storage, config: GatewayConfig }
 
@@ -38,7 +39,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     log: app.log
   })
   app.addHook('onClose', async () => { await files.close() })
-  const deps: GatewayDeps = { bus, storage, log: app.log, files, workDir, requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS, recheckMs: config.GATEWAY_RUN_RECHECK_MS }
+  const deps: GatewayDeps = { bus, storage, log: app.log, files, workDir, requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS, feeds: runFeeds(bus) }
 
   const limits = queryLimitsRule({ maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST })
   await app.register(mercurius, {

@@ -1,4 +1,4 @@
-import type { Run, RunEvent, StoredRecipe } from '@kalla/proto'
+import type { Run, StoredRecipe } from '@kalla/proto'
 
 const CREATED = '2026-11-27T08:00:00.000Z'
 
@@ -45,23 +45,12 @@ export function outputs (runId: string) {
 
 const later = (seconds: number): string => new Date(Date.parse(CREATED) + seconds * 1000).toISOString()
 
-export function progressEvent (runId: string, stage: 'staging' | 'matching' | 'writing_results', progress: number, second: number): RunEvent {
-  return { type: 'progress', run_id: runId, stage, progress, matched_count: 0, total_left: 4, total_right: 5, at: later(second) }
+/** A working run's state as the runs service publishes it, `second` seconds after it was created. */
+export function progressState (runId: string, stage: 'staging' | 'matching' | 'writing_results', progress: number, second: number, recipeId = 'r1'): Run {
+  return run(runId, recipeId, stage, { stage, progress, matched_count: 0, total_left: 4, total_right: 5, started_at: later(1), updated_at: later(second) })
 }
 
-export function completedEvent (runId: string, second: number): RunEvent {
-  return {
-    type: 'completed',
-    run_id: runId,
-    matched_count: 3,
-    matched_left: 3,
-    matched_right: 3,
-    unmatched_left_count: 1,
-    unmatched_right_count: 2,
-    total_left: 4,
-    total_right: 5,
-    outputs: outputs(runId),
-    timings_ms: { staging: 1, matching: 1, writing_results: 1, total: 3 },
-    at: later(second)
-  }
+/** The completed state, `second` seconds after the run was created. */
+export function completedState (runId: string, second: number, recipeId = 'r1'): Run {
+  return { ...completed(runId, recipeId), finished_at: later(second), updated_at: later(second) }
 }

@@ -5,13 +5,12 @@ import Fastify from 'fastify'
 import { buildSchema as parseSdl, findBreakingChanges } from 'graphql'
 import t from 'tap'
 import { createMemoryBus, silentLogger } from '@kalla/bus'
-import { CreateUpload, GetRecipe, GetRun, KALLA_EVENTS, ListRuns, ListSources, RunEvents, SaveRecipe, STREAMS, type Run, type RunEvent } from '@kalla/proto'
+import { CreateUpload, GetRecipe, GetRun, KALLA_RUNS, ListRuns, ListSources, SaveRecipe, STREAMS, type Run } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { createLocalStorage } from '@kalla/storage'
-import { waitFor } from '@kalla/testing'
 import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
 import { buildSchema } from '../src/graphql/schema.ts'
-import { completed, completedEvent, progressEvent, run, storedRecipe } from './fixtures.ts'
+import { completed, run, storedRecipe } from './fixtures.ts'
 import { errorCode, graphql, graphqlOk, listen, watch, wsClient } from '@kalla/testing'
 
 // The gateway alone, on the in-process bus with small stand-ins for the services it asks.
@@ -21,7 +20,7 @@ await bus.ensureStreams(STREAMS)
 const storage = createLocalStorage({ root: join(dir, 'storage') })
 const logs: string[] = []
 const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
-const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_RUN_RECHECK_MS: '300', GATEWAY_REQUEST_TIMEOUT_MS: '2000', GATEWAY_UPLOAD_MAX_BYTES: '1000' })
+const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000', GATEWAY_UPLOAD_MAX_BYTES: '1000' })
 await app.register(gatewayPlugin, { bus, storage, config })
 const url = await listen(app)
 t.teardown(async () => {
@@ -48,9 +47,7 @@ await bus.serve(CreateUpload, (file) => {
 }, { queue: 'sources' })
 await bus.serve(ListSources, () => { throw new Error('connect ECONNREFUSED 10.1.2.3:5432 (password hunter2)') }, { queue: 'sources' })
 
-const live = (): number => bus.liveSubscriptions(KALLA_EVENTS.name)
-const publish = async (event: RunEvent): Promise<void> => { await bus.publish(RunEvents, event, { subjectSuffix: event.run_id }) }
-const PROGRESS = 'subscription ($id: ID!) { runProgress(runId: $id) { runId status stage progress matchedCount at } }'
+const live = (): number => bus.liveSubscriptions(KALLA_RUNS.name)
 
 t.test('the schema keeps every name and shape of the public API', async (t) => {
   const published = parseSdl(await readFile(new URL('./public-schema.graphql', import.meta.url), 'utf8'))
@@ -109,88 +106,6 @@ t.test('too deep or too costly queries and subscriptions are refused', async (t)
   const invalid = watch(client, 'runUpdated', 'subscription { runUpdated { nope } }')
   t.equal(errorCode((await invalid.ended).error), 'GRAPHQL_VALIDATION_FAILED', 'subscriptions are validated too')
   t.equal(live(), 0, 'no subscription was started')
-})
-
-t.test('runProgress sends the current state, then live events, and completes after the last', async (t) => {
-  runs.set('run-live', run('run-live', 'r1', 'staging', { stage: 'staging', progress: 0.1 }))
-  const client = wsClient(url)
-  t.teardown(() => client.dispose())
-  const before = live()
-  const progress = watch<{ status: string, progress: number | null }>(client, 'runProgress', PROGRESS, { id: 'run-live' })
-  await waitFor(() => live() === before + 1 ? true : undefined, 5000, 'the live subscription')
-  await publish(progressEvent('run-live', 'staging', 0.5, 1))
-  await publish(progressEvent('run-live', 'matching', 0, 2))
-  await publish(progressEvent('run-live', 'writing_results', 0.5, 3))
-  await publish(completedEvent('run-live', 4))
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  t.equal(progress.values.length, 4, 'the end is not told before the runs service has recorded it')
-  runs.set('run-live', completed('run-live', 'r1'))
-  t.same(await progress.ended, {})
-  t.same(progress.values.map((v) => [v.status, v.progress]), [['STAGING', 0.1], ['STAGING', 0.5], ['MATCHING', 0], ['WRITING_RESULTS', 0.5], ['COMPLETED', 1]])
-  await waitFor(() => live() === before ? true : undefined, 2000, 'the subscription to end')
-})
-
-t.test('subscribing to a finished run sends its final state and completes', async (t) => {
-  runs.set('run-done', completed('run-done', 'r1'))
-  const client = wsClient(url)
-  t.teardown(() => client.dispose())
-  const progress = watch<{ status: string, matchedCount: number }>(client, 'runProgress', PROGRESS, { id: 'run-done' })
-  t.same(await progress.ended, {})
-  t.same(progress.values.map((v) => [v.status, v.matchedCount]), [['COMPLETED', 3]])
-  t.equal(live(), 0)
-})
-
-t.test('subscribing to an unknown run is an error with its code', async (t) => {
-  const client = wsClient(url)
-  t.teardown(() => client.dispose())
-  for (const id of ['run-unknown', 'not a run id']) {
-    const progress = watch(client, 'runProgress', PROGRESS, { id })
-    t.equal(errorCode((await progress.ended).error), 'RUNS_RUN_NOT_FOUND', id)
-  }
-  t.equal(live(), 0, 'no subscription is left behind')
-})
-
-t.test('a client that disconnects or unsubscribes ends its server-side subscription at once', async (t) => {
-  runs.set('run-idle', run('run-idle', 'r1', 'submitted'))
-  const before = live()
-  const leaving = wsClient(url)
-  watch(leaving, 'runProgress', PROGRESS, { id: 'run-idle' })
-  const staying = wsClient(url)
-  t.teardown(() => staying.dispose())
-  const unsubscribing = watch(staying, 'runProgress', PROGRESS, { id: 'run-idle' })
-  await waitFor(() => live() === before + 2 ? true : undefined, 5000, 'two live subscriptions')
-  const disconnectedAt = Date.now()
-  await leaving.dispose()
-  await waitFor(() => live() === before + 1 ? true : undefined, 1000, 'the disconnected client\'s subscription to end')
-  t.ok(Date.now() - disconnectedAt < 1000, `ended ${Date.now() - disconnectedAt} ms after the disconnect`)
-  unsubscribing.unsubscribe()
-  await waitFor(() => live() === before ? true : undefined, 1000, 'the unsubscribed subscription to end')
-})
-
-t.test('a final event missed before subscribing is found by reading the run again', async (t) => {
-  runs.set('run-quiet', run('run-quiet', 'r1', 'matching', { stage: 'matching', progress: 0.9 }))
-  const client = wsClient(url)
-  t.teardown(() => client.dispose())
-  const progress = watch<{ status: string }>(client, 'runProgress', PROGRESS, { id: 'run-quiet' })
-  await waitFor(() => progress.values.length > 0 ? true : undefined, 5000, 'the current state')
-  runs.set('run-quiet', completed('run-quiet', 'r1'))
-  t.same(await progress.ended, {})
-  t.same(progress.values.map((v) => v.status), ['MATCHING', 'COMPLETED'])
-})
-
-t.test('runUpdated sends a run on each new stage and at its end, not on every tick', async (t) => {
-  runs.set('run-upd', run('run-upd', 'r2', 'submitted'))
-  const client = wsClient(url)
-  t.teardown(() => client.dispose())
-  const before = live()
-  const updates = watch<{ runId: string, status: string, recipe: { recipeId: string } }>(client, 'runUpdated', 'subscription { runUpdated { runId status matchedCount recipe { recipeId } } }')
-  await waitFor(() => live() === before + 1 ? true : undefined, 5000, 'the live subscription')
-  for (const [stage, second] of [['staging', 1], ['staging', 2], ['matching', 3], ['matching', 4]] as const) await publish(progressEvent('run-upd', stage, 0.5, second))
-  await publish(completedEvent('run-upd', 5))
-  await waitFor(() => updates.values.length >= 3 ? true : undefined, 5000, 'three updates')
-  t.same(updates.values.map((u) => [u.runId, u.status, u.recipe.recipeId]), [['run-upd', 'STAGING', 'r2'], ['run-upd', 'MATCHING', 'r2'], ['run-upd', 'COMPLETED', 'r2']])
-  updates.unsubscribe()
-  await waitFor(() => live() === before ? true : undefined, 1000, 'the subscription to end')
 })
 
 t.test('downloads answer coded JSON errors', async (t) => {

@@ -54,4 +54,23 @@ export const KALLA_EVENTS = {
   replicas: 1
 } as const satisfies StreamDefinition
 
-export const STREAMS: readonly StreamDefinition[] = [KALLA_JOBS, KALLA_EVENTS]
+/**
+ * Each run's state as the runs service recorded it, published after every recorded change: what live
+ * views (the gateway's subscriptions) follow instead of the raw events. Message ids are
+ * `<run_id>@<updated_at>`, so publishing one state twice stores it once. A day is enough: a subscriber
+ * reads the current state with GetRun and only needs what comes after.
+ */
+export const KALLA_RUNS = {
+  name: 'KALLA_RUNS',
+  description: 'Run states, published by the runs service after each recorded change',
+  subjects: ['kalla.runs.updated.>'],
+  retention: 'limits',
+  discard: 'old',
+  maxAgeMs: DAY,
+  maxBytes: 256 * MIB,
+  duplicateWindowMs: 2 * MINUTE,
+  storage: 'file',
+  replicas: 1
+} as const satisfies StreamDefinition
+
+export const STREAMS: readonly StreamDefinition[] = [KALLA_JOBS, KALLA_EVENTS, KALLA_RUNS]

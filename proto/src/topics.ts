@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox'
 import { Job } from './job.ts'
 import { RunCompleted, RunFailed, RunProgress } from './events.ts'
-import { KALLA_EVENTS, KALLA_JOBS } from './streams.ts'
+import { Run } from './services/runs.ts'
+import { KALLA_EVENTS, KALLA_JOBS, KALLA_RUNS } from './streams.ts'
 import { defineTopic } from './transport.ts'
 
 /** A job for the matcher; published with the run id as message id. */
@@ -19,3 +20,9 @@ export type RunEvent = Static<typeof RunEvent>
 
 /** Run events, each on `kalla.runs.events.v1.<run_id>` so a subscriber can follow one run. */
 export const RunEvents = defineTopic({ subject: 'kalla.runs.events.v1', schema: RunEvent, stream: KALLA_EVENTS.name, suffixed: true })
+
+/**
+ * A run's new state, published by the runs service only after it has recorded it (so a `GetRun` made on
+ * receipt sees at least this state), on `kalla.runs.updated.v1.<run_id>`. States are ordered by `updated_at`.
+ */
+export const RunUpdates = defineTopic({ subject: 'kalla.runs.updated.v1', schema: Run, stream: KALLA_RUNS.name, suffixed: true })

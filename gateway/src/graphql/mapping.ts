@@ -1,4 +1,4 @@
-import type { Recipe, RecipePreview, RecipeSource, Run, RunEvent, Source, StoredRecipe } from '@kalla/proto'
+import type { Recipe, RecipePreview, RecipeSource, Run, Source, StoredRecipe } from '@kalla/proto'
 
 // Field names are camelCase in GraphQL and snake_case in the services' contracts; enums already map
 // through the schema (SUBMITTED <-> 'submitted'), so values pass through unchanged.
@@ -120,7 +120,7 @@ export function toRun (run: Run): GqlRun {
   }
 }
 
-/** A run's recorded state as a progress step (the first thing a progress subscriber sees). */
+/** A run's recorded state as a progress step; `at` is when the run last changed. */
 export function runAsProgress (run: Run): GqlRunProgress {
   return {
     runId: run.run_id,
@@ -133,50 +133,6 @@ export function runAsProgress (run: Run): GqlRunProgress {
     totalRight: run.total_right ?? null,
     at: run.updated_at
   }
-}
-
-/** A run event as a progress step; undefined for events that are not about progress. */
-export function eventAsProgress (event: RunEvent): GqlRunProgress | undefined {
-  const base = { runId: event.run_id, at: event.at, source: null, stage: null, progress: null, matchedCount: null, totalLeft: null, totalRight: null }
-  switch (event.type) {
-    case 'progress':
-      return { ...base, status: event.stage, stage: event.stage, source: event.source ?? null, progress: event.progress, matchedCount: event.matched_count, totalLeft: event.total_left, totalRight: event.total_right }
-    case 'completed':
-      return { ...base, status: 'completed', progress: 1, matchedCount: event.matched_count, totalLeft: event.total_left, totalRight: event.total_right }
-    case 'failed':
-      return { ...base, status: failedStatus(event.code), stage: event.stage }
-    case 'cancel_requested':
-      return { ...base, status: 'cancelled' }
-  }
-}
-
-/**
- * The run as it is after `event`. The runs service records events asynchronously, so a run read right
- * after an event may not show it yet; a run it already shows as finished is left as it is.
- */
-export function applyEvent (run: Run, event: RunEvent): Run {
-  if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled') return run
-  switch (event.type) {
-    case 'progress':
-      return { ...run, status: event.stage, stage: event.stage, ...present('source', event.source), progress: event.progress, matched_count: event.matched_count, total_left: event.total_left, total_right: event.total_right, started_at: run.started_at ?? event.at, updated_at: event.at }
-    case 'completed': {
-      const { type: _type, run_id: _runId, timings_ms: _timings, at, ...counts } = event
-      return { ...run, ...counts, status: 'completed', progress: 1, finished_at: at, updated_at: at }
-    }
-    case 'failed':
-      return { ...run, status: failedStatus(event.code), error: { code: event.code, message: event.message, stage: event.stage }, finished_at: event.at, updated_at: event.at }
-    case 'cancel_requested':
-      return { ...run, status: 'cancelled', error: { code: 'RUNS_CANCELLED', message: 'The run was cancelled on request.', stage: run.stage ?? 'dispatch' }, finished_at: event.at, updated_at: event.at }
-  }
-}
-
-// The runs service records a failure caused by cancelling as cancelled, not failed.
-function failedStatus (code: string): Run['status'] {
-  return code === 'ENGINE_CANCELLED' || code === 'RUNS_CANCELLED' ? 'cancelled' : 'failed'
-}
-
-export function isTerminalEvent (event: RunEvent): boolean {
-  return event.type === 'completed' || event.type === 'failed' || event.type === 'cancel_requested'
 }
 
 function present<K extends string, V> (key: K, value: V | null | undefined): { [P in K]?: V } {

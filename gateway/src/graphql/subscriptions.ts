@@ -3,27 +3,19 @@ import mercurius from 'mercurius'
 import type { GatewayDeps } from '../deps.ts'
 import { followRunProgress } from '../subscriptions/run-progress.ts'
 import { followRunUpdates } from '../subscriptions/run-updated.ts'
-import { publicError } from './errors.ts'
 
 /**
- * Subscription resolvers. A subscription that cannot start (unknown run, bus down) fails with a coded
- * error here, because mercurius sends such an error to the client without its error formatter.
+ * Subscription resolvers. Each iterator starts when first read; one that cannot start (unknown run, bus
+ * down) fails with a coded error (see failWith).
  */
 export function subscriptionResolvers (deps: GatewayDeps) {
-  const start = async <T>(begin: () => Promise<T>): Promise<T> => {
-    try {
-      return await begin()
-    } catch (error) {
-      throw publicError(error, deps.log)
-    }
-  }
   return {
     runProgress: {
-      subscribe: async (_: unknown, { runId }: { runId: string }) => await start(() => followRunProgress(deps, runId)),
+      subscribe: (_: unknown, { runId }: { runId: string }) => followRunProgress(deps, runId),
       resolve: (step: unknown) => step
     },
     runUpdated: {
-      subscribe: async () => await start(() => followRunUpdates(deps)),
+      subscribe: () => followRunUpdates(deps),
       resolve: (run: unknown) => run
     }
   }

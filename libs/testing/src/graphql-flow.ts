@@ -53,7 +53,7 @@ export async function graphqlFlow (t: Test, baseUrl: string, data: FlowData, sou
   t.ok(progress.values.slice(0, -1).every((v) => ['SUBMITTED', 'STAGING', 'MATCHING', 'WRITING_RESULTS'].includes(v.status)), 'every earlier step is a working status')
 
   const run = (await graphqlOk<{ run: GqlRun }>(baseUrl, `query ($id: ID!) { run(runId: $id) { ${RUN_FIELDS} } }`, { id: runId })).run
-  t.equal(run.status, 'COMPLETED')
+  t.equal(run.status, 'COMPLETED', 'a run query right after the subscription completed finds the run finished')
   t.same([run.matchedCount, run.unmatchedLeftCount, run.unmatchedRightCount, run.totalLeft, run.totalRight],
     [data.truth.matched_count, data.truth.unmatched_left_count, data.truth.unmatched_right_count, data.truth.total_left, data.truth.total_right], 'counts equal the ground truth')
   await resultsMatchTruth(t, baseUrl, runId, data)

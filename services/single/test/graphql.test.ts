@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import type { MemoryBus } from '@kalla/bus'
-import { KALLA_EVENTS } from '@kalla/proto'
+import { KALLA_RUNS } from '@kalla/proto'
 import { createTestDatabase, graphqlFlow, listen, prepareFlowData, waitFor, watch, wsClient } from '@kalla/testing'
 import { buildSingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
@@ -33,14 +33,14 @@ t.test('single mode serves the whole flow over GraphQL, uploads and downloads on
 t.test('a client that disconnects ends its subscription on the in-process bus at once', async (t) => {
   const bus = infrastructure.bus as MemoryBus
   const { runs } = (await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ runs(limit: 1) { runId } }' }) })).json() as { data: { runs: Array<{ runId: string }> } }).data
-  await waitFor(() => bus.liveSubscriptions(KALLA_EVENTS.name) === 0 ? true : undefined, 5000, 'no live subscription')
+  await waitFor(() => bus.liveSubscriptions(KALLA_RUNS.name) === 0 ? true : undefined, 5000, 'no live subscription')
   const client = wsClient(url)
   watch(client, 'runUpdated', 'subscription { runUpdated { runId } }')
-  await waitFor(() => bus.liveSubscriptions(KALLA_EVENTS.name) === 1 ? true : undefined, 5000, 'the live subscription')
+  await waitFor(() => bus.liveSubscriptions(KALLA_RUNS.name) === 1 ? true : undefined, 5000, 'the live subscription')
   const finished = watch(client, 'runProgress', 'subscription ($id: ID!) { runProgress(runId: $id) { status } }', { id: runs[0]?.runId })
   t.same(await finished.ended, {}, 'a finished run completes at once')
   await client.dispose()
-  await waitFor(() => bus.liveSubscriptions(KALLA_EVENTS.name) === 0 ? true : undefined, 1000, 'the subscription to end')
+  await waitFor(() => bus.liveSubscriptions(KALLA_RUNS.name) === 0 ? true : undefined, 1000, 'the subscription to end')
 })
 
 t.test('the example client runs a reconciliation and prints its progress', async (t) => {

@@ -64,6 +64,20 @@ exports[`proto/test/contracts.test.ts > TAP > stream and consumer settings are u
     "duplicateWindowMs": 120000,
     "storage": "file",
     "replicas": 1
+  },
+  {
+    "name": "KALLA_RUNS",
+    "description": "Run states, published by the runs service after each recorded change",
+    "subjects": [
+      "kalla.runs.updated.>"
+    ],
+    "retention": "limits",
+    "discard": "old",
+    "maxAgeMs": 86400000,
+    "maxBytes": 268435456,
+    "duplicateWindowMs": 120000,
+    "storage": "file",
+    "replicas": 1
   }
 ]
 `
@@ -2037,6 +2051,154 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
     ]
   },
   "stream": "KALLA_EVENTS",
+  "suffixed": true
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RunUpdates 1`] = `
+{
+  "subject": "kalla.runs.updated.v1",
+  "kind": "topic",
+  "message": {
+    "type": "object",
+    "required": [
+      "run_id",
+      "recipe_id",
+      "status",
+      "created_at",
+      "updated_at"
+    ],
+    "properties": {
+      "run_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "submitted",
+          "staging",
+          "matching",
+          "writing_results",
+          "completed",
+          "failed",
+          "cancelled"
+        ]
+      },
+      "stage": {
+        "enum": [
+          "staging",
+          "matching",
+          "writing_results"
+        ]
+      },
+      "source": {
+        "type": "string"
+      },
+      "progress": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1
+      },
+      "matched_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "matched_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_left_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "unmatched_right_count": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_left": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "total_right": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "error": {
+        "type": "object",
+        "required": [
+          "code",
+          "message",
+          "stage"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "stage": {
+            "enum": [
+              "validating",
+              "staging",
+              "matching",
+              "writing_results",
+              "dispatch"
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "outputs": {
+        "type": "object",
+        "required": [
+          "matched",
+          "unmatched_left",
+          "unmatched_right",
+          "summary"
+        ],
+        "properties": {
+          "matched": {
+            "type": "string"
+          },
+          "unmatched_left": {
+            "type": "string"
+          },
+          "unmatched_right": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "started_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "finished_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  },
+  "stream": "KALLA_RUNS",
   "suffixed": true
 }
 `

@@ -1,13 +1,15 @@
-import type { Kysely, Selectable } from 'kysely'
-import { TERMINAL_STATUSES, type Job, type Run, type RunCompleted, type RunFailed, type RunProgress, type RunStatus } from '@kalla/proto'
+import { sql, type Kysely, type Selectable } from 'kysely'
+import { TERMINAL_STATUSES, type Job, type Run, type RunStatus } from '@kalla/proto'
+import { RunsErrors } from '../errors.ts'
 import type { RunsDatabase, RunsTable } from './tables.ts'
 
 export type RunsDb = Kysely<RunsDatabase>
 const TERMINAL = [...TERMINAL_STATUSES]
 
-export async function insertRun (db: RunsDb, run: { run_id: string, recipe_id: string, job: Job }): Promise<Run> {
+/** Records a new run (see newRun in proto) with the job it was queued with. */
+export async function insertRun (db: RunsDb, run: Run, job: Job): Promise<Run> {
   const row = await db.insertInto('runs')
-    .values({ run_id: run.run_id, recipe_id: run.recipe_id, status: 'submitted', job: JSON.stringify(run.job), updated_at: new Date(), outputs: null, stage: null, source: null, progress: null, matched_count: null, matched_left: null, matched_right: null, unmatched_left_count: null, unmatched_right_count: null, total_left: null, total_right: null, error_code: null, error_message: null, error_stage: null, started_at: null, finished_at: null })
+    .values({ ...toRow(run), run_id: run.run_id, recipe_id: run.recipe_id, job: JSON.stringify(job), created_at: new Date(run.created_at) })
     .returningAll().executeTakeFirstOrThrow()
   return toRun(row)
 }
@@ -25,65 +27,58 @@ export async function listRuns (db: RunsDb, filter: { recipe_id?: string, status
   return rows.map(toRun)
 }
 
-/** Progress moves a live run forward; late or duplicate progress for a finished run changes nothing. */
-export async function applyProgress (db: RunsDb, event: RunProgress): Promise<boolean> {
-  const at = new Date(event.at)
-  const result = await db.updateTable('runs')
-    .set((eb) => ({
-      status: event.stage,
-      stage: event.stage,
-      source: event.source ?? null,
-      progress: event.progress,
-      matched_count: event.matched_count,
-      total_left: event.total_left,
-      total_right: event.total_right,
-      started_at: eb.fn.coalesce('started_at', eb.val(at)),
-      updated_at: at
-    }))
-    .where('run_id', '=', event.run_id).where('status', 'not in', TERMINAL).where('updated_at', '<=', at)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
-}
+// Beyond this many writers racing for one run, the change is handed back to its caller to retry later.
+const MAX_WRITE_ATTEMPTS = 25
 
-export async function applyCompleted (db: RunsDb, event: RunCompleted): Promise<boolean> {
-  const at = new Date(event.at)
-  const result = await db.updateTable('runs')
-    .set((eb) => ({
-      status: 'completed',
-      stage: 'writing_results',
-      progress: 1,
-      matched_count: event.matched_count,
-      matched_left: event.matched_left,
-      matched_right: event.matched_right,
-      unmatched_left_count: event.unmatched_left_count,
-      unmatched_right_count: event.unmatched_right_count,
-      total_left: event.total_left,
-      total_right: event.total_right,
-      outputs: JSON.stringify(event.outputs),
-      started_at: eb.fn.coalesce('started_at', eb.val(at)),
-      finished_at: at,
-      updated_at: at
-    }))
-    .where('run_id', '=', event.run_id).where('status', 'not in', TERMINAL)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
-}
-
-/** A failure ends a live run; ENGINE_CANCELLED ends it as cancelled. */
-export async function applyFailed (db: RunsDb, event: Pick<RunFailed, 'run_id' | 'code' | 'message' | 'stage' | 'at'>): Promise<boolean> {
-  const at = new Date(event.at)
-  const status: RunStatus = event.code === 'ENGINE_CANCELLED' || event.code === 'RUNS_CANCELLED' ? 'cancelled' : 'failed'
-  const result = await db.updateTable('runs')
-    .set({ status, error_code: event.code, error_message: event.message, error_stage: event.stage, finished_at: at, updated_at: at })
-    .where('run_id', '=', event.run_id).where('status', 'not in', TERMINAL)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
+/**
+ * Changes one run: reads it, applies `change`, and writes the result only if the row still holds what was
+ * read (`updated_at`, which every change moves strictly forward, is the row's version); otherwise reads
+ * again. Recorders on other replicas, the cancel endpoint and the stall sweep can race without losing a
+ * change, no lock is held between round trips, and it works the same on PGlite's single connection.
+ * Returns the new run, or undefined when the run is missing or `change` returns undefined.
+ */
+export async function updateRun (db: RunsDb, runId: string, change: (run: Run) => Run | undefined): Promise<Run | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const row = await db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst()
+    const next = row === undefined ? undefined : change(toRun(row))
+    if (row === undefined || next === undefined) return undefined
+    // Compared at the millisecond precision the row was read with.
+    const written = await db.updateTable('runs').set(toRow(next))
+      .where('run_id', '=', runId).where(sql<Date>`date_trunc('milliseconds', updated_at)`, '=', row.updated_at)
+      .executeTakeFirst()
+    if (Number(written.numUpdatedRows) > 0) return next
+    if (attempt >= MAX_WRITE_ATTEMPTS) throw RunsErrors.RUNS_WRITE_CONFLICT(`Run ${runId} kept changing while it was being recorded; try again.`)
+  }
 }
 
 /** Runs not finished, oldest first, with when they last changed: for re-dispatch and stall checks. */
 export async function unfinishedRuns (db: RunsDb): Promise<(Run & { job: Job })[]> {
   const rows = await db.selectFrom('runs').selectAll().where('status', 'not in', TERMINAL).orderBy('created_at').execute()
   return rows.map((row) => ({ ...toRun(row), job: row.job }))
+}
+
+// Every column a run's state is kept in; created_at and the job never change.
+function toRow (run: Run) {
+  return {
+    status: run.status,
+    stage: run.stage ?? null,
+    source: run.source ?? null,
+    progress: run.progress ?? null,
+    matched_count: run.matched_count ?? null,
+    matched_left: run.matched_left ?? null,
+    matched_right: run.matched_right ?? null,
+    unmatched_left_count: run.unmatched_left_count ?? null,
+    unmatched_right_count: run.unmatched_right_count ?? null,
+    total_left: run.total_left ?? null,
+    total_right: run.total_right ?? null,
+    error_code: run.error?.code ?? null,
+    error_message: run.error?.message ?? null,
+    error_stage: run.error?.stage ?? null,
+    outputs: run.outputs === undefined ? null : JSON.stringify(run.outputs),
+    started_at: run.started_at === undefined ? null : new Date(run.started_at),
+    finished_at: run.finished_at === undefined ? null : new Date(run.finished_at),
+    updated_at: new Date(run.updated_at)
+  }
 }
 
 function toRun (row: Selectable<RunsTable>): Run {

@@ -1,11 +1,13 @@
 import { MatchJobs } from '@kalla/proto'
-import { applyFailed, unfinishedRuns } from '../db/runs-repository.ts'
+import { unfinishedRuns } from '../db/runs-repository.ts'
 import type { RunsDeps } from './deps.ts'
+import { recordEvent } from './record-event.ts'
 
 /**
  * Makes sure no run waits forever. At start-up, runs still `submitted` are queued again (the job's
  * message id is the run id, so a job that is still queued is not duplicated). Any started run without
- * an event for `stallTimeoutMs` is failed with RUNS_STALLED and a reason.
+ * an event for `stallTimeoutMs` is failed with RUNS_STALLED and a reason, recorded and published like any
+ * event; a run that was heard from while the sweep ran is left alone.
  */
 export async function sweepUnfinishedRuns (deps: RunsDeps, options: { redispatch: boolean, stallTimeoutMs: number, now?: Date }): Promise<{ redispatched: string[], stalled: string[] }> {
   const now = options.now ?? new Date()
@@ -18,13 +20,16 @@ export async function sweepUnfinishedRuns (deps: RunsDeps, options: { redispatch
       redispatched.push(run.run_id)
     } else if (run.status !== 'submitted' && quietMs > options.stallTimeoutMs) {
       const minutes = Math.round(quietMs / 60_000)
-      await applyFailed(deps.db, {
+      const failed = await recordEvent(deps, {
+        type: 'failed',
         run_id: run.run_id,
         code: 'RUNS_STALLED',
         message: `The run stopped reporting progress ${minutes} minute(s) ago during ${run.stage ?? 'dispatch'} (its matcher was probably lost). Start it again.`,
         stage: run.stage ?? 'dispatch',
         at: now.toISOString()
-      })
+      }, { onlyIf: (current) => current.updated_at === run.updated_at })
+      // An event recorded since the list was read means the run is alive after all.
+      if (failed === undefined) continue
       stalled.push(run.run_id)
     }
   }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { isNotFound } from '@kalla/bus'
-import { GetRecipe, GetUpload, MatchJobs, recipeJob, ResolveSource, SOURCE_REFERENCE, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
+import { GetRecipe, GetUpload, MatchJobs, newRun, recipeJob, ResolveSource, SOURCE_REFERENCE, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
 import { insertRun } from '../db/runs-repository.ts'
 import { RunsErrors } from '../errors.ts'
 import type { RunsDeps } from './deps.ts'
+import { publishRun } from './record-event.ts'
 
 /**
  * Creates a run: checks that every file source is bound to an upload whose columns fit the recipe's
- * schema, resolves every source to a uri, records the run, then queues a self-contained job with the
- * run id as message id. Nothing is queued unless every check passed.
+ * schema, resolves every source to a uri, records the run and publishes its state, then queues a
+ * self-contained job with the run id as message id. Nothing is queued unless every check passed.
  */
 export async function startRun (deps: RunsDeps, request: { recipe_id: string, files?: { alias: string, upload_id: string }[] }): Promise<Run> {
   const recipe = (await fetchRecipe(deps, request.recipe_id)).recipe
@@ -16,7 +17,11 @@ export async function startRun (deps: RunsDeps, request: { recipe_id: string, fi
   const runId = newRunId()
   const built = recipeJob(recipe, bindings, { run_id: runId, output_path: `${deps.resultsPrefix}/${runId}` })
   if (built.job === undefined) throw RunsErrors.RUNS_FILE_MISSING(`Bind a file to ${built.unbound.join(' and ')}.`)
-  const run = await insertRun(deps.db, { run_id: runId, recipe_id: recipe.recipe_id, job: built.job })
+  const run = await insertRun(deps.db, newRun({ run_id: runId, recipe_id: recipe.recipe_id, at: new Date().toISOString() }), built.job)
+  await publishRun(deps, run).catch((error: unknown) => {
+    // Live views learn of the run with its first progress instead.
+    deps.log.warn({ run_id: runId, err: error }, 'publishing a new run\'s state failed')
+  })
   try {
     await deps.bus.publish(MatchJobs, built.job, { msgId: runId })
   } catch (error) {
