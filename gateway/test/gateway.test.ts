@@ -1,41 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify from 'fastify'
+import { readFile } from 'node:fs/promises'
 import { buildSchema as parseSdl, findBreakingChanges } from 'graphql'
 import t from 'tap'
-import { createMemoryBus, silentLogger } from '@kalla/bus'
-import { CreateUpload, GetRecipe, GetRun, KALLA_RUNS, ListRuns, ListSources, SaveRecipe, STREAMS, type Run } from '@kalla/proto'
+import { CreateUpload, GetRecipe, KALLA_RUNS, ListRuns, ListSources, SaveRecipe, type Run } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
-import { createLocalStorage } from '@kalla/storage'
-import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
 import { buildSchema } from '../src/graphql/schema.ts'
 import { completed, run, storedRecipe } from './fixtures.ts'
-import { errorCode, graphql, graphqlOk, listen, watch, wsClient } from '@kalla/testing'
+import { errorCode, graphql, graphqlOk, watch, wsClient } from '@kalla/testing'
+import { serveGetRun, startGateway } from './harness.ts'
 
 // The gateway alone, on the in-process bus with small stand-ins for the services it asks.
-const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-'))
-const bus = createMemoryBus({ logger: silentLogger })
-await bus.ensureStreams(STREAMS)
-const storage = createLocalStorage({ root: join(dir, 'storage') })
-const logs: string[] = []
-const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
-const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000', GATEWAY_UPLOAD_MAX_BYTES: '1000' })
-await app.register(gatewayPlugin, { bus, storage, config })
-const url = await listen(app)
-t.teardown(async () => {
-  await app.close()
-  await bus.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const { bus, storage, url, dir, logs } = await startGateway(t, { GATEWAY_UPLOAD_MAX_BYTES: '1000' })
 
 const runs = new Map<string, Run>()
 let getRecipeCalls = 0
-await bus.serve(GetRun, ({ run_id: runId }) => {
-  const found = runs.get(runId)
-  if (found === undefined) throw new CodedError('RUNS_RUN_NOT_FOUND', `There is no run "${runId}".`, { statusCode: 404 })
-  return found
-}, { queue: 'runs' })
+await serveGetRun(bus, runs)
 await bus.serve(ListRuns, () => ({ runs: [...runs.values()].filter((r) => r.run_id.startsWith('batch-')) }), { queue: 'runs' })
 await bus.serve(GetRecipe, ({ recipe_id: recipeId }) => { getRecipeCalls++; return storedRecipe(recipeId) }, { queue: 'recipes' })
 await bus.serve(SaveRecipe, () => {

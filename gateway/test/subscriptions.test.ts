@@ -1,40 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify from 'fastify'
 import t from 'tap'
-import { createMemoryBus, silentLogger } from '@kalla/bus'
-import { CodedError } from '@kalla/service'
-import { GetRecipe, GetRun, KALLA_RUNS, RunUpdates, STREAMS, type Run } from '@kalla/proto'
-import { createLocalStorage } from '@kalla/storage'
-import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
+import { GetRecipe, KALLA_RUNS, RunUpdates, type Run } from '@kalla/proto'
 import { completed, completedState, progressState, run, storedRecipe } from './fixtures.ts'
-import { errorCode, listen, waitFor, watch, wsClient } from '@kalla/testing'
+import { errorCode, waitFor, watch, wsClient } from '@kalla/testing'
+import { serveGetRun, startGateway } from './harness.ts'
 
 // The gateway's subscriptions on the in-process bus; the test stands in for the runs service: it answers
 // GetRun from `runs` and publishes run states the way the runs service does after recording them.
-const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-subscriptions-'))
-const bus = createMemoryBus({ logger: silentLogger })
-await bus.ensureStreams(STREAMS)
-const app = Fastify({ logger: { level: 'warn' } })
-const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000' })
-await app.register(gatewayPlugin, { bus, storage: createLocalStorage({ root: join(dir, 'storage') }), config })
-const url = await listen(app)
-t.teardown(async () => {
-  await app.close()
-  await bus.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const { bus, url } = await startGateway(t)
 
 const runs = new Map<string, Run>()
 // Called while a GetRun is being answered, before the answer leaves: lets a test publish in that gap.
 const duringGetRun = new Map<string, () => Promise<void>>()
-await bus.serve(GetRun, async ({ run_id: runId }) => {
-  await duringGetRun.get(runId)?.()
-  const found = runs.get(runId)
-  if (found === undefined) throw new CodedError('RUNS_RUN_NOT_FOUND', `There is no run "${runId}".`, { statusCode: 404 })
-  return found
-}, { queue: 'runs' })
+await serveGetRun(bus, runs, async (runId) => { await duringGetRun.get(runId)?.() })
 await bus.serve(GetRecipe, ({ recipe_id: recipeId }) => storedRecipe(recipeId), { queue: 'recipes' })
 
 const live = (): number => bus.liveSubscriptions(KALLA_RUNS.name)

@@ -1,33 +1,17 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import type { MemoryBus } from '@kalla/bus'
 import { KALLA_RUNS } from '@kalla/proto'
-import { createTestDatabase, graphqlFlow, listen, prepareFlowData, waitFor, watch, wsClient } from '@kalla/testing'
-import { buildSingleApp } from '../src/app.ts'
-import { loadSingleConfig } from '../src/config.ts'
+import { graphqlFlow, waitFor, watch, wsClient } from '@kalla/testing'
+import { startSingle } from './harness.ts'
 
-// Single mode as `npm start` runs it (in-process bus, local disk), with Postgres for state and the source table.
-const dir = await mkdtemp(join(tmpdir(), 'kalla-single-graphql-'))
-const sourceDb = await createTestDatabase()
-const stateDb = await createTestDatabase()
-const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100' }
-const { app, infrastructure } = await buildSingleApp(loadSingleConfig(env), env)
-t.teardown(async () => {
-  await app.close()
-  await stateDb.drop()
-  await sourceDb.drop()
-  await rm(dir, { recursive: true, force: true })
-})
-const url = await listen(app)
-const data = await prepareFlowData(join(dir, 'input'), sourceDb.url, 2000)
+const { url, data, sourceUrl, infrastructure } = await startSingle(t, 2000)
 
 t.test('single mode serves the whole flow over GraphQL, uploads and downloads on one port', async (t) => {
-  await graphqlFlow(t, url, data, sourceDb.url)
+  await graphqlFlow(t, url, data, sourceUrl)
 })
 
 t.test('a client that disconnects ends its subscription on the in-process bus at once', async (t) => {

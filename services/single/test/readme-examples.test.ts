@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Kind, parse, type DocumentNode, type OperationTypeNode } from 'graphql'
 import t, { type Test } from 'tap'
 import type { MemoryBus } from '@kalla/bus'
 import { STREAMS } from '@kalla/proto'
-import { createTestDatabase, listen, parseCsv, prepareFlowData, waitFor } from '@kalla/testing'
-import { buildSingleApp } from '../src/app.ts'
-import { loadSingleConfig } from '../src/config.ts'
+import { parseCsv, waitFor } from '@kalla/testing'
+import { startSingle } from './harness.ts'
 
 // Runs every example of the README's "Every operation, copy-paste" section, as written, against single
 // mode, so the documented API and the served one cannot drift apart.
@@ -76,19 +74,7 @@ function run (command: string, cwd: string, kallaUrl: string): { done: Promise<{
   return { done: new Promise((resolve) => { child.on('close', (code) => { resolve({ code, stdout, stderr }) }) }) }
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'kalla-readme-'))
-const sourceDb = await createTestDatabase()
-const stateDb = await createTestDatabase()
-const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100' }
-const { app, infrastructure } = await buildSingleApp(loadSingleConfig(env), env)
-t.teardown(async () => {
-  await app.close()
-  await stateDb.drop()
-  await sourceDb.drop()
-  await rm(dir, { recursive: true, force: true })
-})
-const url = await listen(app)
-const data = await prepareFlowData(join(dir, 'input'), sourceDb.url, 1000)
+const { url, dir, data, sourceUrl, infrastructure } = await startSingle(t, 1000)
 const examples = await readmeExamples()
 
 t.test('the examples cover every query, mutation and subscription of the schema', async (t) => {
@@ -101,7 +87,7 @@ t.test('the examples cover every query, mutation and subscription of the schema'
 
 t.test('every example runs as written against single mode, with results equal to the ground truth', async (t) => {
   const cwd = await mkdtemp(join(dir, 'cwd-'))
-  const source = new URL(sourceDb.url)
+  const source = new URL(sourceUrl)
   source.searchParams.set('table', data.invoicesTable)
   const values = new Map<string, string>()
   const background: Array<ReturnType<typeof run>> = []

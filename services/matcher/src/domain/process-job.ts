@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
 import { runJob } from '@kalla/engine'
-import { resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
+import { CANCELLATION_CODES, resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
 import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
 import { describeFailure, type Failure, type Reached } from './failures.ts'
@@ -118,5 +118,5 @@ async function settleFailure (deps: MatcherDeps, job: Job, control: DeliveryCont
   }
   if (failure.permanent) log.info({ code: failure.code, stage: failure.stage }, 'run failed')
   else log.error({ err: error, code: failure.code, stage: failure.stage, attempt: control.attempt }, 'run failed after its last attempt')
-  return { outcome: failure.code === 'ENGINE_CANCELLED' ? 'cancelled' : 'failed', settle: { term: `${failure.code}: ${message}`.slice(0, 500) } }
+  return { outcome: CANCELLATION_CODES.has(failure.code) ? 'cancelled' : 'failed', settle: { term: `${failure.code}: ${message}`.slice(0, 500) } }
 }

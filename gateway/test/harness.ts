@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify from 'fastify'
+import type { Test } from 'tap'
+import { createMemoryBus, silentLogger, type MemoryBus } from '@kalla/bus'
+import { GetRun, STREAMS, type Run } from '@kalla/proto'
+import { CodedError } from '@kalla/service'
+import { createLocalStorage, type Storage } from '@kalla/storage'
+import { listen } from '@kalla/testing'
+import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
+
+export interface GatewayHarness { bus: MemoryBus, storage: Storage, url: string, dir: string, logs: string[] }
+
+/** The gateway alone on a fresh in-process bus and local storage, listening on a free port; gone after `t`. */
+export async function startGateway (t: Test, env: Record<string, string> = {}): Promise<GatewayHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-'))
+  const bus = createMemoryBus({ logger: silentLogger })
+  await bus.ensureStreams(STREAMS)
+  const storage = createLocalStorage({ root: join(dir, 'storage') })
+  const logs: string[] = []
+  const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
+  const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000', ...env })
+  await app.register(gatewayPlugin, { bus, storage, config })
+  const url = await listen(app)
+  t.teardown(async () => {
+    await app.close()
+    await bus.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+  return { bus, storage, url, dir, logs }
+}
+
+/** Stands in for the runs service's GetRun, answering from `runs`; `during` runs before an answer leaves. */
+export async function serveGetRun (bus: MemoryBus, runs: Map<string, Run>, during?: (runId: string) => Promise<void>): Promise<void> {
+  await bus.serve(GetRun, async ({ run_id: runId }) => {
+    await during?.(runId)
+    const found = runs.get(runId)
+    if (found === undefined) throw new CodedError('RUNS_RUN_NOT_FOUND', `There is no run "${runId}".`, { statusCode: 404 })
+    return found
+  }, { queue: 'runs' })
+}
