@@ -1,6 +1,7 @@
 export * from './schema.ts'
 export * from './identifiers.ts'
 export * from './recipe.ts'
+export * from './source-options.ts'
 export * from './job.ts'
 export * from './events.ts'
 export * from './recipe-job.ts'

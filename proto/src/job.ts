@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { Identifier } from './identifiers.ts'
 import { Side, SourceType } from './recipe.ts'
+import { SourceOptions } from './source-options.ts'
 
 export const FileFormats = ['csv', 'parquet', 'json'] as const
 export const FileFormat = Type.Enum(FileFormats)
@@ -14,7 +15,8 @@ export const JobSource = Type.Object({
   uri: Type.String({ minLength: 1 }),
   format: Type.Optional(FileFormat),
   schema: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-  sample_rows: Type.Optional(Type.Integer({ minimum: 1, description: 'Read only the first N records (previews)' }))
+  sample_rows: Type.Optional(Type.Integer({ minimum: 1, description: 'Read only the first N records (previews)' })),
+  options: Type.Optional(SourceOptions)
 }, { additionalProperties: false })
 export type JobSource = Static<typeof JobSource>
 

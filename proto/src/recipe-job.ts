@@ -34,7 +34,8 @@ function jobSource (source: RecipeSource, side: Side, binding: SourceBinding): J
     type: binding.type ?? sourceTypeOf(binding.uri),
     uri: binding.uri,
     ...(binding.format === undefined ? {} : { format: binding.format }),
-    ...(source.schema === undefined ? {} : { schema: [...source.schema] })
+    ...(source.schema === undefined ? {} : { schema: [...source.schema] }),
+    ...(source.options === undefined ? {} : { options: structuredClone(source.options) })
   }
 }
 

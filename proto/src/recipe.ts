@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { checker, type Problem } from './schema.ts'
 import { Identifier, isPlainIdentifier } from './identifiers.ts'
+import { SourceOptions } from './source-options.ts'
 
 export const SourceTypes = ['postgres', 'bigquery', 'elasticsearch', 'file'] as const
 export const SourceType = Type.Enum(SourceTypes)
@@ -11,7 +12,8 @@ export const RecipeSource = Type.Object({
   type: SourceType,
   uri: Type.Optional(Type.String({ minLength: 1 })),
   schema: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-  primary_key: Type.Array(Type.String({ minLength: 1 }))
+  primary_key: Type.Array(Type.String({ minLength: 1 })),
+  options: Type.Optional(SourceOptions)
 }, { additionalProperties: false })
 export type RecipeSource = Static<typeof RecipeSource>
 

@@ -513,6 +513,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  "options": {
+                    "type": "object",
+                    "properties": {
+                      "file": {
+                        "type": "object",
+                        "properties": {
+                          "delimiter": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1,
+                            "description": "The field delimiter of a CSV file"
+                          },
+                          "encoding": {
+                            "enum": [
+                              "utf-8",
+                              "utf-16le",
+                              "utf-16be",
+                              "windows-1252",
+                              "iso-8859-1"
+                            ]
+                          },
+                          "header_row": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                          },
+                          "sheet": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 31,
+                            "description": "The worksheet of an Excel workbook (default: the first)"
+                          }
+                        },
+                        "additionalProperties": false
+                      },
+                      "columns": {
+                        "type": "object",
+                        "patternProperties": {
+                          "^.*$": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "enum": [
+                                  "text",
+                                  "integer",
+                                  "decimal",
+                                  "date",
+                                  "timestamp",
+                                  "boolean"
+                                ]
+                              },
+                              "decimal_separator": {
+                                "enum": [
+                                  ".",
+                                  ","
+                                ],
+                                "description": "The decimal mark of a number column"
+                              },
+                              "thousands_separator": {
+                                "enum": [
+                                  ",",
+                                  ".",
+                                  " ",
+                                  "'",
+                                  " ",
+                                  " ",
+                                  ""
+                                ],
+                                "description": "The digit-group separator of a number column (\\"\\" for none)"
+                              },
+                              "date_format": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                              }
+                            },
+                            "additionalProperties": false
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
                   }
                 },
                 "additionalProperties": false
@@ -555,6 +640,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  "options": {
+                    "type": "object",
+                    "properties": {
+                      "file": {
+                        "type": "object",
+                        "properties": {
+                          "delimiter": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1,
+                            "description": "The field delimiter of a CSV file"
+                          },
+                          "encoding": {
+                            "enum": [
+                              "utf-8",
+                              "utf-16le",
+                              "utf-16be",
+                              "windows-1252",
+                              "iso-8859-1"
+                            ]
+                          },
+                          "header_row": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                          },
+                          "sheet": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 31,
+                            "description": "The worksheet of an Excel workbook (default: the first)"
+                          }
+                        },
+                        "additionalProperties": false
+                      },
+                      "columns": {
+                        "type": "object",
+                        "patternProperties": {
+                          "^.*$": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "enum": [
+                                  "text",
+                                  "integer",
+                                  "decimal",
+                                  "date",
+                                  "timestamp",
+                                  "boolean"
+                                ]
+                              },
+                              "decimal_separator": {
+                                "enum": [
+                                  ".",
+                                  ","
+                                ],
+                                "description": "The decimal mark of a number column"
+                              },
+                              "thousands_separator": {
+                                "enum": [
+                                  ",",
+                                  ".",
+                                  " ",
+                                  "'",
+                                  " ",
+                                  " ",
+                                  ""
+                                ],
+                                "description": "The digit-group separator of a number column (\\"\\" for none)"
+                              },
+                              "date_format": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                              }
+                            },
+                            "additionalProperties": false
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
                   }
                 },
                 "additionalProperties": false
@@ -991,6 +1161,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                             "type": "string",
                             "minLength": 1
                           }
+                        },
+                        "options": {
+                          "type": "object",
+                          "properties": {
+                            "file": {
+                              "type": "object",
+                              "properties": {
+                                "delimiter": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 1,
+                                  "description": "The field delimiter of a CSV file"
+                                },
+                                "encoding": {
+                                  "enum": [
+                                    "utf-8",
+                                    "utf-16le",
+                                    "utf-16be",
+                                    "windows-1252",
+                                    "iso-8859-1"
+                                  ]
+                                },
+                                "header_row": {
+                                  "type": "integer",
+                                  "minimum": 1,
+                                  "maximum": 1000,
+                                  "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                                },
+                                "sheet": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 31,
+                                  "description": "The worksheet of an Excel workbook (default: the first)"
+                                }
+                              },
+                              "additionalProperties": false
+                            },
+                            "columns": {
+                              "type": "object",
+                              "patternProperties": {
+                                "^.*$": {
+                                  "type": "object",
+                                  "properties": {
+                                    "type": {
+                                      "enum": [
+                                        "text",
+                                        "integer",
+                                        "decimal",
+                                        "date",
+                                        "timestamp",
+                                        "boolean"
+                                      ]
+                                    },
+                                    "decimal_separator": {
+                                      "enum": [
+                                        ".",
+                                        ","
+                                      ],
+                                      "description": "The decimal mark of a number column"
+                                    },
+                                    "thousands_separator": {
+                                      "enum": [
+                                        ",",
+                                        ".",
+                                        " ",
+                                        "'",
+                                        " ",
+                                        " ",
+                                        ""
+                                      ],
+                                      "description": "The digit-group separator of a number column (\\"\\" for none)"
+                                    },
+                                    "date_format": {
+                                      "type": "string",
+                                      "minLength": 1,
+                                      "maxLength": 64,
+                                      "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                                    }
+                                  },
+                                  "additionalProperties": false
+                                }
+                              }
+                            }
+                          },
+                          "additionalProperties": false
                         }
                       },
                       "additionalProperties": false
@@ -1033,6 +1288,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                             "type": "string",
                             "minLength": 1
                           }
+                        },
+                        "options": {
+                          "type": "object",
+                          "properties": {
+                            "file": {
+                              "type": "object",
+                              "properties": {
+                                "delimiter": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 1,
+                                  "description": "The field delimiter of a CSV file"
+                                },
+                                "encoding": {
+                                  "enum": [
+                                    "utf-8",
+                                    "utf-16le",
+                                    "utf-16be",
+                                    "windows-1252",
+                                    "iso-8859-1"
+                                  ]
+                                },
+                                "header_row": {
+                                  "type": "integer",
+                                  "minimum": 1,
+                                  "maximum": 1000,
+                                  "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                                },
+                                "sheet": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 31,
+                                  "description": "The worksheet of an Excel workbook (default: the first)"
+                                }
+                              },
+                              "additionalProperties": false
+                            },
+                            "columns": {
+                              "type": "object",
+                              "patternProperties": {
+                                "^.*$": {
+                                  "type": "object",
+                                  "properties": {
+                                    "type": {
+                                      "enum": [
+                                        "text",
+                                        "integer",
+                                        "decimal",
+                                        "date",
+                                        "timestamp",
+                                        "boolean"
+                                      ]
+                                    },
+                                    "decimal_separator": {
+                                      "enum": [
+                                        ".",
+                                        ","
+                                      ],
+                                      "description": "The decimal mark of a number column"
+                                    },
+                                    "thousands_separator": {
+                                      "enum": [
+                                        ",",
+                                        ".",
+                                        " ",
+                                        "'",
+                                        " ",
+                                        " ",
+                                        ""
+                                      ],
+                                      "description": "The digit-group separator of a number column (\\"\\" for none)"
+                                    },
+                                    "date_format": {
+                                      "type": "string",
+                                      "minLength": 1,
+                                      "maxLength": 64,
+                                      "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                                    }
+                                  },
+                                  "additionalProperties": false
+                                }
+                              }
+                            }
+                          },
+                          "additionalProperties": false
                         }
                       },
                       "additionalProperties": false
@@ -1408,6 +1748,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
               "type": "integer",
               "minimum": 1,
               "description": "Read only the first N records (previews)"
+            },
+            "options": {
+              "type": "object",
+              "properties": {
+                "file": {
+                  "type": "object",
+                  "properties": {
+                    "delimiter": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 1,
+                      "description": "The field delimiter of a CSV file"
+                    },
+                    "encoding": {
+                      "enum": [
+                        "utf-8",
+                        "utf-16le",
+                        "utf-16be",
+                        "windows-1252",
+                        "iso-8859-1"
+                      ]
+                    },
+                    "header_row": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                    },
+                    "sheet": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 31,
+                      "description": "The worksheet of an Excel workbook (default: the first)"
+                    }
+                  },
+                  "additionalProperties": false
+                },
+                "columns": {
+                  "type": "object",
+                  "patternProperties": {
+                    "^.*$": {
+                      "type": "object",
+                      "properties": {
+                        "type": {
+                          "enum": [
+                            "text",
+                            "integer",
+                            "decimal",
+                            "date",
+                            "timestamp",
+                            "boolean"
+                          ]
+                        },
+                        "decimal_separator": {
+                          "enum": [
+                            ".",
+                            ","
+                          ],
+                          "description": "The decimal mark of a number column"
+                        },
+                        "thousands_separator": {
+                          "enum": [
+                            ",",
+                            ".",
+                            " ",
+                            "'",
+                            " ",
+                            " ",
+                            ""
+                          ],
+                          "description": "The digit-group separator of a number column (\\"\\" for none)"
+                        },
+                        "date_format": {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 64,
+                          "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                        }
+                      },
+                      "additionalProperties": false
+                    }
+                  }
+                }
+              },
+              "additionalProperties": false
             }
           },
           "additionalProperties": false
@@ -2296,6 +2721,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  "options": {
+                    "type": "object",
+                    "properties": {
+                      "file": {
+                        "type": "object",
+                        "properties": {
+                          "delimiter": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1,
+                            "description": "The field delimiter of a CSV file"
+                          },
+                          "encoding": {
+                            "enum": [
+                              "utf-8",
+                              "utf-16le",
+                              "utf-16be",
+                              "windows-1252",
+                              "iso-8859-1"
+                            ]
+                          },
+                          "header_row": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                          },
+                          "sheet": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 31,
+                            "description": "The worksheet of an Excel workbook (default: the first)"
+                          }
+                        },
+                        "additionalProperties": false
+                      },
+                      "columns": {
+                        "type": "object",
+                        "patternProperties": {
+                          "^.*$": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "enum": [
+                                  "text",
+                                  "integer",
+                                  "decimal",
+                                  "date",
+                                  "timestamp",
+                                  "boolean"
+                                ]
+                              },
+                              "decimal_separator": {
+                                "enum": [
+                                  ".",
+                                  ","
+                                ],
+                                "description": "The decimal mark of a number column"
+                              },
+                              "thousands_separator": {
+                                "enum": [
+                                  ",",
+                                  ".",
+                                  " ",
+                                  "'",
+                                  " ",
+                                  " ",
+                                  ""
+                                ],
+                                "description": "The digit-group separator of a number column (\\"\\" for none)"
+                              },
+                              "date_format": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                              }
+                            },
+                            "additionalProperties": false
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
                   }
                 },
                 "additionalProperties": false
@@ -2338,6 +2848,91 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  "options": {
+                    "type": "object",
+                    "properties": {
+                      "file": {
+                        "type": "object",
+                        "properties": {
+                          "delimiter": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1,
+                            "description": "The field delimiter of a CSV file"
+                          },
+                          "encoding": {
+                            "enum": [
+                              "utf-8",
+                              "utf-16le",
+                              "utf-16be",
+                              "windows-1252",
+                              "iso-8859-1"
+                            ]
+                          },
+                          "header_row": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                          },
+                          "sheet": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 31,
+                            "description": "The worksheet of an Excel workbook (default: the first)"
+                          }
+                        },
+                        "additionalProperties": false
+                      },
+                      "columns": {
+                        "type": "object",
+                        "patternProperties": {
+                          "^.*$": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "enum": [
+                                  "text",
+                                  "integer",
+                                  "decimal",
+                                  "date",
+                                  "timestamp",
+                                  "boolean"
+                                ]
+                              },
+                              "decimal_separator": {
+                                "enum": [
+                                  ".",
+                                  ","
+                                ],
+                                "description": "The decimal mark of a number column"
+                              },
+                              "thousands_separator": {
+                                "enum": [
+                                  ",",
+                                  ".",
+                                  " ",
+                                  "'",
+                                  " ",
+                                  " ",
+                                  ""
+                                ],
+                                "description": "The digit-group separator of a number column (\\"\\" for none)"
+                              },
+                              "date_format": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                              }
+                            },
+                            "additionalProperties": false
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
                   }
                 },
                 "additionalProperties": false
