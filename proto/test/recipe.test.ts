@@ -51,3 +51,19 @@ t.test('a value that is not a recipe names the offending fields', async (t) => {
   t.ok(problems.every((p) => p.code === 'RECIPE_INVALID_FIELD'))
   t.ok(problems.some((p) => /match_sql/.test(p.message)))
 })
+
+t.test('shape problems name the field, list what is allowed and suggest the nearest name, all at once', async (t) => {
+  const bad = structuredClone(valid) as unknown as { sources: Record<string, Record<string, unknown>> }
+  const left = bad.sources.left!
+  left.primarykey = left.primary_key
+  delete left.primary_key
+  left.type = 'postgress'
+  bad.sources.right!.options = { columns: { Amount: { type: 'decimals' } } }
+  const problems = recipeProblems(bad)
+  const at = (path: string) => problems.find((p) => p.path === path)?.message ?? ''
+  t.match(at('/sources/left/primary_key'), /missing the field "primary_key"/)
+  t.match(at('/sources/left/primarykey'), /unknown field "primarykey"\. Did you mean "primary_key"\?/)
+  t.match(at('/sources/left/type'), /"postgress", which is not allowed: use one of postgres, bigquery, elasticsearch, file\. Did you mean "postgres"\?/)
+  t.match(at('/sources/right/options/columns/Amount/type'), /use one of text, integer, decimal, date, timestamp, boolean\. Did you mean "decimal"\?/)
+  t.equal(problems.length, 4, 'a missing and an unknown field at the same place are both reported')
+})

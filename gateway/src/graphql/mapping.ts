@@ -61,7 +61,8 @@ export function toRecipe (stored: StoredRecipe) {
     left: toRecipeSource(recipe.sources.left),
     right: toRecipeSource(recipe.sources.right),
     createdAt: stored.created_at,
-    updatedAt: stored.updated_at
+    updatedAt: stored.updated_at,
+    json: recipe
   }
 }
 

@@ -1,5 +1,6 @@
 import { CancelRun, DeleteRecipe, PreviewRecipe, RegisterSource, RemoveSource, SaveRecipe, StartRun, ValidateRecipe, type SourceType } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
+import { fromInput, withInputPaths } from './input-paths.ts'
 import { fromFileBindings, fromRecipeInput, toPreview, toRecipe, toRun, toSource, type GqlFileBinding, type GqlRecipeInput } from './mapping.ts'
 
 const PREVIEW_ROWS = 20
@@ -11,13 +12,19 @@ export function mutationResolvers (deps: GatewayDeps) {
       toSource(await ask(deps, RegisterSource, { alias: input.alias, type: input.type, uri: input.uri })),
     removeSource: async (_: unknown, { alias }: { alias: string }) => (await ask(deps, RemoveSource, { alias })).removed,
     saveRecipe: async (_: unknown, { input }: { input: GqlRecipeInput }) =>
-      toRecipe(await ask(deps, SaveRecipe, { recipe: fromRecipeInput(input) })),
+      toRecipe(await fromInput(ask(deps, SaveRecipe, { recipe: fromRecipeInput(input) }))),
+    // The recipe file's own JSON, as `kalla` reads it: problems keep the file's (snake_case) names.
+    importRecipe: async (_: unknown, { recipe }: { recipe: unknown }) =>
+      toRecipe(await ask(deps, SaveRecipe, { recipe })),
     deleteRecipe: async (_: unknown, { recipeId }: { recipeId: string }) => (await ask(deps, DeleteRecipe, { recipe_id: recipeId })).deleted,
-    validateRecipe: async (_: unknown, { input }: { input: GqlRecipeInput }) => await ask(deps, ValidateRecipe, { recipe: fromRecipeInput(input) }),
+    validateRecipe: async (_: unknown, { input }: { input: GqlRecipeInput }) => {
+      const validation = await fromInput(ask(deps, ValidateRecipe, { recipe: fromRecipeInput(input) }))
+      return { ...validation, problems: withInputPaths(validation.problems) }
+    },
     previewRecipe: async (_: unknown, args: { input: GqlRecipeInput, files?: GqlFileBinding[] | null, sampleRows: number }) => {
       const files = fromFileBindings(args.files)
       const request = { recipe: fromRecipeInput(args.input), sample_rows: args.sampleRows, row_limit: PREVIEW_ROWS, ...(files === undefined ? {} : { files }) }
-      return toPreview(await ask(deps, PreviewRecipe, request))
+      return toPreview(await fromInput(ask(deps, PreviewRecipe, request)))
     },
     startRun: async (_: unknown, { input }: { input: { recipeId: string, files?: GqlFileBinding[] | null } }) => {
       const files = fromFileBindings(input.files)

@@ -1,17 +1,24 @@
 import { parseArgs } from 'node:util'
 import { matchCommand } from './match-command.ts'
+import { recipesCommand } from './recipes-command.ts'
 import { validateCommand } from './validate-command.ts'
 import { UsageError, type Output } from './output.ts'
 
 export const USAGE = `Usage:
   kalla match <recipe.json> [--source alias=path-or-uri ...] [--out DIR] [options]
   kalla validate <recipe.json> [--source alias=path-or-uri ...]
+  kalla recipes push <recipe.json> --server URL
+  kalla recipes pull <recipe-id> --server URL [--out FILE]
 
 Runs a reconciliation recipe on this machine and writes matched.parquet, unmatched_left.parquet,
 unmatched_right.parquet and summary.json to the output directory.
 
 validate binds the recipe's SQL against each source's columns without reading any rows: a file
 source's schema, or the real columns of the data given with --source.
+
+recipes push saves a recipe file on a Kalla server as it is; recipes pull writes a saved recipe in
+the same format (to FILE, or to the screen). --server defaults to KALLA_URL.
+Relative paths are read from the directory you ran the command in.
 
 Options for match:
   --source alias=VALUE   data for a source: a CSV, Parquet or JSON file, or a postgres:// URI
@@ -40,6 +47,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
         'work-dir': { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
+        server: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -47,6 +55,10 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
     if (values.help === true || command === undefined) {
       out.stdout.write(USAGE + '\n')
       return values.help === true ? 0 : 2
+    }
+    if (command === 'recipes') {
+      if (recipePath === undefined || extra.length !== 1) throw new UsageError('kalla recipes takes push <recipe.json> or pull <recipe-id>.')
+      return await recipesCommand(recipePath, extra[0]!, values, out)
     }
     if (recipePath === undefined || extra.length > 0) throw new UsageError(`kalla ${command} takes exactly one recipe file.`)
     if (command === 'match') return await matchCommand(recipePath, values, out)

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { isEngineError, runJob, type EngineOptions } from '@kalla/engine'
 import { recipeJob, sourceTypeOf, type SourceBinding } from '@kalla/proto'
@@ -18,21 +19,27 @@ export interface MatchFlags {
 
 /** `kalla match recipe.json --source alias=... --out DIR`: one local run with progress and a summary. */
 export async function matchCommand (recipePath: string, flags: MatchFlags, out: Output): Promise<number> {
-  const loaded = await loadRecipe(recipePath)
+  const cwd = out.cwd ?? process.cwd()
+  const loaded = await loadRecipe(resolve(cwd, recipePath), recipePath)
   if (loaded.recipe === undefined) {
     out.stderr.write(`${recipePath} is not a valid recipe:\n${formatProblems(loaded.problems)}\n`)
     return 2
   }
   const recipe = loaded.recipe
-  const bindings = parseBindings(flags.source ?? [], [recipe.sources.left.alias, recipe.sources.right.alias])
+  const bindings = parseBindings(flags.source ?? [], [recipe.sources.left.alias, recipe.sources.right.alias], cwd)
+  const missing = await missingFiles(flags.source ?? [], bindings)
+  if (missing.length > 0) {
+    out.stderr.write(missing.map((m) => `kalla: ENGINE_FILE_NOT_FOUND: ${m}\n`).join(''))
+    return 1
+  }
   const runId = `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`
-  const built = recipeJob(recipe, bindings, { run_id: runId, output_path: resolve(flags.out ?? `results/${recipe.recipe_id}`) })
+  const built = recipeJob(recipe, bindings, { run_id: runId, output_path: resolve(cwd, flags.out ?? `results/${recipe.recipe_id}`) })
   if (built.job === undefined) {
     throw new UsageError(`Give the data for ${built.unbound.map((a) => `${a} (--source ${a}=path/to/file.csv)`).join(' and ')}.`)
   }
   const view = progressView(out)
   try {
-    const done = await runJob(built.job, { ...engineOptions(flags), onProgress: view.update })
+    const done = await runJob(built.job, { ...engineOptions(flags, cwd), onProgress: view.update })
     view.stop()
     out.stdout.write(flags.json === true ? JSON.stringify(done, null, 2) + '\n' : summaryTable(done, { left: recipe.sources.left.alias, right: recipe.sources.right.alias }))
     return 0
@@ -44,7 +51,21 @@ export async function matchCommand (recipePath: string, flags: MatchFlags, out: 
   }
 }
 
-export function parseBindings (pairs: string[], aliases: string[]): Record<string, SourceBinding> {
+/** Every --source file that cannot be opened, named as the user wrote it, with where it was looked for. */
+async function missingFiles (pairs: string[], bindings: Record<string, SourceBinding>): Promise<string[]> {
+  const missing: string[] = []
+  for (const pair of pairs) {
+    const alias = pair.slice(0, pair.indexOf('='))
+    const binding = bindings[alias]
+    if (binding?.type !== 'file') continue
+    const given = pair.slice(pair.indexOf('=') + 1)
+    const found = await stat(binding.uri).catch(() => undefined)
+    if (found?.isFile() !== true) missing.push(`${alias}: ${given} ${found === undefined ? 'does not exist' : 'is not a file'} (looked for ${binding.uri}).`)
+  }
+  return missing
+}
+
+export function parseBindings (pairs: string[], aliases: string[], cwd = process.cwd()): Record<string, SourceBinding> {
   const bindings: Record<string, SourceBinding> = {}
   for (const pair of pairs) {
     const at = pair.indexOf('=')
@@ -53,15 +74,15 @@ export function parseBindings (pairs: string[], aliases: string[]): Record<strin
     if (!aliases.includes(alias)) throw new UsageError(`The recipe has no source "${alias}"; its sources are ${aliases.join(' and ')}.`)
     const value = pair.slice(at + 1)
     const type = sourceTypeOf(value)
-    bindings[alias] = { uri: type === 'file' ? resolve(value) : value, type }
+    bindings[alias] = { uri: type === 'file' ? resolve(cwd, value) : value, type }
   }
   return bindings
 }
 
-function engineOptions (flags: MatchFlags): EngineOptions {
+function engineOptions (flags: MatchFlags, cwd: string): EngineOptions {
   const options: EngineOptions = {}
   if (flags['memory-limit'] !== undefined) options.memoryLimit = flags['memory-limit']
-  if (flags['work-dir'] !== undefined) options.workDir = resolve(flags['work-dir'])
+  if (flags['work-dir'] !== undefined) options.workDir = resolve(cwd, flags['work-dir'])
   if (flags.threads !== undefined) options.threads = positive(flags.threads, '--threads')
   if (flags.timeout !== undefined) options.timeoutMs = positive(flags.timeout, '--timeout') * 1000
   return options

@@ -2,6 +2,10 @@
 export interface Output {
   stdout: NodeJS.WritableStream & { isTTY?: boolean, columns?: number }
   stderr: NodeJS.WritableStream & { isTTY?: boolean }
+  /** The directory the user ran the command in; relative paths are resolved from it (default: the process's). */
+  cwd?: string
+  /** The Kalla server `kalla recipes` talks to when --server is not given (KALLA_URL). */
+  serverUrl?: string
 }
 
 /** Wrong arguments: reported with the usage text and exit code 2. */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { bindMatchSql, describeSource, isEngineError, type BindColumn, type SourceSpec } from '@kalla/engine'
 import type { Problem, Recipe, RecipeSource, Side, SourceBinding } from '@kalla/proto'
 import { parseBindings } from './match-command.ts'
@@ -10,11 +11,12 @@ import { formatProblems, loadRecipe } from './recipe-file.ts'
  * or the real file's when it is given with --source; a database source is described only when given.
  */
 export async function validateCommand (recipePath: string, flags: { source?: string[] }, out: Output): Promise<number> {
-  const loaded = await loadRecipe(recipePath)
+  const cwd = out.cwd ?? process.cwd()
+  const loaded = await loadRecipe(resolve(cwd, recipePath), recipePath)
   let problems = loaded.problems
   if (loaded.recipe !== undefined) {
     const { left, right } = loaded.recipe.sources
-    problems = await recipeProblems(loaded.recipe, parseBindings(flags.source ?? [], [left.alias, right.alias]))
+    problems = await recipeProblems(loaded.recipe, parseBindings(flags.source ?? [], [left.alias, right.alias], cwd))
   }
   if (problems.length === 0) {
     out.stdout.write(`${recipePath}: valid\n`)

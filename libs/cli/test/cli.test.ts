@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,12 +14,17 @@ const truth = await expectedResults(data.invoicesPath, data.paymentsPath)
 const recipe = new URL('../../../examples/recipes/one-to-one.json', import.meta.url).pathname
 
 async function kalla (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+  return await kallaIn(undefined, ...args)
+}
+
+/** Runs the CLI as if typed in `cwd` (what `npm run kalla` passes on as INIT_CWD). */
+async function kallaIn (cwd: string | undefined, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
   stdout.on('data', (c: Buffer) => chunks.stdout.push(c))
   stderr.on('data', (c: Buffer) => chunks.stderr.push(c))
-  const code = await runCli(args, { stdout, stderr })
+  const code = await runCli(args, { stdout, stderr, ...(cwd === undefined ? {} : { cwd }) })
   return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() }
 }
 
@@ -47,6 +52,29 @@ t.test('a failing run exits 1 with the coded message', async (t) => {
   const result = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${bad}`, '--out', join(dir, 'bad'))
   t.equal(result.code, 1)
   t.match(result.stderr, /^kalla: ENGINE_MISSING_COLUMNS: payments: bad\.csv is missing the columns customer_id, currency, paid_amount, payment_date/m)
+})
+
+t.test('relative paths are read from the directory the command was typed in', async (t) => {
+  const here = join(dir, 'typed-here')
+  await mkdir(join(here, 'data'), { recursive: true })
+  await copyFile(recipe, join(here, 'recipe.json'))
+  await copyFile(data.invoicesPath, join(here, 'data', 'inv.csv'))
+  await copyFile(data.paymentsPath, join(here, 'data', 'bank.csv'))
+  const result = await kallaIn(here, 'match', 'recipe.json', '--source', 'invoices=data/inv.csv', '--source', 'payments=./data/bank.csv', '--out', 'out')
+  t.equal(result.code, 0, result.stderr)
+  t.ok(JSON.parse(await readFile(join(here, 'out', 'summary.json'), 'utf8')).matched_count > 0, 'results are written under that directory')
+})
+
+t.test('every missing source file is reported at once, as the user wrote it, before anything is read', async (t) => {
+  const here = join(dir, 'typed-elsewhere')
+  await mkdir(here, { recursive: true })
+  const result = await kallaIn(here, 'match', recipe, '--source', 'invoices=./inv.csv', '--source', 'payments=exports/bank.csv', '--out', 'out')
+  t.equal(result.code, 1)
+  t.match(result.stderr, /^kalla: ENGINE_FILE_NOT_FOUND: invoices: \.\/inv\.csv does not exist \(looked for .*typed-elsewhere\/inv\.csv\)\.$/m)
+  t.match(result.stderr, /^kalla: ENGINE_FILE_NOT_FOUND: payments: exports\/bank\.csv does not exist/m)
+  t.notMatch(result.stderr, /Reading/, 'no source was read')
+  const missingRecipe = await kallaIn(here, 'validate', 'nope.json')
+  t.match(missingRecipe.stderr, /Cannot read the recipe file nope\.json \(looked for .*typed-elsewhere\/nope\.json\)/)
 })
 
 t.test('usage mistakes exit 2 and say what to do', async (t) => {

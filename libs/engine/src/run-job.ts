@@ -11,7 +11,7 @@ import { openSandbox, type Sandbox } from './sandbox.ts'
 import { Heartbeat, bindCancellation } from './progress.ts'
 import type { LocalJob, LocalJobSource as JobSource } from './job.ts'
 import { localPath } from './stage/files.ts'
-import { stageSource, type StagedSource } from './stage/index.ts'
+import { checkFileSources, stageSource, type StagedSource } from './stage/index.ts'
 
 export interface RunJobOptions extends EngineOptions {
   /** Called with live progress, at least every progressIntervalMs while a step runs. */
@@ -117,6 +117,7 @@ class JobRun {
   async stage (left: JobSource, right: JobSource): Promise<StagedSource[]> {
     const t0 = performance.now()
     const staged: StagedSource[] = []
+    await checkFileSources([left, right])
     for (const source of [left, right]) {
       this.emit('staging', 0, source.alias)
       const result = await stageSource({

@@ -82,6 +82,19 @@ t.test('an empty file, a missing file and an unknown format are coded errors', a
   t.equal((await failure(runJob(fileJob(dir, await writeText(dir, 'blob', 'just words without structure'), pay)))).code, 'ENGINE_FILE_FORMAT_UNSUPPORTED')
 })
 
+t.test('a missing second file is reported before the first is read, and a folder is not a file', async (t) => {
+  const dir = await tempDir(t)
+  const bad = await writeText(dir, 'inv.csv', INVOICES_CSV + 'INV-5,C5,1.00,2024-01-05,extra,fields\n')
+  const reported: string[] = []
+  const error = await failure(runJob(fileJob(dir, bad, `${dir}/bank.csv`), { onProgress: (p) => { if (p.source !== undefined) reported.push(p.source) } }))
+  t.equal(error.code, 'ENGINE_FILE_NOT_FOUND', 'not the malformed first file')
+  t.match(error.message, /payments: the file bank\.csv does not exist/)
+  t.same(reported, [], 'no source was staged')
+  const folder = await failure(runJob(fileJob(dir, dir, bad)))
+  t.equal(folder.code, 'ENGINE_FILE_NOT_FOUND')
+  t.match(folder.message, /is a folder, not a file/)
+})
+
 t.test('a malformed CSV line is reported with its line number', async (t) => {
   const dir = await tempDir(t)
   const bad = await writeText(dir, 'inv.csv', INVOICES_CSV + 'INV-5,C5,1.00,2024-01-05,extra,fields\n')

@@ -97,14 +97,15 @@ export function limitClause (rows: number | undefined): string {
   return rows === undefined ? '' : ` LIMIT ${Math.floor(rows)}`
 }
 
-async function checkReadable ({ path, alias, name }: FileInput): Promise<void> {
-  let size: number
+export async function checkReadable ({ path, alias, name }: FileInput): Promise<void> {
+  let found: Awaited<ReturnType<typeof stat>>
   try {
-    size = (await stat(path)).size
+    found = await stat(path)
   } catch (error) {
     throw new EngineError('ENGINE_FILE_NOT_FOUND', `${alias}: the file ${name} does not exist or cannot be opened.`, { stage: 'staging', cause: error })
   }
-  if (size === 0) throw new EngineError('ENGINE_FILE_EMPTY', `${alias}: ${name} is empty. Upload a file with a header line and records.`, { stage: 'staging' })
+  if (found.isDirectory()) throw new EngineError('ENGINE_FILE_NOT_FOUND', `${alias}: ${name} is a folder, not a file. Give the path of the data file itself.`, { stage: 'staging' })
+  if (found.size === 0) throw new EngineError('ENGINE_FILE_EMPTY', `${alias}: ${name} is empty. Upload a file with a header line and records.`, { stage: 'staging' })
 }
 
 function reader (format: FileFormat, path: string, overrides?: string): string {

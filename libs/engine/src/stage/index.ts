@@ -2,7 +2,8 @@ import type { JobSource } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 import { ident } from '../sql/quote.ts'
 import type { Stager, StageContext, StagedSource } from './context.ts'
-import { stageFile } from './files.ts'
+import { basename } from 'node:path'
+import { checkReadable, localPath, stageFile } from './files.ts'
 import { stagePostgres } from './postgres.ts'
 
 export type { StageContext, StagedSource } from './context.ts'
@@ -25,4 +26,13 @@ export async function stageSource (context: StageContext, source: JobSource): Pr
   const reader = await context.connection.runAndReadAll(`SELECT count(*) FROM ${ident(source.alias)}`)
   context.report(1)
   return { alias: source.alias, side: source.side, columns, rows: Number(reader.getRowsJS()[0]?.[0] ?? 0) }
+}
+
+/** Checks that every file source can be opened before any source is read: a missing second file is reported at once. */
+export async function checkFileSources (sources: readonly JobSource[]): Promise<void> {
+  for (const source of sources) {
+    if (source.type !== 'file') continue
+    const path = localPath(source.uri)
+    await checkReadable({ alias: source.alias, path, name: basename(path) })
+  }
 }
