@@ -16,11 +16,11 @@ const round = (x: number, places = 1): number => Math.round(x * 10 ** places) / 
 const median = (xs: number[]): number => summarize(xs).median
 
 /**
- * One query against Kalla and its baseline, alternated ABBA over `reps` repetitions with the same load
+ * One query against Kalla and its baseline (or two versions of the gateway), alternated ABBA over `reps` repetitions with the same load
  * generator, after a warm-up of each. Ratios are medians of the per-pair ratios, each pair having run back to
  * back, with the 1-minute load average beside every repetition.
  */
-export async function measureQueryPairs (scenario: string, shape: QueryShape, targets: readonly [QueryTarget, QueryTarget], reps: number, options: LoadOptions, log: (line: string) => void): Promise<{ rows: ResultRow[], comparisons: Comparison[] }> {
+export async function measureQueryPairs (scenario: string, shape: QueryShape, targets: readonly [QueryTarget, QueryTarget], reps: number, options: LoadOptions, log: (line: string) => void, ratio = 'kalla / bare mercurius'): Promise<{ rows: ResultRow[], comparisons: Comparison[] }> {
   for (const target of targets) await loadGraphql(target.url, shape.query, shape.variables, { connections: options.connections, amount: options.connections * 20 })
   const runs = new Map<QueryTarget, Measured[]>(targets.map((t) => [t, []]))
   for (let rep = 0; rep < reps; rep++) {
@@ -41,8 +41,8 @@ export async function measureQueryPairs (scenario: string, shape: QueryShape, ta
   return {
     rows,
     comparisons: [
-      compare(scenario, kase, 'p99 latency kalla / bare mercurius', p99.median, '<= 3', detail(p99)),
-      compare(scenario, kase, 'throughput kalla / bare mercurius', rps.median, '>= 0.333', detail(rps))
+      compare(scenario, kase, `p99 latency ${ratio}`, p99.median, '<= 3', detail(p99)),
+      compare(scenario, kase, `throughput ${ratio}`, rps.median, '>= 0.333', detail(rps))
     ]
   }
 }

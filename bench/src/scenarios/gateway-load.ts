@@ -7,11 +7,11 @@ import { repetitions, type BenchContext, type Scenario } from '../harness/contex
 import { ensureDataset, sizeLabel } from '../harness/datasets.ts'
 import { bareFanOut, kallaFanOut } from '../harness/fan-out.ts'
 import { gatewayMissing } from '../harness/gateway.ts'
-import { gql, OPERATIONS, recipeInput } from '../harness/graphql.ts'
+import { gql, OPERATIONS } from '../harness/graphql.ts'
 import { measureQueryPairs, type QueryShape, type QueryTarget } from '../harness/query-pairs.ts'
 import { blockedRow, compare, type ResultRow, type ScenarioResult } from '../harness/result.ts'
 import { pairedRatio } from '../harness/rows.ts'
-import { benchRecipe, drainRuns, finalEvent, uploadDataset } from '../harness/runs.ts'
+import { finalEvent, seedRuns, uploadDataset } from '../harness/runs.ts'
 import { alternation } from '../harness/stats.ts'
 import type { FanOutResult } from '../harness/subscribers.ts'
 import { SERVICE_ENTRIES, sharedTopology, type BenchTopology } from '../harness/topology.ts'
@@ -128,13 +128,10 @@ export const gatewayLoad: Scenario = {
     const bus = await createNatsBus({ servers: topology.natsUrl, name: 'bench-gateway' })
     try {
       const base = `http://127.0.0.1:${topology.port('gateway')}`
-      await gql(`${base}/graphql`, OPERATIONS.saveRecipe, { input: recipeInput(await benchRecipe()) })
-      const small = await ensureDataset(context, context.size === 'smoke' ? 200 : 2000)
-      const files = await uploadDataset(`${base}/uploads`, small)
       // Runs for the queries to list: a realistic first page of 50.
-      await drainRuns(bus, 'bench-one-to-one', files, context.size === 'smoke' ? 3 : 50, 600_000)
-      const { runs } = await gql<{ runs: { runId: string }[] }>(`${base}/graphql`, OPERATIONS.runs)
-      const queries = await queryLoad(context, topology, `${base}/graphql`, runs[0]?.runId ?? 'none')
+      const small = await ensureDataset(context, context.size === 'smoke' ? 200 : 2000)
+      const runId = await seedRuns(base, bus, small, context.size === 'smoke' ? 3 : 50)
+      const queries = await queryLoad(context, topology, `${base}/graphql`, runId)
       const subscriptions = await fanOut(context, topology, bus, `${base}/graphql`, `${base}/uploads`)
       return { rows: [...queries.rows, ...subscriptions.rows], comparisons: [...queries.comparisons, ...subscriptions.comparisons] }
     } finally {

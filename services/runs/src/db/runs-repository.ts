@@ -5,6 +5,10 @@ import type { RunsDatabase, RunsTable } from './tables.ts'
 export type RunsDb = Kysely<RunsDatabase>
 const TERMINAL = [...TERMINAL_STATUSES]
 
+/** Every column a run shows; the stored job (large, only needed to dispatch) is not among them. */
+const RUN_COLUMNS = ['run_id', 'recipe_id', 'status', 'stage', 'source', 'progress', 'matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right', 'error_code', 'error_message', 'error_stage', 'outputs', 'created_at', 'started_at', 'finished_at', 'updated_at'] as const
+type RunRow = Pick<Selectable<RunsTable>, typeof RUN_COLUMNS[number]>
+
 export async function insertRun (db: RunsDb, run: { run_id: string, recipe_id: string, job: Job }): Promise<Run> {
   const row = await db.insertInto('runs')
     .values({ run_id: run.run_id, recipe_id: run.recipe_id, status: 'submitted', job: JSON.stringify(run.job), updated_at: new Date(), outputs: null, stage: null, source: null, progress: null, matched_count: null, matched_left: null, matched_right: null, unmatched_left_count: null, unmatched_right_count: null, total_left: null, total_right: null, error_code: null, error_message: null, error_stage: null, started_at: null, finished_at: null })
@@ -17,8 +21,14 @@ export async function findRun (db: RunsDb, runId: string): Promise<(Run & { job:
   return row === undefined ? undefined : { ...toRun(row), job: row.job }
 }
 
+/** A run as shown, without its stored job. */
+export async function getRun (db: RunsDb, runId: string): Promise<Run | undefined> {
+  const row = await db.selectFrom('runs').select(RUN_COLUMNS).where('run_id', '=', runId).executeTakeFirst()
+  return row === undefined ? undefined : toRun(row)
+}
+
 export async function listRuns (db: RunsDb, filter: { recipe_id?: string, status?: RunStatus, limit: number, offset: number }): Promise<Run[]> {
-  let query = db.selectFrom('runs').selectAll()
+  let query = db.selectFrom('runs').select(RUN_COLUMNS)
   if (filter.recipe_id !== undefined) query = query.where('recipe_id', '=', filter.recipe_id)
   if (filter.status !== undefined) query = query.where('status', '=', filter.status)
   const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(filter.limit).offset(filter.offset).execute()
@@ -86,8 +96,11 @@ export async function unfinishedRuns (db: RunsDb): Promise<(Run & { job: Job })[
   return rows.map((row) => ({ ...toRun(row), job: row.job }))
 }
 
-function toRun (row: Selectable<RunsTable>): Run {
-  const count = (v: unknown): number | undefined => v === null || v === undefined ? undefined : Number(v)
+const COUNTS = ['matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right'] as const
+
+// Called for every run of every list: fields are set one by one (absent ones left out, as the contract
+// wants), without building and filtering an intermediate object per row.
+function toRun (row: RunRow): Run {
   const run: Run = {
     run_id: row.run_id,
     recipe_id: row.recipe_id,
@@ -95,22 +108,16 @@ function toRun (row: Selectable<RunsTable>): Run {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString()
   }
-  const optional: Partial<Run> = {
-    stage: (row.stage ?? undefined) as Run['stage'],
-    source: row.source ?? undefined,
-    progress: row.progress ?? undefined,
-    matched_count: count(row.matched_count),
-    matched_left: count(row.matched_left),
-    matched_right: count(row.matched_right),
-    unmatched_left_count: count(row.unmatched_left_count),
-    unmatched_right_count: count(row.unmatched_right_count),
-    total_left: count(row.total_left),
-    total_right: count(row.total_right),
-    error: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] },
-    outputs: (row.outputs ?? undefined) as Run['outputs'],
-    started_at: row.started_at?.toISOString(),
-    finished_at: row.finished_at?.toISOString()
+  if (row.stage !== null) run.stage = row.stage as Run['stage']
+  if (row.source !== null) run.source = row.source
+  if (row.progress !== null) run.progress = row.progress
+  for (const key of COUNTS) {
+    const value = row[key]
+    if (value !== null) run[key] = Number(value)
   }
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (run as Record<string, unknown>)[key] = value
+  if (row.error_code !== null) run.error = { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] }
+  if (row.outputs !== null) run.outputs = row.outputs as Run['outputs']
+  if (row.started_at !== null) run.started_at = row.started_at.toISOString()
+  if (row.finished_at !== null) run.finished_at = row.finished_at.toISOString()
   return run
 }
