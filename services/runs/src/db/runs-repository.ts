@@ -1,13 +1,23 @@
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
 import { TERMINAL_STATUSES, type Job, type Run, type RunCompleted, type RunFailed, type RunProgress, type RunStatus } from '@kalla/proto'
 import type { RunsDatabase, RunsTable } from './tables.ts'
 
 export type RunsDb = Kysely<RunsDatabase>
 const TERMINAL = [...TERMINAL_STATUSES]
 
+type Timestamp = 'created_at' | 'started_at' | 'finished_at' | 'updated_at'
+type Stamped<Row> = Omit<Row, Timestamp> & { created_at: Date | string, updated_at: Date | string, started_at: Date | string | null, finished_at: Date | string | null }
+type RunRow = Stamped<Pick<Selectable<RunsTable>, typeof PLAIN_COLUMNS[number] | Timestamp>>
+
+// Postgres writes a timestamp as toISOString() would (UTC, milliseconds, truncated as a JS Date is): for a
+// listed run, parsing four timestamps into Dates and formatting them back cost more than anything else.
+function isoText<C extends Timestamp> (column: C) {
+  return sql<C extends 'created_at' | 'updated_at' ? string : string | null>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as(column)
+}
+
 /** Every column a run shows; the stored job (large, only needed to dispatch) is not among them. */
-const RUN_COLUMNS = ['run_id', 'recipe_id', 'status', 'stage', 'source', 'progress', 'matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right', 'error_code', 'error_message', 'error_stage', 'outputs', 'created_at', 'started_at', 'finished_at', 'updated_at'] as const
-type RunRow = Pick<Selectable<RunsTable>, typeof RUN_COLUMNS[number]>
+const PLAIN_COLUMNS = ['run_id', 'recipe_id', 'status', 'stage', 'source', 'progress', 'matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right', 'error_code', 'error_message', 'error_stage', 'outputs'] as const
+const RUN_COLUMNS = [...PLAIN_COLUMNS, isoText('created_at'), isoText('started_at'), isoText('finished_at'), isoText('updated_at')]
 
 export async function insertRun (db: RunsDb, run: { run_id: string, recipe_id: string, job: Job }): Promise<Run> {
   const row = await db.insertInto('runs')
@@ -105,8 +115,8 @@ function toRun (row: RunRow): Run {
     run_id: row.run_id,
     recipe_id: row.recipe_id,
     status: row.status,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString()
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at)
   }
   if (row.stage !== null) run.stage = row.stage as Run['stage']
   if (row.source !== null) run.source = row.source
@@ -117,7 +127,11 @@ function toRun (row: RunRow): Run {
   }
   if (row.error_code !== null) run.error = { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] }
   if (row.outputs !== null) run.outputs = row.outputs as Run['outputs']
-  if (row.started_at !== null) run.started_at = row.started_at.toISOString()
-  if (row.finished_at !== null) run.finished_at = row.finished_at.toISOString()
+  if (row.started_at !== null) run.started_at = iso(row.started_at)
+  if (row.finished_at !== null) run.finished_at = iso(row.finished_at)
   return run
+}
+
+function iso (value: Date | string): string {
+  return typeof value === 'string' ? value : value.toISOString()
 }

@@ -39,6 +39,18 @@ t.test('runs are listed newest first, filtered by recipe and status, without the
   t.equal(await getRun(db, 'missing'), undefined)
 })
 
+t.test('a run reads back as it was recorded, timestamps to the millisecond', async (t) => {
+  const { db } = await migrated(t)
+  // created_at is Postgres' now(), in microseconds: both ways of reading it must cut it to the same millisecond.
+  const inserted = await insertRun(db, { run_id: 'run-a', recipe_id: 'a', job })
+  t.same(await getRun(db, 'run-a'), inserted)
+  const at = new Date('2026-03-04T05:06:07.089Z')
+  await db.updateTable('runs').set({ started_at: at, finished_at: at, updated_at: at }).where('run_id', '=', 'run-a').execute()
+  const read = await getRun(db, 'run-a')
+  t.same([read?.started_at, read?.finished_at, read?.updated_at], [at.toISOString(), at.toISOString(), at.toISOString()])
+  t.match(read?.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+})
+
 t.test('the list filters have indexes in the order a page is read', async (t) => {
   const { db, schema } = await migrated(t)
   const { rows } = await sql<{ indexname: string, indexdef: string }>`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ${schema} AND tablename = 'runs' ORDER BY indexname`.execute(db)
