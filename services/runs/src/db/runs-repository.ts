@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type CompiledQuery, type Kysely, type Selectable } from 'kysely'
 import { TERMINAL_STATUSES, type Job, type Run, type RunCompleted, type RunFailed, type RunProgress, type RunStatus } from '@kalla/proto'
 import type { RunsDatabase, RunsTable } from './tables.ts'
 
@@ -31,9 +31,20 @@ export async function findRun (db: RunsDb, runId: string): Promise<(Run & { job:
   return row === undefined ? undefined : { ...toRun(row), job: row.job }
 }
 
+// Building and compiling GetRun's query cost more than Postgres' lookup, on every call: it is compiled once
+// per database handle, its one parameter being the run id.
+const getRunQueries = new WeakMap<RunsDb, CompiledQuery<RunRow>>()
+
 /** A run as shown, without its stored job. */
 export async function getRun (db: RunsDb, runId: string): Promise<Run | undefined> {
-  const row = await db.selectFrom('runs').select(RUN_COLUMNS).where('run_id', '=', runId).executeTakeFirst()
+  let query = getRunQueries.get(db)
+  if (query === undefined) {
+    query = db.selectFrom('runs').select(RUN_COLUMNS).where('run_id', '=', '').compile()
+    if (query.parameters.length !== 1) throw new Error('GetRun\'s query must have the run id as its only parameter')
+    getRunQueries.set(db, query)
+  }
+  const withId: CompiledQuery<RunRow> = { ...query, parameters: [runId] }
+  const [row] = (await db.executeQuery(withId)).rows
   return row === undefined ? undefined : toRun(row)
 }
 
