@@ -3,6 +3,7 @@
 // service, fills in 50 runs, loads `runs(limit: 50)` then `run(runId)` from 100 clients, and prints where
 // each of the two processes spent its CPU during each query's load (self time, by package and by function).
 import { mkdir, readdir, rm } from 'node:fs/promises'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createNatsBus } from '@kalla/bus'
@@ -36,7 +37,7 @@ try {
     const fromUs = Number(process.hrtime.bigint() / 1000n)
     const load = await loadGraphql(graphql, query, variables, { connections: 100, seconds: Number(values.seconds) })
     windows.push({ name, fromUs, toUs: Number(process.hrtime.bigint() / 1000n) })
-    log(`${name}: p50 ${load.p50} ms, p99 ${load.p99} ms, ${Math.round(load.requestsPerSec)} req/s, errors ${load.errors + load.non2xx}`)
+    log(`${name}: p50 ${load.p50} ms, p99 ${load.p99} ms, ${Math.round(load.requestsPerSec)} req/s, errors ${load.errors + load.non2xx}, load ${loadavg()[0]!.toFixed(1)}`)
   }
 } finally {
   await topology.close()
