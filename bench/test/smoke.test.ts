@@ -32,6 +32,12 @@ for (const scenario of SCENARIOS) {
       if (row.status === 'ok') t.ok(row.reps > 0 && (row.medianMs !== undefined || Object.keys(row.metrics ?? {}).length > 0), 'an ok row carries a measurement')
     }
     for (const comparison of outcome.comparisons) t.ok(Value.Check(Comparison, comparison), `comparison "${comparison.measure}" is well-formed`)
+    if (scenario.id === 'gateway' && outcome.rows.some((r) => r.status === 'ok')) {
+      // Both baselines run beside the gateway, each case measured against its own.
+      const bare = outcome.rows.filter((r) => r.variant.includes('bare mercurius'))
+      t.same(bare.map((r) => r.status), ['ok', 'ok', 'ok'], 'the bare Mercurius baselines answered both queries and fanned out')
+      t.equal(outcome.comparisons.filter((c) => c.measure.includes('/ bare mercurius')).length, 5, 'every gateway case has its ratio to a baseline')
+    }
   })
 }
 

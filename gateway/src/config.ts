@@ -9,6 +9,7 @@ export const GatewayConfig = Type.Object({
   GATEWAY_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'How long a service may take to answer one request (previews and uploads read data)' }),
   GATEWAY_MAX_DEPTH: Type.Integer({ minimum: 2, default: 8, description: 'Deepest field nesting a query or subscription may have' }),
   GATEWAY_MAX_COST: Type.Integer({ minimum: 1, default: 20_000, description: 'Highest cost a query or subscription may have (one per field, lists multiplied by their limit)' }),
+  GATEWAY_JIT: Type.Integer({ minimum: 0, default: 0, description: 'Compile a query with graphql-jit after it has run this many times (0: never): faster execution of large answers, but its errors carry no locations' }),
   GATEWAY_GRAPHIQL: Type.Boolean({ default: true, description: 'Serve GraphiQL at /graphiql (the page loads its scripts from unpkg.com in the browser)' }),
   GATEWAY_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where result files are cached and CSV downloads are written (default: the OS temporary directory)' })),
   GATEWAY_RESULTS_CACHE_BYTES: Type.Integer({ minimum: 0, default: 1024 ** 3, description: 'Disk space for result files downloaded from S3 for paging; least recently used go first' }),

@@ -47,6 +47,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     resolvers: { Query: queryResolvers(deps), Mutation: mutationResolvers(deps), Subscription: subscriptionResolvers(deps) },
     loaders: loaders(deps),
     subscription: true,
+    jit: config.GATEWAY_JIT,
     graphiql: config.GATEWAY_GRAPHIQL,
     validationRules: [limits],
     errorFormatter: formatErrors

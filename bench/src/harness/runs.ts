@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ROOT } from './child.ts'
 import type { Dataset } from './datasets.ts'
+import { gql, OPERATIONS, recipeInput } from './graphql.ts'
 
 /** The one-to-one example recipe over two uploaded files, under a bench id. */
 export async function benchRecipe (recipeId = 'bench-one-to-one'): Promise<Recipe> {
@@ -45,4 +46,16 @@ export async function drainRuns (bus: Bus, recipeId: string, files: { alias: str
   const runs = await Promise.all(Array.from({ length: count }, async () => await bus.request(StartRun, { recipe_id: recipeId, files })))
   const ends = await Promise.all(runs.map(async (run) => await finalEvent(bus, run.run_id, timeoutMs)))
   return { ms: performance.now() - started, failed: ends.filter((e) => e.type !== 'completed').length }
+}
+
+/**
+ * Saves the bench recipe through the gateway, uploads `data` and drains `count` runs of it: the runs a
+ * `runs` query lists. Returns the newest run's id.
+ */
+export async function seedRuns (gatewayBase: string, bus: Bus, data: Dataset, count: number): Promise<string> {
+  await gql(`${gatewayBase}/graphql`, OPERATIONS.saveRecipe, { input: recipeInput(await benchRecipe()) })
+  const files = await uploadDataset(`${gatewayBase}/uploads`, data)
+  await drainRuns(bus, 'bench-one-to-one', files, count, 600_000)
+  const { runs } = await gql<{ runs: { runId: string }[] }>(`${gatewayBase}/graphql`, OPERATIONS.runs)
+  return runs[0]?.runId ?? 'none'
 }

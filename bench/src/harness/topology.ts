@@ -98,12 +98,20 @@ export async function sharedTopology (context: BenchContext): Promise<BenchTopol
   let topology = shared.get(context)
   if (topology === undefined) {
     topology = startBenchTopology(context.workDir).then(async (t) => {
-      await Promise.all([...(['sources', 'recipes', 'runs'] as const).map((name) => t.start(name, SERVICE_ENTRIES[name])), t.start('matcher-a', SERVICE_ENTRIES.matcher)])
+      await startServices(t)
       return t
     })
     shared.set(context, topology)
   }
   return await topology
+}
+
+/** Starts sources, recipes, runs and one matcher ("matcher-a"); `env` adds variables for some of them. */
+export async function startServices (topology: BenchTopology, env: Partial<Record<'sources' | 'recipes' | 'runs' | 'matcher-a', Record<string, string>>> = {}): Promise<void> {
+  await Promise.all([
+    ...(['sources', 'recipes', 'runs'] as const).map((name) => topology.start(name, SERVICE_ENTRIES[name], env[name])),
+    topology.start('matcher-a', SERVICE_ENTRIES.matcher, env['matcher-a'])
+  ])
 }
 
 export async function closeSharedTopology (context: BenchContext): Promise<void> {

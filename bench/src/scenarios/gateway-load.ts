@@ -1,86 +1,138 @@
+import { loadavg } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { createNatsBus, type Bus } from '@kalla/bus'
 import { StartRun } from '@kalla/proto'
-import type { BenchContext, Scenario } from '../harness/context.ts'
+import { repetitions, type BenchContext, type Scenario } from '../harness/context.ts'
 import { ensureDataset, sizeLabel } from '../harness/datasets.ts'
+import { bareFanOut, kallaFanOut } from '../harness/fan-out.ts'
 import { gatewayMissing } from '../harness/gateway.ts'
-import { gql, OPERATIONS, recipeInput } from '../harness/graphql.ts'
-import { loadGraphql } from '../harness/http-load.ts'
+import { gql, OPERATIONS } from '../harness/graphql.ts'
+import { measureQueryPairs, type QueryShape, type QueryTarget } from '../harness/query-pairs.ts'
 import { blockedRow, compare, type ResultRow, type ScenarioResult } from '../harness/result.ts'
-import { benchRecipe, drainRuns, finalEvent, uploadDataset } from '../harness/runs.ts'
-import { quantile } from '../harness/stats.ts'
-import { measureFanOut } from '../harness/subscribers.ts'
-import { SERVICE_ENTRIES, sharedTopology } from '../harness/topology.ts'
+import { pairedRatio } from '../harness/rows.ts'
+import { finalEvent, seedRuns, uploadDataset } from '../harness/runs.ts'
+import { alternation } from '../harness/stats.ts'
+import type { FanOutResult } from '../harness/subscribers.ts'
+import { SERVICE_ENTRIES, sharedTopology, type BenchTopology } from '../harness/topology.ts'
 
 const SCENARIO = '5 gateway'
-const round = (x: number): number => Math.round(x * 10) / 10
+const BARE_QUERIES = 'bench/src/children/bare-queries.ts'
+const BARE_FAN_OUT = 'bench/src/children/bare-fan-out.ts'
 
-/** The runs and run queries from many concurrent clients, autocannon measuring latency and throughput. */
-async function queryLoad (context: BenchContext, graphql: string, runId: string): Promise<ScenarioResult> {
-  const connections = context.size === 'smoke' ? 5 : 100
-  const options = context.size === 'smoke' ? { connections, amount: 50 } : { connections, seconds: 15 }
+/** `runs(limit: 50)` and `run(runId)` from many clients, against bare Mercurius returning the same answers. */
+async function queryLoad (context: BenchContext, topology: BenchTopology, graphql: string, runId: string): Promise<ScenarioResult> {
+  const smoke = context.size === 'smoke'
+  const options = smoke ? { connections: 5, amount: 50 } : { connections: 100, seconds: 10 }
+  const shapes: QueryShape[] = [{ name: 'runs(limit: 50)', query: OPERATIONS.runs, variables: {} }, { name: 'run(runId)', query: OPERATIONS.run, variables: { runId } }]
+  // The baseline answers with exactly what the gateway answered, so both send the same bytes.
+  const answers = join(context.workDir, 'bare-answers.json')
+  const { runs } = await gql<{ runs: unknown[] }>(graphql, OPERATIONS.runs)
+  const { run } = await gql<{ run: unknown }>(graphql, OPERATIONS.run, { runId })
+  await writeFile(answers, JSON.stringify({ runs, run }))
+  await topology.start('bare-queries', BARE_QUERIES, { BENCH_BARE_ANSWERS: answers })
+  const targets: [QueryTarget, QueryTarget] = [
+    { variant: 'autocannon → gateway (scaled)', url: graphql },
+    { variant: 'autocannon → bare mercurius, constant answers', url: `http://127.0.0.1:${topology.port('bare-queries')}/graphql` }
+  ]
   const result: ScenarioResult = { rows: [], comparisons: [] }
-  for (const [name, query, variables] of [['runs(limit: 50)', OPERATIONS.runs, {}], ['run(runId)', OPERATIONS.run, { runId }]] as const) {
-    await gql(graphql, query, variables)
-    const load = await loadGraphql(graphql, query, variables, options)
-    context.log(`${name}: p50 ${load.p50} ms, p99 ${load.p99} ms, ${load.requestsPerSec} req/s, errors ${load.errors}, non-2xx ${load.non2xx}`)
-    const kase = `${name} query, ${connections} concurrent clients`
-    result.rows.push({ scenario: SCENARIO, case: kase, variant: 'autocannon → gateway (scaled)', status: load.errors + load.non2xx === 0 ? 'ok' : 'failed', reps: 1, metrics: { 'p50 ms': load.p50, 'p99 ms': load.p99, 'max ms': load.max, 'requests/s': round(load.requestsPerSec), requests: load.requests, errors: load.errors, 'non-2xx': load.non2xx } })
-    result.comparisons.push(compare(SCENARIO, kase, 'p99 latency ms', load.p99, '< 50'))
+  try {
+    for (const shape of shapes) {
+      const measured = await measureQueryPairs(SCENARIO, shape, targets, repetitions(context, 3), options, context.log)
+      result.rows.push(...measured.rows)
+      result.comparisons.push(...measured.comparisons)
+    }
+  } finally {
+    await topology.stop('bare-queries')
   }
   return result
 }
 
-/** Subscribers follow a run queued behind another, so every one of them is set up before it starts. */
-async function fanOut (context: BenchContext, bus: Bus, graphql: string, uploads: string): Promise<ScenarioResult> {
+/** 1,000 subscribers on one run through the gateway, against a bare Mercurius pubsub fan-out, ABBA. */
+async function fanOut (context: BenchContext, topology: BenchTopology, bus: Bus, graphql: string, uploads: string): Promise<ScenarioResult> {
   const smoke = context.size === 'smoke'
   const clients = smoke ? 10 : 1000
   const data = await ensureDataset(context, smoke ? 300 : 1_000_000)
   const files = await uploadDataset(uploads, data)
-  const blocker = await bus.request(StartRun, { recipe_id: 'bench-one-to-one', files })
-  const measured = await bus.request(StartRun, { recipe_id: 'bench-one-to-one', files })
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
-  const fan = await measureFanOut(bus, graphql, measured.run_id, clients)
-  context.log(`${fan.clients.ready} subscribers ready (${fan.clients.failed} failed)`)
-  await finalEvent(bus, blocker.run_id, 600_000)
-  await fan.done
-  // The clients live in this process: its CPU share says whether the receiving side could keep up.
-  const used = process.cpuUsage(cpu0)
-  const clientCpu = Math.round((used.user + used.system) / 1000 / (performance.now() - t0) * 100)
+  await topology.start('bare-fan-out', BARE_FAN_OUT)
+  const bareUrl = `http://127.0.0.1:${topology.port('bare-fan-out')}`
+  const startQueued = async () => {
+    const blocker = await bus.request(StartRun, { recipe_id: 'bench-one-to-one', files })
+    const measured = await bus.request(StartRun, { recipe_id: 'bench-one-to-one', files })
+    return { measured: measured.run_id, untilBlockerEnds: async () => await finalEvent(bus, blocker.run_id, 600_000) }
+  }
+  const variants = [
+    ['kalla', async () => await kallaFanOut(bus, graphql, clients, startQueued)],
+    ['bare', async () => await bareFanOut(bareUrl, clients, smoke ? 5 : 40, smoke ? 20 : 100)]
+  ] as const
+  const runs: Record<'kalla' | 'bare', (FanOutResult & { load: number })[]> = { kalla: [], bare: [] }
+  try {
+    for (let rep = 0; rep < repetitions(context, 2); rep++) {
+      for (const [name, variant] of alternation(variants, rep)) {
+        const result = { ...await variant(), load: loadavg()[0]! }
+        runs[name].push(result)
+        context.log(`fan-out ${name}: ${result.complete}/${result.clients} clients complete, ${result.steps} steps, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, load ${result.load.toFixed(1)}`)
+      }
+    }
+  } finally {
+    await topology.stop('bare-fan-out')
+  }
   const kase = `runProgress, ${clients} subscribers on one run (${sizeLabel(data.invoices)} invoices)`
-  const p99 = quantile(fan.delays, 0.99)
-  const row: ResultRow = {
+  const ratio = pairedRatio(runs.kalla.map((r) => r.p99), runs.bare.map((r) => r.p99))
+  const loads = [...runs.kalla, ...runs.bare].map((r) => r.load)
+  const complete = runs.kalla.every((r) => r.complete === r.clients)
+  return {
+    rows: [
+      fanOutRow(kase, 'graphql-ws clients → gateway (scaled)', runs.kalla, 'delay from the bench\'s own bus subscriber hearing an event to a client receiving it as a step'),
+      fanOutRow(kase, 'graphql-ws clients → bare mercurius pubsub', runs.bare, 'delay from the baseline\'s pubsub.publish to a client receiving the step')
+    ],
+    comparisons: [
+      compare(SCENARIO, kase, 'p99 delivery delay kalla / bare mercurius', ratio.median, '<= 2', `pairs ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)}; load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`),
+      compare(SCENARIO, kase, 'kalla clients that got every step and the completion', complete ? 1 : 0, '>= 1', runs.kalla.map((r) => `${r.complete}/${r.clients}`).join(', '))
+    ]
+  }
+}
+
+function fanOutRow (kase: string, variant: string, runs: (FanOutResult & { load: number })[], note: string): ResultRow {
+  const failed = runs.reduce((n, r) => n + r.failed, 0)
+  return {
     scenario: SCENARIO,
     case: kase,
-    variant: 'graphql-ws clients → gateway (scaled)',
-    status: fan.delays.length > 0 && fan.clients.failed === 0 ? 'ok' : 'failed',
-    reps: 1,
-    metrics: { subscribers: fan.clients.ready, failed: fan.clients.failed, deliveries: fan.delays.length, 'p50 ms': round(quantile(fan.delays, 0.5)), 'p99 ms': round(p99), 'max ms': round(quantile(fan.delays, 1)), 'client process CPU %': clientCpu },
-    note: 'delay from the event reaching a bus subscriber in the bench process to a websocket client receiving it'
+    variant,
+    status: runs.length > 0 && failed === 0 && runs.every((r) => r.delays.length > 0) ? 'ok' : 'failed',
+    reps: runs.length,
+    metrics: {
+      'p50 ms per rep': runs.map((r) => r.p50).join(', '),
+      'p99 ms per rep': runs.map((r) => r.p99).join(', '),
+      'max ms per rep': runs.map((r) => r.max).join(', '),
+      'steps per rep': runs.map((r) => r.steps).join(', '),
+      'complete clients per rep': runs.map((r) => `${r.complete}/${r.clients}`).join(', '),
+      'load 1m per rep': runs.map((r) => r.load.toFixed(1)).join(', '),
+      deliveries: runs.reduce((n, r) => n + r.delays.length, 0),
+      failed
+    },
+    note
   }
-  return { rows: [row], comparisons: [compare(SCENARIO, kase, 'p99 delay ms, publish to client', p99, '< 100')] }
 }
 
 export const gatewayLoad: Scenario = {
   number: 5,
   id: 'gateway',
-  title: 'Gateway: queries under load, progress fan-out',
+  title: 'Gateway: queries under load, progress fan-out, against bare Mercurius',
   run: async (context) => {
     const missing = gatewayMissing()
     if (missing !== undefined) return { rows: [blockedRow(SCENARIO, missing)], comparisons: [] }
+    await mkdir(context.workDir, { recursive: true })
     const topology = await sharedTopology(context)
     await topology.ensure('gateway', SERVICE_ENTRIES.gateway)
     const bus = await createNatsBus({ servers: topology.natsUrl, name: 'bench-gateway' })
     try {
       const base = `http://127.0.0.1:${topology.port('gateway')}`
-      await gql(`${base}/graphql`, OPERATIONS.saveRecipe, { input: recipeInput(await benchRecipe()) })
-      const small = await ensureDataset(context, context.size === 'smoke' ? 200 : 2000)
-      const files = await uploadDataset(`${base}/uploads`, small)
       // Runs for the queries to list: a realistic first page of 50.
-      await drainRuns(bus, 'bench-one-to-one', files, context.size === 'smoke' ? 3 : 50, 600_000)
-      const { runs } = await gql<{ runs: { runId: string }[] }>(`${base}/graphql`, OPERATIONS.runs)
-      const queries = await queryLoad(context, `${base}/graphql`, runs[0]?.runId ?? 'none')
-      const subscriptions = await fanOut(context, bus, `${base}/graphql`, `${base}/uploads`)
+      const small = await ensureDataset(context, context.size === 'smoke' ? 200 : 2000)
+      const runId = await seedRuns(base, bus, small, context.size === 'smoke' ? 3 : 50)
+      const queries = await queryLoad(context, topology, `${base}/graphql`, runId)
+      const subscriptions = await fanOut(context, topology, bus, `${base}/graphql`, `${base}/uploads`)
       return { rows: [...queries.rows, ...subscriptions.rows], comparisons: [...queries.comparisons, ...subscriptions.comparisons] }
     } finally {
       await bus.close()

@@ -29,7 +29,9 @@ export interface NatsBus extends Bus {
  */
 export async function createNatsBus (options: NatsBusOptions): Promise<NatsBus> {
   const logger = options.logger ?? consoleLogger
-  const nc = await connect({ ...options.connectOptions, servers: options.servers, name: options.name })
+  // nats.js builds an Error (with its stack) for every request and timer to trace a timeout to its caller;
+  // under load that is a large share of a request's cost, and a BusError names the subject anyway.
+  const nc = await connect({ noAsyncTraces: true, ...options.connectOptions, servers: options.servers, name: options.name })
   const js = jetstream(nc)
   const jsm = await jetstreamManager(nc)
   const resources = new Resources()

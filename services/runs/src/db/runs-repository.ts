@@ -1,10 +1,24 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type CompiledQuery, type Kysely, type Selectable } from 'kysely'
 import { TERMINAL_STATUSES, type Job, type Run, type RunStatus } from '@kalla/proto'
 import { RunsErrors } from '../errors.ts'
 import type { RunsDatabase, RunsTable } from './tables.ts'
 
 export type RunsDb = Kysely<RunsDatabase>
 const TERMINAL = [...TERMINAL_STATUSES]
+
+type Timestamp = 'created_at' | 'started_at' | 'finished_at' | 'updated_at'
+type Stamped<Row> = Omit<Row, Timestamp> & { created_at: Date | string, updated_at: Date | string, started_at: Date | string | null, finished_at: Date | string | null }
+type RunRow = Stamped<Pick<Selectable<RunsTable>, typeof PLAIN_COLUMNS[number] | Timestamp>>
+
+// Postgres writes a timestamp as toISOString() would (UTC, milliseconds, truncated as a JS Date is): for a
+// listed run, parsing four timestamps into Dates and formatting them back cost more than anything else.
+function isoText<C extends Timestamp> (column: C) {
+  return sql<C extends 'created_at' | 'updated_at' ? string : string | null>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as(column)
+}
+
+/** Every column a run shows; the stored job (large, only needed to dispatch) is not among them. */
+const PLAIN_COLUMNS = ['run_id', 'recipe_id', 'status', 'stage', 'source', 'progress', 'matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right', 'error_code', 'error_message', 'error_stage', 'outputs'] as const
+const RUN_COLUMNS = [...PLAIN_COLUMNS, isoText('created_at'), isoText('started_at'), isoText('finished_at'), isoText('updated_at')]
 
 /** Records a new run (see newRun in proto) with the job it was queued with. */
 export async function insertRun (db: RunsDb, run: Run, job: Job): Promise<Run> {
@@ -19,8 +33,25 @@ export async function findRun (db: RunsDb, runId: string): Promise<(Run & { job:
   return row === undefined ? undefined : { ...toRun(row), job: row.job }
 }
 
+// Building and compiling GetRun's query cost more than Postgres' lookup, on every call: it is compiled once
+// per database handle, its one parameter being the run id.
+const getRunQueries = new WeakMap<RunsDb, CompiledQuery<RunRow>>()
+
+/** A run as shown, without its stored job. */
+export async function getRun (db: RunsDb, runId: string): Promise<Run | undefined> {
+  let query = getRunQueries.get(db)
+  if (query === undefined) {
+    query = db.selectFrom('runs').select(RUN_COLUMNS).where('run_id', '=', '').compile()
+    if (query.parameters.length !== 1) throw new Error('GetRun\'s query must have the run id as its only parameter')
+    getRunQueries.set(db, query)
+  }
+  const withId: CompiledQuery<RunRow> = { ...query, parameters: [runId] }
+  const [row] = (await db.executeQuery(withId)).rows
+  return row === undefined ? undefined : toRun(row)
+}
+
 export async function listRuns (db: RunsDb, filter: { recipe_id?: string, status?: RunStatus, limit: number, offset: number }): Promise<Run[]> {
-  let query = db.selectFrom('runs').selectAll()
+  let query = db.selectFrom('runs').select(RUN_COLUMNS)
   if (filter.recipe_id !== undefined) query = query.where('recipe_id', '=', filter.recipe_id)
   if (filter.status !== undefined) query = query.where('status', '=', filter.status)
   const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(filter.limit).offset(filter.offset).execute()
@@ -81,31 +112,32 @@ function toRow (run: Run) {
   }
 }
 
-function toRun (row: Selectable<RunsTable>): Run {
-  const count = (v: unknown): number | undefined => v === null || v === undefined ? undefined : Number(v)
+const COUNTS = ['matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right'] as const
+
+// Called for every run of every list: fields are set one by one (absent ones left out, as the contract
+// wants), without building and filtering an intermediate object per row.
+function toRun (row: RunRow): Run {
   const run: Run = {
     run_id: row.run_id,
     recipe_id: row.recipe_id,
     status: row.status,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString()
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at)
   }
-  const optional: Partial<Run> = {
-    stage: (row.stage ?? undefined) as Run['stage'],
-    source: row.source ?? undefined,
-    progress: row.progress ?? undefined,
-    matched_count: count(row.matched_count),
-    matched_left: count(row.matched_left),
-    matched_right: count(row.matched_right),
-    unmatched_left_count: count(row.unmatched_left_count),
-    unmatched_right_count: count(row.unmatched_right_count),
-    total_left: count(row.total_left),
-    total_right: count(row.total_right),
-    error: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] },
-    outputs: (row.outputs ?? undefined) as Run['outputs'],
-    started_at: row.started_at?.toISOString(),
-    finished_at: row.finished_at?.toISOString()
+  if (row.stage !== null) run.stage = row.stage as Run['stage']
+  if (row.source !== null) run.source = row.source
+  if (row.progress !== null) run.progress = row.progress
+  for (const key of COUNTS) {
+    const value = row[key]
+    if (value !== null) run[key] = Number(value)
   }
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (run as Record<string, unknown>)[key] = value
+  if (row.error_code !== null) run.error = { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] }
+  if (row.outputs !== null) run.outputs = row.outputs as Run['outputs']
+  if (row.started_at !== null) run.started_at = iso(row.started_at)
+  if (row.finished_at !== null) run.finished_at = iso(row.finished_at)
   return run
+}
+
+function iso (value: Date | string): string {
+  return typeof value === 'string' ? value : value.toISOString()
 }
