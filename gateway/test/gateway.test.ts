@@ -38,7 +38,7 @@ t.test('a service error keeps its code, message and problems', async (t) => {
   t.equal(response.status, 200)
   t.equal(response.errors?.[0]?.extensions?.code, 'RECIPES_INVALID')
   t.match(response.errors?.[0]?.message, /1 problem/)
-  t.same(response.errors?.[0]?.extensions?.problems, [{ code: 'RECIPE_MATCH_SQL_EMPTY', message: 'The match SQL is empty.', path: '/matchSql' }], 'the path is in the input'\''s own names')
+  t.same(response.errors?.[0]?.extensions?.problems, [{ code: 'RECIPE_MATCH_SQL_EMPTY', message: 'The match SQL is empty.', path: '/matchSql' }], 'the path is in the names of the input')
 })
 
 t.test('an uncoded failure is INTERNAL with a generic message; the details are only logged', async (t) => {
