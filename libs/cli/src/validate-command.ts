@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { bindMatchSql, describeSource, isEngineError, type BindColumn, type SourceSpec } from '@kalla/engine'
+import { bindMatchSql, recipeSqlProblems, describeSource, isEngineError, type BindColumn, type SourceSpec } from '@kalla/engine'
 import type { Problem, Recipe, RecipeSource, Side, SourceBinding } from '@kalla/proto'
 import { parseBindings } from './match-command.ts'
 import type { Output } from './output.ts'
@@ -13,7 +13,7 @@ import { formatProblems, loadRecipe } from './recipe-file.ts'
 export async function validateCommand (recipePath: string, flags: { source?: string[] }, out: Output): Promise<number> {
   const cwd = out.cwd ?? process.cwd()
   const loaded = await loadRecipe(resolve(cwd, recipePath), recipePath)
-  let problems = loaded.problems
+  let problems = loaded.recipe === undefined ? [...loaded.problems, ...await recipeSqlProblems(loaded.value)] : loaded.problems
   if (loaded.recipe !== undefined) {
     const { left, right } = loaded.recipe.sources
     problems = await recipeProblems(loaded.recipe, parseBindings(flags.source ?? [], [left.alias, right.alias], cwd))

@@ -130,3 +130,15 @@ t.test('kalla validate --source binds against the real file, typed as a run type
   t.match(result.stderr, /ENGINE_MISSING_COLUMNS at \/sources\/right\/schema: payments lacks the column\(s\) customer_id, currency, paid_amount, payment_date/)
   t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"paid_amount"/)
 })
+
+t.test('kalla validate reports field problems and SQL problems of a malformed recipe together', async (t) => {
+  const value = JSON.parse(await readFile(recipe, 'utf8'))
+  value.sources.left.type = 'flie'
+  value.match_sql = "SELECT * FROM invoices i JOIN read_csv('/etc/passwd') x ON true"
+  const broken = join(dir, 'broken-both.json')
+  await writeFile(broken, JSON.stringify(value))
+  const result = await kalla('validate', broken)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /\/sources\/left\/type: .*"flie", which is not allowed: use one of postgres, bigquery, elasticsearch, file\. Did you mean "file"\?/)
+  t.match(result.stderr, /ENGINE_SQL_FORBIDDEN/, 'the SQL is checked although a field is wrong')
+})

@@ -125,3 +125,15 @@ t.test('a Postgres source given by a literal URI is read for its columns', async
   t.same(problemsOf(unreachable), [['RECIPES_SOURCE_UNREACHABLE', '/sources/left/uri']])
   t.notMatch(JSON.stringify(unreachable), /password/)
 })
+
+t.test('a recipe with a malformed field still has its SQL checked, both reported at once', async (t) => {
+  const { bus } = await setup(t)
+  const recipe = fileRecipe({ match_sql: "SELECT * FROM invoices i JOIN read_csv('/etc/passwd') x ON true" }) as unknown as { sources: { left: Record<string, unknown> } }
+  recipe.sources.left.type = 'files'
+  const validation = await bus.request(ValidateRecipe, { recipe })
+  t.equal(validation.valid, false)
+  const codes = problemsOf(validation).map(([code, path]) => `${code} ${path}`)
+  t.ok(codes.includes('RECIPE_INVALID_FIELD /sources/left/type'), codes.join('; '))
+  t.ok(codes.includes('ENGINE_SQL_FORBIDDEN /match_sql'), 'the SQL problem is there too')
+  t.match(validation.problems.find((p) => p.path === '/sources/left/type')?.message, /Did you mean "file"\?/)
+})

@@ -110,3 +110,15 @@ function usageProblems (usage: Usage, aliases: readonly string[]): Problem[] {
 export async function sqlProblems (sql: string, aliases: readonly string[], options: EngineOptions = {}): Promise<Problem[]> {
   return await withSandbox(options, {}, ({ connection }) => matchSqlProblems(connection, sql, aliases))
 }
+
+/**
+ * The match SQL's own problems (syntax, forbidden functions, unknown tables) for a value that is not a
+ * well-formed recipe, so they are reported with its field problems; none when it has no SQL or aliases.
+ * @example await recipeSqlProblems({ match_sql: 'SELEC 1', sources: { left: { alias: 'a' }, right: { alias: 'b' } } })
+ */
+export async function recipeSqlProblems (value: unknown, options: EngineOptions = {}): Promise<Problem[]> {
+  const { match_sql: sql, sources } = (value ?? {}) as { match_sql?: unknown, sources?: { left?: { alias?: unknown }, right?: { alias?: unknown } } }
+  const aliases = [sources?.left?.alias, sources?.right?.alias]
+  if (typeof sql !== 'string' || sql.trim() === '' || !aliases.every((a): a is string => typeof a === 'string')) return []
+  return await sqlProblems(sql, aliases, options)
+}

@@ -1,4 +1,4 @@
-import { bindMatchSql } from '@kalla/engine'
+import { bindMatchSql, recipeSqlProblems } from '@kalla/engine'
 import { checker, Recipe, recipeProblems, type Problem, type RecipeValidation } from '@kalla/proto'
 import { ProblemCodes } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
@@ -24,7 +24,7 @@ const RECIPE_CODES: Record<string, string> = {
  */
 export async function validateRecipe (deps: RecipesDeps, value: unknown): Promise<RecipeValidation> {
   const problems = recipeProblems(value)
-  if (!recipeShape.check(value)) return { valid: false, problems }
+  if (!recipeShape.check(value)) return { valid: false, problems: [...problems, ...await recipeSqlProblems(value, { workDir: deps.engine.workDir })].map(withPath) }
   const { left, right } = value.sources
   const [leftColumns, rightColumns] = await Promise.all([sourceColumns(deps, left, 'left'), sourceColumns(deps, right, 'right')])
   problems.push(...leftColumns.problems, ...rightColumns.problems)
