@@ -3,6 +3,7 @@ import { EngineError, duckdbMessage } from './errors.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
 import type { Problem } from '@kalla/proto'
 import { describe, findColumn, type Column } from './stage/index.ts'
+import { ident } from './sql/quote.ts'
 import { matchSqlProblems } from './sql/validate.ts'
 
 export const MATCHED_TABLE = '__kalla_matched'
@@ -40,8 +41,9 @@ export interface SideSpec { alias: string, keys: string[] }
 
 /**
  * Everything the engine would refuse in the matched output's columns, as problems: repeated column
- * names, and a side whose primary key is missing. For a key column k of source A the output column is
- * `A_k` if present, else `k` itself unless the other source's key has the same name.
+ * names, a side whose primary key is missing, and an output column both sides' keys resolve to. For a
+ * key column k of source A the output column is `A_k` if present, else `k` itself unless the other
+ * source's key has the same name.
  */
 export function matchOutputProblems (output: readonly Column[], left: SideSpec, right: SideSpec): Problem[] {
   const problems: Problem[] = []
@@ -57,7 +59,25 @@ export function matchOutputProblems (output: readonly Column[], left: SideSpec, 
     const missing = side.keys.filter((k) => outputKey(output, side, other, k) === undefined)
     if (missing.length > 0) problems.push({ code: 'ENGINE_MATCH_KEYS_MISSING', message: missingKeysMessage(side, other, missing), path: '/match_sql' })
   }
+  problems.push(...ambiguousKeys(output, left, right))
   return problems
+}
+
+// Aliases like `a` and `a_b` let one output name stand for a's key b_id and a_b's key id alike: which
+// records matched would then be a guess, so the column is refused.
+function ambiguousKeys (output: readonly Column[], left: SideSpec, right: SideSpec): Problem[] {
+  const claims = new Map<string, { alias: string, key: string }[]>()
+  for (const [side, other] of [[left, right], [right, left]] as const) {
+    for (const key of side.keys) {
+      const column = outputKey(output, side, other, key)
+      if (column !== undefined) claims.set(column.toLowerCase(), [...(claims.get(column.toLowerCase()) ?? []), { alias: side.alias, key }])
+    }
+  }
+  return [...claims.entries()].filter(([, who]) => who.length > 1).map(([column, who]) => ({
+    code: 'ENGINE_MATCH_KEYS_AMBIGUOUS',
+    message: `The matched output column ${column} could be ${who.map((w) => `${w.alias}'s key ${w.key}`).join(' or ')}, so Kalla cannot tell which records matched. Return ${who.map((w) => `${w.alias}'s key as ${w.key}`).join(' and ')} without a prefix, or give one source an alias that does not begin with the other's alias and "_".`,
+    path: '/match_sql'
+  }))
 }
 
 /** Each side's key columns in the matched output; throws the first problem matchOutputProblems finds. */
@@ -81,6 +101,17 @@ function missingKeysMessage (side: SideSpec, other: SideSpec, missing: string[])
   return `The match SQL must return the ${side.alias} primary key ${missing.join(', ')} so Kalla can tell which ${side.alias} records matched: add ${names} to the SELECT list${example}.`
 }
 
+/**
+ * A matched row names a record of each side: rows where either side's key is empty (an outer join's
+ * unpaired rows) are removed from the matched table, so those records count as unmatched. Returns how
+ * many rows were removed.
+ */
+export async function dropRowsWithoutKeys (connection: DuckDBConnection, sides: { left: SideKeys, right: SideKeys }): Promise<number> {
+  const empty = [...sides.left.outputKeys, ...sides.right.outputKeys].map((k) => `${ident(k)} IS NULL`).join(' OR ')
+  const reader = await connection.runAndReadAll(`DELETE FROM ${MATCHED_TABLE} WHERE ${empty}`)
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0)
+}
+
 /** Runs the match SQL into a table and returns its row count. */
 export async function executeMatch (connection: DuckDBConnection, sql: string, intervalMs: number, report: FractionReporter): Promise<number> {
   try {
@@ -95,7 +126,7 @@ export async function executeMatch (connection: DuckDBConnection, sql: string, i
   return Number(reader.getRowsJS()[0]?.[0] ?? 0)
 }
 
-// The SQL was parsed as exactly one statement; a final ';' (and comments after it) must go before embedding.
-function withoutTrailingSemicolon (sql: string): string {
+/** The SQL was parsed as exactly one statement; a final ';' (and comments after it) must go before embedding. */
+export function withoutTrailingSemicolon (sql: string): string {
   return sql.replace(/;(\s|--[^\n]*|\/\*[\s\S]*?\*\/)*$/, '')
 }

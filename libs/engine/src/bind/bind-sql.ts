@@ -1,9 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { Problem } from '@kalla/proto'
-import { matchOutputProblems } from '../match.ts'
+import { matchOutputProblems, withoutTrailingSemicolon } from '../match.ts'
 import type { EngineOptions } from '../options.ts'
 import { withSandbox } from '../sandbox.ts'
 import { nearest } from '../sql/nearest.ts'
+import { nameRepeatedColumns } from '../sql/output-names.ts'
 import { tableNames } from '../sql/table-names.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { describe, findColumn, type Column } from '../stage/columns.ts'
@@ -43,13 +44,15 @@ export async function bindMatchSql (sql: string, left: BindSource, right: BindSo
     // A forbidden function may be unknown to the binder too; it is reported once, as forbidden.
     const forbidden = problems.some((p) => p.code === 'ENGINE_SQL_FORBIDDEN')
     problems.push(...bound.problems.filter((p) => !forbidden || p.code === 'ENGINE_SQL_UNKNOWN_COLUMN'))
-    if (bound.output !== undefined) problems.push(...matchOutputProblems(bound.output, left, right))
-    return bound.output === undefined ? { problems } : { problems, output: bound.output }
+    if (bound.output === undefined) return { problems }
+    const named = await nameRepeatedColumns(connection, withoutTrailingSemicolon(sql), bound.output, [left.alias, right.alias])
+    problems.push(...matchOutputProblems(named.output, left, right))
+    return { problems, output: named.output }
   })
 }
 
 async function bindColumns (connection: DuckDBConnection, sql: string, sides: BindSource[]): Promise<Binding> {
-  const select = sql.replace(/;(\s|--[^\n]*|\/\*[\s\S]*?\*\/)*$/, '')
+  const select = withoutTrailingSemicolon(sql)
   const types = await usableTypes(connection, sides.flatMap((s) => s.columns))
   const allTyped = sides.every((s) => s.columns.every((c) => types.has(c.type ?? '')))
   const names = await tableNames(connection, select)
