@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { EngineError, duckdbMessage } from './errors.ts'
+import { EngineError } from './errors.ts'
+import { plainBinderMessage } from './sql/binder-message.ts'
+import { typeProblems, type TypedSource } from './sql/type-check.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
 import type { Problem } from '@kalla/proto'
 import { describe, findColumn, type Column } from './stage/index.ts'
@@ -27,12 +29,23 @@ export async function checkMatchSql (connection: DuckDBConnection, sql: string, 
   }
 }
 
+/** Refuses SQL that would compare text with numbers or dates through a silent cast, naming the columns. */
+export async function checkMatchTypes (connection: DuckDBConnection, select: string, sources: readonly TypedSource[]): Promise<void> {
+  const problems = await typeProblems(connection, select, sources)
+  if (problems.length === 0) return
+  throw new EngineError('ENGINE_SQL_TYPE_MISMATCH', problems.map((p) => p.message).join(' '), { stage: 'matching', cause: new Error(problems.map((p) => p.detail).join('\n')) })
+}
+
+function errorText (error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** Output columns of the match SQL, bound but not run (fails fast on unknown columns or types). */
 export async function describeMatch (connection: DuckDBConnection, sql: string): Promise<Column[]> {
   try {
     return await describe(connection, withoutTrailingSemicolon(sql))
   } catch (error) {
-    throw new EngineError('ENGINE_SQL_INVALID', `The match SQL cannot run: ${duckdbMessage(error)}.`, { stage: 'matching', cause: error })
+    throw new EngineError('ENGINE_SQL_INVALID', `The match SQL cannot run: ${plainBinderMessage(errorText(error))}`, { stage: 'matching', cause: error })
   }
 }
 
@@ -120,7 +133,7 @@ export async function executeMatch (connection: DuckDBConnection, sql: string, i
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
     if (/^(INTERRUPT|Out of Memory)/.test(text)) throw error
-    throw new EngineError('ENGINE_SQL_FAILED', `The match SQL failed while running: ${duckdbMessage(error)}.`, { stage: 'matching', cause: error })
+    throw new EngineError('ENGINE_SQL_FAILED', `The match SQL failed while running: ${plainBinderMessage(text)}`, { stage: 'matching', cause: error })
   }
   const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${MATCHED_TABLE}`)
   return Number(reader.getRowsJS()[0]?.[0] ?? 0)

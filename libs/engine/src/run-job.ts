@@ -4,7 +4,7 @@ import { duckdbVersion } from './version.ts'
 import { Job, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
-import { checkMatchSql, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
+import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
@@ -48,7 +48,7 @@ export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promi
     stage = 'staging'
     const staged = await run.stage(left, right)
     stage = 'matching'
-    const sides = await run.match(left, right)
+    const sides = await run.match(left, right, staged)
     stage = 'writing_results'
     return await run.write(sides, staged)
   } catch (error) {
@@ -141,11 +141,12 @@ class JobRun {
     return staged
   }
 
-  async match (left: JobSource, right: JobSource): Promise<{ left: SideKeys, right: SideKeys }> {
+  async match (left: JobSource, right: JobSource, staged: StagedSource[]): Promise<{ left: SideKeys, right: SideKeys }> {
     const t0 = performance.now()
     this.emit('matching', 0)
     const connection = this.sandbox.connection
     const select = withoutTrailingSemicolon(this.job.match_sql)
+    await checkMatchTypes(connection, select, staged)
     const named = await nameRepeatedColumns(connection, select, await describeMatch(connection, select), [left.alias, right.alias])
     const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.keys[s.alias] ?? [] })
     const sides = resolveOutputKeys(named.output, keysOf(left), keysOf(right))
