@@ -102,3 +102,16 @@ t.test('kalla validate --source binds against the real file, typed as a run type
   t.match(result.stderr, /ENGINE_MISSING_COLUMNS at \/sources\/right\/schema: payments lacks the column\(s\) customer_id, currency, paid_amount, payment_date/)
   t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"paid_amount"/)
 })
+
+t.test('kalla validate --source reports type problems with the other problems at once, in the user\'s words', async (t) => {
+  const textAmounts = join(dir, 'text-amounts.csv')
+  await writeFile(textAmounts, 'payment_id,reference_number,customer_id,currency,paid_amount,payment_date\nP1,INV-1,C1,EUR,100.00,2024-01-05\nP2,INV-2,C1,EUR,n/a,2024-01-05\n')
+  const path = await editedRecipe('typed.json', (sql) => sql.replace('i.amount AS invoice_amount', 'i.amuont AS invoice_amount'))
+  const result = await kalla('validate', path, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${textAmounts}`)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"amuont".*Did you mean "amount"\?/)
+  const typed = await kalla('validate', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${textAmounts}`)
+  t.equal(typed.code, 2)
+  t.match(typed.stderr, /ENGINE_SQL_TYPE_MISMATCH at \/match_sql: The match SQL compares payments\.paid_amount \(text\) with invoices\.amount \(number\) in tolerance_match\(\): set the column's type in the recipe or cast it/)
+  t.notMatch(typed.stderr, /Candidate|LINE \d|VARCHAR|DECIMAL/)
+})

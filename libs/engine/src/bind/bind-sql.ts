@@ -52,7 +52,7 @@ export async function bindMatchSql (sql: string, left: BindSource, right: BindSo
     problems.push(...bound.problems.filter((p) => !forbidden || p.code === 'ENGINE_SQL_UNKNOWN_COLUMN'))
     const named = bound.output === undefined ? undefined : await nameRepeatedColumns(connection, select, bound.output, [left.alias, right.alias])
     // Types are checked only when all are known: a file schema's columns could be anything.
-    if (allTyped && !forbidden && !problems.some((p) => p.code === 'ENGINE_SQL_UNKNOWN_COLUMN')) problems.push(...await typedProblems(connection, select, [left, right]))
+    if (allTyped && !forbidden) problems.push(...await typedProblems(connection, select, [left, right]))
     if (named === undefined) return { problems }
     problems.push(...matchOutputProblems(named.output, left, right))
     return { problems, output: named.output }
@@ -85,12 +85,20 @@ async function bindColumns (connection: DuckDBConnection, select: string, sides:
         if (unknown === 'again') continue
         if (unknown !== undefined) { problems.push(unknown); continue }
         if (!TYPE_ERROR.test(message)) return { problems: [...problems, { code: 'ENGINE_SQL_INVALID', message: `The match SQL cannot run: ${plainBinderMessage(error instanceof Error ? error.message : String(error))}`, path: PATH }] }
-        // With every type known, typedProblems names the columns; otherwise the type was only a guess.
+        // With every type known, typedProblems names the columns; binding goes on untyped to find the
+        // unknown columns the type error hid. Otherwise the type was only a guess.
+        if (allTyped) return await untypedAfter(connection, select, sides, problems)
         break
       }
     }
   }
   return { problems }
+}
+
+async function untypedAfter (connection: DuckDBConnection, select: string, sides: BindSource[], found: Problem[]): Promise<Binding> {
+  const untyped = await bindColumns(connection, select, sides.map((s) => ({ ...s, columns: s.columns.map((c) => ({ name: c.name })) })), new Set(), false)
+  const seen = new Set(found.map((p) => p.message))
+  return { ...untyped, problems: [...found, ...untyped.problems.filter((p) => !seen.has(p.message))] }
 }
 
 /** Columns the SQL uses that its sources lack, each added (untyped) so binding can go on to find the next. */
