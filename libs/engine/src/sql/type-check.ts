@@ -25,10 +25,10 @@ const HINT = 'set the column\'s type in the recipe or cast it'
  * are the author's choice and pass. Other binder errors are left to the caller.
  */
 export async function typeProblems (connection: DuckDBConnection, sql: string, sources: readonly TypedSource[]): Promise<DetailedProblem[]> {
-  const [planText, astText] = await Promise.all([serialize(connection, 'json_serialize_plan', sql), serialize(connection, 'json_serialize_sql', sql)])
-  const plan = JSON.parse(planText) as Node
-  const ast = JSON.parse(astText) as Node
-  if (ast.error === true) return []
+  const plan = await serialize(connection, 'json_serialize_plan', sql)
+  const ast = await serialize(connection, 'json_serialize_sql', sql)
+  // A plan DuckDB cannot serialize says nothing about types: the run goes on and its binder speaks.
+  if (plan === undefined || ast === undefined || ast.error === true) return []
   const names = new Names(ast, sources)
   if (plan.error === true) {
     const message = String(plan.error_message ?? '')
@@ -182,6 +182,10 @@ function pathTo (root: unknown, match: (n: Node) => boolean): Node[] {
   return []
 }
 
-async function serialize (connection: DuckDBConnection, fn: 'json_serialize_plan' | 'json_serialize_sql', sql: string): Promise<string> {
-  return String((await connection.runAndReadAll(`SELECT ${fn}(${literal(sql)})`)).getRowsJS()[0]?.[0])
+async function serialize (connection: DuckDBConnection, fn: 'json_serialize_plan' | 'json_serialize_sql', sql: string): Promise<Node | undefined> {
+  try {
+    return JSON.parse(String((await connection.runAndReadAll(`SELECT ${fn}(${literal(sql)})`)).getRowsJS()[0]?.[0])) as Node
+  } catch {
+    return undefined
+  }
 }
