@@ -142,3 +142,16 @@ t.test('kalla validate reports field problems and SQL problems of a malformed re
   t.match(result.stderr, /\/sources\/left\/type: .*"flie", which is not allowed: use one of postgres, bigquery, elasticsearch, file\. Did you mean "file"\?/)
   t.match(result.stderr, /ENGINE_SQL_FORBIDDEN/, 'the SQL is checked although a field is wrong')
 })
+
+t.test('kalla validate --source reports type problems with the other problems at once, in the user\'s words', async (t) => {
+  const textAmounts = join(dir, 'text-amounts.csv')
+  await writeFile(textAmounts, 'payment_id,reference_number,customer_id,currency,paid_amount,payment_date\nP1,INV-1,C1,EUR,100.00,2024-01-05\nP2,INV-2,C1,EUR,n/a,2024-01-05\n')
+  const path = await editedRecipe('typed.json', (sql) => sql.replace('i.amount AS invoice_amount', 'i.amuont AS invoice_amount'))
+  const result = await kalla('validate', path, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${textAmounts}`)
+  t.equal(result.code, 2)
+  t.match(result.stderr, /ENGINE_SQL_UNKNOWN_COLUMN at \/match_sql: .*"amuont".*Did you mean "amount"\?/)
+  const typed = await kalla('validate', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${textAmounts}`)
+  t.equal(typed.code, 2)
+  t.match(typed.stderr, /ENGINE_SQL_TYPE_MISMATCH at \/match_sql: The match SQL compares payments\.paid_amount \(text\) with invoices\.amount \(number\) in tolerance_match\(\): set the column's type in the recipe or cast it/)
+  t.notMatch(typed.stderr, /Candidate|LINE \d|VARCHAR|DECIMAL/)
+})

@@ -4,7 +4,7 @@ import { duckdbVersion } from './version.ts'
 import { Job, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
-import { checkMatchSql, describeMatch, executeMatch, resolveOutputKeys, type SideKeys } from './match.ts'
+import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
@@ -12,6 +12,7 @@ import { Heartbeat, bindCancellation } from './progress.ts'
 import type { LocalJob, LocalJobSource as JobSource } from './job.ts'
 import { localPath } from './stage/files.ts'
 import { checkFileSources, stageSource, type StagedSource } from './stage/index.ts'
+import { nameRepeatedColumns } from './sql/output-names.ts'
 
 export interface RunJobOptions extends EngineOptions {
   /** Called with live progress, at least every progressIntervalMs while a step runs. */
@@ -47,7 +48,7 @@ export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promi
     stage = 'staging'
     const staged = await run.stage(left, right)
     stage = 'matching'
-    const sides = await run.match(left, right)
+    const sides = await run.match(left, right, staged)
     stage = 'writing_results'
     return await run.write(sides, staged)
   } catch (error) {
@@ -101,6 +102,8 @@ class JobRun {
   private readonly timings = { staging: 0, matching: 0, writing_results: 0, total: 0 }
   private readonly counts = { matched_count: 0, total_left: 0, total_right: 0 }
   private readonly heartbeat: Heartbeat<RunProgress> | undefined
+  /** Rows of the match SQL that lacked a side's key (an outer join's), left out of the matched output. */
+  private rowsWithoutKeys = 0
 
   constructor (job: LocalJob, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
     this.job = job
@@ -139,13 +142,18 @@ class JobRun {
     return staged
   }
 
-  async match (left: JobSource, right: JobSource): Promise<{ left: SideKeys, right: SideKeys }> {
+  async match (left: JobSource, right: JobSource, staged: StagedSource[]): Promise<{ left: SideKeys, right: SideKeys }> {
     const t0 = performance.now()
     this.emit('matching', 0)
-    const output = await describeMatch(this.sandbox.connection, this.job.match_sql)
+    const connection = this.sandbox.connection
+    const select = withoutTrailingSemicolon(this.job.match_sql)
+    await checkMatchTypes(connection, select, staged)
+    const named = await nameRepeatedColumns(connection, select, await describeMatch(connection, select), [left.alias, right.alias])
     const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.keys[s.alias] ?? [] })
-    const sides = resolveOutputKeys(output, keysOf(left), keysOf(right))
-    this.counts.matched_count = await executeMatch(this.sandbox.connection, this.job.match_sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
+    const sides = resolveOutputKeys(named.output, keysOf(left), keysOf(right))
+    const rows = await executeMatch(connection, named.sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
+    this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
+    this.counts.matched_count = rows - this.rowsWithoutKeys
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0
     return sides
@@ -166,6 +174,7 @@ class JobRun {
     await writeSummary(outputs.summary, {
       ...completed,
       outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
+      rows_without_both_keys: this.rowsWithoutKeys,
       sources: staged.map((s) => ({ alias: s.alias, side: s.side, rows: s.rows, primary_key: this.keys[s.alias], columns: s.columns })),
       engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
     })

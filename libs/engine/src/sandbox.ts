@@ -47,6 +47,9 @@ export async function openSandbox (options: ResolvedEngineOptions, access: Sandb
     await connection.run('SET enable_progress_bar = true')
     await connection.run('SET enable_progress_bar_print = false')
     await connection.run('SET progress_bar_time = 0')
+    // Results must not depend on the server's TZ: an instant's calendar date is its date in UTC (README).
+    await connection.run("SET TimeZone = 'UTC'")
+    await connection.run("SET Calendar = 'gregorian'")
     await connection.run(`SET allowed_directories = ${literalList(directories)}`)
     if (access.readable.length > 0) await connection.run(`SET allowed_paths = ${literalList(access.readable)}`)
     await connection.run('SET enable_external_access = false')

@@ -51,6 +51,7 @@ t.test('the sandbox cannot read files, change settings or load extensions', asyn
   await t.rejects(sandbox.connection.run("COPY (SELECT 1) TO '/tmp/kalla-escape.csv'"), /Permission Error/)
   await t.rejects(sandbox.connection.run('SET enable_external_access = true'), /locked/)
   await t.rejects(sandbox.connection.run("SET memory_limit = '100GB'"), /locked/)
+  await t.rejects(sandbox.connection.run("SET TimeZone = 'America/New_York'"), /locked/, 'the time zone stays UTC')
   await t.rejects(sandbox.connection.run('LOAD httpfs'), /disabled|Permission/)
   await t.rejects(sandbox.connection.run('INSTALL httpfs'), /Permission|disabled/)
 })

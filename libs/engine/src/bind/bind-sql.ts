@@ -1,9 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { nearest, type Problem } from '@kalla/proto'
-import { matchOutputProblems } from '../match.ts'
+import { matchOutputProblems, withoutTrailingSemicolon } from '../match.ts'
 import type { EngineOptions } from '../options.ts'
 import { withSandbox } from '../sandbox.ts'
+import { nameRepeatedColumns } from '../sql/output-names.ts'
+import { plainBinderMessage } from '../sql/binder-message.ts'
+import { ident } from '../sql/quote.ts'
 import { tableNames } from '../sql/table-names.ts'
+import { typeProblems } from '../sql/type-check.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { describe, findColumn, type Column } from '../stage/columns.ts'
 import { TYPINGS, bindMessage, createViews, usableTypes, type BindColumn } from './views.ts'
@@ -38,19 +42,33 @@ export async function bindMatchSql (sql: string, left: BindSource, right: BindSo
     const problems = await matchSqlProblems(connection, sql, [left.alias, right.alias])
     const distinct = left.alias.toLowerCase() !== right.alias.toLowerCase()
     if (!distinct || problems.some((p) => UNBINDABLE.has(p.code)) || left.columns.length === 0 || right.columns.length === 0) return { problems }
-    const bound = await bindColumns(connection, sql, [left, right])
+    const select = withoutTrailingSemicolon(sql)
+    const types = await usableTypes(connection, [...left.columns, ...right.columns])
+    const allTyped = [left, right].every((s) => s.columns.every((c) => types.has(c.type ?? '')))
+    const bound = await bindColumns(connection, select, [left, right], types, allTyped)
     // A forbidden function may be unknown to the binder too; it is reported once, as forbidden.
     const forbidden = problems.some((p) => p.code === 'ENGINE_SQL_FORBIDDEN')
     problems.push(...bound.problems.filter((p) => !forbidden || p.code === 'ENGINE_SQL_UNKNOWN_COLUMN'))
-    if (bound.output !== undefined) problems.push(...matchOutputProblems(bound.output, left, right))
-    return bound.output === undefined ? { problems } : { problems, output: bound.output }
+    const named = bound.output === undefined ? undefined : await nameRepeatedColumns(connection, select, bound.output, [left.alias, right.alias])
+    // Types are checked only when all are known: a file schema's columns could be anything.
+    if (allTyped && !forbidden) problems.push(...await typedProblems(connection, select, [left, right]))
+    if (named === undefined) return { problems }
+    problems.push(...matchOutputProblems(named.output, left, right))
+    return { problems, output: named.output }
   })
 }
 
-async function bindColumns (connection: DuckDBConnection, sql: string, sides: BindSource[]): Promise<Binding> {
-  const select = sql.replace(/;(\s|--[^\n]*|\/\*[\s\S]*?\*\/)*$/, '')
-  const types = await usableTypes(connection, sides.flatMap((s) => s.columns))
-  const allTyped = sides.every((s) => s.columns.every((c) => types.has(c.type ?? '')))
+// Binds against empty tables of the declared types (views of NULLs would be planned away) and reports
+// the type problems a run would refuse, in its words.
+async function typedProblems (connection: DuckDBConnection, select: string, sides: BindSource[]): Promise<Problem[]> {
+  for (const side of sides) {
+    await connection.run(`DROP VIEW IF EXISTS ${ident(side.alias)}`)
+    await connection.run(`CREATE TABLE ${ident(side.alias)} (${side.columns.map((c) => `${ident(c.name)} ${c.type!}`).join(', ')})`)
+  }
+  return (await typeProblems(connection, select, sides)).map(({ code, message, path }) => ({ code, message, path }))
+}
+
+async function bindColumns (connection: DuckDBConnection, select: string, sides: BindSource[], types: Set<string>, allTyped: boolean): Promise<Binding> {
   const names = await tableNames(connection, select)
   const standIns = new StandIns(sides)
   const problems: Problem[] = []
@@ -65,13 +83,21 @@ async function bindColumns (connection: DuckDBConnection, sql: string, sides: Bi
         if (unknown === 'stuck') return { problems }
         if (unknown === 'again') continue
         if (unknown !== undefined) { problems.push(unknown); continue }
-        if (!TYPE_ERROR.test(message)) return { problems: [...problems, { code: 'ENGINE_SQL_INVALID', message: `The match SQL cannot run: ${message}`, path: PATH }] }
-        if (allTyped) return { problems: [...problems, { code: 'ENGINE_SQL_TYPE_MISMATCH', message: `The match SQL combines values whose types do not fit: ${message}`, path: PATH }] }
+        if (!TYPE_ERROR.test(message)) return { problems: [...problems, { code: 'ENGINE_SQL_INVALID', message: `The match SQL cannot run: ${plainBinderMessage(error instanceof Error ? error.message : String(error))}`, path: PATH }] }
+        // With every type known, typedProblems names the columns; binding goes on untyped to find the
+        // unknown columns the type error hid. Otherwise the type was only a guess.
+        if (allTyped) return await untypedAfter(connection, select, sides, problems)
         break
       }
     }
   }
   return { problems }
+}
+
+async function untypedAfter (connection: DuckDBConnection, select: string, sides: BindSource[], found: Problem[]): Promise<Binding> {
+  const untyped = await bindColumns(connection, select, sides.map((s) => ({ ...s, columns: s.columns.map((c) => ({ name: c.name })) })), new Set(), false)
+  const seen = new Set(found.map((p) => p.message))
+  return { ...untyped, problems: [...found, ...untyped.problems.filter((p) => !seen.has(p.message))] }
 }
 
 /** Columns the SQL uses that its sources lack, each added (untyped) so binding can go on to find the next. */
