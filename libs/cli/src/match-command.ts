@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { isEngineError, runJob, type EngineOptions } from '@kalla/engine'
+import { exportResults, isEngineError, runJob, type EngineOptions, type ExportFormat } from '@kalla/engine'
 import { recipeJob, sourceTypeOf, type SourceBinding } from '@kalla/proto'
 import { UsageError, type Output } from './output.ts'
 import { progressView } from './progress-view.ts'
@@ -13,8 +13,11 @@ export interface MatchFlags {
   threads?: string
   'work-dir'?: string
   timeout?: string
+  format?: string
   json?: boolean
 }
+
+const FORMATS = ['parquet', 'csv', 'xlsx'] as const
 
 /** `kalla match recipe.json --source alias=... --out DIR`: one local run with progress and a summary. */
 export async function matchCommand (recipePath: string, flags: MatchFlags, out: Output): Promise<number> {
@@ -24,6 +27,7 @@ export async function matchCommand (recipePath: string, flags: MatchFlags, out: 
     return 2
   }
   const recipe = loaded.recipe
+  const format = resultFormat(flags.format)
   const bindings = parseBindings(flags.source ?? [], [recipe.sources.left.alias, recipe.sources.right.alias])
   const runId = `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`
   const built = recipeJob(recipe, bindings, { run_id: runId, output_path: resolve(flags.out ?? `results/${recipe.recipe_id}`) })
@@ -32,9 +36,13 @@ export async function matchCommand (recipePath: string, flags: MatchFlags, out: 
   }
   const view = progressView(out)
   try {
-    const done = await runJob(built.job, { ...engineOptions(flags), onProgress: view.update })
+    const options = engineOptions(flags)
+    const done = await runJob(built.job, { ...options, onProgress: view.update })
+    const exported = format === 'parquet' ? undefined : await exportResults(built.job.output_path, format, options)
     view.stop()
-    out.stdout.write(flags.json === true ? JSON.stringify(done, null, 2) + '\n' : summaryTable(done, { left: recipe.sources.left.alias, right: recipe.sources.right.alias }))
+    out.stdout.write(flags.json === true
+      ? JSON.stringify(exported === undefined ? done : { ...done, exports: { format, ...exported } }, null, 2) + '\n'
+      : summaryTable(done, { left: recipe.sources.left.alias, right: recipe.sources.right.alias }, exported))
     return 0
   } catch (error) {
     view.stop()
@@ -56,6 +64,13 @@ export function parseBindings (pairs: string[], aliases: string[]): Record<strin
     bindings[alias] = { uri: type === 'file' ? resolve(value) : value, type }
   }
   return bindings
+}
+
+// Parquet files are always written; csv and xlsx add copies in that format beside them.
+function resultFormat (value: string | undefined): 'parquet' | ExportFormat {
+  const format = value ?? 'parquet'
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format takes parquet, csv or xlsx, got "${format}".`)
+  return format as 'parquet' | ExportFormat
 }
 
 function engineOptions (flags: MatchFlags): EngineOptions {
