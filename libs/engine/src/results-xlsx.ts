@@ -1,3 +1,6 @@
+import { once } from 'node:events'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident } from './sql/quote.ts'
@@ -47,12 +50,26 @@ export async function writeXlsx (connection: DuckDBConnection, relation: string,
       inSheet++
       rows++
     }
+    await drained(sheet)
   }
   if (sheet === undefined) sheet = startSheet(book, options.sheetName, columns, writers)
   if (sheets.length === 0) sheets.push(options.sheetName)
   sheet.commit()
   await book.commit()
   return { rows, sheets }
+}
+
+// exceljs's sheet buffer writes into the zip's deflate stream without waiting for it; wait here for
+// that stream to drain (or to be attached), so memory holds a chunk of rows, not the sheet.
+// The pipe is a readable-stream v3 PassThrough, which tells its need to drain only in its state.
+type Piped = Writable & { _writableState?: { needDrain?: boolean } }
+
+async function drained (sheet: ExcelJS.Worksheet | undefined): Promise<void> {
+  const buffer = (sheet as unknown as { stream?: { pipes?: Piped[] } } | undefined)?.stream
+  for (let turns = 0; buffer?.pipes?.length === 0 && turns < 1000; turns++) await nextTurn()
+  for (const pipe of buffer?.pipes ?? []) {
+    if (pipe.writableNeedDrain ?? pipe._writableState?.needDrain ?? false) await once(pipe, 'drain')
+  }
 }
 
 function startSheet (book: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column[], writers: ColumnWriter[]): ExcelJS.Worksheet {
