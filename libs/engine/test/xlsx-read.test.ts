@@ -202,3 +202,10 @@ t.test('a run stages workbooks from a streamed writer (inline strings) and match
   t.equal(done.matched_count, 2, '100.00~100.02 and 99.99~99.99 match within 0.02; 250.50~250.53 does not')
   t.same(await readRows(done.outputs.unmatched_left, 'invoice_id, amount::VARCHAR AS amount'), [{ invoice_id: 'INV-2', amount: '250.50' }])
 })
+
+t.test('a recipe column type that cells do not fit is refused with the count and the first row', async (t) => {
+  const path = await workbook(t, sheetWith([['Title row'], ['code', 'n'], ['X1', 1], [7, 2], ['X3', 3]]))
+  const refused = await failure(read(path, { file: { header_row: 2 }, columns: { code: { type: 'integer' } } }))
+  t.equal(refused.code, 'ENGINE_FILE_MALFORMED')
+  t.equal(refused.message, 'book: book.xlsx, sheet "Data", column code: 2 values are not integer (first in row 3: `X1`). Correct the cells, or change the column\'s type in the recipe.')
+})

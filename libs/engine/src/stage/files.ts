@@ -56,7 +56,7 @@ export async function inspectFile (connection: DuckDBConnection, input: FileInpu
     throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${input.alias}: ${input.name} is not a CSV, Parquet, JSON or Excel (.xlsx) file. Upload one of those formats.`, { stage: 'staging' })
   }
   if (format === 'xlsx') {
-    const workbook = await inspectWorkbook(input, scratch)
+    const workbook = await inspectWorkbook(connection, input, scratch)
     checkSchema(input, workbook.detected)
     return workbook
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import type { ColumnType } from '@kalla/proto'
 import { EngineError } from '../../errors.ts'
 import { ident, literal } from '../../sql/quote.ts'
@@ -17,7 +18,7 @@ import { openWorkbookZip, type WorkbookZip } from './zip-parts.ts'
  * column's type comes from every cell of it (see ColumnEvidence.type) and the CSV is read back with
  * those types, so DuckDB never guesses. A recipe's column type (options.columns) overrides it.
  */
-export async function inspectWorkbook (input: FileInput, scratch: FileScratch): Promise<InspectedFile> {
+export async function inspectWorkbook (connection: DuckDBConnection, input: FileInput, scratch: FileScratch): Promise<InspectedFile> {
   const zip = await openZip(input)
   const csv = join(scratch.dir, `sheet-${randomUUID()}.csv`)
   try {
@@ -29,14 +30,18 @@ export async function inspectWorkbook (input: FileInput, scratch: FileScratch): 
       const where = headerRow === undefined ? 'holds no values' : `has no row ${headerRow} (header_row) with column names`
       throw new EngineError('ENGINE_FILE_EMPTY', `${input.alias}: the sheet "${sheet.name}" of ${input.name} ${where}. Choose the sheet that holds the records (options.file.sheet).`, { stage: 'staging' })
     }
-    const columns = sheetColumns(read).map((c) => ({ ...c, type: columnType(input, c.name, c.evidence.type()) }))
+    const columns = sheetColumns(read).map((c) => ({ ...c, measured: c.evidence.type(), type: columnType(input, c.name, c.evidence.type()) }))
     const all = new Map(columns.map((c) => [c.index, c]))
     const width = Math.max(0, ...columns.map((c) => c.index + 1))
-    const declared = Array.from({ length: width }, (_, i) => `${literal(`c${i}`)}: ${literal(all.get(i)?.type ?? 'VARCHAR')}`)
+    const csvOf = (typeOf: (i: number) => string): string => {
+      const declared = ['\'kalla_row\': \'BIGINT\'', ...Array.from({ length: width }, (_, i) => `${literal(`c${i}`)}: ${literal(typeOf(i))}`)]
+      return `read_csv(${literal(csv)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', null_padding = true, columns = {${declared.join(', ')}})`
+    }
+    await checkOverrides(connection, input, sheet.name, columns.filter((c) => c.type !== c.measured), csvOf(() => 'VARCHAR'))
     const list = columns.map((c) => `${ident(`c${c.index}`)} AS ${ident(c.name)}`)
-    const source = `read_csv(${literal(csv)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', null_padding = true, columns = {${declared.join(', ')}})`
     const detected: Column[] = columns.map((c) => ({ name: c.name, type: c.type }))
-    return { input, format: 'xlsx', detected, numbers: [], relation: `(SELECT ${list.join(', ')} FROM ${source})` }
+    // Messages about the converted CSV name the workbook, not the scratch file.
+    return { input: { ...input, path: csv }, format: 'xlsx', detected, numbers: [], relation: `(SELECT ${list.join(', ')} FROM ${csvOf((i) => all.get(i)?.type ?? 'VARCHAR')})` }
   } catch (error) {
     await rm(csv, { force: true })
     if (error instanceof CellProblem) throw new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name}: ${error.message}.`, { stage: 'staging', cause: error })
@@ -59,6 +64,18 @@ async function openZip (input: FileInput): Promise<WorkbookZip> {
 function damaged (input: FileInput, error: unknown): EngineError {
   const detail = error instanceof Error ? error.message.split(input.path).join(input.name) : String(error)
   return new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name} cannot be read as an Excel workbook (${detail}). Open it in Excel and save it again as .xlsx, or as CSV UTF-8.`, { stage: 'staging', cause: error })
+}
+
+// A recipe's type that some cells do not fit is reported with their count and the first row, as Excel numbers it.
+async function checkOverrides (connection: DuckDBConnection, input: FileInput, sheet: string, columns: { index: number, name: string, type: string }[], text: string): Promise<void> {
+  for (const column of columns) {
+    const value = ident(`c${column.index}`)
+    const reader = await connection.runAndReadAll(`SELECT count(*), min(kalla_row), arg_min(${value}, kalla_row) FROM ${text} WHERE ${value} IS NOT NULL AND TRY_CAST(${value} AS ${column.type}) IS NULL`)
+    const [count, row, example] = reader.getRowsJS()[0] ?? []
+    if (Number(count ?? 0) === 0) continue
+    const type = Object.entries(OVERRIDES).find(([, t]) => t === column.type)?.[0] ?? column.type
+    throw new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name}, sheet "${sheet}", column ${column.name}: ${Number(count)} value${Number(count) > 1 ? 's are' : ' is'} not ${type} (first in row ${Number(row)}: \`${String(example)}\`). Correct the cells, or change the column's type in the recipe.`, { stage: 'staging' })
+  }
 }
 
 function chooseSheet (input: FileInput, sheets: { name: string, part: string }[]): { name: string, part: string } {

@@ -5,7 +5,10 @@ import { columnName, sheetHandlers, type Cell } from './sheet-cells.ts'
 import type { WorkbookParts } from './workbook-parts.ts'
 import type { WorkbookZip } from './zip-parts.ts'
 
-/** A sheet written out as headerless UTF-8 CSV, every value as text, and what its columns hold. */
+/**
+ * A sheet written out as headerless UTF-8 CSV, every value as text, and what its columns hold. Each
+ * line starts with the row's number in the sheet, so a value can be reported where Excel shows it.
+ */
 export interface SheetCsv {
   /** Column names from the header row, by 0-based column; '' where the header cell is empty. */
   header: string[]
@@ -35,7 +38,7 @@ export async function sheetToCsv (zip: WorkbookZip, parts: WorkbookParts, sheetP
       return
     }
     if (cells.length === 0) { result.blankRows++; return }
-    pending.push(csvLine(cells, result.evidence))
+    pending.push(csvLine(row, cells, result.evidence))
     result.rows++
   }
   try {
@@ -53,11 +56,11 @@ export async function sheetToCsv (zip: WorkbookZip, parts: WorkbookParts, sheetP
   return result
 }
 
-function csvLine (cells: Cell[], evidence: ColumnEvidence[]): string {
-  const fields: string[] = []
+function csvLine (row: number, cells: Cell[], evidence: ColumnEvidence[]): string {
+  const fields: string[] = [String(row)]
   for (const cell of cells) {
-    while (fields.length < cell.col) fields.push('')
-    fields[cell.col] = `"${cell.text.replaceAll('"', '""')}"`
+    while (fields.length <= cell.col) fields.push('')
+    fields[cell.col + 1] = `"${cell.text.replaceAll('"', '""')}"`
     ;(evidence[cell.col] ??= new ColumnEvidence()).add(cell)
   }
   return fields.join(',') + '\n'
