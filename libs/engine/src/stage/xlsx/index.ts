@@ -34,7 +34,7 @@ export async function inspectWorkbook (connection: DuckDBConnection, input: File
     const all = new Map(columns.map((c) => [c.index, c]))
     const width = Math.max(0, ...columns.map((c) => c.index + 1))
     const csvOf = (typeOf: (i: number) => string): string => {
-      const declared = ['\'kalla_row\': \'BIGINT\'', ...Array.from({ length: width }, (_, i) => `${literal(`c${i}`)}: ${literal(typeOf(i))}`)]
+      const declared = [`${literal('kalla_row')}: 'BIGINT'`, ...Array.from({ length: width }, (_, i) => `${literal(`c${i}`)}: ${literal(typeOf(i))}`)]
       return `read_csv(${literal(csv)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', null_padding = true, columns = {${declared.join(', ')}})`
     }
     await checkOverrides(connection, input, sheet.name, columns.filter((c) => c.type !== c.measured), csvOf(() => 'VARCHAR'))
