@@ -57,8 +57,9 @@ async function parseStream (stream: Readable, handlers: XmlHandlers, afterChunk?
   const parser = new SaxesParser({ xmlns: false, position: false })
   let failure: Error | undefined
   parser.on('error', (error) => { failure ??= error })
-  if (handlers.open !== undefined) parser.on('opentag', handlers.open)
-  if (handlers.close !== undefined) { const close = handlers.close; parser.on('closetag', (tag) => { close(tag.name) }) }
+  // Some writers prefix SpreadsheetML elements (<x:row>); elements are matched by their local name.
+  if (handlers.open !== undefined) { const open = handlers.open; parser.on('opentag', (tag) => { open(tag.name.includes(':') ? { ...tag, name: localName(tag.name) } : tag) }) }
+  if (handlers.close !== undefined) { const close = handlers.close; parser.on('closetag', (tag) => { close(localName(tag.name)) }) }
   if (handlers.text !== undefined) { parser.on('text', handlers.text); parser.on('cdata', handlers.text) }
   const decoder = new StringDecoder('utf8')
   for await (const chunk of stream) {
@@ -69,4 +70,9 @@ async function parseStream (stream: Readable, handlers: XmlHandlers, afterChunk?
   parser.write(decoder.end())
   parser.close()
   if (failure !== undefined) throw failure
+}
+
+function localName (name: string): string {
+  const colon = name.indexOf(':')
+  return colon < 0 ? name : name.slice(colon + 1)
 }
