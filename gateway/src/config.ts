@@ -13,7 +13,8 @@ export const GatewayConfig = Type.Object({
   GATEWAY_GRAPHIQL: Type.Boolean({ default: true, description: 'Serve GraphiQL at /graphiql (the page loads its scripts from unpkg.com in the browser)' }),
   GATEWAY_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where result files are cached and CSV downloads are written (default: the OS temporary directory)' })),
   GATEWAY_RESULTS_CACHE_BYTES: Type.Integer({ minimum: 0, default: 1024 ** 3, description: 'Disk space for result files downloaded from S3 for paging; least recently used go first' }),
-  GATEWAY_RESULTS_CACHE_TTL_S: Type.Integer({ minimum: 1, default: 300, description: 'How long a downloaded result file is kept after its last use' })
+  GATEWAY_RESULTS_CACHE_TTL_S: Type.Integer({ minimum: 1, default: 300, description: 'How long a downloaded result file is kept after its last use' }),
+  GATEWAY_XLSX_ROWS_PER_SHEET: Type.Integer({ minimum: 1, maximum: 1_048_575, default: 1_048_575, description: 'Data rows per sheet of an .xlsx download before the next sheet starts (Excel holds 1,048,576 rows with the header)' })
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 

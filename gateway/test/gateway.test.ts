@@ -89,7 +89,7 @@ t.test('too deep or too costly queries and subscriptions are refused', async (t)
 t.test('downloads answer coded JSON errors', async (t) => {
   runs.set('run-busy', run('run-busy', 'r1', 'matching'))
   const cases = [['/runs/run-missing/results/matched', 404, 'RUNS_RUN_NOT_FOUND'], ['/runs/run-busy/results/matched', 409, 'GATEWAY_RUN_NOT_COMPLETED'],
-    ['/runs/run-busy/results/everything', 400, 'GATEWAY_RESULT_KIND_INVALID'], ['/runs/run-busy/results/matched?format=xlsx', 400, 'GATEWAY_FORMAT_INVALID']] as const
+    ['/runs/run-busy/results/everything', 400, 'GATEWAY_RESULT_KIND_INVALID'], ['/runs/run-busy/results/matched?format=xls', 400, 'GATEWAY_FORMAT_INVALID']] as const
   for (const [path, status, code] of cases) {
     const response = await fetch(`${url}${path}`)
     t.equal(response.status, status, path)

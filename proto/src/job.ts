@@ -3,7 +3,7 @@ import { Identifier } from './identifiers.ts'
 import { Side, SourceType } from './recipe.ts'
 import { SourceOptions } from './source-options.ts'
 
-export const FileFormats = ['csv', 'parquet', 'json'] as const
+export const FileFormats = ['csv', 'parquet', 'json', 'xlsx'] as const
 export const FileFormat = Type.Enum(FileFormats)
 export type FileFormat = Static<typeof FileFormat>
 

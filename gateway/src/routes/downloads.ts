@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { GetRun } from '@kalla/proto'
-import { resultCsvStream } from '@kalla/engine'
+import { resultCsvStream, resultXlsxStream, type ResultStream } from '@kalla/engine'
 import { CodedError } from '@kalla/service'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
@@ -10,12 +10,23 @@ import { asCodedError } from './http-errors.ts'
 
 interface DownloadRequest { Params: { runId: string, kind: string }, Querystring: { format?: string } }
 
+type Format = 'csv' | 'parquet' | 'xlsx'
+const FORMATS: readonly string[] = ['csv', 'parquet', 'xlsx'] satisfies Format[]
+
+const CONTENT_TYPES: Record<Format, string> = {
+  csv: 'text/csv; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+}
+
 /**
- * GET /runs/:runId/results/:kind?format=csv|parquet (csv by default): a completed run's result file as a
- * download. Parquet streams the stored object; CSV is written by the engine to a temporary file, streamed,
- * then removed. Errors answer `{ error: { code, message } }`: 404 unknown run, 409 run not completed.
+ * GET /runs/:runId/results/:kind?format=csv|parquet|xlsx (csv by default): a completed run's result file
+ * as a download. Parquet streams the stored object; CSV and .xlsx are written by the engine to a
+ * temporary file, streamed, then removed. An .xlsx whose rows do not fit one sheet continues on sheets
+ * "matched (2)", ... (`xlsxRowsPerSheet` data rows each). Errors answer `{ error: { code, message } }`:
+ * 404 unknown run, 409 run not completed.
  */
-export async function downloadRoutes (app: FastifyInstance, options: { deps: GatewayDeps }): Promise<void> {
+export async function downloadRoutes (app: FastifyInstance, options: { deps: GatewayDeps, xlsxRowsPerSheet?: number }): Promise<void> {
   const { deps } = options
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const { status, code, message } = httpError(error)
@@ -26,9 +37,13 @@ export async function downloadRoutes (app: FastifyInstance, options: { deps: Gat
     const { runId, kind } = request.params
     const format = request.query.format ?? 'csv'
     if (!isResultKind(kind)) throw GatewayErrors.GATEWAY_RESULT_KIND_INVALID(`"${kind}" is not a result: ask for matched, unmatched_left or unmatched_right.`)
-    if (format !== 'csv' && format !== 'parquet') throw GatewayErrors.GATEWAY_FORMAT_INVALID(`"${format}" is not a download format: ask for csv or parquet.`)
+    if (!FORMATS.includes(format)) throw GatewayErrors.GATEWAY_FORMAT_INVALID(`"${format}" is not a download format: ask for csv, parquet or xlsx.`)
     const key = completedResultKey(await ask(deps, GetRun, { run_id: runId }), kind)
-    return format === 'parquet' ? await sendParquet(deps, reply, runId, key, kind) : await sendCsv(deps, reply, runId, key, kind)
+    if (format === 'parquet') return await sendParquet(deps, reply, runId, key, kind)
+    const write = format === 'xlsx'
+      ? (path: string) => resultXlsxStream(path, { workDir: deps.workDir, sheetName: kind, ...(options.xlsxRowsPerSheet === undefined ? {} : { maxRowsPerSheet: options.xlsxRowsPerSheet }) })
+      : (path: string) => resultCsvStream(path, { workDir: deps.workDir })
+    return await sendConverted(deps, reply, { runId, key, kind, format: format as Format }, write)
   })
 }
 
@@ -39,22 +54,24 @@ async function sendParquet (deps: GatewayDeps, reply: FastifyReply, runId: strin
   return await reply.headers(downloadHeaders(runId, kind, 'parquet', info.sizeBytes)).send(body)
 }
 
-async function sendCsv (deps: GatewayDeps, reply: FastifyReply, runId: string, key: string, kind: ResultKind): Promise<FastifyReply> {
-  const file = await openResult(deps, runId, key)
-  let csv: Awaited<ReturnType<typeof resultCsvStream>>
+interface Wanted { runId: string, key: string, kind: ResultKind, format: Format }
+
+async function sendConverted (deps: GatewayDeps, reply: FastifyReply, wanted: Wanted, write: (path: string) => Promise<ResultStream>): Promise<FastifyReply> {
+  const file = await openResult(deps, wanted.runId, wanted.key)
+  let converted: ResultStream
   try {
-    csv = await resultCsvStream(file.path, { workDir: deps.workDir })
+    converted = await write(file.path)
   } finally {
     file.release()
   }
-  return await reply.headers(downloadHeaders(runId, kind, 'csv', csv.sizeBytes)).send(csv.stream)
+  return await reply.headers(downloadHeaders(wanted.runId, wanted.kind, wanted.format, converted.sizeBytes)).send(converted.stream)
 }
 
 // Set only once the file is ready, so an error answer is not offered as a file to save.
-function downloadHeaders (runId: string, kind: ResultKind, format: 'csv' | 'parquet', sizeBytes: number): Record<string, string | number> {
+function downloadHeaders (runId: string, kind: ResultKind, format: Format, sizeBytes: number): Record<string, string | number> {
   const name = `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${kind}.${format}`
   return {
-    'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+    'content-type': CONTENT_TYPES[format],
     'content-length': sizeBytes,
     'content-disposition': `attachment; filename="${name}"`
   }

@@ -11,7 +11,8 @@ export const USAGE = `Usage:
   kalla recipes pull <recipe-id> --server URL [--out FILE]
 
 Runs a reconciliation recipe on this machine and writes matched.parquet, unmatched_left.parquet,
-unmatched_right.parquet and summary.json to the output directory.
+unmatched_right.parquet and summary.json to the output directory (with --format csv or xlsx, also
+matched.csv ... or matched.xlsx ... beside them).
 
 validate binds the recipe's SQL against each source's columns without reading any rows: a file
 source's schema, or the real columns of the data given with --source.
@@ -21,9 +22,11 @@ the same format (to FILE, or to the screen). --server defaults to KALLA_URL.
 Relative paths are read from the directory you ran the command in.
 
 Options for match:
-  --source alias=VALUE   data for a source: a CSV, Parquet or JSON file, or a postgres:// URI
+  --source alias=VALUE   data for a source: a CSV, Parquet, JSON or Excel (.xlsx) file, or a postgres:// URI
                          (file sources need one; database sources default to the recipe's uri)
   --out DIR              output directory (default ./results/<recipe_id>)
+  --format FORMAT        parquet (default), csv or xlsx: csv and xlsx also write the results in that
+                         format beside the Parquet files (xlsx: more sheets past Excel's 1,048,576 rows)
   --memory-limit SIZE    DuckDB memory limit, e.g. 4GB (default 2GB; more spills to disk)
   --threads N            threads to use (default: all cores)
   --work-dir DIR         where temporary and spill files go (default: the system temp dir)
@@ -46,6 +49,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
         threads: { type: 'string' },
         'work-dir': { type: 'string' },
         timeout: { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean' },
         server: { type: 'string' },
         help: { type: 'boolean', short: 'h' }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { isEngineError, runJob, type EngineOptions } from '@kalla/engine'
+import { exportResults, isEngineError, runJob, type EngineOptions, type ExportFormat } from '@kalla/engine'
 import { recipeJob, sourceTypeOf, type SourceBinding } from '@kalla/proto'
 import { UsageError, type Output } from './output.ts'
 import { progressView } from './progress-view.ts'
@@ -14,8 +14,11 @@ export interface MatchFlags {
   threads?: string
   'work-dir'?: string
   timeout?: string
+  format?: string
   json?: boolean
 }
+
+const FORMATS = ['parquet', 'csv', 'xlsx'] as const
 
 /** `kalla match recipe.json --source alias=... --out DIR`: one local run with progress and a summary. */
 export async function matchCommand (recipePath: string, flags: MatchFlags, out: Output): Promise<number> {
@@ -26,6 +29,7 @@ export async function matchCommand (recipePath: string, flags: MatchFlags, out: 
     return 2
   }
   const recipe = loaded.recipe
+  const format = resultFormat(flags.format)
   const bindings = parseBindings(flags.source ?? [], [recipe.sources.left.alias, recipe.sources.right.alias], cwd)
   const missing = await missingFiles(flags.source ?? [], bindings)
   if (missing.length > 0) {
@@ -39,9 +43,13 @@ export async function matchCommand (recipePath: string, flags: MatchFlags, out: 
   }
   const view = progressView(out)
   try {
-    const done = await runJob(built.job, { ...engineOptions(flags, cwd), onProgress: view.update })
+    const options = engineOptions(flags, cwd)
+    const done = await runJob(built.job, { ...options, onProgress: view.update })
+    const exported = format === 'parquet' ? undefined : await exportResults(built.job.output_path, format, options)
     view.stop()
-    out.stdout.write(flags.json === true ? JSON.stringify(done, null, 2) + '\n' : summaryTable(done, { left: recipe.sources.left.alias, right: recipe.sources.right.alias }))
+    out.stdout.write(flags.json === true
+      ? JSON.stringify(exported === undefined ? done : { ...done, exports: { format, ...exported } }, null, 2) + '\n'
+      : summaryTable(done, { left: recipe.sources.left.alias, right: recipe.sources.right.alias }, exported))
     return 0
   } catch (error) {
     view.stop()
@@ -77,6 +85,13 @@ export function parseBindings (pairs: string[], aliases: string[], cwd = process
     bindings[alias] = { uri: type === 'file' ? resolve(cwd, value) : value, type }
   }
   return bindings
+}
+
+// Parquet files are always written; csv and xlsx add copies in that format beside them.
+function resultFormat (value: string | undefined): 'parquet' | ExportFormat {
+  const format = value ?? 'parquet'
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format takes parquet, csv or xlsx, got "${format}".`)
+  return format as 'parquet' | ExportFormat
 }
 
 function engineOptions (flags: MatchFlags, cwd: string): EngineOptions {

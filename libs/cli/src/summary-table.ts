@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path'
+import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { RunCompleted } from '@kalla/proto'
 
 const n = (value: number): string => value.toLocaleString('en-US')
@@ -9,8 +9,13 @@ function shown (path: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel
 }
 
+// An exported copy sits beside its Parquet file: name it after it.
+function also (parquet: string, exported: string | undefined): string {
+  return exported === undefined ? '' : ` (and ${shown(join(dirname(parquet), exported))})`
+}
+
 /** The end-of-run summary: counts per side, then where the results are. */
-export function summaryTable (done: RunCompleted, aliases: { left: string, right: string }): string {
+export function summaryTable (done: RunCompleted, aliases: { left: string, right: string }, exported?: Record<'matched' | 'unmatched_left' | 'unmatched_right', string>): string {
   const rows: [string, string, string][] = [
     ['', `left: ${aliases.left}`, `right: ${aliases.right}`],
     ['records', n(done.total_left), n(done.total_right)],
@@ -26,9 +31,9 @@ export function summaryTable (done: RunCompleted, aliases: { left: string, right
     ...rows.map(line),
     '',
     'Results:',
-    `  matched          ${shown(done.outputs.matched)}`,
-    `  unmatched left   ${shown(done.outputs.unmatched_left)}`,
-    `  unmatched right  ${shown(done.outputs.unmatched_right)}`,
+    `  matched          ${shown(done.outputs.matched)}${also(done.outputs.matched, exported?.matched)}`,
+    `  unmatched left   ${shown(done.outputs.unmatched_left)}${also(done.outputs.unmatched_left, exported?.unmatched_left)}`,
+    `  unmatched right  ${shown(done.outputs.unmatched_right)}${also(done.outputs.unmatched_right, exported?.unmatched_right)}`,
     `  summary          ${shown(done.outputs.summary)}`
   ].join('\n') + '\n'
 }

@@ -3,8 +3,10 @@ import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import ExcelJS from 'exceljs'
 import t from 'tap'
 import { expectedResults, generateDataset } from '@kalla/datagen'
+import { csvToXlsx } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 const dir = await mkdtemp(join(tmpdir(), 'kalla-cli-'))
@@ -154,4 +156,39 @@ t.test('kalla validate --source reports type problems with the other problems at
   t.equal(typed.code, 2)
   t.match(typed.stderr, /ENGINE_SQL_TYPE_MISMATCH at \/match_sql: The match SQL compares payments\.paid_amount \(text\) with invoices\.amount \(number\) in tolerance_match\(\): set the column's type in the recipe or cast it/)
   t.notMatch(typed.stderr, /Candidate|LINE \d|VARCHAR|DECIMAL/)
+})
+
+t.test('kalla match reads .xlsx sources and --format xlsx writes workbooks beside the Parquet files', async (t) => {
+  const invoices = join(dir, 'invoices.xlsx')
+  const payments = join(dir, 'payments.xlsx')
+  await csvToXlsx(data.invoicesPath, invoices, { amounts: ['amount'], dates: ['invoice_date'] })
+  await csvToXlsx(data.paymentsPath, payments, { amounts: ['paid_amount'], dates: ['payment_date'] })
+  const out = join(dir, 'xlsx')
+  const result = await kalla('match', recipe, '--source', `invoices=${invoices}`, '--source', `payments=${payments}`, '--out', out, '--format', 'xlsx')
+  t.equal(result.code, 0, result.stderr)
+  const expected = truth['one-to-one']
+  t.match(result.stdout, new RegExp(`${expected.matched_count.toLocaleString('en-US')} matched rows`))
+  t.match(result.stdout, /matched\.parquet \(and .*matched\.xlsx\)/)
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))
+  t.same(summary.exports, { format: 'xlsx', matched: 'matched.xlsx', unmatched_left: 'unmatched_left.xlsx', unmatched_right: 'unmatched_right.xlsx' })
+  t.equal(summary.unmatched_left_count, expected.unmatched_left_count, 'the ground truth, from .xlsx sources')
+  const book = new ExcelJS.Workbook()
+  await book.xlsx.readFile(join(out, 'unmatched_left.xlsx'))
+  const sheet = book.getWorksheet('unmatched_left')!
+  t.equal(sheet.rowCount - 1, expected.unmatched_left_count, 'one row per unmatched invoice under the header')
+  t.equal(sheet.getCell('A1').value, 'invoice_id')
+  t.equal(typeof sheet.getCell('D2').value, 'number', 'amounts are number cells')
+})
+
+t.test('--format csv writes CSV files beside the Parquet files; other formats are refused', async (t) => {
+  const out = join(dir, 'csv')
+  const result = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', out, '--format', 'csv')
+  t.equal(result.code, 0, result.stderr)
+  const lines = (await readFile(join(out, 'unmatched_right.csv'), 'utf8')).trim().split('\n')
+  t.equal(lines[0], 'payment_id,reference_number,customer_id,currency,paid_amount,payment_date')
+  t.equal(lines.length - 1, truth['one-to-one'].unmatched_right_count)
+  await readFile(join(out, 'matched.parquet'))
+  const wrong = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--format', 'xls')
+  t.equal(wrong.code, 2)
+  t.match(wrong.stderr, /--format takes parquet, csv or xlsx, got "xls"/)
 })

@@ -6,3 +6,4 @@ export { prepareFlowData, runFullFlow, uploadFile, type FlowData } from './flow.
 export { startS3Server, allowS3rverDes, S3RVER_CREDENTIALS, type S3Server } from './s3-server.ts'
 export { errorCode, graphql, graphqlOk, listen, parseCsv, watch, wsClient, type GraphqlResponse, type Watched } from './graphql.ts'
 export { graphqlFlow, recipeInput, type GqlRun } from './graphql-flow.ts'
+export { csvToXlsx, type XlsxColumns } from './xlsx.ts'

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import ExcelJS from 'exceljs'
 import t from 'tap'
 import { sql } from 'kysely'
 import { CreateUpload, GetUpload } from '@kalla/proto'
@@ -62,6 +63,32 @@ t.test('CSV, Parquet and NDJSON files are uploaded over HTTP, typed and recorded
   t.same((await storedKeys(harness)).length, 3)
 })
 
+t.test('an Excel workbook is uploaded, typed from its cells and recorded as xlsx; an .xls is refused saying what to do', async (t) => {
+  const harness = await startSources(t)
+  const base = await listen(harness.app)
+  const book = new ExcelJS.Workbook()
+  const sheet = book.addWorksheet('Payments')
+  sheet.addRow(['payment_id', 'amount', 'paid_on', 'account'])
+  sheet.addRow(['P1', 100.5, new Date(Date.UTC(2024, 0, 31)), '00123'])
+  sheet.addRow(['P2', 7.25, new Date(Date.UTC(2024, 1, 1)), '00456'])
+  sheet.getColumn(2).numFmt = '#,##0.00'
+  sheet.getColumn(3).numFmt = 'dd/mm/yyyy'
+  const bytes = new Uint8Array(await book.xlsx.writeBuffer())
+  const xlsx = await postFile(base, 'payments.xlsx', bytes)
+  t.equal(xlsx.status, 201)
+  t.same([xlsx.body.format, xlsx.body.columns], ['xlsx', [
+    { name: 'payment_id', type: 'VARCHAR' }, { name: 'amount', type: 'DECIMAL(18,2)' }, { name: 'paid_on', type: 'DATE' }, { name: 'account', type: 'VARCHAR' }
+  ]])
+  const recorded = await harness.bus.request(GetUpload, { upload_id: xlsx.body.uploadId })
+  t.equal(recorded.format, 'xlsx')
+  const renamed = await postFile(base, 'payments.csv', bytes)
+  t.equal(renamed.body.format, 'xlsx', 'a workbook renamed .csv is still a workbook')
+  const legacy = await postFile(base, 'old.xls', Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]))
+  t.equal(legacy.status, 400)
+  t.equal(legacy.body.error.code, 'SOURCES_UPLOAD_UNREADABLE')
+  t.match(legacy.body.error.message, /old\.xls is an old Excel 97-2003 workbook \(\.xls\).*save it as \.xlsx .*or as CSV UTF-8/)
+})
+
 t.test('a file over the size limit is refused with 413 and nothing is kept', async (t) => {
   const harness = await startSources(t, { SOURCES_UPLOAD_MAX_BYTES: '1024' })
   const base = await listen(harness.app)
@@ -86,7 +113,7 @@ t.test('an unreadable file is refused with 400 and deleted from storage', async 
   t.notMatch(broken.body.error.message, harness.storageDir, 'the message names the file, not where it is stored')
   const binary = await postFile(base, 'blob.bin', new Uint8Array([0, 1, 2, 3, 255, 0, 10]))
   t.equal(binary.body.error.code, 'SOURCES_UPLOAD_UNREADABLE')
-  t.match(binary.body.error.message, 'is not a CSV, Parquet or JSON file')
+  t.match(binary.body.error.message, 'is not a CSV, Parquet, JSON or Excel (.xlsx) file')
   const empty = await postFile(base, 'empty.csv', '')
   t.equal(empty.body.error.code, 'SOURCES_UPLOAD_UNREADABLE')
   const wrongField = await postFile(base, 'a.csv', 'a,b\n1,2\n', 'document')

@@ -287,7 +287,8 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "enum": [
           "csv",
           "parquet",
-          "json"
+          "json",
+          "xlsx"
         ]
       },
       "columns": {
@@ -1021,7 +1022,8 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "enum": [
           "csv",
           "parquet",
-          "json"
+          "json",
+          "xlsx"
         ]
       },
       "columns": {
@@ -1734,7 +1736,8 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
               "enum": [
                 "csv",
                 "parquet",
-                "json"
+                "json",
+                "xlsx"
               ]
             },
             "schema": {

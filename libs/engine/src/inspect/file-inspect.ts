@@ -37,8 +37,8 @@ export async function previewFile (spec: SourceSpec, request: { limit: number, f
 
 async function withFile<T> (spec: SourceSpec, options: InspectOptions, work: (connection: DuckDBConnection, file: InspectedFile) => Promise<T>): Promise<T> {
   const path = resolve(localPath(spec.uri))
-  const input: FileInput = { alias: spec.alias ?? DEFAULT_ALIAS, path, name: spec.name ?? basename(path), ...(spec.format === undefined ? {} : { format: spec.format }) }
-  return await withSandbox(options, { readable: [path] }, async ({ connection }) => await work(connection, await inspectFile(connection, input)))
+  const input: FileInput = { alias: spec.alias ?? DEFAULT_ALIAS, path, name: spec.name ?? basename(path), ...(spec.format === undefined ? {} : { format: spec.format }), ...(spec.options === undefined ? {} : { options: spec.options }) }
+  return await withSandbox(options, { readable: [path] }, async ({ connection, tempDir }) => await work(connection, await inspectFile(connection, input, { dir: tempDir })))
 }
 
 async function parquetRows (connection: DuckDBConnection, path: string): Promise<number> {

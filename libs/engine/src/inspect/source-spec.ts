@@ -1,4 +1,4 @@
-import type { FileFormat, SourceType } from '@kalla/proto'
+import type { FileFormat, SourceOptions, SourceType } from '@kalla/proto'
 import type { EngineOptions } from '../options.ts'
 import type { PostgresLimits } from '../stage/postgres.ts'
 import type { Column } from '../stage/columns.ts'
@@ -14,6 +14,8 @@ export interface SourceSpec {
   format?: FileFormat
   /** The file's name as the user knows it, when stored under another; defaults to the path's last part. */
   name?: string
+  /** How the source is read (a workbook's sheet and header row, column types), as a recipe gives it. */
+  options?: SourceOptions
 }
 
 /** How describing and previewing may use the machine and a database. */

@@ -2,14 +2,15 @@ import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { FileFormat, JobSource } from '@kalla/proto'
+import type { FileFormat, JobSource, SourceOptions } from '@kalla/proto'
 import { EngineError, duckdbMessage } from '../errors.ts'
 import { withQueryProgress } from '../progress.ts'
 import { ident, literal } from '../sql/quote.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext } from './context.ts'
-import { detectFileFormat } from './file-format.ts'
+import { containerFormat, detectFileFormat } from './file-format.ts'
 import { exactTypes, isGuessedNumber, retypeExactly } from './typing.ts'
+import { inspectWorkbook } from './xlsx/index.ts'
 
 /** A local path from a job uri: a plain path or a file:// URL. */
 export function localPath (uri: string): string {
@@ -17,7 +18,10 @@ export function localPath (uri: string): string {
 }
 
 /** A file as the engine reads it: what to call it in messages, and where it is. */
-export interface FileInput { alias: string, path: string, name: string, format?: FileFormat, schema?: string[] }
+export interface FileInput { alias: string, path: string, name: string, format?: FileFormat, schema?: string[], options?: SourceOptions }
+
+/** Where reading a file may write what it converts (an Excel sheet as CSV), and what cancels it. */
+export interface FileScratch { dir: string, signal?: AbortSignal }
 
 /** A checked file: its format, the columns DuckDB detects, and which of them are numbers read as text. */
 export interface InspectedFile {
@@ -36,7 +40,8 @@ export interface InspectedFile {
  */
 export async function stageFile (context: StageContext, source: JobSource): Promise<Column[]> {
   const path = localPath(source.uri)
-  const file = await inspectFile(context.connection, { alias: source.alias, path, name: basename(path), format: source.format, schema: source.schema })
+  const input = { alias: source.alias, path, name: basename(path), format: source.format, schema: source.schema, options: source.options }
+  const file = await inspectFile(context.connection, input, { dir: context.tempDir, signal: context.signal })
   await readFailing(file.input, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
     context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT * FROM ${file.relation}${limitClause(source.sample_rows)}`)), file.format)
   await retypeExactly(context.connection, source.alias, file.numbers)
@@ -44,11 +49,16 @@ export async function stageFile (context: StageContext, source: JobSource): Prom
 }
 
 /** Checks that the file exists, is not empty, has a known format, can be read and has the schema's columns. */
-export async function inspectFile (connection: DuckDBConnection, input: FileInput): Promise<InspectedFile> {
+export async function inspectFile (connection: DuckDBConnection, input: FileInput, scratch: FileScratch): Promise<InspectedFile> {
   await checkReadable(input)
-  const format = input.format ?? await detectFileFormat(input.path, input.name)
+  const format = await fileFormat(input)
   if (format === undefined) {
-    throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${input.alias}: ${input.name} is not a CSV, Parquet or JSON file. Upload one of those formats.`, { stage: 'staging' })
+    throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${input.alias}: ${input.name} is not a CSV, Parquet, JSON or Excel (.xlsx) file. Upload one of those formats.`, { stage: 'staging' })
+  }
+  if (format === 'xlsx') {
+    const workbook = await inspectWorkbook(connection, input, scratch)
+    checkSchema(input, workbook.detected)
+    return workbook
   }
   const detected = await readFailing(input, async () => {
     const columns = await describe(connection, `SELECT * FROM ${reader(format, input.path)}`)
@@ -108,7 +118,17 @@ export async function checkReadable ({ path, alias, name }: FileInput): Promise<
   if (found.size === 0) throw new EngineError('ENGINE_FILE_EMPTY', `${alias}: ${name} is empty. Upload a file with a header line and records.`, { stage: 'staging' })
 }
 
-function reader (format: FileFormat, path: string, overrides?: string): string {
+// A workbook's bytes decide over its name or a given format: an .xlsx renamed .csv is read as a workbook.
+async function fileFormat (input: FileInput): Promise<FileFormat | undefined> {
+  try {
+    return await containerFormat(input.path, input.name) ?? input.format ?? await detectFileFormat(input.path, input.name)
+  } catch (error) {
+    if (error instanceof EngineError) throw new EngineError(error.code, `${input.alias}: ${error.message}`, { stage: 'staging', cause: error })
+    throw error
+  }
+}
+
+function reader (format: Exclude<FileFormat, 'xlsx'>, path: string, overrides?: string): string {
   const file = literal(path)
   switch (format) {
     case 'csv': return `read_csv(${file}, header = true, skip = 0, auto_detect = true, sample_size = 20480${overrides ?? ''})`
@@ -133,7 +153,7 @@ function checkSchema (input: FileInput, columns: Column[]): void {
   throw new EngineError('ENGINE_MISSING_COLUMNS', `${input.alias}: ${input.name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Its columns are: ${has}.`, { stage: 'staging' })
 }
 
-const FORMAT_NAMES: Record<FileFormat, string> = { csv: 'CSV', parquet: 'Parquet', json: 'JSON' }
+const FORMAT_NAMES: Record<FileFormat, string> = { csv: 'CSV', parquet: 'Parquet', json: 'JSON', xlsx: 'an Excel workbook' }
 
 // Messages name the file as the user knows it, never the local path it was read from.
 async function readFailing<T> (input: FileInput, work: () => Promise<T>, format?: FileFormat): Promise<T> {
