@@ -15,7 +15,7 @@ import { summarizeProfile } from './harness/cpu-profile.ts'
 import { ensureDataset } from './harness/datasets.ts'
 import { OPERATIONS } from './harness/graphql.ts'
 import { loadGraphql } from './harness/http-load.ts'
-import { watchPublished } from './harness/fan-out.ts'
+import { bareFanOut, watchPublished } from './harness/fan-out.ts'
 import { finalEvent, seedRuns, uploadDataset } from './harness/runs.ts'
 import { fanOutResult, followMany } from './harness/subscribers.ts'
 import { SERVICE_ENTRIES, startBenchTopology, startServices } from './harness/topology.ts'
@@ -24,7 +24,7 @@ const { values } = parseArgs({ options: { 'fan-out': { type: 'boolean', default:
 const out = join(values.out, new Date().toISOString().replace(/[:.]/g, '-'))
 const workDir = join(ROOT, 'bench/data/work', `profile-${process.pid}`)
 const log = (line: string): void => { process.stderr.write(`[profile] ${line}\n`) }
-const profiled = ['gateway', 'runs'] as const
+const profiled = values['fan-out'] ? ['gateway', 'runs', 'bare-fan-out'] : ['gateway', 'runs']
 await mkdir(workDir, { recursive: true })
 const topology = await startBenchTopology(workDir)
 const windows: { name: string, fromUs: number, toUs: number }[] = []
@@ -44,7 +44,11 @@ try {
     windows.push({ name, fromUs, toUs: Number(process.hrtime.bigint() / 1000n) })
     log(`${name}: p50 ${load.p50} ms, p99 ${load.p99} ms, ${Math.round(load.requestsPerSec)} req/s, errors ${load.errors + load.non2xx}, load ${loadavg()[0]!.toFixed(1)}`)
   }
-  if (values['fan-out']) await profileFanOut(bus, base)
+  if (values['fan-out']) {
+    await profileFanOut(bus, base)
+    await topology.start('bare-fan-out', 'bench/src/children/bare-fan-out.ts', prof('bare-fan-out'))
+    await profileBareFanOut(`http://127.0.0.1:${topology.port('bare-fan-out')}`)
+  }
   await bus.close()
 } finally {
   await topology.close()
@@ -80,4 +84,12 @@ async function profileFanOut (bus: Bus, base: string): Promise<void> {
   const gaps = at.slice(1).map((t, i) => Math.round(t - at[i]!))
   log(`fan-out: ${result.complete}/${result.clients} complete, ${result.steps} steps over ${Math.round(at.at(-1)! - at[0]!)} ms, p50 ${result.p50} ms, p99 ${result.p99} ms, load ${loadavg()[0]!.toFixed(1)}`)
   log(`gaps between published states (ms): ${gaps.join(' ')}`)
+}
+
+// The baseline's fan-out under the same profiler: what bare Mercurius spends on the same deliveries.
+async function profileBareFanOut (url: string): Promise<void> {
+  const fromUs = Number(process.hrtime.bigint() / 1000n)
+  const result = await bareFanOut(url, 1000, 40, 100)
+  windows.push({ name: 'bare runProgress fan-out', fromUs, toUs: Number(process.hrtime.bigint() / 1000n) })
+  log(`bare fan-out: ${result.complete}/${result.clients} complete, ${result.steps} steps, p50 ${result.p50} ms, p99 ${result.p99} ms, load ${loadavg()[0]!.toFixed(1)}`)
 }
