@@ -15,6 +15,7 @@ import { loaders } from './graphql/loaders.ts'
 import { mutationResolvers } from './graphql/mutations.ts'
 import { queryResolvers } from './graphql/queries.ts'
 import { buildSchema } from './graphql/schema.ts'
+import { sharedReads } from './graphql/shared-reads.ts'
 import { subscriptionResolvers, validateSubscription } from './graphql/subscriptions.ts'
 import { createResultFiles } from './results/result-files.ts'
 import { downloadRoutes } from './routes/downloads.ts'
@@ -39,7 +40,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     log: app.log
   })
   app.addHook('onClose', async () => { await files.close() })
-  const deps: GatewayDeps = { bus, storage, log: app.log, files, workDir, requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS, feeds: runFeeds(bus) }
+  const deps: GatewayDeps = { bus, storage, log: app.log, files, workDir, requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS, feeds: runFeeds(bus), reads: sharedReads() }
 
   const limits = queryLimitsRule({ maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST })
   await app.register(mercurius, {

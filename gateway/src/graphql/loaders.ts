@@ -1,5 +1,5 @@
 import { GetRecipe, ListRuns } from '@kalla/proto'
-import { ask, type GatewayDeps } from '../deps.ts'
+import { askShared, type GatewayDeps } from '../deps.ts'
 import { toRecipe, toRun, type GqlRun } from './mapping.ts'
 import { clamp } from './queries.ts'
 
@@ -14,7 +14,7 @@ export function loaders (deps: GatewayDeps) {
   return {
     Run: {
       recipe: async (queries: Array<Query<GqlRun>>) => {
-        const recipes = await once(queries.map((q) => q.obj.recipeId), async (recipeId) => toRecipe(await ask(deps, GetRecipe, { recipe_id: recipeId })))
+        const recipes = await once(queries.map((q) => q.obj.recipeId), async (recipeId) => await askShared(deps, 'recipe', GetRecipe, { recipe_id: recipeId }, toRecipe))
         return queries.map((q) => recipes.get(q.obj.recipeId))
       }
     },
@@ -23,8 +23,7 @@ export function loaders (deps: GatewayDeps) {
         const key = (q: Query<{ recipeId: string }, { limit: number }>): string => `${clamp(q.params.limit, 1, 500)}:${q.obj.recipeId}`
         const runs = await once(queries.map(key), async (k) => {
           const [limit = '20', ...rest] = k.split(':')
-          const { runs: found } = await ask(deps, ListRuns, { recipe_id: rest.join(':'), limit: Number(limit), offset: 0 })
-          return found.map(toRun)
+          return await askShared(deps, 'runs', ListRuns, { recipe_id: rest.join(':'), limit: Number(limit), offset: 0 }, (r) => r.runs.map(toRun))
         })
         return queries.map((q) => runs.get(key(q)))
       }

@@ -1,6 +1,6 @@
 import { isNotFound } from '@kalla/bus'
 import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, type RunStatus } from '@kalla/proto'
-import { ask, type GatewayDeps } from '../deps.ts'
+import { askShared, type GatewayDeps } from '../deps.ts'
 import { readPage } from '../results/read-page.ts'
 import type { ResultKind } from '@kalla/proto'
 import { toRecipe, toRun, toSource } from './mapping.ts'
@@ -8,24 +8,18 @@ import { toRecipe, toRun, toSource } from './mapping.ts'
 interface RunsArgs { recipeId?: string | null, status?: RunStatus | null, limit: number, offset: number }
 interface ResultsArgs { runId: string, kind: ResultKind, limit: number, offset: number }
 
-/** Query resolvers: each asks one service over the bus and maps its answer to GraphQL's shape. */
+/**
+ * Query resolvers: each asks one service over the bus and maps its answer to GraphQL's shape; resolvers
+ * asking for the same thing at once share one request and its mapped answer.
+ */
 export function queryResolvers (deps: GatewayDeps) {
   return {
-    sources: async () => (await ask(deps, ListSources, {})).sources.map(toSource),
-    source: async (_: unknown, { alias }: { alias: string }) => {
-      const source = await orNull(ask(deps, GetSource, { alias }))
-      return source === null ? null : toSource(source)
-    },
-    recipes: async () => (await ask(deps, ListRecipes, {})).recipes.map(toRecipe),
-    recipe: async (_: unknown, { recipeId }: { recipeId: string }) => {
-      const stored = await orNull(ask(deps, GetRecipe, { recipe_id: recipeId }))
-      return stored === null ? null : toRecipe(stored)
-    },
-    runs: async (_: unknown, args: RunsArgs) => (await ask(deps, ListRuns, listRunsRequest(args))).runs.map(toRun),
-    run: async (_: unknown, { runId }: { runId: string }) => {
-      const run = await orNull(ask(deps, GetRun, { run_id: runId }))
-      return run === null ? null : toRun(run)
-    },
+    sources: async () => await askShared(deps, 'sources', ListSources, {}, (r) => r.sources.map(toSource)),
+    source: async (_: unknown, { alias }: { alias: string }) => await orNull(askShared(deps, 'source', GetSource, { alias }, toSource)),
+    recipes: async () => await askShared(deps, 'recipes', ListRecipes, {}, (r) => r.recipes.map(toRecipe)),
+    recipe: async (_: unknown, { recipeId }: { recipeId: string }) => await orNull(askShared(deps, 'recipe', GetRecipe, { recipe_id: recipeId }, toRecipe)),
+    runs: async (_: unknown, args: RunsArgs) => await askShared(deps, 'runs', ListRuns, listRunsRequest(args), (r) => r.runs.map(toRun)),
+    run: async (_: unknown, { runId }: { runId: string }) => await orNull(askShared(deps, 'run', GetRun, { run_id: runId }, toRun)),
     runResults: async (_: unknown, args: ResultsArgs) => await readPage(deps, args.runId, args.kind, { limit: args.limit, offset: args.offset })
   }
 }

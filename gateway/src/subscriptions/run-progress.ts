@@ -1,8 +1,8 @@
-import { Repeater, SlidingBuffer } from '@repeaterjs/repeater'
 import { GetRun, isLaterRun, SUBJECT_SUFFIX_PATTERN, TERMINAL_STATUSES, type Run } from '@kalla/proto'
-import { ask, type GatewayDeps } from '../deps.ts'
+import { askShared, type GatewayDeps } from '../deps.ts'
 import { publicError } from '../graphql/errors.ts'
 import { runAsProgress, type GqlRunProgress } from '../graphql/mapping.ts'
+import { liveIterator } from './live-iterator.ts'
 
 const SUFFIX = new RegExp(SUBJECT_SUFFIX_PATTERN)
 
@@ -16,28 +16,33 @@ const BUFFERED_STATES = 256
  * The runs service publishes a state only once it has recorded it, so when this completes, `run` reads
  * the finished run. A client's return() leaves the feed at once (the last one out ends its subscription).
  */
-export function followRunProgress (deps: GatewayDeps, runId: string): Repeater<GqlRunProgress> {
-  return new Repeater<GqlRunProgress>(async (push, stop) => {
+export function followRunProgress (deps: GatewayDeps, runId: string): AsyncIterableIterator<GqlRunProgress> {
+  return liveIterator<GqlRunProgress>(BUFFERED_STATES, async (feed) => {
     let sent: Run | undefined
     const held: Run[] = []
     const send = (run: Run): void => {
       if (!isLaterRun(run, sent)) return
       sent = run
-      // The sliding buffer takes it at once; push's promise only tells when it is read.
-      push(runAsProgress(run)).catch(() => {})
-      if (TERMINAL_STATUSES.has(run.status)) stop()
+      feed.push(progressOf(run))
+      if (TERMINAL_STATUSES.has(run.status)) feed.end()
     }
     const hear = (run: Run): void => { if (sent === undefined) held.push(run); else send(run) }
     // An id that cannot be a subject suffix cannot be a run either: GetRun below reports it unknown.
-    const leave = SUFFIX.test(runId) ? await deps.feeds.progress.join(runId, hear).catch(failWith(deps)) : async () => {}
-    try {
-      send(await ask(deps, GetRun, { run_id: runId }).catch(failWith(deps)))
-      for (const run of held.splice(0)) send(run)
-      await stop
-    } finally {
-      await leave()
-    }
-  }, new SlidingBuffer(BUFFERED_STATES))
+    if (SUFFIX.test(runId)) feed.finally(await deps.feeds.progress.join(runId, hear).catch(failWith(deps)))
+    send(await askShared(deps, 'state', GetRun, { run_id: runId }, (run) => run).catch(failWith(deps)))
+    for (const run of held.splice(0)) send(run)
+  })
+}
+
+// A feed hands the same state to each of its clients in turn: it is mapped once for all of them.
+let lastRun: Run | undefined
+let lastProgress: GqlRunProgress | undefined
+function progressOf (run: Run): GqlRunProgress {
+  if (run !== lastRun || lastProgress === undefined) {
+    lastRun = run
+    lastProgress = runAsProgress(run)
+  }
+  return lastProgress
 }
 
 /** mercurius sends an error thrown by a subscription's iterator without its error formatter: shape it here. */
