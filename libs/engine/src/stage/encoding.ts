@@ -1,0 +1,155 @@
+import { createReadStream, createWriteStream } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { isUtf8 } from 'node:buffer'
+import { TextDecoder } from 'node:util'
+import { join } from 'node:path'
+import { Transform, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { FileEncoding } from '@kalla/proto'
+import { EngineError } from '../errors.ts'
+
+/** A text file as DuckDB reads it: the original when it is UTF-8, else a UTF-8 copy in the job's work dir. */
+export interface TextFile { path: string, encoding: FileEncoding, transcoded: boolean }
+
+const CHUNK = 1 << 20
+// Bytes that Windows-1252 leaves undefined; a file holding one is in neither UTF-8 nor Windows-1252.
+const UNDEFINED_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d])
+
+/**
+ * Decides a text file's encoding and returns a UTF-8 file to read. A BOM settles it (UTF-8, UTF-16 LE/BE);
+ * otherwise the whole file is checked as UTF-8 (one cheap pass), and a file that is not UTF-8 but whose
+ * every byte is a Windows-1252 character is read as Windows-1252 (Excel's plain "CSV"). `encoding` from
+ * the source's options wins over detection. Transcoding streams chunk by chunk, never the whole file.
+ */
+export async function utf8File (path: string, tempDir: string, label: { alias: string, name: string }, encoding?: FileEncoding): Promise<TextFile> {
+  const chosen = encoding ?? await detectEncoding(path, label)
+  if (chosen === 'utf-8') {
+    if (encoding !== undefined) await checkUtf8(path, label)
+    return { path, encoding: chosen, transcoded: false }
+  }
+  const target = join(tempDir, `${label.alias}.utf8.txt`)
+  await pipeline(createReadStream(path, { highWaterMark: CHUNK }), new Transcoder(chosen, label), createWriteStream(target))
+  return { path: target, encoding: chosen, transcoded: true }
+}
+
+async function detectEncoding (path: string, label: { alias: string, name: string }): Promise<FileEncoding> {
+  const head = await firstBytes(path, 4)
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le'
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be'
+  const invalid = await firstInvalidUtf8(path)
+  if (invalid === undefined) return 'utf-8'
+  if (invalid.nul) throw undecodable(label, invalid.line, 'it holds NUL bytes (a UTF-16 file without a byte order mark, or not a text file)')
+  return 'windows-1252'
+}
+
+async function checkUtf8 (path: string, label: { alias: string, name: string }): Promise<void> {
+  const invalid = await firstInvalidUtf8(path)
+  if (invalid !== undefined) throw undecodable(label, invalid.line, 'it is not valid UTF-8')
+}
+
+/** The line of the first byte sequence that is not UTF-8 (or of a NUL byte), or undefined for a UTF-8 file. */
+async function firstInvalidUtf8 (path: string): Promise<{ line: number, nul: boolean } | undefined> {
+  let carry = Buffer.alloc(0)
+  let lines = 1
+  for await (const read of createReadStream(path, { highWaterMark: CHUNK })) {
+    const chunk = carry.length === 0 ? read as Buffer : Buffer.concat([carry, read as Buffer])
+    const cut = completeLength(chunk)
+    const whole = chunk.subarray(0, cut)
+    const nul = whole.indexOf(0)
+    if (nul >= 0) return { line: lines + countLines(whole, nul), nul: true }
+    if (!isUtf8(whole)) return { line: lines + countLines(whole, badOffset(whole)), nul: false }
+    lines += countLines(whole, whole.length)
+    carry = Buffer.from(chunk.subarray(cut))
+  }
+  return carry.length === 0 ? undefined : { line: lines, nul: false }
+}
+
+// A chunk may end inside a multi-byte character: check up to its last complete one.
+function completeLength (chunk: Buffer): number {
+  let at = chunk.length - 1
+  let back = 0
+  while (at >= 0 && back < 3 && (chunk[at]! & 0xc0) === 0x80) { at--; back++ }
+  if (at < 0) return chunk.length
+  const lead = chunk[at]!
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+  return at + size > chunk.length ? at : chunk.length
+}
+
+function badOffset (chunk: Buffer): number {
+  let low = 0
+  let high = chunk.length
+  // isUtf8 is fast: narrow the bad byte down by halves, cutting only at line starts or ASCII bytes.
+  while (high - low > 64) {
+    const mid = low + Math.floor((high - low) / 2)
+    let cut = mid
+    while (cut < high && chunk[cut]! >= 0x80) cut++
+    if (isUtf8(chunk.subarray(0, cut))) low = cut
+    else high = cut
+  }
+  return low
+}
+
+function countLines (chunk: Buffer, end: number): number {
+  let n = 0
+  let at = chunk.indexOf(10)
+  while (at >= 0 && at < end) { n++; at = chunk.indexOf(10, at + 1) }
+  return n
+}
+
+async function firstBytes (path: string, n: number): Promise<Buffer> {
+  const handle = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(n), 0, n, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+function undecodable (label: { alias: string, name: string }, line: number, why: string): EngineError {
+  return new EngineError('ENGINE_FILE_ENCODING', `${label.alias}: ${label.name} cannot be read as text at line ${line.toLocaleString('en-US')}: ${why}. Save it as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8) and upload it again, or set the source's file encoding.`, { stage: 'staging' })
+}
+
+/** Decodes chunks of a file in another encoding to UTF-8, refusing bytes the encoding does not define. */
+class Transcoder extends Transform {
+  private readonly decoder: TextDecoder | undefined
+  private readonly label: { alias: string, name: string }
+  private readonly encoding: FileEncoding
+  private lines = 1
+
+  constructor (encoding: FileEncoding, label: { alias: string, name: string }) {
+    super()
+    this.encoding = encoding
+    this.label = label
+    // iso-8859-1 is Buffer's latin1 (byte = code point); WHATWG's TextDecoder would read it as Windows-1252.
+    this.decoder = encoding === 'iso-8859-1' ? undefined : new TextDecoder(encoding, { fatal: true, ignoreBOM: false })
+  }
+
+  override _transform (chunk: Buffer, _: BufferEncoding, done: TransformCallback): void {
+    try {
+      if (this.encoding === 'windows-1252') this.checkDefined(chunk)
+      const text = this.decoder === undefined ? chunk.toString('latin1') : this.decoder.decode(chunk, { stream: true })
+      if (this.encoding.startsWith('utf-16')) this.lines += text.split('\n').length - 1
+      done(null, Buffer.from(text, 'utf8'))
+    } catch (error) {
+      done(error instanceof EngineError ? error : undecodable(this.label, this.lines, `it is not valid ${this.encoding.toUpperCase()}`))
+    }
+  }
+
+  override _flush (done: TransformCallback): void {
+    try {
+      const rest = this.decoder?.decode() ?? ''
+      done(null, rest === '' ? undefined : Buffer.from(rest, 'utf8'))
+    } catch {
+      done(undecodable(this.label, this.lines, `it ends inside a ${this.encoding.toUpperCase()} character`))
+    }
+  }
+
+  private checkDefined (chunk: Buffer): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!
+      if (byte === 10) this.lines++
+      else if (byte === 0 || UNDEFINED_1252.has(byte)) throw undecodable(this.label, this.lines, `byte 0x${byte.toString(16)} is not a character in UTF-8 or Windows-1252`)
+    }
+  }
+}

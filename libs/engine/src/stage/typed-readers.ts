@@ -1,0 +1,132 @@
+import type { DuckDBConnection } from '@duckdb/node-api'
+import { EngineError } from '../errors.ts'
+import { ident, literal } from '../sql/quote.ts'
+import { aggregate, describeOffenders, offenders, type Kind, type Offenders } from './column-measure.ts'
+import type { TypingTarget } from './column-typing.ts'
+import { DATE_TEXT, dateEvidenceSql, decideDateReading, formatReading, readDateEvidence, type DateReading } from './date-text.ts'
+import { canonicalNumberSql, decideNumberFormat, formatPattern, NON_FINITE_TEXT, NUMBER_TEXT, numberEvidenceSql, optionFormat, readEvidence, scaleDigitsSql, SPACE_CLASS, type NumberFormat } from './number-text.ts'
+import { chooseType } from './typing.ts'
+
+/** A column's type and the SQL that reads its text (`v`, never NULL or blank) into that type. */
+export interface Typed { type: string, sql?: (v: string) => string, format?: string, note?: string }
+
+const WS = `${SPACE_CLASS}*`
+/** Plain decimals and scientific notation (1.5e3), which only a double holds. */
+export const SCIENTIFIC = `${WS}[-+]?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?${WS}`
+const PLAIN = String.raw`[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?`
+const TRIM = literal(' \t\u00a0\u202f')
+
+function trimmed (v: string): string {
+  return `trim(${v}, ${TRIM})`
+}
+
+/**
+ * The fast path for columns a sample suggests are numbers: when every value is a plain decimal (`-12.50`),
+ * one pass of a regular expression and string positions settles the type. Undefined when some value is not.
+ */
+export async function readPlainNumbers (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<Typed | undefined> {
+  const v = ident(name)
+  const d = `strpos(${v}, '.')`
+  const sign = `CASE WHEN prefix(${v}, '-') OR prefix(${v}, '+') THEN 1 ELSE 0 END`
+  const row = await aggregate(connection, target.table, name, [
+    `coalesce(bool_and(regexp_full_match(${v}, '${PLAIN}')), true)`,
+    `coalesce(max(CASE WHEN ${d} > 0 THEN length(${v}) - ${d} ELSE 0 END), 0)`,
+    `coalesce(max(CASE WHEN ${d} > 0 THEN ${d} - 1 ELSE length(${v}) END - ${sign}), 0)`,
+    `coalesce(bool_or(${d} > 0), false)`,
+    `coalesce(bool_or(${d} > 0 AND (length(${v}) - ${d} <> 3 OR ${d} - 1 - ${sign} > 3 OR regexp_matches(${v}, '^[-+]?0'))), false)`
+  ])
+  if (row[0] !== true) return undefined
+  if (row[3] === true && row[4] !== true) return { type: 'VARCHAR', note: ambiguousNumbers('.') }
+  const type = chooseType({ plain: true, nonNumeric: false, leadingZero: false, exponent: false, scale: Number(row[1]), digits: Number(row[2]) })
+  return { type, sql: (x) => `CAST(${x} AS ${type})`, format: '1234.56' }
+}
+
+/** What a recipe's options say about a number column. */
+export interface NumberOptions { integer: boolean, decimal?: '.' | ',', thousands?: string }
+
+/**
+ * Reads a column of formatted numbers (`$1,234.56`, `1.234,56 €`, `(150.00)`, `150.00-`, `12.00 DR`) into an
+ * exact DECIMAL: the format comes from every value, the value from its text (never through a double).
+ * Infinity and NaN are refused. With `forced` (the recipe's options) a value that does not fit is an error.
+ */
+export async function readNumbers (connection: DuckDBConnection, target: TypingTarget, name: string, forced?: NumberOptions): Promise<Typed> {
+  const v = ident(name)
+  await refuseNonFinite(connection, target, name)
+  const evidence = readEvidence(await aggregate(connection, target.table, name, numberEvidenceSql(v), forced === undefined ? undefined : NUMBER_TEXT))
+  if (forced === undefined && evidence.leadingZero) return { type: 'VARCHAR' }
+  const given = forced === undefined ? undefined : optionFormat(forced.decimal, forced.thousands)
+  const decision = given === undefined ? decideNumberFormat(evidence) : { format: given }
+  if (!('format' in decision)) {
+    if (forced !== undefined) throw columnError(target, name, decision.ambiguous ? 'ENGINE_COLUMN_FORMAT_AMBIGUOUS' : 'ENGINE_COLUMN_VALUES_INVALID', `cannot be read as numbers: ${decision.reason}. Set its decimal_separator (and thousands_separator) in the recipe's source options.`)
+    return { type: 'VARCHAR', note: decision.ambiguous ? ambiguousNumbers(decision.reason) : `stays text: ${decision.reason}.` }
+  }
+  const format = decision.format
+  const bad = await offenders(connection, target.table, name, `NOT regexp_full_match(${v}, ${literal(formatPattern(format))})`)
+  if (bad.count > 0) return notOfType(target, name, bad, ['a number', 'numbers'], forced !== undefined, ` written like ${format.example}`)
+  const [scale, digits] = (await aggregate(connection, target.table, name, scaleDigitsSql(canonicalNumberSql(v, format)))).map(Number) as [number, number]
+  if (forced?.integer === true && scale > 0) {
+    const fractions = await offenders(connection, target.table, name, `contains(${canonicalNumberSql(v, format)}, '.')`)
+    return notOfType(target, name, fractions, ['a whole number', 'whole numbers'], true)
+  }
+  const type = chooseType({ plain: false, nonNumeric: false, leadingZero: false, exponent: false, scale, digits })
+  if (type === 'DOUBLE') return notOfType(target, name, { count: 0 }, ['exact with 38 digits', 'exact with 38 digits'], forced !== undefined)
+  return { type, sql: (x) => `CAST(${canonicalNumberSql(x, format)} AS ${type})`, format: format.example }
+}
+
+/** What a recipe's options say about a date column. */
+export interface DateOptions { type: 'date' | 'timestamp', format?: string }
+
+/**
+ * Reads a column of dates or timestamps; the order of day and month comes from every value (see
+ * decideDateReading), a column that leaves it open stays text with a note asking for date_format.
+ */
+export async function readDates (connection: DuckDBConnection, target: TypingTarget, name: string, forced?: DateOptions): Promise<Typed> {
+  const v = ident(name)
+  let reading: DateReading
+  if (forced?.format !== undefined) {
+    reading = formatReading(forced.format)
+  } else {
+    const decision = decideDateReading(readDateEvidence(await aggregate(connection, target.table, name, dateEvidenceSql(trimmed(v)), forced === undefined ? undefined : DATE_TEXT)))
+    if (decision === undefined || !('reading' in decision)) {
+      const reason = decision?.reason ?? 'its values are not dates written one way'
+      const advice = 'Set its date_format in the recipe\'s source options (a strptime format such as %d/%m/%Y or %m/%d/%Y).'
+      if (forced !== undefined) throw columnError(target, name, decision?.ambiguous === true ? 'ENGINE_COLUMN_FORMAT_AMBIGUOUS' : 'ENGINE_COLUMN_VALUES_INVALID', `cannot be read as dates: ${reason}. ${advice}`)
+      return { type: 'VARCHAR', ...(decision === undefined ? {} : { note: `stays text: ${reason}. ${advice}` }) }
+    }
+    reading = decision.reading
+  }
+  const bad = await offenders(connection, target.table, name, `TRY(${reading.sql(trimmed(v))}) IS NULL`)
+  if (bad.count > 0) return notOfType(target, name, bad, ['a date', 'dates'], forced !== undefined, ` written like ${reading.example}`)
+  const type = forced === undefined ? reading.type : forced.type === 'date' ? 'DATE' : reading.type === 'DATE' ? 'TIMESTAMP' : reading.type
+  return { type, sql: (x) => type === reading.type ? reading.sql(trimmed(x)) : `CAST(${reading.sql(trimmed(x))} AS ${type})`, format: reading.example }
+}
+
+/** Throws ENGINE_COLUMN_VALUES_INVALID when some value does not match `pattern`. */
+export async function mustMatch (connection: DuckDBConnection, target: TypingTarget, name: string, pattern: string, kind: Kind): Promise<void> {
+  const bad = await offenders(connection, target.table, name, `NOT regexp_full_match(${ident(name)}, ${literal(pattern)})`)
+  if (bad.count > 0) notOfType(target, name, bad, kind, true)
+}
+
+async function refuseNonFinite (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<void> {
+  const found = await offenders(connection, target.table, name, `regexp_full_match(${ident(name)}, ${literal(NON_FINITE_TEXT)})`)
+  if (found.count === 0) return
+  throw columnError(target, name, 'ENGINE_NON_FINITE_NUMBER', `${describeOffenders(found, ['a finite number', 'finite numbers'], target.label, ' (Infinity or NaN)')}. Amounts must be finite: fix those rows in the source, or set the column's type to text in the recipe.`)
+}
+
+function notOfType (target: TypingTarget, name: string, bad: Offenders, kind: Kind, forced: boolean, suffix = ''): Typed {
+  const found = bad.count === 0 ? `its values are not ${kind[1]}${suffix}` : describeOffenders(bad, kind, target.label, suffix)
+  if (forced) throw columnError(target, name, 'ENGINE_COLUMN_VALUES_INVALID', `${found}. Fix them in the file, or change the column's type in the recipe's source options.`)
+  return { type: 'VARCHAR', note: `stays text: ${found}.` }
+}
+
+function ambiguousNumbers (mark: string): string {
+  const reason = mark.length === 1 ? `every value has one \`${mark}\` followed by exactly three digits, so 1${mark}234 could be 1234 or 1.234` : mark
+  return `stays text: ${reason}. Set its decimal_separator and thousands_separator (or type) in the recipe's source options.`
+}
+
+/** An error about one column of one source, worded for the person who owns the file. */
+export function columnError (target: TypingTarget, name: string, code: 'ENGINE_COLUMN_VALUES_INVALID' | 'ENGINE_COLUMN_FORMAT_AMBIGUOUS' | 'ENGINE_NON_FINITE_NUMBER', text: string): EngineError {
+  return new EngineError(code, `${target.alias}: ${target.name}, column ${name}: ${text}`, { stage: 'staging' })
+}
+
+export type { NumberFormat }
