@@ -64,9 +64,16 @@ async function detect (connection: DuckDBConnection, target: TypingTarget, name:
     if (plain !== undefined) return plain
   }
   if (!await hasValues(connection, target.table, name)) return { type: 'VARCHAR' }
-  if (!await anyNotMatching(connection, target.table, name, `(?:${NUMBER_TEXT})|(?:${NON_FINITE_TEXT})`)) return await readNumbers(connection, target, name)
-  if (!await anyNotMatching(connection, target.table, name, SCIENTIFIC)) return { type: 'DOUBLE', sql: (v) => `CAST(${v} AS DOUBLE)`, format: '1.5e3' }
+  let number: Typed | undefined
+  if (!await anyNotMatching(connection, target.table, name, `(?:${NUMBER_TEXT})|(?:${NON_FINITE_TEXT})`)) {
+    number = await readNumbers(connection, target, name)
+    if (number.type !== 'VARCHAR' || number.note === undefined) return number
+  } else if (!await anyNotMatching(connection, target.table, name, SCIENTIFIC)) {
+    return { type: 'DOUBLE', sql: (v) => `CAST(${v} AS DOUBLE)`, format: '1.5e3' }
+  }
+  // 31.01.2026 looks like a grouped number too; when it is not one, it may be a date.
   if (!await anyNotMatching(connection, target.table, name, DATE_TEXT)) return await readDates(connection, target, name)
+  if (number !== undefined) return number
   if (!await anyNotMatching(connection, target.table, name, BOOLEAN_TEXT)) return { type: 'BOOLEAN', sql: (v) => `CAST(${v} AS BOOLEAN)` }
   return { type: 'VARCHAR' }
 }

@@ -53,8 +53,8 @@ export function numberEvidenceSql (v: string): string[] {
   const after = (ch: string): string => `(strpos(reverse(${b}), '${ch}') - 1)`
   const head = (ch: string): string => `(strpos(${b}, '${ch}') - 1)`
   const decimalBy = (ch: string, other: string): string =>
-    `bool_or(${count(ch)} = 1 AND (${after(ch)} <> 3 OR ${head(ch)} > 3 OR prefix(${b}, '0') OR (${count(other)} > 0 AND strpos(${b}, '${other}') < strpos(${b}, '${ch}'))))`
-  const groupsBy = (ch: string, other: string): string => `bool_or(${count(ch)} > 1 OR (${count(other)} > 0 AND strpos(${b}, '${ch}') < strpos(${b}, '${other}')))`
+    `bool_or(${count(ch)} = 1 AND ((right(${seps}, 1) = '${ch}' AND ${after(ch)} <> 3) OR (left(${seps}, 1) = '${ch}' AND (${head(ch)} > 3 OR prefix(${b}, '0'))) OR (${count(other)} > 0 AND strpos(${b}, '${other}') < strpos(${b}, '${ch}'))))`
+  const groupsBy = (ch: string, other: string): string => `bool_or(${count(ch)} > 1 OR (${count(ch)} > 0 AND ${count(other)} > 0 AND strpos(${b}, '${ch}') < strpos(${b}, '${other}')))`
   const signs = `(CASE WHEN regexp_matches(${v}, '^${WS}[-+]') THEN 1 ELSE 0 END + CASE WHEN regexp_matches(${v}, '[A-Z$£€¥₹(]${WS}[-+]') THEN 1 ELSE 0 END + CASE WHEN contains(${v}, '(') THEN 1 ELSE 0 END + CASE WHEN regexp_matches(${v}, '(-|(?i:CR|DR))${WS}$') THEN 1 ELSE 0 END)`
   const currencies = `length(regexp_replace(regexp_replace(${v}, '(?i:CR|DR)${WS}$', ''), '[^A-Z$£€¥₹]+', '', 'g'))`
   return [
