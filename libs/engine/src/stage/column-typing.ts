@@ -67,7 +67,7 @@ async function detect (connection: DuckDBConnection, target: TypingTarget, name:
   let number: Typed | undefined
   if (!await anyNotMatching(connection, target.table, name, `(?:${NUMBER_TEXT})|(?:${NON_FINITE_TEXT})`)) {
     number = await readNumbers(connection, target, name)
-    if (number.type !== 'VARCHAR' || number.note === undefined) return number
+    if (number.type !== 'VARCHAR') return number
   } else if (!await anyNotMatching(connection, target.table, name, SCIENTIFIC)) {
     return { type: 'DOUBLE', sql: (v) => `CAST(${v} AS DOUBLE)`, format: '1.5e3' }
   }
