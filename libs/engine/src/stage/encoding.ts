@@ -86,7 +86,21 @@ function badOffset (chunk: Buffer): number {
     if (isUtf8(chunk.subarray(0, cut))) low = cut
     else high = cut
   }
-  return low
+  let at = low
+  while (at < high) {
+    const size = sequenceLength(chunk, at)
+    if (size === 0) return at
+    at += size
+  }
+  return at
+}
+
+// The length of the UTF-8 sequence starting at `at`, or 0 when it is not one.
+function sequenceLength (chunk: Buffer, at: number): number {
+  const lead = chunk[at]!
+  const size = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0
+  for (let i = 1; i < size; i++) if (((chunk[at + i] ?? 0) & 0xc0) !== 0x80) return 0
+  return size
 }
 
 function countLines (chunk: Buffer, end: number): number {
