@@ -17,8 +17,13 @@ export function present (v: string): string {
 
 /** True when some non-blank value of the column does not match `pattern`; stops at the first one found. */
 export async function anyNotMatching (connection: DuckDBConnection, table: string, column: string, pattern: string): Promise<boolean> {
+  return await anyNotSatisfying(connection, table, column, (v) => `regexp_full_match(${v}, ${literal(pattern)})`)
+}
+
+/** True when some non-blank value of the column fails `condition`; stops at the first one found. */
+export async function anyNotSatisfying (connection: DuckDBConnection, table: string, column: string, condition: (v: string) => string): Promise<boolean> {
   const v = ident(column)
-  const reader = await connection.runAndReadAll(`SELECT 1 FROM ${ident(table)} WHERE ${present(v)} AND NOT regexp_full_match(${v}, ${literal(pattern)}) LIMIT 1`)
+  const reader = await connection.runAndReadAll(`SELECT 1 FROM ${ident(table)} WHERE ${present(v)} AND NOT (${condition(v)}) LIMIT 1`)
   return reader.getRowsJS().length > 0
 }
 
@@ -59,7 +64,12 @@ export function describeOffenders (found: Offenders, kind: Kind, label: RowLabel
 /** Empty and spaces-only text becomes NULL in the text columns that hold any (one pass over all of them). */
 export async function blanksToNull (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<void> {
   if (columns.length === 0) return
-  const checks = columns.map((c) => `bool_or(regexp_full_match(${ident(c)}, ${literal(BLANK)}))`)
+  // A blank value starts with a space, a tab, a no-break space or nothing: string comparisons find the
+  // columns that could hold one (a value starting with a space, say), and only those are rewritten.
+  const checks = columns.map((c) => {
+    const v = ident(c)
+    return `bool_or(${v} < '!' OR (${v} >= '\u00a0' AND ${v} < '\u00a1') OR (${v} >= '\u202f' AND ${v} < '\u2030'))`
+  })
   const row = (await connection.runAndReadAll(`SELECT ${checks.join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
   const blank = columns.filter((_, i) => row[i] === true)
   if (blank.length === 0) return

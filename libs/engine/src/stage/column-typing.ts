@@ -38,13 +38,22 @@ export async function typeTextColumns (connection: DuckDBConnection, target: Typ
   const typings: ColumnTyping[] = []
   for (const name of columns) {
     const option = optionFor(options, name)
-    const typed = option === undefined ? await detect(connection, target, name, hints.get(name)) : await forced(connection, target, name, option)
-    if (typed.type !== 'VARCHAR' && typed.sql !== undefined) {
-      await connection.run(`ALTER TABLE ${ident(target.table)} ALTER COLUMN ${ident(name)} SET DATA TYPE ${typed.type} USING ${typed.sql(ident(name))}`)
-    }
+    const typed = await retype(connection, target.table, name, option === undefined ? await detect(connection, target, name, hints.get(name)) : await forced(connection, target, name, option))
     typings.push({ name, type: typed.type, how: option === undefined ? 'detected' : 'option', ...(typed.format === undefined ? {} : { format: typed.format }), ...(typed.note === undefined ? {} : { note: typed.note }) })
   }
   return typings
+}
+
+// Only the typed column is rewritten (ALTER ... USING), not a copy of the table.
+async function retype (connection: DuckDBConnection, table: string, name: string, typed: Typed): Promise<Typed> {
+  if (typed.type === 'VARCHAR' || typed.sql === undefined) return typed
+  try {
+    await connection.run(`ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(name)} SET DATA TYPE ${typed.type} USING ${typed.sql(ident(name))}`)
+    return typed
+  } catch (error) {
+    if (typed.recover === undefined || !/Conversion Error|Invalid Input Error|Could not (parse|convert)/i.test(String((error as Error).message))) throw error
+    return await typed.recover()
+  }
 }
 
 function optionFor (options: Readonly<Record<string, ColumnOptions>>, name: string): ColumnOptions | undefined {
@@ -62,6 +71,10 @@ async function detect (connection: DuckDBConnection, target: TypingTarget, name:
   if (hint !== undefined && /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/.test(hint)) {
     const plain = await readPlainNumbers(connection, target, name)
     if (plain !== undefined) return plain
+  }
+  if (hint !== undefined && /^(DATE|TIMESTAMP)/.test(hint)) {
+    const date = await readDates(connection, target, name)
+    if (date.type !== 'VARCHAR' || date.note !== undefined) return date
   }
   if (!await hasValues(connection, target.table, name)) return { type: 'VARCHAR' }
   let number: Typed | undefined

@@ -23,8 +23,9 @@ export type DateFamily = keyof typeof DATE_PATTERNS
 /** Any date or timestamp Kalla recognises. */
 export const DATE_TEXT = Object.values(DATE_PATTERNS).map((p) => `(?:${p})`).join('|')
 
-/** What one pass over a date-like column found (see dateEvidenceSql). */
+/** What the values of a date-like column look like, over every value. */
 export interface DateEvidence {
+  /** The way of writing every value follows (the first that fits, in DATE_PATTERNS order), if any. */
   all: Record<DateFamily, boolean>
   /** Values with a UTC offset or Z, and non-blank values. */
   zoned: number
@@ -37,28 +38,35 @@ export interface DateEvidence {
   clock: boolean
 }
 
-const FAMILIES = Object.keys(DATE_PATTERNS) as DateFamily[]
+export const DATE_FAMILIES = Object.keys(DATE_PATTERNS) as DateFamily[]
 
-/** SELECT items measuring DateEvidence of column expression `v` (non-blank values only). */
-export function dateEvidenceSql (v: string): string[] {
+/** SELECT items: for each way of writing dates, whether every value follows it. */
+export function familySql (v: string): string[] {
+  return DATE_FAMILIES.map((f) => `bool_and(regexp_full_match(${v}, ${literal(DATE_PATTERNS[f])}))`)
+}
+
+/** SELECT items measuring the rest of DateEvidence: offsets, the largest parts, years and clocks. */
+export function detailSql (v: string): string[] {
   const part = (n: number): string => `TRY_CAST(regexp_extract(${v}, ${literal(`^${WS}([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]`)}, ${n}) AS INTEGER)`
   const year = `length(regexp_extract(${v}, ${literal(`^${WS}[0-9]{1,2}[/.-][0-9]{1,2}[/.-]([0-9]{2,4})`)}, 1))`
   return [
-    ...FAMILIES.map((f) => `bool_and(regexp_full_match(${v}, ${literal(DATE_PATTERNS[f])}))`),
     `count_if(regexp_matches(${v}, ${literal(`[0-9]${WS}${ZONE}${WS}$`)}))`,
     'count(*)',
     `coalesce(max(${part(1)}), 0)`,
     `coalesce(max(${part(2)}), 0)`,
     `coalesce(bool_or(${year} = 2), false)`,
     `coalesce(bool_or(${year} = 4), false)`,
-    `bool_or(contains(${v}, ':'))`
+    `coalesce(bool_or(contains(${v}, ':')), false)`
   ]
 }
 
-export function readDateEvidence (row: readonly unknown[]): DateEvidence {
-  const all = Object.fromEntries(FAMILIES.map((f, i) => [f, row[i] === true])) as Record<DateFamily, boolean>
-  const n = FAMILIES.length
-  return { all, zoned: Number(row[n]), values: Number(row[n + 1]), maxFirst: Number(row[n + 2]), maxSecond: Number(row[n + 3]), shortYear: row[n + 4] === true, longYear: row[n + 5] === true, clock: row[n + 6] === true }
+export function readDateEvidence (all: Record<DateFamily, boolean>, row: readonly unknown[]): DateEvidence {
+  return { all, zoned: Number(row[0] ?? 0), values: Number(row[1] ?? 0), maxFirst: Number(row[2] ?? 0), maxSecond: Number(row[3] ?? 0), shortYear: row[4] === true, longYear: row[5] === true, clock: row[6] === true }
+}
+
+/** Whether the detail measures matter for a column of this way of writing (ISO dates need none). */
+export function needsDetail (all: Record<DateFamily, boolean>): boolean {
+  return all.iso || all.slash || all.dot || all.dash || all.yearFirst
 }
 
 /** How a date column is read: its DuckDB type and the SQL turning a trimmed value into it. */
@@ -91,12 +99,17 @@ export function decideDateReading (e: DateEvidence): DateDecision {
   return { reason: `no value has a day above 12, so 01${sep}02${sep}2026 could be 1 February or January 2`, ambiguous: true }
 }
 
+const TRIM = literal(' \t\u00a0\u202f')
+function trim (v: string): string {
+  return `trim(${v}, ${TRIM})`
+}
+
 /** A reading from a strptime format given in the options; the type follows from the fields it has. */
 export function formatReading (format: string): DateReading {
   const zoned = format.includes('%z') || format.includes('%Z')
   const clock = /%[HIMSfpXTcR]/.test(format)
   const type = zoned ? 'TIMESTAMPTZ' : clock ? 'TIMESTAMP' : 'DATE'
-  return { type, sql: (v) => `CAST(strptime(${v}, ${literal(format)}) AS ${type})`, example: format }
+  return { type, sql: (v) => `CAST(strptime(${trim(v)}, ${literal(format)}) AS ${type})`, example: format }
 }
 
 function isoTimestamp (zoned: boolean): DateReading {
@@ -105,7 +118,7 @@ function isoTimestamp (zoned: boolean): DateReading {
     type: zoned ? 'TIMESTAMPTZ' : 'TIMESTAMP',
     example: zoned ? '2026-01-31T14:05:00+01:00' : '2026-01-31 14:05',
     sql: (v) => {
-      const g = (n: number): string => `regexp_extract(${v}, ${p}, ${n})`
+      const g = (n: number): string => `regexp_extract(${trim(v)}, ${p}, ${n})`
       const zone = `regexp_replace(replace(${g(4)}, 'Z', '+00:00'), '^([+-][0-9]{2})([0-9]{2})$', '\\1:\\2')`
       const text = `${g(1)} || ' ' || coalesce(nullif(${g(2)}, ''), '00:00') || coalesce(nullif(${g(3)}, ''), ':00')${zoned ? ` || ${zone}` : ''}`
       return `CAST(${text} AS ${zoned ? 'TIMESTAMPTZ' : 'TIMESTAMP'})`
@@ -116,7 +129,7 @@ function isoTimestamp (zoned: boolean): DateReading {
 function strptimeReading (dates: string[], clock: boolean, example: string): DateReading {
   const formats = clock ? dates.flatMap((d) => [`${d} %H:%M:%S`, `${d} %H:%M`, `${d}T%H:%M:%S`, `${d}T%H:%M`, d]) : dates
   const type = clock ? 'TIMESTAMP' : 'DATE'
-  return { type, example, sql: (v) => `CAST(strptime(${v}, [${formats.map(literal).join(', ')}]) AS ${type})` }
+  return { type, example, sql: (v) => `CAST(strptime(${trim(v)}, [${formats.map(literal).join(', ')}]) AS ${type})` }
 }
 
 function monthNameReading (first: 'day' | 'month'): DateReading {
@@ -124,5 +137,5 @@ function monthNameReading (first: 'day' | 'month'): DateReading {
     ? `^${WS}([0-9]{1,2})[- ]?([a-zA-Z]{3})[a-zA-Z]*\\.?[- ,]*([0-9]{4})${WS}$`
     : `^${WS}([a-zA-Z]{3})[a-zA-Z]*\\.?[ -]([0-9]{1,2}),?[ -]([0-9]{4})${WS}$`
   const format = first === 'day' ? '%d-%b-%Y' : '%b-%d-%Y'
-  return { type: 'DATE', example: first === 'day' ? '31-Jan-2026' : 'Jan 31, 2026', sql: (v) => `CAST(strptime(regexp_replace(${v}, ${literal(pattern)}, '\\1-\\2-\\3'), ${literal(format)}) AS DATE)` }
+  return { type: 'DATE', example: first === 'day' ? '31-Jan-2026' : 'Jan 31, 2026', sql: (v) => `CAST(strptime(regexp_replace(${trim(v)}, ${literal(pattern)}, '\\1-\\2-\\3'), ${literal(format)}) AS DATE)` }
 }

@@ -1,14 +1,18 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { EngineError } from '../errors.ts'
 import { ident, literal } from '../sql/quote.ts'
-import { aggregate, describeOffenders, offenders, type Kind, type Offenders } from './column-measure.ts'
+import { aggregate, anyNotMatching, anyNotSatisfying, describeOffenders, offenders, type Kind, type Offenders } from './column-measure.ts'
 import type { TypingTarget } from './column-typing.ts'
-import { DATE_TEXT, dateEvidenceSql, decideDateReading, formatReading, readDateEvidence, type DateReading } from './date-text.ts'
+import { DATE_FAMILIES, DATE_PATTERNS, DATE_TEXT, decideDateReading, detailSql, familySql, formatReading, needsDetail, readDateEvidence, type DateEvidence, type DateFamily, type DateReading } from './date-text.ts'
 import { canonicalNumberSql, decideNumberFormat, formatPattern, NON_FINITE_TEXT, NUMBER_TEXT, numberEvidenceSql, optionFormat, readEvidence, scaleDigitsSql, SPACE_CLASS, type NumberFormat } from './number-text.ts'
 import { chooseType } from './typing.ts'
 
-/** A column's type and the SQL that reads its text (`v`, never NULL or blank) into that type. */
-export interface Typed { type: string, sql?: (v: string) => string, format?: string, note?: string }
+/**
+ * A column's type and the SQL that reads its text (`v`, never NULL or blank) into that type. With
+ * `recover`, the values were not all checked first: when the conversion fails, `recover` finds the values
+ * that do not fit and says what to do (text with a note, or an error for a type the recipe set).
+ */
+export interface Typed { type: string, sql?: (v: string) => string, format?: string, note?: string, recover?: () => Promise<Typed> }
 
 const WS = `${SPACE_CLASS}*`
 /** Plain decimals and scientific notation (1.5e3), which only a double holds. */
@@ -81,12 +85,11 @@ export interface DateOptions { type: 'date' | 'timestamp', format?: string }
  * decideDateReading), a column that leaves it open stays text with a note asking for date_format.
  */
 export async function readDates (connection: DuckDBConnection, target: TypingTarget, name: string, forced?: DateOptions): Promise<Typed> {
-  const v = ident(name)
   let reading: DateReading
   if (forced?.format !== undefined) {
     reading = formatReading(forced.format)
   } else {
-    const decision = decideDateReading(readDateEvidence(await aggregate(connection, target.table, name, dateEvidenceSql(trimmed(v)), forced === undefined ? undefined : DATE_TEXT)))
+    const decision = decideDateReading(await dateEvidence(connection, target, name, forced !== undefined))
     if (decision === undefined || !('reading' in decision)) {
       const reason = decision?.reason ?? 'its values are not dates written one way'
       const advice = 'Set its date_format in the recipe\'s source options (a strptime format such as %d/%m/%Y or %m/%d/%Y).'
@@ -95,10 +98,41 @@ export async function readDates (connection: DuckDBConnection, target: TypingTar
     }
     reading = decision.reading
   }
-  const bad = await offenders(connection, target.table, name, `TRY(${reading.sql(trimmed(v))}) IS NULL`)
-  if (bad.count > 0) return notOfType(target, name, bad, ['a date', 'dates'], forced !== undefined, ` written like ${reading.example}`)
   const type = forced === undefined ? reading.type : forced.type === 'date' ? 'DATE' : reading.type === 'DATE' ? 'TIMESTAMP' : reading.type
-  return { type, sql: (x) => type === reading.type ? reading.sql(trimmed(x)) : `CAST(${reading.sql(trimmed(x))} AS ${type})`, format: reading.example }
+  // The conversion checks every value itself; only when it fails are the offending values looked for.
+  const recover = async (): Promise<Typed> => {
+    const bad = await offenders(connection, target.table, name, `TRY(${reading.sql(ident(name))}) IS NULL`)
+    return notOfType(target, name, bad, ['a date', 'dates'], forced !== undefined, ` written like ${reading.example}`)
+  }
+  return { type, sql: (x) => type === reading.type ? reading.sql(x) : `CAST(${reading.sql(x)} AS ${type})`, format: reading.example, recover }
+}
+
+// Which way of writing dates every value follows is found by looking for a value that does not follow
+// it, one way after the other: a way that does not fit fails at its first value, so only the way that
+// fits reads the whole column. A type set by the recipe measures the values that are dates at all.
+async function dateEvidence (connection: DuckDBConnection, target: TypingTarget, name: string, forced: boolean): Promise<DateEvidence> {
+  const v = ident(name)
+  const all = Object.fromEntries(DATE_FAMILIES.map((f) => [f, false])) as Record<DateFamily, boolean>
+  if (forced) {
+    const row = await aggregate(connection, target.table, name, familySql(v), DATE_TEXT)
+    for (const [i, f] of DATE_FAMILIES.entries()) all[f] = row[i] === true
+  } else {
+    const fits = await firstFitting(connection, target, name)
+    if (fits !== undefined) all[fits] = true
+  }
+  const detail = forced || needsDetail(all) ? await aggregate(connection, target.table, name, detailSql(v), forced ? DATE_TEXT : undefined) : []
+  return readDateEvidence(all, detail)
+}
+
+async function firstFitting (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<DateFamily | undefined> {
+  for (const family of DATE_FAMILIES) {
+    // ISO dates by their shape alone (the conversion checks the digits): cheaper than a regular expression.
+    const fits = family === 'isoDate'
+      ? !await anyNotSatisfying(connection, target.table, name, (v) => `length(${v}) = 10 AND substr(${v}, 5, 1) = '-' AND substr(${v}, 8, 1) = '-'`)
+      : !await anyNotMatching(connection, target.table, name, DATE_PATTERNS[family])
+    if (fits) return family
+  }
+  return undefined
 }
 
 /** Throws ENGINE_COLUMN_VALUES_INVALID when some value does not match `pattern`. */
