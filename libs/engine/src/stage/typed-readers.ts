@@ -18,11 +18,6 @@ const WS = `${SPACE_CLASS}*`
 /** Plain decimals and scientific notation (1.5e3), which only a double holds. */
 export const SCIENTIFIC = `${WS}[-+]?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?${WS}`
 const PLAIN = String.raw`[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?`
-const TRIM = literal(' \t\u00a0\u202f')
-
-function trimmed (v: string): string {
-  return `trim(${v}, ${TRIM})`
-}
 
 /**
  * The fast path for columns a sample suggests are numbers: when every value is a plain decimal (`-12.50`),
