@@ -2,9 +2,9 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import type { ColumnOptions } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 import { ident } from '../sql/quote.ts'
-import { anyNotMatching, hasValues, type RowLabel } from './column-measure.ts'
+import { anyNotMatching, blanksToNull, hasValues, type RowLabel } from './column-measure.ts'
 import { DATE_TEXT } from './date-text.ts'
-import { mustMatch, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
+import { mustMatch, plainNumbers, plainNumberSql, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
 import { NON_FINITE_TEXT, NUMBER_TEXT } from './number-text.ts'
 
 export type { Typed } from './typed-readers.ts'
@@ -35,13 +35,24 @@ const BOOLEAN_TEXT = `${String.raw`[ \t]*`}(?i:true|false)${String.raw`[ \t]*`}`
  */
 export async function typeTextColumns (connection: DuckDBConnection, target: TypingTarget, columns: readonly string[], options: Readonly<Record<string, ColumnOptions>> = {}, hints: ReadonlyMap<string, string> = new Map()): Promise<ColumnTyping[]> {
   checkOptionColumns(target, columns, options)
+  const plain = await blanksAndPlainNumbers(connection, target.table, columns, columns.filter((c) => optionFor(options, c) === undefined && NUMBER_HINT.test(hints.get(c) ?? '')))
   const typings: ColumnTyping[] = []
   for (const name of columns) {
     const option = optionFor(options, name)
-    const typed = await retype(connection, target.table, name, option === undefined ? await detect(connection, target, name, hints.get(name)) : await forced(connection, target, name, option))
+    const typed = await retype(connection, target.table, name, option === undefined ? await detect(connection, target, name, hints.get(name), plain.get(name)) : await forced(connection, target, name, option))
     typings.push({ name, type: typed.type, how: option === undefined ? 'detected' : 'option', ...(typed.format === undefined ? {} : { format: typed.format }), ...(typed.note === undefined ? {} : { note: typed.note }) })
   }
   return typings
+}
+
+const NUMBER_HINT = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/
+
+// Blank text becomes NULL, and columns a sample suggests are plain numbers are measured, in one pass.
+// A measure taken before its column was rewritten is dropped (detect measures it again).
+async function blanksAndPlainNumbers (connection: DuckDBConnection, table: string, columns: readonly string[], numbers: readonly string[]): Promise<Map<string, Typed | undefined>> {
+  const { rewritten, extra } = await blanksToNull(connection, table, columns, numbers.flatMap(plainNumberSql))
+  const size = plainNumberSql('x').length
+  return new Map(numbers.filter((n) => !rewritten.has(n)).map((n) => [n, plainNumbers(extra.slice(numbers.indexOf(n) * size, (numbers.indexOf(n) + 1) * size))]))
 }
 
 // Only the typed column is rewritten (ALTER ... USING), not a copy of the table.
@@ -67,8 +78,9 @@ function checkOptionColumns (target: TypingTarget, columns: readonly string[], o
   throw new EngineError('ENGINE_MISSING_COLUMNS', `${target.alias}: the recipe sets options for the column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which ${target.name} does not have as text. Its text columns are: ${columns.join(', ')}.`, { stage: 'staging' })
 }
 
-async function detect (connection: DuckDBConnection, target: TypingTarget, name: string, hint?: string): Promise<Typed> {
-  if (hint !== undefined && /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/.test(hint)) {
+async function detect (connection: DuckDBConnection, target: TypingTarget, name: string, hint?: string, measured?: Typed): Promise<Typed> {
+  if (measured !== undefined) return measured
+  if (hint !== undefined && NUMBER_HINT.test(hint)) {
     const plain = await readPlainNumbers(connection, target, name)
     if (plain !== undefined) return plain
   }

@@ -6,11 +6,11 @@ import type { FileFormat, FileEncoding, JobSource, SourceOptions } from '@kalla/
 import { EngineError, duckdbMessage } from '../errors.ts'
 import { withQueryProgress } from '../progress.ts'
 import { ident, literal } from '../sql/quote.ts'
-import { blanksToNull, dropBlankRows, type RowLabel } from './column-measure.ts'
+import { dropBlankRows, type RowLabel } from './column-measure.ts'
 import { typeTextColumns, type ColumnTyping } from './column-typing.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext, StagedTable } from './context.ts'
-import { csvDialect, csvReader } from './csv-dialect.ts'
+import { csvDialect, csvReader, isDateRefusal } from './csv-dialect.ts'
 import { utf8File } from './encoding.ts'
 import { detectFileFormat } from './file-format.ts'
 import { numbersAsText } from './json-text.ts'
@@ -67,9 +67,20 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
   const read = { ...input, path: text.path }
   const dialect = await readFailing(read, () => csvDialect(target.connection, text.path, target.options?.file), 'csv')
   checkSchema(input, dialect.names.map((name) => ({ name, type: 'VARCHAR' })))
-  await create(target, read, csvReader(text.path, dialect), 'csv')
+  const columnOptions = target.options?.columns ?? {}
+  const dates = dialect.isoDates.filter((d) => !Object.keys(columnOptions).some((k) => k.toLowerCase() === d.toLowerCase()))
+  let reading = { ...dialect, isoDates: dates }
+  try {
+    await create(target, read, csvReader(text.path, reading, true), 'csv')
+  } catch (error) {
+    if (dates.length === 0 || !isDateRefusal(error)) throw error
+    reading = { ...dialect, isoDates: [] }
+    await create(target, read, csvReader(text.path, reading), 'csv')
+  }
   const label: RowLabel = { unit: 'line', first: (target.options?.file?.header_row ?? 1) + 1 }
-  return await typeLoaded(target, input, label, dialect.hints, text.encoding)
+  const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)
+  const isoDates = new Set(reading.isoDates)
+  return { ...staged, typings: staged.typings.map((t) => isoDates.has(t.name) ? { ...t, how: 'detected' as const, format: '2026-01-31' } : t) }
 }
 
 async function loadJson (target: LoadTarget, input: FileInput): Promise<StagedTable> {
@@ -109,7 +120,6 @@ async function create (target: LoadTarget, input: FileInput, reader: string, for
 async function typeLoaded (target: LoadTarget, input: FileInput, label: RowLabel, hints: ReadonlyMap<string, string>, encoding: FileEncoding): Promise<StagedTable> {
   const loaded = await describe(target.connection, ident(target.table))
   const text = loaded.filter((c) => c.type === 'VARCHAR').map((c) => c.name)
-  await blanksToNull(target.connection, target.table, text)
   const typed = await typeTextColumns(target.connection, { table: target.table, alias: input.alias, name: input.name, label }, text, target.options?.columns, hints)
   const blankRows = await dropBlankRows(target.connection, target.table, loaded.map((c) => c.name))
   const byName = new Map<string, ColumnTyping>(typed.map((t) => [t.name, t]))

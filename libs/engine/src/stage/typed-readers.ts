@@ -24,16 +24,25 @@ const PLAIN = String.raw`[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?`
  * one pass of a regular expression and string positions settles the type. Undefined when some value is not.
  */
 export async function readPlainNumbers (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<Typed | undefined> {
+  return plainNumbers(await aggregate(connection, target.table, name, plainNumberSql(name)))
+}
+
+/** The aggregates readPlainNumbers measures (NULLs are ignored, so they may share a pass over the table). */
+export function plainNumberSql (name: string): string[] {
   const v = ident(name)
   const d = `strpos(${v}, '.')`
   const sign = `CASE WHEN prefix(${v}, '-') OR prefix(${v}, '+') THEN 1 ELSE 0 END`
-  const row = await aggregate(connection, target.table, name, [
+  return [
     `coalesce(bool_and(regexp_full_match(${v}, '${PLAIN}')), true)`,
     `coalesce(max(CASE WHEN ${d} > 0 THEN length(${v}) - ${d} ELSE 0 END), 0)`,
     `coalesce(max(CASE WHEN ${d} > 0 THEN ${d} - 1 ELSE length(${v}) END - ${sign}), 0)`,
     `coalesce(bool_or(${d} > 0), false)`,
     `coalesce(bool_or(${d} > 0 AND (length(${v}) - ${d} <> 3 OR ${d} - 1 - ${sign} > 3 OR regexp_matches(${v}, '^[-+]?0'))), false)`
-  ])
+  ]
+}
+
+/** The type from plainNumberSql's values, or undefined when some value is not a plain decimal. */
+export function plainNumbers (row: readonly unknown[]): Typed | undefined {
   if (row[0] !== true) return undefined
   if (row[3] === true && row[4] !== true) return { type: 'VARCHAR', note: ambiguousNumbers('.') }
   const type = chooseType({ plain: true, nonNumeric: false, leadingZero: false, exponent: false, scale: Number(row[1]), digits: Number(row[2]) })
