@@ -61,26 +61,25 @@ export function describeOffenders (found: Offenders, kind: Kind, label: RowLabel
   return `${found.count.toLocaleString('en-US')} value${one ? ' is' : 's are'} not ${one ? kind[0] : kind[1]}${suffix}${first}`
 }
 
-/**
- * Empty and spaces-only text becomes NULL in the text columns that hold any. One pass over all of them,
- * which also computes `extra` aggregates (so other measures share the scan); returns the columns
- * rewritten and the extra values (which describe the columns as they were before the rewrite).
- */
-export async function blanksToNull (connection: DuckDBConnection, table: string, columns: readonly string[], extra: readonly string[] = []): Promise<{ rewritten: Set<string>, extra: unknown[] }> {
-  if (columns.length === 0 && extra.length === 0) return { rewritten: new Set(), extra: [] }
-  // A blank value starts with a space, a tab, a no-break space or nothing: string comparisons find the
-  // columns that could hold one (a value starting with a space, say), and only those are rewritten.
-  const checks = columns.map((c) => {
-    const v = ident(c)
-    return `bool_or(${v} < '!' OR (${v} >= '\u00a0' AND ${v} < '\u00a1') OR (${v} >= '\u202f' AND ${v} < '\u2030'))`
-  })
-  const row = (await connection.runAndReadAll(`SELECT ${[...checks, ...extra].join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
+// A blank value starts with a space, a tab, a no-break space or nothing: string comparisons pick the
+// values that could be blank, and only those meet the regular expression.
+function mayBeBlank (v: string): string {
+  return `(${v} < '!' OR (${v} >= '\u00a0' AND ${v} < '\u00a1') OR (${v} >= '\u202f' AND ${v} < '\u2030'))`
+}
+
+/** The text `v` with empty and spaces-only values as NULL. */
+export function blankAsNull (v: string): string {
+  return `CASE WHEN ${mayBeBlank(v)} AND regexp_full_match(${v}, ${literal(BLANK)}) THEN NULL ELSE ${v} END`
+}
+
+/** Empty and spaces-only text becomes NULL in the text columns that hold any (one pass over all of them). */
+export async function blanksToNull (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<void> {
+  if (columns.length === 0) return
+  const checks = columns.map((c) => `bool_or(${mayBeBlank(ident(c))})`)
+  const row = (await connection.runAndReadAll(`SELECT ${checks.join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
   const blank = columns.filter((_, i) => row[i] === true)
-  if (blank.length > 0) {
-    const sets = blank.map((c) => `${ident(c)} = CASE WHEN regexp_full_match(${ident(c)}, ${literal(BLANK)}) THEN NULL ELSE ${ident(c)} END`)
-    await connection.run(`UPDATE ${ident(table)} SET ${sets.join(', ')}`)
-  }
-  return { rewritten: new Set(blank), extra: row.slice(columns.length) }
+  if (blank.length === 0) return
+  await connection.run(`UPDATE ${ident(table)} SET ${blank.map((c) => `${ident(c)} = ${blankAsNull(ident(c))}`).join(', ')}`)
 }
 
 /** Deletes the rows whose every column is NULL (blank lines of a spreadsheet export); returns how many. */

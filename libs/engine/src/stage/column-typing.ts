@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import type { ColumnOptions } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 import { ident } from '../sql/quote.ts'
-import { anyNotMatching, blanksToNull, hasValues, type RowLabel } from './column-measure.ts'
+import { anyNotMatching, hasValues, type RowLabel } from './column-measure.ts'
 import { DATE_TEXT } from './date-text.ts'
 import { mustMatch, plainNumbers, plainNumberSql, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
 import { NON_FINITE_TEXT, NUMBER_TEXT } from './number-text.ts'
@@ -27,7 +27,7 @@ export interface TypingTarget { table: string, alias: string, name: string, labe
 const BOOLEAN_TEXT = `${String.raw`[ \t]*`}(?i:true|false)${String.raw`[ \t]*`}`
 
 /**
- * Types the text columns of a staged table from their values, in place: numbers in any common national
+ * Types the text columns of a staged table (whose blank text is already NULL) from their values, in place: numbers in any common national
  * style as exact DECIMAL (or BIGINT), dates and timestamps, booleans. Every value of a column is looked
  * at (a reference column that is digits for 10,000 rows and then `INV-10001` stays text); a column whose
  * format is ambiguous stays text with a note. `options` (by column name, any case) override detection.
@@ -35,7 +35,7 @@ const BOOLEAN_TEXT = `${String.raw`[ \t]*`}(?i:true|false)${String.raw`[ \t]*`}`
  */
 export async function typeTextColumns (connection: DuckDBConnection, target: TypingTarget, columns: readonly string[], options: Readonly<Record<string, ColumnOptions>> = {}, hints: ReadonlyMap<string, string> = new Map()): Promise<ColumnTyping[]> {
   checkOptionColumns(target, columns, options)
-  const plain = await blanksAndPlainNumbers(connection, target.table, columns, columns.filter((c) => optionFor(options, c) === undefined && NUMBER_HINT.test(hints.get(c) ?? '')))
+  const plain = await plainNumbersFirst(connection, target.table, columns.filter((c) => optionFor(options, c) === undefined && NUMBER_HINT.test(hints.get(c) ?? '')))
   const typings: ColumnTyping[] = []
   for (const name of columns) {
     const option = optionFor(options, name)
@@ -47,12 +47,12 @@ export async function typeTextColumns (connection: DuckDBConnection, target: Typ
 
 const NUMBER_HINT = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/
 
-// Blank text becomes NULL, and columns a sample suggests are plain numbers are measured, in one pass.
-// A measure taken before its column was rewritten is dropped (detect measures it again).
-async function blanksAndPlainNumbers (connection: DuckDBConnection, table: string, columns: readonly string[], numbers: readonly string[]): Promise<Map<string, Typed | undefined>> {
-  const { rewritten, extra } = await blanksToNull(connection, table, columns, numbers.flatMap(plainNumberSql))
+// The columns a sample suggests are plain numbers are measured in one pass over the table.
+async function plainNumbersFirst (connection: DuckDBConnection, table: string, numbers: readonly string[]): Promise<Map<string, Typed | undefined>> {
+  if (numbers.length === 0) return new Map()
   const size = plainNumberSql('x').length
-  return new Map(numbers.filter((n) => !rewritten.has(n)).map((n) => [n, plainNumbers(extra.slice(numbers.indexOf(n) * size, (numbers.indexOf(n) + 1) * size))]))
+  const row = (await connection.runAndReadAll(`SELECT ${numbers.flatMap(plainNumberSql).join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
+  return new Map(numbers.map((n, i) => [n, plainNumbers(row.slice(i * size, (i + 1) * size))]))
 }
 
 // Only the typed column is rewritten (ALTER ... USING), not a copy of the table.
