@@ -1,9 +1,12 @@
-import type { Recipe, RecipePreview, RecipeSource, Run, Source, StoredRecipe } from '@kalla/proto'
+import type { ColumnOptions, Recipe, RecipePreview, RecipeSource, Run, Source, SourceOptions, StoredRecipe } from '@kalla/proto'
 
 // Field names are camelCase in GraphQL and snake_case in the services' contracts; enums already map
 // through the schema (SUBMITTED <-> 'submitted'), so values pass through unchanged.
 
-export interface GqlRecipeSource { alias: string, type: string, uri?: string | null, schema?: string[] | null, primaryKey: string[] }
+export interface GqlColumnOptions { name: string, type?: string | null, decimalSeparator?: string | null, thousandsSeparator?: string | null, dateFormat?: string | null }
+export interface GqlFileOptions { delimiter?: string | null, encoding?: string | null, headerRow?: number | null, sheet?: string | null }
+export interface GqlSourceOptions { file?: GqlFileOptions | null, columns?: GqlColumnOptions[] | null }
+export interface GqlRecipeSource { alias: string, type: string, uri?: string | null, schema?: string[] | null, primaryKey: string[], options?: GqlSourceOptions | null }
 export interface GqlRecipeInput {
   recipeId: string
   name: string
@@ -67,7 +70,31 @@ export function toRecipe (stored: StoredRecipe) {
 }
 
 function toRecipeSource (source: RecipeSource): GqlRecipeSource {
-  return { alias: source.alias, type: source.type, uri: source.uri ?? null, schema: source.schema ?? null, primaryKey: source.primary_key }
+  return { alias: source.alias, type: source.type, uri: source.uri ?? null, schema: source.schema ?? null, primaryKey: source.primary_key, options: toSourceOptions(source.options) }
+}
+
+// GraphQL has no maps: the contract's columns keyed by name become a list of entries with a name.
+function toSourceOptions (options: SourceOptions | undefined): GqlSourceOptions | null {
+  if (options === undefined) return null
+  const file = options.file
+  return {
+    file: file === undefined ? null : { delimiter: file.delimiter ?? null, encoding: file.encoding ?? null, headerRow: file.header_row ?? null, sheet: file.sheet ?? null },
+    columns: options.columns === undefined
+      ? null
+      : Object.entries(options.columns).map(([name, c]) => ({ name, type: c.type ?? null, decimalSeparator: c.decimal_separator ?? null, thousandsSeparator: c.thousands_separator ?? null, dateFormat: c.date_format ?? null }))
+  }
+}
+
+function fromSourceOptions (options: GqlSourceOptions): SourceOptions {
+  const file = options.file
+  return {
+    ...(file === null || file === undefined
+      ? {}
+      : { file: { ...present('delimiter', file.delimiter), ...present('encoding', file.encoding), ...present('header_row', file.headerRow), ...present('sheet', file.sheet) } as SourceOptions['file'] }),
+    ...(options.columns === null || options.columns === undefined
+      ? {}
+      : { columns: Object.fromEntries(options.columns.map((c) => [c.name, { ...present('type', c.type), ...present('decimal_separator', c.decimalSeparator), ...present('thousands_separator', c.thousandsSeparator), ...present('date_format', c.dateFormat) } as ColumnOptions])) })
+  }
 }
 
 /** The recipe contract from GraphQL input; absent and null optional fields are left out, not sent as null. */
@@ -83,7 +110,14 @@ export function fromRecipeInput (input: GqlRecipeInput): Recipe {
 }
 
 function fromRecipeSource (source: GqlRecipeSource): RecipeSource {
-  return { alias: source.alias, type: source.type as RecipeSource['type'], ...present('uri', source.uri), ...present('schema', source.schema), primary_key: source.primaryKey }
+  return {
+    alias: source.alias,
+    type: source.type as RecipeSource['type'],
+    ...present('uri', source.uri),
+    ...present('schema', source.schema),
+    primary_key: source.primaryKey,
+    ...(source.options === null || source.options === undefined ? {} : { options: fromSourceOptions(source.options) })
+  }
 }
 
 export function fromFileBindings (files: readonly GqlFileBinding[] | null | undefined): { alias: string, upload_id: string }[] | undefined {

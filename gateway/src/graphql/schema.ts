@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql'
-import { RunStatuses, SourceTypes } from '@kalla/proto'
+import { ColumnTypes, FileEncodings, RunStatuses, SourceTypes } from '@kalla/proto'
 import { RESULT_KINDS } from '@kalla/proto'
 
 /** proto/graphql, found through the proto package so it works wherever the workspace is installed. */
@@ -26,13 +26,15 @@ export function buildSchema (): GraphQLSchema {
       DateTime: DateTimeScalar,
       RunStatus: upperCaseEnum(RunStatuses),
       SourceType: upperCaseEnum(SourceTypes),
-      ResultKind: upperCaseEnum(RESULT_KINDS)
+      ResultKind: upperCaseEnum(RESULT_KINDS),
+      ColumnType: upperCaseEnum(ColumnTypes),
+      FileEncoding: upperCaseEnum(FileEncodings)
     }
   })
 }
 
 function upperCaseEnum (values: readonly string[]): Record<string, string> {
-  return Object.fromEntries(values.map((v) => [v.toUpperCase(), v]))
+  return Object.fromEntries(values.map((v) => [v.toUpperCase().replaceAll('-', '_'), v]))
 }
 
 const JsonScalar = new GraphQLScalarType({

@@ -36,7 +36,7 @@ async function recipeProblems (recipe: Recipe, bindings: Record<string, SourceBi
 /** A side's columns: described from the data given for it, else the file schema's names (types unknown). */
 async function sideColumns (source: RecipeSource, side: Side, binding: SourceBinding | undefined): Promise<{ columns: BindColumn[], problems: Problem[] }> {
   if (binding === undefined) return { columns: (source.schema ?? []).map((name) => ({ name })), problems: [] }
-  const spec: SourceSpec = { type: binding.type ?? source.type, uri: binding.uri, alias: source.alias }
+  const spec: SourceSpec = { type: binding.type ?? source.type, uri: binding.uri, alias: source.alias, ...(source.options === undefined ? {} : { options: source.options }) }
   try {
     const { columns } = await describeSource(spec)
     return { columns, problems: missingColumns(source, side, columns) }

@@ -21,6 +21,10 @@ export const EngineErrorCodes = {
   ENGINE_FILE_FORMAT_UNSUPPORTED: 'A source file is not CSV, Parquet or JSON',
   ENGINE_FILE_EXCEL_LEGACY: 'A source file is an old Excel 97-2003 (.xls) or password-protected workbook',
   ENGINE_FILE_SHEET_NOT_FOUND: 'A workbook has no sheet of the name the recipe gives',
+  ENGINE_FILE_ENCODING: 'A source file is not text in an encoding Kalla reads',
+  ENGINE_COLUMN_VALUES_INVALID: 'A column set to a type in the recipe holds values of another kind',
+  ENGINE_COLUMN_FORMAT_AMBIGUOUS: 'A column set to a type in the recipe can be read in more than one way',
+  ENGINE_NON_FINITE_NUMBER: 'A number column holds Infinity or NaN',
   ENGINE_MISSING_COLUMNS: 'A source lacks columns the recipe needs',
   ENGINE_DUPLICATE_KEY: 'A primary key value appears more than once',
   ENGINE_NULL_KEY: 'A record has an empty primary key',
@@ -48,7 +52,8 @@ const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'ENGINE_FILE_EXCEL_LEGACY', 'ENGINE_FILE_SHEET_NOT_FOUND',
   'ENGINE_MISSING_COLUMNS', 'ENGINE_DUPLICATE_KEY', 'ENGINE_NULL_KEY', 'ENGINE_SOURCE_UNSUPPORTED',
   'ENGINE_SOURCE_URI_INVALID', 'ENGINE_SOURCE_AUTH_FAILED', 'ENGINE_SOURCE_NOT_FOUND', 'ENGINE_SOURCE_QUERY_FAILED',
-  'ENGINE_OUT_OF_MEMORY', 'ENGINE_CANCELLED', 'ENGINE_TIMEOUT'
+  'ENGINE_OUT_OF_MEMORY', 'ENGINE_CANCELLED', 'ENGINE_TIMEOUT',
+  'ENGINE_FILE_ENCODING', 'ENGINE_COLUMN_VALUES_INVALID', 'ENGINE_COLUMN_FORMAT_AMBIGUOUS', 'ENGINE_NON_FINITE_NUMBER'
 ])
 
 export class EngineError extends Error {

@@ -175,7 +175,7 @@ class JobRun {
       ...completed,
       outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
       rows_without_both_keys: this.rowsWithoutKeys,
-      sources: staged.map((s) => ({ alias: s.alias, side: s.side, rows: s.rows, primary_key: this.keys[s.alias], columns: s.columns })),
+      sources: staged.map((s) => sourceSummary(s, this.keys[s.alias] ?? [])),
       engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
     })
     return completed
@@ -184,5 +184,27 @@ class JobRun {
   private emit (stage: Stage, progress: number, source?: string): void {
     if (this.signal.aborted) return
     this.heartbeat?.push({ run_id: this.job.run_id, stage, ...(source === undefined ? {} : { source }), progress: Math.max(0, Math.min(1, progress)), ...this.counts, at: new Date().toISOString() })
+  }
+}
+
+/**
+ * One side in summary.json: rows read and records skipped as blank, and per column its type and how it
+ * got it (detected from its values, set by the recipe, or declared by the source), with notes on columns
+ * that stay text though they look like numbers or dates.
+ */
+function sourceSummary (s: StagedSource, primaryKey: string[]): Record<string, unknown> {
+  const typings = new Map(s.typings.map((t) => [t.name, t]))
+  return {
+    alias: s.alias,
+    side: s.side,
+    rows: s.rows,
+    blank_rows_skipped: s.blankRows,
+    ...(s.encoding === undefined ? {} : { encoding: s.encoding }),
+    primary_key: primaryKey,
+    columns: s.columns.map((c) => {
+      const t = typings.get(c.name)
+      return { name: c.name, type: c.type, ...(t === undefined ? {} : { typed: t.how, ...(t.format === undefined ? {} : { format: t.format }), ...(t.note === undefined ? {} : { note: t.note }) }) }
+    }),
+    notes: s.typings.filter((t) => t.note !== undefined).map((t) => `${t.name}: ${t.note!}`)
   }
 }

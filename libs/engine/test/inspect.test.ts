@@ -25,8 +25,8 @@ t.test('a file is described with the types a run stages it with, measured over e
   t.equal(described.rows, undefined, 'a text file has no cheap row count')
 
   const done = await runJob(fileJob(dir, path, await writeText(dir, 'p.csv', 'payment_id,id\nP1,R1\n'), { match_sql: 'SELECT l.id, p.payment_id FROM ledger l JOIN payments p ON p.id = l.id', primary_keys: { ledger: ['id'], payments: ['payment_id'] } }, [{ alias: 'ledger' }, {}]))
-  const summary = JSON.parse(await readFile(done.outputs.summary, 'utf8')) as { sources: { alias: string, columns: unknown }[] }
-  t.same(summary.sources.find((s) => s.alias === 'ledger')?.columns, described.columns, 'the same types as the run staged')
+  const summary = JSON.parse(await readFile(done.outputs.summary, 'utf8')) as { sources: { alias: string, columns: { name: string, type: string }[] }[] }
+  t.same(summary.sources.find((s) => s.alias === 'ledger')?.columns.map((c) => ({ name: c.name, type: c.type })), described.columns, 'the same types as the run staged')
 })
 
 t.test('a Parquet file is described from its own schema, with its row count', async (t) => {

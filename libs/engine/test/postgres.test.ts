@@ -19,7 +19,7 @@ newline', '\\xdeadbeef', 1, '{a,b}'),
     ('P4', 'INV-9', 5.00, '2024-01-08', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`)
 }
 
-t.test('a Postgres table is staged with exact types and values, NULL distinct from empty text', async (t) => {
+t.test('a Postgres table is staged with exact types and values, empty text NULL as in every format', async (t) => {
   const { client, schema, uri } = await pgSchema(t)
   await seedPayments(client, schema)
   const dir = await tempDir(t)
@@ -46,7 +46,7 @@ t.test('a Postgres table is staged with exact types and values, NULL distinct fr
   })
   const rows = await readRows(done.outputs.unmatched_right, "payment_id, paid_amount::VARCHAR AS paid, fee::VARCHAR AS fee, memo, memo IS NULL AS memo_null, strftime(booked_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') AS booked", 'payment_id')
   t.same(rows, [
-    { payment_id: 'P2', paid: '250.53', fee: '12345678901234567890.500000000000000000', memo: '', memo_null: false, booked: null },
+    { payment_id: 'P2', paid: '250.53', fee: '12345678901234567890.500000000000000000', memo: null, memo_null: true, booked: null },
     { payment_id: 'P4', paid: '5.00', fee: null, memo: null, memo_null: true, booked: null }
   ])
   const matched = await readRows(done.outputs.matched, 'payment_id', 'payment_id')
@@ -63,6 +63,21 @@ t.test('special text survives the trip, and timestamps keep their instant', asyn
   const done = await runJob(job)
   const [row] = await readRows(done.outputs.matched, 'memo, raw, tags, epoch(booked_at) AS epoch, fee::VARCHAR AS fee')
   t.same(row, { memo: 'comma, "quote" and\nnewline', raw: 'deadbeef', tags: '{a,b}', epoch: 1704441600, fee: '0.000000000000000001' })
+})
+
+t.test('spaces-only text is NULL too, and Infinity or NaN in a float column is refused with its column', async (t) => {
+  const { client, schema, uri } = await pgSchema(t)
+  await client.query(`CREATE TABLE ${schema}.payments (payment_id text, reference_number text, memo varchar(10), rate float8)`)
+  await client.query(`INSERT INTO ${schema}.payments VALUES ('P1', 'INV-1', '   ', 1.5), ('P2', 'INV-2', ' x ', 2)`)
+  const dir = await tempDir(t)
+  const match = { match_sql: 'SELECT i.invoice_id, p.payment_id, p.memo FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number' }
+  const job = fileJob(dir, await writeText(dir, 'inv.csv', INVOICES_CSV), '', match, [{}, { type: 'postgres', uri: uri(`table=${schema}.payments`) }])
+  const done = await runJob(job)
+  t.same(await readRows(done.outputs.matched, 'payment_id, memo', 'payment_id'), [{ payment_id: 'P1', memo: null }, { payment_id: 'P2', memo: ' x ' }])
+  await client.query(`INSERT INTO ${schema}.payments VALUES ('P3', 'INV-3', NULL, 'Infinity'), ('P4', 'INV-4', NULL, 'NaN')`)
+  const error = await runJob(fileJob(dir, await writeText(dir, 'inv.csv', INVOICES_CSV), '', match, [{}, { type: 'postgres', uri: uri(`table=${schema}.payments`) }])).then(() => undefined, (e: unknown) => e)
+  t.ok(isEngineError(error))
+  t.match(error, { code: 'ENGINE_NON_FINITE_NUMBER', message: /payments: column rate holds 2 values that are not a finite number/ })
 })
 
 t.test('a ?query= source reads exactly what the query returns', async (t) => {

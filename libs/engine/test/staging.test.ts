@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import t, { type Test } from 'tap'
 import { runJob, isEngineError } from '../src/index.ts'
 import { fileJob, INVOICES_CSV, PAYMENTS_CSV, readRows, scratchSql, tempDir, writeText } from './fixtures.ts'
@@ -103,14 +104,21 @@ t.test('a malformed CSV line is reported with its line number', async (t) => {
   t.match(error.message, /invoices: inv\.csv cannot be read as CSV at line 6/)
 })
 
-t.test('a value that breaks its column type later in a file is reported with its line', async (t) => {
+// A column is typed from every value: one that is not a date after 30,000 dates leaves the column text
+// (as a reference column of digits and then INV-10001 stays text); a recipe that says the column is a
+// date gets the line of the value that is not.
+t.test('a value that breaks its column type later in a file keeps it text, or is reported with its line when the recipe sets the type', async (t) => {
   const dir = await tempDir(t)
   let csv = 'invoice_id,invoice_date\n'
   for (let i = 0; i < 30000; i++) csv += `INV-${i},2024-01-01\n`
   csv += 'INV-X,not a date\n'
-  const error = await failure(runJob(fileJob(dir, await writeText(dir, 'inv.csv', csv), await writeText(dir, 'pay.csv', PAYMENTS_CSV), {
-    match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number'
-  })))
-  t.equal(error.code, 'ENGINE_FILE_MALFORMED')
-  t.match(error.message, /line 30002/)
+  const inv = await writeText(dir, 'inv.csv', csv)
+  const pay = await writeText(dir, 'pay.csv', PAYMENTS_CSV)
+  const match = { match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number' }
+  const done = await runJob(fileJob(dir, inv, pay, match))
+  const summary = JSON.parse(await readFile(done.outputs.summary, 'utf8'))
+  t.equal(summary.sources[0].columns[1].type, 'VARCHAR')
+  const error = await failure(runJob(fileJob(dir, inv, pay, match, [{ options: { columns: { invoice_date: { type: 'date' } } } }, {}])))
+  t.equal(error.code, 'ENGINE_COLUMN_VALUES_INVALID')
+  t.match(error.message, /invoices: inv\.csv, column invoice_date: 1 value is not a date written like 2026-01-31 \(first at line 30,002: `not a date`\)/)
 })

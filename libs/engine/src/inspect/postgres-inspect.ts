@@ -9,6 +9,7 @@ import { connectPostgres, estimateRows, planColumns, queryError } from '../stage
 import { parsePostgresUri, type PostgresSource } from '../stage/postgres-uri.ts'
 import type { ColumnPlan } from '../stage/postgres-types.ts'
 import { chooseType } from '../stage/typing.ts'
+import { blanksToNull } from '../stage/column-measure.ts'
 import { checkFilters, filterClause } from './filters.ts'
 import { jsonSafeRows } from './json-rows.ts'
 import { DEFAULT_ALIAS, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './source-spec.ts'
@@ -44,7 +45,10 @@ export async function previewPostgres (spec: SourceSpec, request: { limit: numbe
     await writeFile(path, text.rows.map(csvLine).join(''))
     if (text.rows.length === 0) return { columns: text.columns, rows: [] }
     const types = text.columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ')
-    const reader = await connection.runAndReadAll(`SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${types}})`)
+    // As staging reads it: empty and spaces-only text is NULL.
+    await connection.run(`CREATE TABLE kalla_preview AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = true, columns = {${types}})`)
+    await blanksToNull(connection, 'kalla_preview', text.columns.filter((c) => c.type === 'VARCHAR').map((c) => c.name))
+    const reader = await connection.runAndReadAll('SELECT * FROM kalla_preview')
     return { columns: text.columns, rows: jsonSafeRows(reader.getRowObjectsJson() as Record<string, unknown>[], text.columns) }
   })
 }

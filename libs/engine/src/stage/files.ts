@@ -1,15 +1,19 @@
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { FileFormat, JobSource, SourceOptions } from '@kalla/proto'
+import type { FileFormat, FileEncoding, JobSource, SourceOptions } from '@kalla/proto'
 import { EngineError, duckdbMessage } from '../errors.ts'
 import { withQueryProgress } from '../progress.ts'
 import { ident, literal } from '../sql/quote.ts'
+import { blankAsNull, blanksToNull, dropBlankRows, type RowLabel } from './column-measure.ts'
+import { typeTextColumns, type ColumnTyping } from './column-typing.ts'
 import { describe, findColumn, type Column } from './columns.ts'
-import type { StageContext } from './context.ts'
+import type { StageContext, StagedTable } from './context.ts'
+import { csvDialect, csvReader, isDateRefusal } from './csv-dialect.ts'
+import { utf8File } from './encoding.ts'
 import { containerFormat, detectFileFormat } from './file-format.ts'
-import { exactTypes, isGuessedNumber, retypeExactly } from './typing.ts'
+import { numbersAsText } from './json-text.ts'
 import { inspectWorkbook } from './xlsx/index.ts'
 
 /** A local path from a job uri: a plain path or a file:// URL. */
@@ -17,94 +21,134 @@ export function localPath (uri: string): string {
   return uri.startsWith('file://') ? fileURLToPath(uri) : uri
 }
 
+/** An Excel sheet converted to a typed relation (see xlsx/index.ts): the columns it has, and the SELECT that reads it. */
+export interface InspectedFile { input: FileInput, format: FileFormat, detected: Column[], numbers: string[], relation: string }
+
 /** A file as the engine reads it: what to call it in messages, and where it is. */
 export interface FileInput { alias: string, path: string, name: string, format?: FileFormat, schema?: string[], options?: SourceOptions }
 
 /** Where reading a file may write what it converts (an Excel sheet as CSV), and what cancels it. */
 export interface FileScratch { dir: string, signal?: AbortSignal }
 
-/** A checked file: its format, the columns DuckDB detects, and which of them are numbers read as text. */
-export interface InspectedFile {
-  input: FileInput
-  format: FileFormat
-  detected: Column[]
-  /** Number-like columns of a text format, which Kalla types exactly from their values. */
-  numbers: string[]
-  /** The file as a relation, with `numbers` read as text. */
-  relation: string
-}
+/** Where and how to load a file: the connection, a directory for converted copies, and the source's options. */
+export interface LoadTarget { connection: DuckDBConnection, tempDir: string, table: string, options?: SourceOptions, sampleRows?: number, signal?: AbortSignal, progress?: (work: () => Promise<void>) => Promise<void> }
+
+/** A file loaded into a table: its columns, how each text column was typed, and what reading it skipped. */
+export interface LoadedFile extends StagedTable { format: FileFormat }
 
 /**
  * Loads a CSV, Parquet or JSON/NDJSON file into a table named after the source's alias.
- * Text formats have their number columns typed exactly (see typing.ts); Parquet keeps its own types.
+ * Text formats are read as text and typed from every value (see column-typing.ts); Parquet keeps its types.
  */
-export async function stageFile (context: StageContext, source: JobSource): Promise<Column[]> {
+export async function stageFile (context: StageContext, source: JobSource): Promise<StagedTable> {
   const path = localPath(source.uri)
-  const input = { alias: source.alias, path, name: basename(path), format: source.format, schema: source.schema, options: source.options }
-  const file = await inspectFile(context.connection, input, { dir: context.tempDir, signal: context.signal })
-  await readFailing(file.input, () => withQueryProgress(context.connection, context.intervalMs, context.report, () =>
-    context.connection.run(`CREATE TABLE ${ident(source.alias)} AS SELECT * FROM ${file.relation}${limitClause(source.sample_rows)}`)), file.format)
-  await retypeExactly(context.connection, source.alias, file.numbers)
-  return await describe(context.connection, ident(source.alias))
+  const input: FileInput = { alias: source.alias, path, name: basename(path), ...(source.format === undefined ? {} : { format: source.format }), ...(source.schema === undefined ? {} : { schema: source.schema }) }
+  return await loadFile({
+    connection: context.connection,
+    tempDir: context.tempDir,
+    table: source.alias,
+    ...(source.options === undefined ? {} : { options: source.options }),
+    ...(source.sample_rows === undefined ? {} : { sampleRows: source.sample_rows }),
+    signal: context.signal,
+    progress: (work) => withQueryProgress(context.connection, context.intervalMs, context.report, work)
+  }, input)
 }
 
-/** Checks that the file exists, is not empty, has a known format, can be read and has the schema's columns. */
-export async function inspectFile (connection: DuckDBConnection, input: FileInput, scratch: FileScratch): Promise<InspectedFile> {
+/** Checks, reads and types a file into `target.table`. */
+export async function loadFile (target: LoadTarget, input: FileInput): Promise<LoadedFile> {
   await checkReadable(input)
   const format = await fileFormat(input)
   if (format === undefined) {
     throw new EngineError('ENGINE_FILE_FORMAT_UNSUPPORTED', `${input.alias}: ${input.name} is not a CSV, Parquet, JSON or Excel (.xlsx) file. Upload one of those formats.`, { stage: 'staging' })
   }
-  if (format === 'xlsx') {
-    const workbook = await inspectWorkbook(connection, input, scratch)
-    checkSchema(input, workbook.detected)
-    return workbook
-  }
-  const detected = await readFailing(input, async () => {
-    const columns = await describe(connection, `SELECT * FROM ${reader(format, input.path)}`)
-    return format === 'csv' && columns.length === 1 ? await headerColumns(connection, input.path, columns) : columns
-  }, format)
-  checkSchema(input, detected)
-  const numbers = format === 'parquet' ? [] : detected.filter((c) => isGuessedNumber(c.type)).map((c) => c.name)
-  const overrides = format === 'parquet' ? undefined : textOverrides(format, detected, new Set(numbers))
-  return { input, format, detected, numbers, relation: reader(format, input.path, overrides) }
+  if (format === 'xlsx') return { format, ...await loadWorkbook(target, input) }
+  if (format === 'parquet') return { format, ...await loadParquet(target, input) }
+  if (format === 'csv') return { format, ...await loadCsv(target, input) }
+  return { format, ...await loadJson(target, input) }
 }
 
 /**
- * The columns a run would stage the file with, and a SELECT that reads it so typed; every row is
- * measured, as staging does, so the types never differ from a run's.
+ * Reads a CSV file (any supported encoding) into `target.table` as text, then types its columns from
+ * every value. Callable with any CSV path, e.g. a sheet converted from a workbook.
  */
-export async function typedFile (connection: DuckDBConnection, file: InspectedFile): Promise<{ columns: Column[], select: string }> {
-  const types = await readFailing(file.input, () => exactTypes(connection, file.relation, file.numbers), file.format)
-  const retyped = new Map(file.numbers.map((name, i) => [name, types[i]!]))
-  const columns = file.detected.map((c) => ({ name: c.name, type: retyped.get(c.name) ?? c.type }))
-  const list = columns.map((c) => retyped.has(c.name) && c.type !== 'VARCHAR' ? `CAST(trim(${ident(c.name)}) AS ${c.type}) AS ${ident(c.name)}` : ident(c.name))
-  return { columns, select: `SELECT ${list.join(', ')} FROM ${file.relation}` }
-}
-
-// When rows disagree on their field count, DuckDB's dialect sniffer gives up and sees one wide column.
-// Reading with the header's own delimiter in strict mode then fails at the first bad line, with its number.
-async function headerColumns (connection: DuckDBConnection, path: string, sniffed: Column[]): Promise<Column[]> {
-  const header = await firstLine(path)
-  const delimiter = [',', ';', '\t', '|'].map((d) => ({ d, n: header.split(d).length })).sort((a, b) => b.n - a.n)[0]
-  if (delimiter === undefined || delimiter.n < 2) return sniffed
-  const strict = `read_csv(${literal(path)}, header = true, skip = 0, auto_detect = false, all_varchar = true, strict_mode = true, delim = ${literal(delimiter.d)}, quote = '"', escape = '"', columns = {${header.split(delimiter.d).map((c) => `${literal(c.trim().replace(/^"|"$/g, ''))}: 'VARCHAR'`).join(', ')}})`
-  await connection.run(`SELECT count(*) FROM ${strict}`)
-  return sniffed
-}
-
-async function firstLine (path: string): Promise<string> {
-  const handle = await open(path, 'r')
+export async function loadCsv (target: LoadTarget, input: FileInput): Promise<StagedTable> {
+  const text = await utf8File(input.path, target.tempDir, input, target.options?.file?.encoding)
+  const read = { ...input, path: text.path }
+  const dialect = await readFailing(read, () => csvDialect(target.connection, text.path, target.options?.file), 'csv')
+  checkSchema(input, dialect.names.map((name) => ({ name, type: 'VARCHAR' })))
+  const columnOptions = target.options?.columns ?? {}
+  const dates = dialect.isoDates.filter((d) => !Object.keys(columnOptions).some((k) => k.toLowerCase() === d.toLowerCase()))
+  let reading = { ...dialect, isoDates: dates }
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0)
-    return buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0] ?? ''
-  } finally {
-    await handle.close()
+    await create(target, read, csvReader(text.path, reading, true), 'csv', dialect.names.filter((n) => !dates.includes(n)))
+  } catch (error) {
+    if (dates.length === 0 || !isDateRefusal(error)) throw error
+    reading = { ...dialect, isoDates: [] }
+    await create(target, read, csvReader(text.path, reading), 'csv', dialect.names)
   }
+  const label: RowLabel = { unit: 'line', first: (target.options?.file?.header_row ?? 1) + 1 }
+  const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)
+  const isoDates = new Set(reading.isoDates)
+  return { ...staged, typings: staged.typings.map((t) => isoDates.has(t.name) ? { ...t, how: 'detected' as const, format: '2026-01-31' } : t) }
+}
+
+async function loadJson (target: LoadTarget, input: FileInput): Promise<StagedTable> {
+  const text = await utf8File(input.path, target.tempDir, input, target.options?.file?.encoding)
+  const quoted = await numbersAsText(text.path, target.tempDir, input.alias)
+  // Every key of every record (not a sample's); numbers are strings now, read as the text they were written as.
+  const read = { ...input, path: quoted }
+  const detected = await readFailing(read, () => describe(target.connection, `SELECT * FROM read_json(${literal(quoted)}, format = 'auto', sample_size = -1)`), 'json')
+  checkSchema(input, detected)
+  const columns = detected.map((c) => `${literal(c.name)}: ${literal(isScalar(c.type) ? 'VARCHAR' : c.type)}`)
+  await create(target, read, `read_json(${literal(quoted)}, format = 'auto', columns = {${columns.join(', ')}})`, 'json', detected.filter((c) => isScalar(c.type) || c.type === 'VARCHAR').map((c) => c.name))
+  return await typeLoaded(target, input, { unit: 'record', first: 1 }, new Map(), text.encoding)
+}
+
+// A worksheet is converted to a CSV typed from every cell of each column, then read with those types.
+async function loadWorkbook (target: LoadTarget, input: FileInput): Promise<StagedTable> {
+  const sheet = { ...input, ...(target.options === undefined ? {} : { options: target.options }) }
+  const workbook = await inspectWorkbook(target.connection, sheet, { dir: target.tempDir, ...(target.signal === undefined ? {} : { signal: target.signal }) })
+  checkSchema(input, workbook.detected)
+  await create(target, workbook.input, workbook.relation, 'xlsx')
+  const columns = await describe(target.connection, ident(target.table))
+  return { columns, typings: columns.map((c) => ({ name: c.name, type: c.type, how: 'source' })), blankRows: 0 }
+}
+
+async function loadParquet (target: LoadTarget, input: FileInput): Promise<StagedTable> {
+  const reader = `read_parquet(${literal(input.path)})`
+  checkSchema(input, await readFailing(input, () => describe(target.connection, `SELECT * FROM ${reader}`), 'parquet'))
+  await create(target, input, reader, 'parquet')
+  const loaded = await describe(target.connection, ident(target.table))
+  await blanksToNull(target.connection, target.table, loaded.filter((c) => c.type === 'VARCHAR').map((c) => c.name))
+  const columns = await describe(target.connection, ident(target.table))
+  return { columns, typings: columns.map((c) => ({ name: c.name, type: c.type, how: 'source' })), blankRows: 0 }
 }
 
 export function limitClause (rows: number | undefined): string {
   return rows === undefined ? '' : ` LIMIT ${Math.floor(rows)}`
+}
+
+function isScalar (type: string): boolean {
+  return !/[[\]]|^STRUCT|^MAP|^BOOLEAN$|^JSON$/.test(type)
+}
+
+// `text` columns are read with blank text as NULL, inside the read itself (cheaper than a pass after it).
+async function create (target: LoadTarget, input: FileInput, reader: string, format: FileFormat, text?: readonly string[]): Promise<void> {
+  const limit = limitClause(target.sampleRows)
+  const blank = text ?? []
+  const select = blank.length === 0 ? '*' : `* REPLACE (${blank.map((c) => `${blankAsNull(ident(c))} AS ${ident(c)}`).join(', ')})`
+  const work = (): Promise<void> => target.connection.run(`CREATE TABLE ${ident(target.table)} AS SELECT ${select} FROM ${reader}${limit}`).then(() => {})
+  await readFailing(input, () => target.progress === undefined ? work() : target.progress(work), format)
+}
+
+async function typeLoaded (target: LoadTarget, input: FileInput, label: RowLabel, hints: ReadonlyMap<string, string>, encoding: FileEncoding): Promise<StagedTable> {
+  const loaded = await describe(target.connection, ident(target.table))
+  const text = loaded.filter((c) => c.type === 'VARCHAR').map((c) => c.name)
+  const typed = await typeTextColumns(target.connection, { table: target.table, alias: input.alias, name: input.name, label }, text, target.options?.columns, hints)
+  const blankRows = await dropBlankRows(target.connection, target.table, loaded.map((c) => c.name))
+  const byName = new Map<string, ColumnTyping>(typed.map((t) => [t.name, t]))
+  const typings = loaded.map((c) => byName.get(c.name) ?? { name: c.name, type: c.type, how: 'source' as const })
+  return { columns: await describe(target.connection, ident(target.table)), typings, blankRows, encoding }
 }
 
 export async function checkReadable ({ path, alias, name }: FileInput): Promise<void> {
@@ -128,23 +172,6 @@ async function fileFormat (input: FileInput): Promise<FileFormat | undefined> {
   }
 }
 
-function reader (format: Exclude<FileFormat, 'xlsx'>, path: string, overrides?: string): string {
-  const file = literal(path)
-  switch (format) {
-    case 'csv': return `read_csv(${file}, header = true, skip = 0, auto_detect = true, sample_size = 20480${overrides ?? ''})`
-    case 'parquet': return `read_parquet(${file})`
-    case 'json': return `read_json(${file}, format = 'auto'${overrides ?? ''})`
-  }
-}
-
-// CSV takes per-column type overrides; JSON needs the full column list once any type is given.
-function textOverrides (format: FileFormat, columns: Column[], asText: Set<string>): string | undefined {
-  if (asText.size === 0) return undefined
-  if (format === 'csv') return `, types = {${[...asText].map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`
-  const all = columns.map((c) => `${literal(c.name)}: ${literal(asText.has(c.name) ? 'VARCHAR' : c.type)}`)
-  return `, columns = {${all.join(', ')}}`
-}
-
 function checkSchema (input: FileInput, columns: Column[]): void {
   const wanted = input.schema ?? []
   const missing = wanted.filter((c) => findColumn(columns, c) === undefined)
@@ -156,7 +183,7 @@ function checkSchema (input: FileInput, columns: Column[]): void {
 const FORMAT_NAMES: Record<FileFormat, string> = { csv: 'CSV', parquet: 'Parquet', json: 'JSON', xlsx: 'an Excel workbook' }
 
 // Messages name the file as the user knows it, never the local path it was read from.
-async function readFailing<T> (input: FileInput, work: () => Promise<T>, format?: FileFormat): Promise<T> {
+export async function readFailing<T> (input: FileInput, work: () => Promise<T>, format?: FileFormat): Promise<T> {
   try {
     return await work()
   } catch (error) {

@@ -1,13 +1,15 @@
+import { basename } from 'node:path'
 import type { JobSource } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 import { ident } from '../sql/quote.ts'
 import type { Stager, StageContext, StagedSource } from './context.ts'
-import { basename } from 'node:path'
 import { checkReadable, localPath, stageFile } from './files.ts'
+import { refuseNonFiniteDoubles } from './non-finite.ts'
 import { stagePostgres } from './postgres.ts'
 
-export type { StageContext, StagedSource } from './context.ts'
+export type { StageContext, StagedSource, StagedTable } from './context.ts'
 export { describe, findColumn, type Column } from './columns.ts'
+export type { ColumnTyping } from './column-typing.ts'
 
 const STAGERS: Record<JobSource['type'], Stager | undefined> = {
   file: stageFile,
@@ -22,10 +24,11 @@ export async function stageSource (context: StageContext, source: JobSource): Pr
   if (stager === undefined) {
     throw new EngineError('ENGINE_SOURCE_UNSUPPORTED', `${source.alias}: ${source.type} sources cannot be read by this version of Kalla yet. Export the data to a file or Postgres.`, { stage: 'staging' })
   }
-  const columns = await stager(context, source)
+  const table = await stager(context, source)
+  await refuseNonFiniteDoubles(context.connection, source.alias, table.columns)
   const reader = await context.connection.runAndReadAll(`SELECT count(*) FROM ${ident(source.alias)}`)
   context.report(1)
-  return { alias: source.alias, side: source.side, columns, rows: Number(reader.getRowsJS()[0]?.[0] ?? 0) }
+  return { alias: source.alias, side: source.side, ...table, rows: Number(reader.getRowsJS()[0]?.[0] ?? 0) }
 }
 
 /** Checks that every file source can be opened before any source is read: a missing second file is reported at once. */

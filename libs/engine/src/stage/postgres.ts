@@ -6,11 +6,12 @@ import type { JobSource } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 import { CopyOutStream } from './copy-out.ts'
 import { ident, literal } from '../sql/quote.ts'
-import { describe, type Column } from './columns.ts'
-import type { StageContext } from './context.ts'
+import { describe } from './columns.ts'
+import type { StageContext, StagedTable } from './context.ts'
 import { parsePostgresUri, type PostgresSource } from './postgres-uri.ts'
 import { planColumn, type ColumnPlan } from './postgres-types.ts'
 import { retypeExactly } from './typing.ts'
+import { blanksToNull } from './column-measure.ts'
 import { limitClause } from './files.ts'
 
 // The copy is a fraction of the staging work; DuckDB's parse of the extract is the rest.
@@ -21,7 +22,7 @@ const COPY_SHARE = 0.9
  * directory, which DuckDB then reads with the exact column types. Rows never sit in the JS heap.
  * The read runs in one REPEATABLE READ, READ ONLY transaction: a consistent snapshot that cannot write.
  */
-export async function stagePostgres (context: StageContext, source: JobSource): Promise<Column[]> {
+export async function stagePostgres (context: StageContext, source: JobSource): Promise<StagedTable> {
   const pgSource = parsePostgresUri(source.uri, source.alias)
   const extract = join(context.tempDir, `${source.alias}.pg.csv`)
   const client = await connectPostgres(pgSource, source.alias)
@@ -34,7 +35,8 @@ export async function stagePostgres (context: StageContext, source: JobSource): 
     await copyOut(client, pgSource, plans, extract, estimate, context, source.sample_rows)
     await client.query('COMMIT')
     await loadExtract(context, source.alias, extract, plans)
-    return await describe(context.connection, ident(source.alias))
+    const columns = await describe(context.connection, ident(source.alias))
+    return { columns, typings: columns.map((c) => ({ name: c.name, type: c.type, how: 'source' as const })), blankRows: 0 }
   } catch (error) {
     if (context.signal.aborted) throw new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage: 'staging', cause: error })
     throw queryError(error, pgSource, source.alias)
@@ -100,10 +102,15 @@ async function copyOut (client: pg.Client, source: PostgresSource, plans: Column
   context.report(COPY_SHARE)
 }
 
-/** Loads a CSV extract into a table with the planned types, then types unconstrained numerics exactly. */
+/**
+ * Loads a CSV extract into a table with the planned types, then types unconstrained numerics exactly.
+ * Empty and spaces-only text is NULL, as in every format Kalla reads (COPY quotes an empty string, so
+ * allowing quoted NULLs turns it into one).
+ */
 export async function loadExtract (context: Pick<StageContext, 'connection'>, alias: string, path: string, plans: ColumnPlan[]): Promise<void> {
   const columns = plans.map((p) => `${literal(p.name)}: ${literal(p.duckdbType)}`).join(', ')
-  await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${columns}})`)
+  await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = true, columns = {${columns}})`)
+  await blanksToNull(context.connection, alias, plans.filter((p) => p.duckdbType === 'VARCHAR' && !p.exactNumber).map((p) => p.name))
   await retypeExactly(context.connection, alias, plans.filter((p) => p.exactNumber).map((p) => p.name))
 }
 

@@ -1,0 +1,123 @@
+import type { DuckDBConnection } from '@duckdb/node-api'
+import type { ColumnOptions } from '@kalla/proto'
+import { EngineError } from '../errors.ts'
+import { ident } from '../sql/quote.ts'
+import { anyNotMatching, hasValues, type RowLabel } from './column-measure.ts'
+import { DATE_TEXT } from './date-text.ts'
+import { mustMatch, plainNumbers, plainNumberSql, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
+import { NON_FINITE_TEXT, NUMBER_TEXT } from './number-text.ts'
+
+export type { Typed } from './typed-readers.ts'
+
+/** How a text column of a staged table came to have its type, for the run summary. */
+export interface ColumnTyping {
+  name: string
+  type: string
+  /** 'detected' from every value, 'option' from the recipe, 'source' when the source declares it. */
+  how: 'detected' | 'option' | 'source'
+  /** How its values were written, e.g. `1.234,56` or `%d/%m/%Y`. */
+  format?: string
+  /** Why a column that looks typed stays text, and how to set it. */
+  note?: string
+}
+
+/** The source a table was staged from, for messages. */
+export interface TypingTarget { table: string, alias: string, name: string, label: RowLabel }
+
+const BOOLEAN_TEXT = `${String.raw`[ \t]*`}(?i:true|false)${String.raw`[ \t]*`}`
+
+/**
+ * Types the text columns of a staged table (whose blank text is already NULL) from their values, in place: numbers in any common national
+ * style as exact DECIMAL (or BIGINT), dates and timestamps, booleans. Every value of a column is looked
+ * at (a reference column that is digits for 10,000 rows and then `INV-10001` stays text); a column whose
+ * format is ambiguous stays text with a note. `options` (by column name, any case) override detection.
+ * `hints` are the types a sample suggested; they only choose which check runs first.
+ */
+export async function typeTextColumns (connection: DuckDBConnection, target: TypingTarget, columns: readonly string[], options: Readonly<Record<string, ColumnOptions>> = {}, hints: ReadonlyMap<string, string> = new Map()): Promise<ColumnTyping[]> {
+  checkOptionColumns(target, columns, options)
+  const plain = await plainNumbersFirst(connection, target.table, columns.filter((c) => optionFor(options, c) === undefined && NUMBER_HINT.test(hints.get(c) ?? '')))
+  const typings: ColumnTyping[] = []
+  for (const name of columns) {
+    const option = optionFor(options, name)
+    const typed = await retype(connection, target.table, name, option === undefined ? await detect(connection, target, name, hints.get(name), plain.get(name)) : await forced(connection, target, name, option))
+    typings.push({ name, type: typed.type, how: option === undefined ? 'detected' : 'option', ...(typed.format === undefined ? {} : { format: typed.format }), ...(typed.note === undefined ? {} : { note: typed.note }) })
+  }
+  return typings
+}
+
+const NUMBER_HINT = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/
+
+// The columns a sample suggests are plain numbers are measured in one pass over the table.
+async function plainNumbersFirst (connection: DuckDBConnection, table: string, numbers: readonly string[]): Promise<Map<string, Typed | undefined>> {
+  if (numbers.length === 0) return new Map()
+  const size = plainNumberSql('x').length
+  const row = (await connection.runAndReadAll(`SELECT ${numbers.flatMap(plainNumberSql).join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
+  return new Map(numbers.map((n, i) => [n, plainNumbers(row.slice(i * size, (i + 1) * size))]))
+}
+
+// Only the typed column is rewritten (ALTER ... USING), not a copy of the table.
+async function retype (connection: DuckDBConnection, table: string, name: string, typed: Typed): Promise<Typed> {
+  if (typed.type === 'VARCHAR' || typed.sql === undefined) return typed
+  try {
+    await connection.run(`ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(name)} SET DATA TYPE ${typed.type} USING ${typed.sql(ident(name))}`)
+    return typed
+  } catch (error) {
+    if (typed.recover === undefined || !/Conversion Error|Invalid Input Error|Could not (parse|convert)/i.test(String((error as Error).message))) throw error
+    return await typed.recover()
+  }
+}
+
+function optionFor (options: Readonly<Record<string, ColumnOptions>>, name: string): ColumnOptions | undefined {
+  const key = Object.keys(options).find((k) => k.toLowerCase() === name.toLowerCase())
+  return key === undefined ? undefined : options[key]
+}
+
+function checkOptionColumns (target: TypingTarget, columns: readonly string[], options: Readonly<Record<string, ColumnOptions>>): void {
+  const unknown = Object.keys(options).filter((k) => !columns.some((c) => c.toLowerCase() === k.toLowerCase()))
+  if (unknown.length === 0) return
+  throw new EngineError('ENGINE_MISSING_COLUMNS', `${target.alias}: the recipe sets options for the column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which ${target.name} does not have as text. Its text columns are: ${columns.join(', ')}.`, { stage: 'staging' })
+}
+
+async function detect (connection: DuckDBConnection, target: TypingTarget, name: string, hint?: string, measured?: Typed): Promise<Typed> {
+  if (measured !== undefined) return measured
+  if (hint !== undefined && NUMBER_HINT.test(hint)) {
+    const plain = await readPlainNumbers(connection, target, name)
+    if (plain !== undefined) return plain
+  }
+  if (hint !== undefined && /^(DATE|TIMESTAMP)/.test(hint)) {
+    const date = await readDates(connection, target, name)
+    if (date.type !== 'VARCHAR' || date.note !== undefined) return date
+  }
+  if (!await hasValues(connection, target.table, name)) return { type: 'VARCHAR' }
+  let number: Typed | undefined
+  if (!await anyNotMatching(connection, target.table, name, `(?:${NUMBER_TEXT})|(?:${NON_FINITE_TEXT})`)) {
+    number = await readNumbers(connection, target, name)
+    if (number.type !== 'VARCHAR') return number
+  } else if (!await anyNotMatching(connection, target.table, name, SCIENTIFIC)) {
+    return { type: 'DOUBLE', sql: (v) => `CAST(${v} AS DOUBLE)`, format: '1.5e3' }
+  }
+  // 31.01.2026 looks like a grouped number too; when it is not one, it may be a date.
+  if (!await anyNotMatching(connection, target.table, name, DATE_TEXT)) return await readDates(connection, target, name)
+  if (number !== undefined) return number
+  if (!await anyNotMatching(connection, target.table, name, BOOLEAN_TEXT)) return { type: 'BOOLEAN', sql: (v) => `CAST(${v} AS BOOLEAN)` }
+  return { type: 'VARCHAR' }
+}
+
+async function forced (connection: DuckDBConnection, target: TypingTarget, name: string, option: ColumnOptions): Promise<Typed> {
+  const type = option.type ?? (option.date_format !== undefined ? 'date' : option.decimal_separator !== undefined || option.thousands_separator !== undefined ? 'decimal' : 'text')
+  switch (type) {
+    case 'text': return { type: 'VARCHAR' }
+    case 'integer':
+    case 'decimal': return await readNumbers(connection, target, name, { integer: type === 'integer', ...(option.decimal_separator === undefined ? {} : { decimal: option.decimal_separator }), ...(option.thousands_separator === undefined ? {} : { thousands: option.thousands_separator }) })
+    case 'date':
+    case 'timestamp': return await readDates(connection, target, name, { type, ...(option.date_format === undefined ? {} : { format: option.date_format }) })
+    case 'boolean': return await readBooleans(connection, target, name)
+  }
+}
+
+async function readBooleans (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<Typed> {
+  const words = '(?i:true|false|yes|no|y|n|t|f|1|0)'
+  const sql = (v: string): string => `CASE WHEN lower(${v}) IN ('true', 'yes', 'y', 't', '1') THEN true ELSE false END`
+  await mustMatch(connection, target, name, `${String.raw`[ \t]*`}${words}${String.raw`[ \t]*`}`, ['true or false (or yes/no, 1/0)', 'true or false (or yes/no, 1/0)'])
+  return { type: 'BOOLEAN', sql }
+}
