@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql'
-import { RunStatuses, SourceTypes } from '@kalla/proto'
+import { ROLES, RunStatuses, SourceTypes } from '@kalla/proto'
 import { RESULT_KINDS } from '@kalla/proto'
 
 /** proto/graphql, found through the proto package so it works wherever the workspace is installed. */
@@ -26,7 +26,8 @@ export function buildSchema (): GraphQLSchema {
       DateTime: DateTimeScalar,
       RunStatus: upperCaseEnum(RunStatuses),
       SourceType: upperCaseEnum(SourceTypes),
-      ResultKind: upperCaseEnum(RESULT_KINDS)
+      ResultKind: upperCaseEnum(RESULT_KINDS),
+      Role: upperCaseEnum(ROLES)
     }
   })
 }
