@@ -70,3 +70,13 @@ export function routeAccess (method: string, url: string): Access {
   const key = `${method === 'HEAD' ? 'GET' : method} ${url}`
   return (HTTP_ACCESS as Record<string, Access | undefined>)[key] ?? 'admin'
 }
+
+/** The table as the README shows it, one row per field and route, so a test can keep the two equal. */
+export function accessTableMarkdown (): string {
+  const cell = (least: Access) => ROLES.map((role) => hasRole(role, least) ? 'yes' : '—').join(' | ')
+  const rows = [
+    ...Object.entries(GRAPHQL_ACCESS).flatMap(([type, fields]) => Object.entries(fields).map(([field, least]) => `| \`${type}.${field}\` | ${cell(least)} |`)),
+    ...Object.entries(HTTP_ACCESS).map(([route, least]) => `| \`${route}\`${least === 'public' ? ' (no key needed)' : ''} | ${cell(least)} |`)
+  ]
+  return ['| operation or route | viewer | operator | admin |', '|---|---|---|---|', ...rows].join('\n')
+}
