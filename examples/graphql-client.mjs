@@ -2,6 +2,7 @@
 //
 //   npm start                                  # Kalla on http://127.0.0.1:4000, in another terminal
 //   npm run example                            # once: writes examples/data/invoices.csv and payments.csv
+//   export KALLA_KEY=$(cat .kalla/admin.key)   # a key with the operator role or above (single mode generates an admin key there)
 //   node examples/graphql-client.mjs [--url http://127.0.0.1:4000] [--invoices file.csv] [--payments file.csv]
 //
 // It uploads both files, saves the one-to-one recipe (both sources are files), starts a run, follows it with
@@ -23,9 +24,14 @@ const { values: options } = parseArgs({
   }
 })
 const base = options.url.replace(/\/$/, '')
+if (!process.env.KALLA_KEY) {
+  process.stderr.write('Set KALLA_KEY to an API key (single mode: export KALLA_KEY=$(cat .kalla/admin.key)).\n')
+  process.exit(2)
+}
+const authorization = `Bearer ${process.env.KALLA_KEY}`
 
 async function graphql (query, variables = {}) {
-  const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+  const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) })
   const { data, errors } = await response.json()
   if (errors) throw new Error(errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('\n'))
   return data
@@ -35,7 +41,7 @@ async function graphql (query, variables = {}) {
 async function upload (path) {
   const form = new FormData()
   form.append('file', await openAsBlob(path), basename(path))
-  const response = await fetch(`${base}/uploads`, { method: 'POST', body: form })
+  const response = await fetch(`${base}/uploads`, { method: 'POST', body: form, headers: { authorization } })
   const body = await response.json()
   if (!response.ok) throw new Error(`${body.error.code}: ${body.error.message}`)
   console.log(`uploaded ${body.filename}: ${body.format}, ${body.columns.length} columns, ${body.sizeBytes} bytes (${body.uploadId})`)
@@ -56,7 +62,7 @@ function recipeInput (recipe) {
 }
 
 function follow (runId) {
-  const client = createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 })
+  const client = createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization } })
   const query = 'subscription ($runId: ID!) { runProgress(runId: $runId) { status stage source progress matchedCount at } }'
   return new Promise((resolve, reject) => {
     client.subscribe({ query, variables: { runId } }, {

@@ -1,6 +1,6 @@
 // Runs one GraphQL subscription against Kalla and prints each event as a line of JSON.
 //
-//   node examples/graphql-subscribe.mjs [--url http://127.0.0.1:4000] [--count N] '<subscription>' ['<variables as JSON>']
+//   KALLA_KEY=<an API key> node examples/graphql-subscribe.mjs [--url http://127.0.0.1:4000] [--count N] '<subscription>' ['<variables as JSON>']
 //
 // It exits when the server completes the subscription (runProgress does once the run has ended), after
 // --count events, or with status 1 and the error's code when the subscription fails.
@@ -21,9 +21,13 @@ if (query === undefined) {
   process.stderr.write("usage: node examples/graphql-subscribe.mjs [--url URL] [--count N] '<subscription>' ['<variables JSON>']\n")
   process.exit(2)
 }
+if (!process.env.KALLA_KEY) {
+  process.stderr.write('Set KALLA_KEY to an API key (single mode: export KALLA_KEY=$(cat .kalla/admin.key)).\n')
+  process.exit(2)
+}
 const limit = options.count === undefined ? Infinity : Number(options.count)
 
-const client = createClient({ url: `${options.url.replace(/\/$/, '').replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 })
+const client = createClient({ url: `${options.url.replace(/\/$/, '').replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${process.env.KALLA_KEY}` } })
 let seen = 0
 const failed = await new Promise((resolve) => {
   const unsubscribe = client.subscribe({ query, variables: JSON.parse(variables) }, {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { createTestDatabase, freePort, S3RVER_CREDENTIALS, startNatsServer, startS3Server, startServiceProcess, type ServiceProcess } from '@kalla/testing'
+import { createTestDatabase, freePort, S3RVER_CREDENTIALS, TEST_ADMIN_KEY, startNatsServer, startS3Server, startServiceProcess, type ServiceProcess } from '@kalla/testing'
 import { COMPOSE_FILES, readCompose, type ComposeFile, type ComposeService } from '../lib/compose.ts'
 import { localProcess, localSubstitutes, type LocalInfrastructure } from '../lib/local-process.ts'
 import { ROOT, type ScaledRoleName } from '../lib/roles.ts'
@@ -45,6 +45,7 @@ export async function startTopology (): Promise<Topology> {
     databaseUrl: database.url,
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, ...S3RVER_CREDENTIALS },
     encryptionKey: randomBytes(32).toString('hex'),
+    adminKey: TEST_ADMIN_KEY,
     dataDir
   }
   const local = async (name: string, port?: number): Promise<{ args: string[], env: Record<string, string> }> => {

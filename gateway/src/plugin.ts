@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import mercurius from 'mercurius'
+import { createKeyVerifier, readAdminKey, type AuthDb } from '@kalla/auth'
 import type { Bus } from '@kalla/bus'
+import type { Database } from '@kalla/db'
 import { CreateUpload, type RequestOf } from '@kalla/proto'
 import type { Storage } from '@kalla/storage'
 import { uploadRoutes } from '@kalla/uploads'
+import { gatewayAuth } from './auth/gateway-auth.ts'
+import { keyResolvers } from './auth/key-resolvers.ts'
 import type { GatewayConfig } from './config.ts'
 import type { GatewayDeps } from './deps.ts'
 import { formatErrors } from './graphql/errors.ts'
@@ -21,15 +25,29 @@ import { createResultFiles } from './results/result-files.ts'
 import { downloadRoutes } from './routes/downloads.ts'
 import { runFeeds } from './subscriptions/run-feeds.ts'
 
-export interface GatewayPluginOptions { bus: Bus, storage: Storage, config: GatewayConfig }
+export interface GatewayPluginOptions {
+  bus: Bus
+  storage: Storage
+  /** Holds the API keys, in the config's GATEWAY_DB_SCHEMA (migrated by whoever opened it). */
+  database: Database
+  config: GatewayConfig
+}
 
 /**
  * Kalla's public HTTP surface, mounted by the scaled gateway process and by single mode alike:
  * GraphQL at /graphql (subscriptions over websocket, graphql-transport-ws), GraphiQL at /graphiql,
  * POST /uploads and GET /runs/:runId/results/:kind. Every call to a service goes over `bus`.
+ * Every request is authenticated by API key and checked against proto's access table.
  */
 export async function gatewayPlugin (app: FastifyInstance, options: GatewayPluginOptions): Promise<void> {
-  const { bus, storage, config } = options
+  const { bus, storage, database, config } = options
+  const keysDb = database.db.withSchema(config.GATEWAY_DB_SCHEMA) as AuthDb
+  const adminKey = await readAdminKey(config)
+  const verifier = createKeyVerifier({ db: keysDb, adminKeys: adminKey === undefined ? [] : [adminKey], cacheTtlMs: config.GATEWAY_KEY_CACHE_TTL_S * 1000, onError: (err) => { app.log.warn({ err }, 'recording when a key was last used failed') } })
+  const auth = gatewayAuth(verifier)
+  app.addHook('onRoute', auth.checkRoute)
+  app.addHook('onRequest', auth.onRequest)
+  const keys = keyResolvers({ db: keysDb, verifier })
   const workDir = config.GATEWAY_WORK_DIR ?? tmpdir()
   const files = createResultFiles({
     storage,
@@ -45,15 +63,19 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const limits = queryLimitsRule({ maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST })
   await app.register(mercurius, {
     schema: buildSchema(),
-    resolvers: { Query: queryResolvers(deps), Mutation: mutationResolvers(deps), Subscription: subscriptionResolvers(deps) },
+    resolvers: { Query: { ...queryResolvers(deps), ...keys.Query }, Mutation: { ...mutationResolvers(deps), ...keys.Mutation }, Subscription: subscriptionResolvers(deps) },
     loaders: loaders(deps),
-    subscription: true,
+    context: auth.context,
+    subscription: { onConnect: auth.onConnect },
     jit: config.GATEWAY_JIT,
     graphiql: config.GATEWAY_GRAPHIQL,
     validationRules: [limits],
     errorFormatter: formatErrors
   })
+  app.graphql.addHook('preExecution', auth.authorize)
+  app.graphql.addHook('preSubscriptionExecution', auth.requireIdentity)
   app.graphql.addHook('preSubscriptionExecution', validateSubscription([limits]))
+  app.graphql.addHook('preSubscriptionExecution', auth.authorize)
 
   const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
   await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })

@@ -4,6 +4,11 @@ import { buildGatewayApp } from './app.ts'
 import { loadGatewayConfig } from './config.ts'
 
 const config = loadGatewayConfig()
-requireStandalone('gateway', config, ['NATS_URL'])
+requireStandalone('gateway', config, ['NATS_URL', 'DATABASE_URL'])
+// Without a configured admin key nobody could create the first key: refuse to start rather than lock everyone out.
+if ([config.KALLA_ADMIN_KEY, config.KALLA_ADMIN_KEY_FILE].every((v) => v === undefined)) {
+  process.stderr.write('gateway: KALLA_ADMIN_KEY or KALLA_ADMIN_KEY_FILE is required (an admin key of at least 32 characters: openssl rand -base64 32)\n')
+  process.exit(2)
+}
 const app = await buildGatewayApp(config)
 await serveUntilSignal(app, { host: config.HOST, port: config.PORT })

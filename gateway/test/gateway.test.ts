@@ -5,7 +5,7 @@ import { CreateUpload, GetRecipe, KALLA_RUNS, ListRuns, ListSources, SaveRecipe,
 import { CodedError } from '@kalla/service'
 import { buildSchema } from '../src/graphql/schema.ts'
 import { completed, run, storedRecipe } from './fixtures.ts'
-import { errorCode, graphql, graphqlOk, watch, wsClient } from '@kalla/testing'
+import { authHeaders, errorCode, graphql, graphqlOk, watch, wsClient } from '@kalla/testing'
 import { serveGetRun, startGateway } from './harness.ts'
 
 // The gateway alone, on the in-process bus with small stand-ins for the services it asks.
@@ -91,7 +91,7 @@ t.test('downloads answer coded JSON errors', async (t) => {
   const cases = [['/runs/run-missing/results/matched', 404, 'RUNS_RUN_NOT_FOUND'], ['/runs/run-busy/results/matched', 409, 'GATEWAY_RUN_NOT_COMPLETED'],
     ['/runs/run-busy/results/everything', 400, 'GATEWAY_RESULT_KIND_INVALID'], ['/runs/run-busy/results/matched?format=xls', 400, 'GATEWAY_FORMAT_INVALID']] as const
   for (const [path, status, code] of cases) {
-    const response = await fetch(`${url}${path}`)
+    const response = await fetch(`${url}${path}`, { headers: authHeaders() })
     t.equal(response.status, status, path)
     t.equal(response.headers.get('content-disposition'), null, 'an error is not offered as a file')
     t.equal((await response.json() as { error: { code: string } }).error.code, code, path)
@@ -102,7 +102,7 @@ t.test('uploads are streamed into storage, recorded over the bus, and limited in
   const post = async (name: string, bytes: number): Promise<Response> => {
     const form = new FormData()
     form.append('file', new Blob(['id\n' + '1\n'.repeat(Math.max(0, (bytes - 3) / 2))]), name)
-    return await fetch(`${url}/uploads`, { method: 'POST', body: form })
+    return await fetch(`${url}/uploads`, { method: 'POST', body: form, headers: authHeaders() })
   }
   const ok = await post('small.csv', 503)
   t.equal(ok.status, 201)

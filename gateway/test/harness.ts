@@ -1,34 +1,46 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
+import { sql } from 'kysely'
 import type { Test } from 'tap'
+import { migrations } from '@kalla/auth/migrations'
+import { migrateSchema, openDatabase, type Database } from '@kalla/db'
 import { createMemoryBus, silentLogger, type MemoryBus } from '@kalla/bus'
 import { GetRun, STREAMS, type Run } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { createLocalStorage, type Storage } from '@kalla/storage'
-import { listen } from '@kalla/testing'
+import { listen, TEST_ADMIN_KEY, TEST_DATABASE_URL } from '@kalla/testing'
 import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
 
-export interface GatewayHarness { bus: MemoryBus, storage: Storage, url: string, dir: string, logs: string[] }
+export interface GatewayHarness { bus: MemoryBus, storage: Storage, database: Database, url: string, dir: string, logs: string[] }
 
-/** The gateway alone on a fresh in-process bus and local storage, listening on a free port; gone after `t`. */
+/**
+ * The gateway alone on a fresh in-process bus and local storage, its keys in a random Postgres schema,
+ * TEST_ADMIN_KEY as its admin key, listening on a free port; gone after `t`.
+ */
 export async function startGateway (t: Test, env: Record<string, string> = {}): Promise<GatewayHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-'))
   const bus = createMemoryBus({ logger: silentLogger })
   await bus.ensureStreams(STREAMS)
   const storage = createLocalStorage({ root: join(dir, 'storage') })
+  const database = await openDatabase({ url: TEST_DATABASE_URL, poolSize: 2 })
+  const schema = `auth_test_${randomBytes(5).toString('hex')}`
+  await migrateSchema(database.db, schema, migrations)
   const logs: string[] = []
   const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
-  const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000', ...env })
-  await app.register(gatewayPlugin, { bus, storage, config })
+  const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000', GATEWAY_DB_SCHEMA: schema, KALLA_ADMIN_KEY: TEST_ADMIN_KEY, ...env })
+  await app.register(gatewayPlugin, { bus, storage, database, config })
   const url = await listen(app)
   t.teardown(async () => {
     await app.close()
     await bus.close()
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(database.db)
+    await database.close()
     await rm(dir, { recursive: true, force: true })
   })
-  return { bus, storage, url, dir, logs }
+  return { bus, storage, database, url, dir, logs }
 }
 
 /** Stands in for the runs service's GetRun, answering from `runs`; `during` runs before an answer leaves. */

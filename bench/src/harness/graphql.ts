@@ -1,8 +1,9 @@
 import { createClient, type Client } from 'graphql-ws'
+import { authHeaders } from '@kalla/testing'
 
-/** POSTs one GraphQL operation; throws with the first error's code and message. */
+/** POSTs one GraphQL operation with the test admin key; throws with the first error's code and message. */
 export async function gql<T> (url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify({ query, variables }) })
   const body = await response.json().catch(() => ({})) as { data?: T, errors?: { message: string, extensions?: { code?: string } }[] }
   const first = body.errors?.[0]
   if (first !== undefined) throw new Error(`GraphQL ${first.extensions?.code ?? 'ERROR'}: ${first.message}`)
@@ -12,7 +13,7 @@ export async function gql<T> (url: string, query: string, variables: Record<stri
 
 /** A graphql-transport-ws client on its own websocket, as a browser tab would have. */
 export function wsClient (httpUrl: string): Client {
-  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false })
+  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: authHeaders() })
 }
 
 export const OPERATIONS = {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { createTestDatabase, freePort, startNatsServer, startServiceProcess, type ServiceProcess } from '@kalla/testing'
+import { createTestDatabase, freePort, startNatsServer, startServiceProcess, TEST_ADMIN_KEY, type ServiceProcess } from '@kalla/testing'
 import { ROOT } from './child.ts'
 import type { BenchContext } from './context.ts'
 
@@ -45,6 +45,7 @@ export async function startBenchTopology (workDir: string): Promise<BenchTopolog
     KALLA_WORK_DIR: join(dir, 'work'),
     GATEWAY_WORK_DIR: join(dir, 'gateway'),
     KALLA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    KALLA_ADMIN_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'warn',
     MATCHER_PROGRESS_INTERVAL_MS: '100'
   }

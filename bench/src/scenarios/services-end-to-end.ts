@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { freePort, startServiceProcess, type ServiceProcess } from '@kalla/testing'
+import { freePort, startServiceProcess, TEST_ADMIN_KEY, type ServiceProcess } from '@kalla/testing'
 import { checkExit, ROOT, runNode } from '../harness/child.ts'
 import { repetitions, type BenchContext, type Scenario } from '../harness/context.ts'
 import { ensureDataset, sizeLabel, type Dataset } from '../harness/datasets.ts'
@@ -51,7 +51,7 @@ async function engineTime (context: BenchContext, data: Dataset): Promise<number
 async function startSingle (context: BenchContext): Promise<ServiceProcess> {
   const port = await freePort()
   const dataDir = await mkdtemp(join(context.workDir, 'single-'))
-  return await startServiceProcess({ name: 'single', args: [SERVICE_ENTRIES.single], env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KALLA_DATA_DIR: dataDir }, port, cwd: ROOT, readyTimeoutMs: 120_000 })
+  return await startServiceProcess({ name: 'single', args: [SERVICE_ENTRIES.single], env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KALLA_DATA_DIR: dataDir, KALLA_ADMIN_KEY: TEST_ADMIN_KEY }, port, cwd: ROOT, readyTimeoutMs: 120_000 })
     .then((p) => Object.assign(p, { port }))
 }
 

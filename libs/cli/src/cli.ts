@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { keysCommand } from './keys-command.ts'
 import { matchCommand } from './match-command.ts'
 import { recipesCommand } from './recipes-command.ts'
 import { validateCommand } from './validate-command.ts'
@@ -9,6 +10,9 @@ export const USAGE = `Usage:
   kalla validate <recipe.json> [--source alias=path-or-uri ...]
   kalla recipes push <recipe.json> --server URL
   kalla recipes pull <recipe-id> --server URL [--out FILE]
+  kalla keys create <name> --role viewer|operator|admin [--database-url URL]
+  kalla keys list [--database-url URL]
+  kalla keys revoke <key-id> [--database-url URL]
 
 Runs a reconciliation recipe on this machine and writes matched.parquet, unmatched_left.parquet,
 unmatched_right.parquet and summary.json to the output directory (with --format csv or xlsx, also
@@ -18,7 +22,10 @@ validate binds the recipe's SQL against each source's columns without reading an
 source's schema, or the real columns of the data given with --source.
 
 recipes push saves a recipe file on a Kalla server as it is; recipes pull writes a saved recipe in
-the same format (to FILE, or to the screen). --server defaults to KALLA_URL.
+the same format (to FILE, or to the screen). --server defaults to KALLA_URL; the API key is KALLA_KEY.
+
+keys manages the gateway's API keys directly in its database (--database-url defaults to DATABASE_URL,
+--schema to GATEWAY_DB_SCHEMA or auth). A created key is printed once; only its hash is kept.
 Relative paths are read from the directory you ran the command in.
 
 Options for match:
@@ -52,6 +59,9 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
         format: { type: 'string' },
         json: { type: 'boolean' },
         server: { type: 'string' },
+        role: { type: 'string' },
+        'database-url': { type: 'string' },
+        schema: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -63,6 +73,10 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
     if (command === 'recipes') {
       if (recipePath === undefined || extra.length !== 1) throw new UsageError('kalla recipes takes push <recipe.json> or pull <recipe-id>.')
       return await recipesCommand(recipePath, extra[0]!, values, out)
+    }
+    if (command === 'keys') {
+      if (recipePath === undefined || extra.length > 1) throw new UsageError('kalla keys takes create <name>, list or revoke <key-id>.')
+      return await keysCommand(recipePath, extra[0], values, out)
     }
     if (recipePath === undefined || extra.length > 0) throw new UsageError(`kalla ${command} takes exactly one recipe file.`)
     if (command === 'match') return await matchCommand(recipePath, values, out)

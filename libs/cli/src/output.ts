@@ -6,6 +6,11 @@ export interface Output {
   cwd?: string
   /** The Kalla server `kalla recipes` talks to when --server is not given (KALLA_URL). */
   serverUrl?: string
+  /** The API key sent to that server (KALLA_KEY). */
+  apiKey?: string
+  /** The Postgres `kalla keys` works in when --database-url is not given (DATABASE_URL), and its schema (GATEWAY_DB_SCHEMA). */
+  databaseUrl?: string
+  keysSchema?: string
 }
 
 /** Wrong arguments: reported with the usage text and exit code 2. */

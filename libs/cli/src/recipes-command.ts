@@ -10,6 +10,7 @@ interface GraphqlAnswer<T> { data?: T | null, errors?: Array<{ message: string, 
 /**
  * `kalla recipes push <recipe.json> --server URL` saves a recipe file on a Kalla server unchanged;
  * `kalla recipes pull <recipe-id> --server URL [--out FILE]` writes a saved recipe back in the same format.
+ * Both send KALLA_KEY as the API key.
  */
 export async function recipesCommand (action: string, target: string, flags: ServerFlags, out: Output): Promise<number> {
   const server = (flags.server ?? out.serverUrl)?.replace(/\/$/, '')
@@ -25,14 +26,14 @@ async function push (server: string, path: string, out: Output): Promise<number>
     out.stderr.write(`${path} is not a valid recipe:\n${formatProblems(loaded.problems)}\n`)
     return 2
   }
-  const answer = await graphql<{ importRecipe: { recipeId: string, updatedAt: string } }>(server, 'mutation ($recipe: JSON!) { importRecipe(recipe: $recipe) { recipeId updatedAt } }', { recipe: loaded.recipe })
+  const answer = await graphql<{ importRecipe: { recipeId: string, updatedAt: string } }>(server, out.apiKey, 'mutation ($recipe: JSON!) { importRecipe(recipe: $recipe) { recipeId updatedAt } }', { recipe: loaded.recipe })
   if (answer.data?.importRecipe === undefined) return failed(answer, out, `${path} was not saved`)
   out.stdout.write(`Saved ${answer.data.importRecipe.recipeId} on ${server} (${answer.data.importRecipe.updatedAt}).\n`)
   return 0
 }
 
 async function pull (server: string, recipeId: string, file: string | undefined, out: Output): Promise<number> {
-  const answer = await graphql<{ recipe: { json: unknown } | null }>(server, 'query ($id: ID!) { recipe(recipeId: $id) { json } }', { id: recipeId })
+  const answer = await graphql<{ recipe: { json: unknown } | null }>(server, out.apiKey, 'query ($id: ID!) { recipe(recipeId: $id) { json } }', { id: recipeId })
   if (answer.errors !== undefined) return failed(answer, out, `${recipeId} could not be read`)
   if (answer.data?.recipe == null) {
     out.stderr.write(`kalla: there is no recipe "${recipeId}" on ${server}.\n`)
@@ -48,10 +49,10 @@ async function pull (server: string, recipeId: string, file: string | undefined,
   return 0
 }
 
-async function graphql<T> (server: string, query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer<T>> {
+async function graphql<T> (server: string, apiKey: string | undefined, query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer<T>> {
   let response: Response
   try {
-    response = await fetch(`${server}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+    response = await fetch(`${server}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }) }, body: JSON.stringify({ query, variables }) })
   } catch (error) {
     return { errors: [{ message: `Cannot reach ${server}: ${(error as Error).message}. Check the address and that Kalla is running.`, extensions: { code: 'CLI_SERVER_UNREACHABLE' } }] }
   }

@@ -7,6 +7,7 @@ import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { createReadStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
+import { authHeaders, type AuthOptions } from './graphql.ts'
 import { waitFor } from './wait.ts'
 
 /** A generated invoices table in Postgres and a payments CSV, with the ground truth for the one-to-one recipe. */
@@ -32,10 +33,10 @@ export async function prepareFlowData (dir: string, databaseUrl: string, invoice
 }
 
 /** POSTs a file to a Kalla /uploads endpoint as multipart form data; returns the upload id. */
-export async function uploadFile (uploadUrl: string, path: string, filename: string): Promise<{ uploadId: string, columns: { name: string }[] }> {
+export async function uploadFile (uploadUrl: string, path: string, filename: string, auth: AuthOptions = {}): Promise<{ uploadId: string, columns: { name: string }[] }> {
   const form = new FormData()
   form.append('file', new Blob([await readFile(path)]), filename)
-  const response = await fetch(uploadUrl, { method: 'POST', body: form })
+  const response = await fetch(uploadUrl, { method: 'POST', body: form, headers: authHeaders(auth) })
   if (response.status !== 200 && response.status !== 201) throw new Error(`upload failed with ${response.status}: ${await response.text()}`)
   return await response.json() as { uploadId: string, columns: { name: string }[] }
 }

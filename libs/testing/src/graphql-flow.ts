@@ -2,7 +2,7 @@ import { keysSha256 } from '@kalla/datagen'
 import type { Recipe, RecipeSource } from '@kalla/proto'
 import { uploadFile, type FlowData } from './flow.ts'
 import type { Test } from 'tap'
-import { graphqlOk, parseCsv, watch, wsClient } from './graphql.ts'
+import { authHeaders, graphqlOk, parseCsv, watch, wsClient } from './graphql.ts'
 
 const RUN_FIELDS = 'runId status stage matchedCount unmatchedLeftCount unmatchedRightCount totalLeft totalRight error { code message } outputs { matched } recipe { recipeId name }'
 const KINDS = [['MATCHED', 'matched', 'matched_count'], ['UNMATCHED_LEFT', 'unmatched_left', 'unmatched_left_count'], ['UNMATCHED_RIGHT', 'unmatched_right', 'unmatched_right_count']] as const
@@ -81,14 +81,14 @@ async function resultsMatchTruth (t: Test, baseUrl: string, runId: string, data:
     t.match(amount?.type, /^DECIMAL/, `${kind}: amounts are exact decimals`)
     t.ok(rows.every((r) => typeof r[amount?.name ?? ''] === 'string'), `${kind}: decimals arrive as exact strings`)
 
-    const download = await fetch(`${baseUrl}/runs/${runId}/results/${file}?format=csv`)
+    const download = await fetch(`${baseUrl}/runs/${runId}/results/${file}?format=csv`, { headers: authHeaders() })
     t.equal(download.status, 200)
     t.equal(download.headers.get('content-disposition'), `attachment; filename="${runId}-${file}.csv"`)
     const [header, ...csvRows] = parseCsv(await download.text())
     t.same(header, page.columns.map((c) => c.name), `${kind}: the CSV has the page's columns`)
     t.same(csvRows, rows.map((r) => page.columns.map((c) => r[c.name] === null ? '' : String(r[c.name]))), `${kind}: the CSV rows are the pages' rows`)
   }
-  const parquet = await fetch(`${baseUrl}/runs/${runId}/results/matched?format=parquet`)
+  const parquet = await fetch(`${baseUrl}/runs/${runId}/results/matched?format=parquet`, { headers: authHeaders() })
   t.equal(parquet.status, 200)
   t.equal(Buffer.from(await parquet.arrayBuffer()).subarray(0, 4).toString(), 'PAR1', 'the Parquet download is a Parquet file')
 }

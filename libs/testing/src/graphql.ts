@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { createClient, type Client } from 'graphql-ws'
 import WebSocket from 'ws'
@@ -8,6 +9,21 @@ export interface GraphqlResponse<T = Record<string, unknown>> {
   errors?: Array<{ message: string, path?: string[], extensions?: { code?: string, problems?: unknown[] } }>
 }
 
+/**
+ * The admin key the test harnesses configure (KALLA_ADMIN_KEY) and the helpers below send by default:
+ * random for each test process, so no fixed key exists anywhere.
+ */
+export const TEST_ADMIN_KEY = `kalla-test-admin-${randomBytes(24).toString('base64url')}`
+
+/** Whose key a request carries; `key: null` sends none. */
+export interface AuthOptions { key?: string | null }
+
+/** The Authorization header for `key` (the test admin key by default), none for `key: null`. */
+export function authHeaders (options: AuthOptions = {}): Record<string, string> {
+  const key = options.key === undefined ? TEST_ADMIN_KEY : options.key
+  return key === null ? {} : { authorization: `Bearer ${key}` }
+}
+
 /** The gateway's base URL once `app` listens on a free loopback port. */
 export async function listen (app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -16,15 +32,15 @@ export async function listen (app: FastifyInstance): Promise<string> {
 }
 
 /** A query or mutation over HTTP POST, as any GraphQL client sends it. */
-export async function graphql<T = Record<string, unknown>> (baseUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphqlResponse<T>> {
-  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+export async function graphql<T = Record<string, unknown>> (baseUrl: string, query: string, variables: Record<string, unknown> = {}, auth: AuthOptions = {}): Promise<GraphqlResponse<T>> {
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(auth) }, body: JSON.stringify({ query, variables }) })
   const body = await response.json() as Omit<GraphqlResponse<T>, 'status'>
   return { status: response.status, ...body }
 }
 
 /** Like `graphql`, but fails the test with the errors when there are any. */
-export async function graphqlOk<T = Record<string, unknown>> (baseUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await graphql<T>(baseUrl, query, variables)
+export async function graphqlOk<T = Record<string, unknown>> (baseUrl: string, query: string, variables: Record<string, unknown> = {}, auth: AuthOptions = {}): Promise<T> {
+  const response = await graphql<T>(baseUrl, query, variables, auth)
   if (response.errors !== undefined || response.data === null) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`)
   return response.data
 }
@@ -38,9 +54,9 @@ export interface Watched<T> {
   client: Client
 }
 
-/** A graphql-ws client (graphql-transport-ws protocol) on the gateway's /graphql, without retries. */
-export function wsClient (baseUrl: string): Client {
-  return createClient({ url: `${baseUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true })
+/** A graphql-ws client (graphql-transport-ws protocol) on the gateway's /graphql, without retries; the key goes in connection_init. */
+export function wsClient (baseUrl: string, auth: AuthOptions = {}): Client {
+  return createClient({ url: `${baseUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: authHeaders(auth) })
 }
 
 /** Subscribes and collects every value; `field` picks the subscription's field out of each result. */

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { migrations as authMigrations } from '@kalla/auth/migrations'
+import { migrateSchema } from '@kalla/db'
 import { gatewayPlugin, loadGatewayConfig } from '@kalla/gateway'
 import { buildMatcherApp } from '@kalla/matcher'
 import { loadMatcherConfig } from '@kalla/matcher/config'
@@ -11,6 +13,7 @@ import { loadRunsConfig } from '@kalla/runs/config'
 import { createLogger, healthRoutes, metricsRoute } from '@kalla/service'
 import { buildSourcesApp } from '@kalla/sources'
 import { loadSourcesConfig } from '@kalla/sources/config'
+import { localAdminKey } from './admin-key.ts'
 import type { SingleConfig } from './config.ts'
 import { openInfrastructure, type Infrastructure } from './infrastructure.ts'
 
@@ -45,11 +48,14 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   await app.register(metricsRoute, { service: 'kalla' })
   // The gateway reads local result files in place, under the directory the shared storage uses; the upload
   // limit set for the sources service still applies when the gateway's own is not set.
+  // Without a configured admin key, one is generated in the data directory at first start (see admin-key.ts).
   const gatewayConfig = loadGatewayConfig({
     ...serviceEnv,
-    GATEWAY_UPLOAD_MAX_BYTES: env.GATEWAY_UPLOAD_MAX_BYTES ?? String(sourcesConfig.SOURCES_UPLOAD_MAX_BYTES)
+    GATEWAY_UPLOAD_MAX_BYTES: env.GATEWAY_UPLOAD_MAX_BYTES ?? String(sourcesConfig.SOURCES_UPLOAD_MAX_BYTES),
+    ...(env.KALLA_ADMIN_KEY === undefined && env.KALLA_ADMIN_KEY_FILE === undefined ? { KALLA_ADMIN_KEY_FILE: await localAdminKey(config, logger) } : {})
   })
-  await app.register(gatewayPlugin, { bus: infrastructure.bus, storage: infrastructure.storage, config: gatewayConfig })
+  await migrateSchema(infrastructure.database.db, gatewayConfig.GATEWAY_DB_SCHEMA, authMigrations)
+  await app.register(gatewayPlugin, { bus: infrastructure.bus, storage: infrastructure.storage, database: infrastructure.database, config: gatewayConfig })
   app.addHook('onClose', async () => {
     // The matcher goes first so an in-flight job is finished or handed back before the bus closes.
     for (const service of [...services].reverse()) await service.close()

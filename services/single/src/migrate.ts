@@ -1,6 +1,8 @@
 // `node services/single/src/migrate.ts`: brings every service's Postgres schema up to date, then exits.
 // Scaled deployments run it once per release (a one-shot job) before starting the services.
+import { migrations as auth } from '@kalla/auth/migrations'
 import { migrateSchema, openDatabase } from '@kalla/db'
+import { loadGatewayConfig } from '@kalla/gateway'
 import { loadRecipesConfig } from '@kalla/recipes/config'
 import { migrations as recipes } from '@kalla/recipes/migrations'
 import { loadRunsConfig } from '@kalla/runs/config'
@@ -18,7 +20,8 @@ const env = { ...process.env, KALLA_ENCRYPTION_KEY: process.env.KALLA_ENCRYPTION
 const schemas = [
   { schema: loadSourcesConfig(env).SOURCES_DB_SCHEMA, migrations: sources },
   { schema: loadRecipesConfig(env).RECIPES_DB_SCHEMA, migrations: recipes },
-  { schema: loadRunsConfig(env).RUNS_DB_SCHEMA, migrations: runs }
+  { schema: loadRunsConfig(env).RUNS_DB_SCHEMA, migrations: runs },
+  { schema: loadGatewayConfig(env).GATEWAY_DB_SCHEMA, migrations: auth }
 ]
 const database = await openDatabase({ url })
 try {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import t from 'tap'
 import type { MemoryBus } from '@kalla/bus'
 import { KALLA_RUNS } from '@kalla/proto'
-import { graphqlFlow, waitFor, watch, wsClient } from '@kalla/testing'
+import { authHeaders, TEST_ADMIN_KEY, graphqlFlow, waitFor, watch, wsClient } from '@kalla/testing'
 import { startSingle } from './harness.ts'
 
 const { url, data, sourceUrl, infrastructure } = await startSingle(t, 2000)
@@ -16,7 +16,7 @@ t.test('single mode serves the whole flow over GraphQL, uploads and downloads on
 
 t.test('a client that disconnects ends its subscription on the in-process bus at once', async (t) => {
   const bus = infrastructure.bus as MemoryBus
-  const { runs } = (await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ runs(limit: 1) { runId } }' }) })).json() as { data: { runs: Array<{ runId: string }> } }).data
+  const { runs } = (await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify({ query: '{ runs(limit: 1) { runId } }' }) })).json() as { data: { runs: Array<{ runId: string }> } }).data
   await waitFor(() => bus.liveSubscriptions(KALLA_RUNS.name) === 0 ? true : undefined, 5000, 'no live subscription')
   const client = wsClient(url)
   watch(client, 'runUpdated', 'subscription { runUpdated { runId } }')
@@ -30,7 +30,7 @@ t.test('a client that disconnects ends its subscription on the in-process bus at
 t.test('the example client runs a reconciliation and prints its progress', async (t) => {
   const root = fileURLToPath(new URL('../../..', import.meta.url))
   const args = ['examples/graphql-client.mjs', '--url', url, '--invoices', join(data.dir, 'invoices.csv'), '--payments', data.paymentsCsv]
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root })
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, env: { ...process.env, KALLA_KEY: TEST_ADMIN_KEY } })
   t.match(stdout, /STAGING/, 'progress was printed')
   t.match(stdout, new RegExp(`COMPLETED\\n  matched +${data.truth.matched_count}\\n`), 'the matched count is the ground truth')
   t.match(stdout, new RegExp(`unmatched right +${data.truth.unmatched_right_count} of ${data.truth.total_right}`))

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
-import { createTestDatabase, listen, prepareFlowData, type FlowData } from '@kalla/testing'
+import { createTestDatabase, listen, prepareFlowData, TEST_ADMIN_KEY, type FlowData } from '@kalla/testing'
 import { buildSingleApp, type SingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
 
@@ -16,7 +16,7 @@ export async function startSingle (t: Test, invoices: number): Promise<SingleHar
   const dir = await mkdtemp(join(tmpdir(), 'kalla-single-'))
   const sourceDb = await createTestDatabase()
   const stateDb = await createTestDatabase()
-  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100' }
+  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY }
   const { app, infrastructure } = await buildSingleApp(loadSingleConfig(env), env)
   t.teardown(async () => {
     await app.close()

@@ -6,7 +6,7 @@ import { Kind, parse, type DocumentNode, type OperationTypeNode } from 'graphql'
 import t, { type Test } from 'tap'
 import type { MemoryBus } from '@kalla/bus'
 import { STREAMS } from '@kalla/proto'
-import { parseCsv, waitFor } from '@kalla/testing'
+import { parseCsv, TEST_ADMIN_KEY, waitFor } from '@kalla/testing'
 import { startSingle } from './harness.ts'
 
 // Runs every example of the README's "Every operation, copy-paste" section, as written, against single
@@ -66,7 +66,7 @@ function documentOf (command: string): DocumentNode | undefined {
 }
 
 function run (command: string, cwd: string, kallaUrl: string): { done: Promise<{ code: number | null, stdout: string, stderr: string }> } {
-  const child = spawn('bash', ['-c', command], { cwd, env: { ...process.env, KALLA_URL: kallaUrl, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` } })
+  const child = spawn('bash', ['-c', command], { cwd, env: { ...process.env, KALLA_URL: kallaUrl, KALLA_KEY: TEST_ADMIN_KEY, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` } })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
@@ -150,6 +150,9 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
   const result = answer.data ?? {}
   const started = result.startRun as { runId: string } | undefined
   if (started !== undefined) values.set('<runId>', started.runId)
+  const createdKey = result.createApiKey as { id: string, key: string } | undefined
+  if (createdKey !== undefined) values.set('<key id>', createdKey.id)
+  if ('revokeApiKey' in result) t.equal(result.revokeApiKey, true, 'the created key was revoked')
   const validation = result.validateRecipe as { valid: boolean } | undefined
   if (validation !== undefined) t.ok(validation.valid, 'the documented recipe is valid')
   const run = result.run as { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number } | undefined

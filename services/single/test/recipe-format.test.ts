@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { runCli } from '@kalla/cli'
-import { graphql, graphqlOk, recipeInput } from '@kalla/testing'
+import { graphql, graphqlOk, recipeInput, TEST_ADMIN_KEY } from '@kalla/testing'
 import { startSingle } from './harness.ts'
 
 // One recipe format: the file `kalla match` reads is what the server saves and gives back, unchanged.
@@ -16,7 +16,7 @@ async function kalla (...args: string[]): Promise<{ code: number, stdout: string
   const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
   stdout.on('data', (c: Buffer) => chunks.stdout.push(c))
   stderr.on('data', (c: Buffer) => chunks.stderr.push(c))
-  const code = await runCli(args, { stdout, stderr, cwd: dir })
+  const code = await runCli(args, { stdout, stderr, cwd: dir, apiKey: TEST_ADMIN_KEY })
   return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { readResultPage } from '@kalla/engine'
-import { createTestDatabase, prepareFlowData, runFullFlow, startNatsServer } from '@kalla/testing'
+import { createTestDatabase, prepareFlowData, runFullFlow, startNatsServer, TEST_ADMIN_KEY } from '@kalla/testing'
 import { buildSingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
 
@@ -16,6 +16,7 @@ async function fullFlowInSingleMode (t: Test, infra: { nats?: boolean, postgres?
     PORT: '0',
     LOG_LEVEL: 'warn',
     KALLA_DATA_DIR: join(dir, 'data'),
+    KALLA_ADMIN_KEY: TEST_ADMIN_KEY,
     ...(stateDb === undefined ? {} : { DATABASE_URL: stateDb.url }),
     ...(nats === undefined ? {} : { NATS_URL: nats.url })
   }

@@ -1,0 +1,5 @@
+export { bearerToken, generateApiKey, hashSecret, parseApiKey, sameHash, type NewApiKey } from './api-key.ts'
+export { createKey, listKeys, revokeKey, findSecret, type ApiKeyInfo, type AuthDb, type CreatedApiKey } from './keys-repository.ts'
+export { createKeyVerifier, ADMIN_KEY_ID, type Identity, type KeyVerifier, type KeyVerifierOptions } from './verifier.ts'
+export { readAdminKey, MIN_ADMIN_KEY_LENGTH } from './admin-key.ts'
+export type { AuthDatabase } from './tables.ts'
