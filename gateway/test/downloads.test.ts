@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs'
 import t from 'tap'
 import { runJob } from '@kalla/engine'
 import type { Run } from '@kalla/proto'
-import { parseCsv } from '@kalla/testing'
+import { authHeaders, parseCsv } from '@kalla/testing'
 import { completed, outputs } from './fixtures.ts'
 import { serveGetRun, startGateway } from './harness.ts'
 
@@ -39,7 +39,7 @@ for (const kind of ['matched', 'unmatched_left', 'unmatched_right'] as const) aw
 await serveGetRun(bus, new Map<string, Run>([['run-xlsx', completed('run-xlsx', 'r1')]]))
 
 async function download (kind: string, format: string): Promise<Response> {
-  const response = await fetch(`${url}/runs/run-xlsx/results/${kind}?format=${format}`)
+  const response = await fetch(`${url}/runs/run-xlsx/results/${kind}?format=${format}`, { headers: authHeaders() })
   t.equal(response.status, 200, `${kind} as ${format}`)
   return response
 }
