@@ -1,12 +1,11 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
-import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import ExcelJS from 'exceljs'
 import t from 'tap'
 import { expectedResults, generateDataset } from '@kalla/datagen'
-import { csvToXlsx } from '@kalla/testing'
+import { capturedOutput, csvToXlsx } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 const dir = await mkdtemp(join(tmpdir(), 'kalla-cli-'))
@@ -21,13 +20,9 @@ async function kalla (...args: string[]): Promise<{ code: number, stdout: string
 
 /** Runs the CLI as if typed in `cwd` (what `npm run kalla` passes on as INIT_CWD). */
 async function kallaIn (cwd: string | undefined, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
-  stdout.on('data', (c: Buffer) => chunks.stdout.push(c))
-  stderr.on('data', (c: Buffer) => chunks.stderr.push(c))
-  const code = await runCli(args, { stdout, stderr, ...(cwd === undefined ? {} : { cwd }) })
-  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() }
+  const out = capturedOutput()
+  const code = await runCli(args, { ...out, ...(cwd === undefined ? {} : { cwd }) })
+  return { code, ...out.text() }
 }
 
 t.test('kalla match reconciles files and prints counts equal to the ground truth', async (t) => {

@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { createKeyVerifier, type AuthDb } from '@kalla/auth'
 import { openDatabase } from '@kalla/db'
-import { TEST_DATABASE_URL } from '@kalla/testing'
+import { capturedOutput, TEST_DATABASE_URL } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 const schema = `auth_cli_${randomBytes(5).toString('hex')}`
@@ -15,13 +15,9 @@ t.teardown(async () => {
 })
 
 async function kalla (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
-  stdout.on('data', (c: Buffer) => chunks.stdout.push(c))
-  stderr.on('data', (c: Buffer) => chunks.stderr.push(c))
-  const code = await runCli(args, { stdout, stderr, databaseUrl: TEST_DATABASE_URL, keysSchema: schema })
-  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() }
+  const out = capturedOutput()
+  const code = await runCli(args, { ...out, databaseUrl: TEST_DATABASE_URL, keysSchema: schema })
+  return { code, ...out.text() }
 }
 
 t.test('kalla keys create prints a key once that verifies with its role; list shows it without the secret; revoke ends it', async (t) => {

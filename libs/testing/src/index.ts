@@ -7,3 +7,4 @@ export { startS3Server, allowS3rverDes, S3RVER_CREDENTIALS, type S3Server } from
 export { authHeaders, errorCode, graphql, graphqlOk, listen, parseCsv, TEST_ADMIN_KEY, watch, wsClient, type AuthOptions, type GraphqlResponse, type Watched } from './graphql.ts'
 export { graphqlFlow, recipeInput, type GqlRun } from './graphql-flow.ts'
 export { csvToXlsx, type XlsxColumns } from './xlsx.ts'
+export { capturedOutput } from './output.ts'

@@ -1,9 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { runCli } from '@kalla/cli'
-import { graphql, graphqlOk, recipeInput, TEST_ADMIN_KEY } from '@kalla/testing'
+import { capturedOutput, graphql, graphqlOk, recipeInput, TEST_ADMIN_KEY } from '@kalla/testing'
 import { startSingle } from './harness.ts'
 
 // One recipe format: the file `kalla match` reads is what the server saves and gives back, unchanged.
@@ -11,13 +10,9 @@ const { url, dir } = await startSingle(t, 200)
 const EXAMPLES = new URL('../../../examples/recipes/', import.meta.url)
 
 async function kalla (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
-  stdout.on('data', (c: Buffer) => chunks.stdout.push(c))
-  stderr.on('data', (c: Buffer) => chunks.stderr.push(c))
-  const code = await runCli(args, { stdout, stderr, cwd: dir, apiKey: TEST_ADMIN_KEY })
-  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() }
+  const out = capturedOutput()
+  const code = await runCli(args, { ...out, cwd: dir, apiKey: TEST_ADMIN_KEY })
+  return { code, ...out.text() }
 }
 
 t.test('every example recipe file is pushed with the CLI and pulled back unchanged', async (t) => {
