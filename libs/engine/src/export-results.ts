@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs'
-import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { resultKeys, type ResultKind } from '@kalla/proto'
 import { EngineError } from './errors.ts'
 import type { EngineOptions } from './options.ts'
-import type { ResultStream } from './read-results.ts'
+import { streamWrittenFile, type ResultStream } from './read-results.ts'
 import { writeSummary } from './results.ts'
 import { writeXlsx, type XlsxResult } from './results-xlsx.ts'
 import { withSandbox } from './sandbox.ts'
@@ -30,18 +28,7 @@ export interface XlsxOptions extends EngineOptions {
  * @example const { stream, sizeBytes } = await resultXlsxStream('/results/run-1/matched.parquet', { sheetName: 'matched' })
  */
 export async function resultXlsxStream (path: string, options: XlsxOptions = {}): Promise<ResultStream> {
-  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'kalla-xlsx-'))
-  try {
-    const xlsx = join(dir, 'result.xlsx')
-    await writeResultXlsx(path, xlsx, options)
-    const { size } = await stat(xlsx)
-    const stream = createReadStream(xlsx)
-    stream.once('close', () => { rm(dir, { recursive: true, force: true }).catch(() => {}) })
-    return { stream, sizeBytes: size }
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true })
-    throw error
-  }
+  return await streamWrittenFile(options.workDir, 'result.xlsx', async (xlsx) => await writeResultXlsx(path, xlsx, options))
 }
 
 /** Writes a result Parquet file as an .xlsx at `target`. */

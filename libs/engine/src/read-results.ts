@@ -41,15 +41,25 @@ export interface ResultStream { stream: ReadStream, sizeBytes: number }
  */
 export async function resultCsvStream (path: string, options: EngineOptions = {}): Promise<ResultStream> {
   const file = resolve(path)
-  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'kalla-csv-'))
-  try {
-    const csv = join(dir, 'result.csv')
+  return await streamWrittenFile(options.workDir, 'result.csv', async (csv, dir) => {
     // One thread, so rows keep the file's order.
     await withSandbox({ ...options, threads: 1 }, { readable: [file], writable: [dir] }, async ({ connection }) => {
       await connection.run(`COPY (SELECT * FROM read_parquet(${literal(file)})) TO ${literal(csv)} (FORMAT csv, HEADER true)`)
     })
-    const { size } = await stat(csv)
-    const stream = createReadStream(csv)
+  })
+}
+
+/**
+ * A file `write` makes in a fresh temporary directory, as a stream with its size; the directory is
+ * removed when the stream closes, or at once when writing fails.
+ */
+export async function streamWrittenFile (workDir: string | undefined, name: string, write: (target: string, dir: string) => Promise<unknown>): Promise<ResultStream> {
+  const dir = await mkdtemp(join(workDir ?? tmpdir(), 'kalla-export-'))
+  try {
+    const target = join(dir, name)
+    await write(target, dir)
+    const { size } = await stat(target)
+    const stream = createReadStream(target)
     stream.once('close', () => { rm(dir, { recursive: true, force: true }).catch(() => {}) })
     return { stream, sizeBytes: size }
   } catch (error) {
