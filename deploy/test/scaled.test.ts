@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
 import t from 'tap'
 import { BusError, createNatsBus } from '@kalla/bus'
 import { readResultPage } from '@kalla/engine'
-import { GetRun, ListRuns, RunEvents, SaveRecipe, StartRun, TERMINAL_STATUSES, type Recipe, type RunEvent } from '@kalla/proto'
+import { GetRun, ListRuns, MATCHER_CONSUMER, RunEvents, SaveRecipe, StartRun, TERMINAL_STATUSES, type Recipe, type RunEvent } from '@kalla/proto'
 import { createS3Storage } from '@kalla/storage'
 import { prepareFlowData, runFullFlow, S3RVER_CREDENTIALS, uploadFile, waitFor } from '@kalla/testing'
 import { startTopology } from './topology.ts'
@@ -45,8 +47,21 @@ t.test('the full flow across separate processes ends in a completed run with the
   t.equal((await readResultPage(local, { limit: 1, offset: 0 })).totalCount, data.truth.matched_count, 'matched.parquet in S3 is complete')
 })
 
+/** Waits until `count` matcher processes each have a pull request waiting on the job consumer. */
+async function matchersWaiting (count: number): Promise<void> {
+  const connection = await connect({ servers: topology.natsUrl })
+  try {
+    const manager = await jetstreamManager(connection)
+    await waitFor(async () => (await manager.consumers.info(MATCHER_CONSUMER.stream, MATCHER_CONSUMER.durable)).num_waiting >= count ? true : undefined, 30_000, `${count} matchers waiting for jobs`)
+  } finally {
+    await connection.close()
+  }
+}
+
 t.test('two matcher processes share ten queued runs', async (t) => {
   const upload = await uploadFile(uploadUrl(), data.paymentsCsv, 'payments.csv')
+  // Both must be asking for work before the jobs are queued, or the first one ready can drain them all.
+  await matchersWaiting(2)
   const started = await Promise.all(Array.from({ length: 10 }, () => bus.request(StartRun, { recipe_id: data.recipe.recipe_id, files: [{ alias: 'payments', upload_id: upload.uploadId }] })))
   const runs = await Promise.all(started.map((r) => finished(r.run_id)))
   t.ok(runs.every((r) => r.status === 'completed'), 'all ten completed')
