@@ -1,4 +1,4 @@
-export { startNatsServer, freePort, type NatsServer } from './nats-server.ts'
+export { startNatsServer, freePort, type NatsServer, type NatsServerOptions } from './nats-server.ts'
 export { waitFor, waitForPort } from './wait.ts'
 export { createTestDatabase, TEST_DATABASE_URL } from './postgres.ts'
 export { startServiceProcess, type ServiceProcess } from './service-process.ts'

@@ -17,7 +17,7 @@ export interface SharedInfrastructure { bus?: Bus, storage?: Storage }
 export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'matcher', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
-  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'matcher' })
+  await app.register(busPlugin, { bus: shared.bus, config, identity: 'matcher' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(metricsRoute, { service: 'matcher' })
 
