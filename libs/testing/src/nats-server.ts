@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { waitForPort } from './wait.ts'
 
-export interface NatsServer { url: string, port: number, stop: () => Promise<void> }
+export interface NatsServer {
+  url: string
+  port: number
+  /** Stops the server (SIGKILL by default) and keeps its data, e.g. to test an outage; `restart` brings it back. */
+  kill: (signal?: NodeJS.Signals) => Promise<void>
+  /** Starts the server again on the same port with the same data (stopping it first if it runs). */
+  restart: () => Promise<void>
+  /** Stops the server and removes its data. */
+  stop: () => Promise<void>
+}
 
 const CANDIDATES = [process.env.KALLA_NATS_SERVER, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']
 
@@ -32,30 +41,43 @@ export async function startNatsServer (options: NatsServerOptions = {}): Promise
     configArgs.push('-c', file)
   }
   const store = join(dir, 'store')
-  // A port found free can be taken by another test before the server binds it: try another one.
-  let started: { child: ChildProcess, port: number } | undefined
-  for (let attempt = 1; started === undefined; attempt++) {
-    const port = await freePort()
+  const launch = async (port: number): Promise<ChildProcess | string> => {
     const child = spawn(binary, [...configArgs, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } })
     let log = ''
     child.stderr?.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000) })
     const exited = new Promise<'exited'>((resolve) => child.once('exit', () => resolve('exited')))
     const listening = waitForPort(port, 10_000).then(() => 'listening' as const)
     listening.catch(() => {}) // settled by the race below; if the server exited first, the wait is moot
-    const outcome = await Promise.race([listening, exited])
-    if (outcome === 'listening') { started = { child, port }; break }
-    if (attempt >= 3) throw new Error(`nats-server did not start: ${log.trim()}`)
+    return await Promise.race([listening, exited]) === 'listening' ? child : log.trim()
   }
-  const { child, port } = started
+  // A port found free can be taken by another test before the server binds it: try another one.
+  let started: { child: ChildProcess, port: number } | undefined
+  for (let attempt = 1; started === undefined; attempt++) {
+    const port = await freePort()
+    const outcome = await launch(port)
+    if (typeof outcome !== 'string') started = { child: outcome, port }
+    else if (attempt >= 3) throw new Error(`nats-server did not start: ${outcome}`)
+  }
+  let { child } = started
+  const { port } = started
+  const halt = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill(signal)
+    await exited
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    kill: async (signal = 'SIGKILL') => { await halt(signal) },
+    restart: async () => {
+      await halt('SIGTERM')
+      const outcome = await launch(port)
+      if (typeof outcome === 'string') throw new Error(`nats-server did not start again on port ${port}: ${outcome}`)
+      child = outcome
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
-        await exited
-      }
+      await halt('SIGTERM')
       await rm(dir, { recursive: true, force: true })
     }
   }
