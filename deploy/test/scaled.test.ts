@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
@@ -88,6 +88,9 @@ t.test('a matcher killed with SIGKILL mid-run: the job is redelivered and the ru
   await new Promise((resolve) => setTimeout(resolve, 500))
   t.equal(events.filter((e) => e.type === 'completed').length, 1, 'exactly one completion')
   t.match(topology.processes.get('matcher-c')?.output() ?? '', new RegExp(`"run_id":"${run.run_id}"`), 'the surviving matcher ran it')
+  const left = await readdir(join(topology.dataDir, 'work', 'matcher')).catch(() => [])
+  t.match(topology.processes.get('matcher-c')?.output() ?? '', /removed work directories left by ended or killed jobs/, 'the next matcher found the killed one\'s work directory')
+  t.same(left, [], 'and swept it: no work directory is left')
 })
 
 t.test('bad input gets coded errors and leaves no run unfinished', async (t) => {

@@ -26,6 +26,8 @@ export interface Topology {
   natsUrl: string
   /** The password of each NATS user (the server runs with deploy/nats/nats-server.conf's users). */
   natsPasswords: Record<string, string>
+  /** Stands in for the containers' /var/lib/kalla (work directories live under it). */
+  dataDir: string
   /** An unrestricted NATS user for the test's own clients. */
   natsTestUser: { user: string, pass: string }
   databaseUrl: string
@@ -76,6 +78,7 @@ export async function startTopology (): Promise<Topology> {
     natsUrl: nats.url,
     natsPasswords,
     natsTestUser: testUser,
+    dataDir,
     databaseUrl: database.url,
     s3,
     processes,
