@@ -10,13 +10,13 @@ export interface SingleHarness { url: string, dir: string, data: FlowData, sourc
 
 /**
  * Single mode as `npm start` runs it (in-process bus, local disk), with Postgres for its state, listening on
- * a free port, and generated flow data: `invoices` invoices in a Postgres source table and a payments CSV.
+ * a free port (`extraEnv` added to its environment), and generated flow data: `invoices` invoices in a Postgres source table and a payments CSV.
  */
-export async function startSingle (t: Test, invoices: number): Promise<SingleHarness> {
+export async function startSingle (t: Test, invoices: number, extraEnv: Record<string, string> = {}): Promise<SingleHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'kalla-single-'))
   const sourceDb = await createTestDatabase()
   const stateDb = await createTestDatabase()
-  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY }
+  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY, ...extraEnv }
   const { app, infrastructure } = await buildSingleApp(loadSingleConfig(env), env)
   t.teardown(async () => {
     await app.close()
