@@ -6,7 +6,7 @@ import { createTestDatabase, listen, prepareFlowData, TEST_ADMIN_KEY, type FlowD
 import { buildSingleApp, type SingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
 
-export interface SingleHarness { url: string, dir: string, data: FlowData, sourceUrl: string, infrastructure: SingleApp['infrastructure'] }
+export interface SingleHarness { url: string, dir: string, data: FlowData, sourceUrl: string, databaseUrl: string, infrastructure: SingleApp['infrastructure'] }
 
 /**
  * Single mode as `npm start` runs it (in-process bus, local disk), with Postgres for its state, listening on
@@ -26,5 +26,5 @@ export async function startSingle (t: Test, invoices: number, extraEnv: Record<s
   })
   const url = await listen(app)
   const data = await prepareFlowData(join(dir, 'input'), sourceDb.url, invoices)
-  return { url, dir, data, sourceUrl: sourceDb.url, infrastructure }
+  return { url, dir, data, sourceUrl: sourceDb.url, databaseUrl: stateDb.url, infrastructure }
 }
