@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { MemoryBus } from '@kalla/bus'
 import { runCli } from '@kalla/cli'
@@ -42,4 +44,18 @@ t.test('a token\'s websocket ends when the token expires', async (t) => {
   const { updates, closed } = follow(t, await idp.sign({ sub: 'wall-2', kalla_role: 'viewer' }, { expiresInS: 2 }))
   t.equal(errorCode((await updates.ended).error), 'UNAUTHENTICATED')
   t.same(await closed, { code: 4401, reason: 'The token expired' })
+})
+
+t.test('the example subscriber takes a token from KALLA_KEY and exits 1 with UNAUTHENTICATED when it expires', async (t) => {
+  const token = await idp.sign({ sub: 'wall-3', kalla_role: 'viewer' }, { expiresInS: 2 })
+  const script = join(import.meta.dirname, '../../../examples/graphql-subscribe.mjs')
+  const { code, stdout, stderr } = await new Promise<{ code: number | null, stdout: string, stderr: string }>((resolve) => {
+    execFile(process.execPath, [script, '--url', url, 'subscription { runUpdated { runId } }'], { env: { ...process.env, KALLA_KEY: token }, cwd: join(import.meta.dirname, '../../..') }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : (error as { code?: number }).code ?? null, stdout, stderr })
+    })
+  })
+  t.equal(code, 1)
+  t.equal(stdout, '')
+  t.match(stderr, /^UNAUTHENTICATED: The token expired\./)
+  t.notOk(stderr.includes(token), 'the token is not printed')
 })
