@@ -47,7 +47,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const adminKey = await readAdminKey(config)
   const jwt = jwtVerifierFrom(config, (reason) => { app.log.info({ reason }, 'a bearer token was refused') })
   const verifier = createKeyVerifier({ db: keysDb, adminKeys: adminKey === undefined ? [] : [adminKey], jwt, cacheTtlMs: config.GATEWAY_KEY_CACHE_TTL_S * 1000, onError: (err) => { app.log.warn({ err }, 'recording when a key was last used failed') } })
-  const sessions = liveSessions({ verifier, recheckMs: config.GATEWAY_WS_RECHECK_MS, log: app.log })
+  const sessions = liveSessions({ verifier, recheckMs: config.GATEWAY_WS_RECHECK_MS, expiryGraceMs: config.KALLA_JWT_CLOCK_TOLERANCE_S * 1000, log: app.log })
   app.addHook('onClose', async () => { sessions.close() })
   const auth = gatewayAuth(verifier, sessions)
   app.addHook('onRoute', auth.checkRoute)

@@ -7,8 +7,7 @@ export const SESSION_ENDED_CLOSE_CODE = 4401
 
 export const SESSION_END_REASONS = {
   revoked: 'The API key was revoked',
-  expired: 'The token expired',
-  refused: 'The credentials are no longer valid'
+  expired: 'The token expired'
 } as const
 type EndReason = keyof typeof SESSION_END_REASONS
 
@@ -23,8 +22,10 @@ interface Session { socket: LiveSocket, token: string, identity: Identity, subsc
 
 export interface LiveSessionsOptions {
   verifier: KeyVerifier
-  /** How often every open websocket's credentials are verified again. */
+  /** How often the API keys of open websockets are verified again. */
   recheckMs: number
+  /** The clock tolerance the token verifier allows past `exp`. */
+  expiryGraceMs?: number
   log: FastifyBaseLogger
   now?: () => number
 }
@@ -36,10 +37,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1
  * The websockets with open subscriptions and the credentials each was opened with. A socket ends (an
  * `error` with UNAUTHENTICATED for each of its subscriptions, then close code 4401) when its token's `exp`
  * passes, at once when its key is revoked through this gateway (`endKey`), and otherwise at the next
- * recheck that finds its key or token no longer valid: within `recheckMs` plus the verifier's cache time.
+ * recheck that finds its key revoked: within `recheckMs` plus the verifier's cache time. Tokens are not
+ * rechecked: Kalla cannot revoke them, and a provider that does not answer must not end every socket.
  */
 export function liveSessions (options: LiveSessionsOptions) {
-  const { verifier, recheckMs, log, now = Date.now } = options
+  const { verifier, recheckMs, expiryGraceMs = 0, log, now = Date.now } = options
   const sessions = new Map<LiveSocket, Session>()
 
   const end = (session: Session, reason: EndReason): void => {
@@ -54,20 +56,27 @@ export function liveSessions (options: LiveSessionsOptions) {
   const armExpiry = (session: Session): void => {
     const expiresAt = session.identity.expiresAt?.getTime()
     if (expiresAt === undefined) return
-    const wait = expiresAt - now()
+    const wait = expiresAt + expiryGraceMs - now()
     if (wait <= 0) { end(session, 'expired'); return }
     session.expiry = setTimeout(() => { armExpiry(session) }, Math.min(wait, MAX_TIMER_MS))
     session.expiry.unref()
   }
 
+  let rechecking = false
   const recheck = async (): Promise<void> => {
-    for (const session of [...sessions.values()]) {
-      try {
-        if (await verifier.verify(session.token) === undefined) end(session, session.identity.kind === 'jwt' ? 'refused' : 'revoked')
-      } catch (err) {
-        // A database that does not answer is not a revocation: the session stays until it can be checked.
-        log.warn({ err }, 'checking the credentials of an open websocket failed')
+    if (rechecking) return
+    rechecking = true
+    try {
+      for (const session of [...sessions.values()].filter((s) => s.identity.kind === 'api-key')) {
+        try {
+          if (await verifier.verify(session.token) === undefined) end(session, 'revoked')
+        } catch (err) {
+          // A database that does not answer is not a revocation: the session stays until it can be checked.
+          log.warn({ err }, 'checking the key of an open websocket failed')
+        }
       }
+    } finally {
+      rechecking = false
     }
   }
   const timer = setInterval(() => { recheck().catch(() => {}) }, recheckMs)
@@ -94,7 +103,7 @@ export function liveSessions (options: LiveSessionsOptions) {
         if (session.identity.kind === 'api-key' && session.identity.subject === keyId) end(session, 'revoked')
       }
     },
-    /** Verifies every open websocket again now (the timer does it every `recheckMs`). */
+    /** Verifies the key of every open websocket again now (the timer does it every `recheckMs`). */
     recheck,
     size: () => sessions.size,
     close: (): void => {
