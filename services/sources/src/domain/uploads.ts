@@ -1,4 +1,4 @@
-import type { Upload } from '@kalla/proto'
+import type { SourceOptions, Upload } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { isStorageError } from '@kalla/storage'
 import { deleteUpload, expiredUploads, findLiveUpload, insertUpload } from '../db/uploads-repository.ts'
@@ -55,6 +55,17 @@ export async function getUpload (deps: SourcesDeps, uploadId: string): Promise<U
   const upload = await findLiveUpload(deps.db, uploadId, new Date())
   if (upload === undefined) throw SourcesErrors.SOURCES_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}", or it has expired: upload the file again.`)
   return upload
+}
+
+/**
+ * A live upload with its columns read with a recipe source's options (delimiter, encoding, header row,
+ * sheet, column types), as a run reads it. A file those options cannot read is refused with
+ * SOURCES_UPLOAD_UNREADABLE; the upload itself is kept, since other options may read it.
+ */
+export async function describeUpload (deps: SourcesDeps, uploadId: string, options: SourceOptions): Promise<Upload> {
+  const upload = await getUpload(deps, uploadId)
+  const described = await describeObject(deps.files, { key: upload.key, filename: upload.filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE, options)
+  return { ...upload, ...described }
 }
 
 /**
