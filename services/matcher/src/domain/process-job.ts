@@ -2,7 +2,7 @@ import { mkdtemp, rm, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
-import { runJob } from '@kalla/engine'
+import { runCompletion, runJob } from '@kalla/engine'
 import { CANCELLATION_CODES, resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
 import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
@@ -88,7 +88,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     })
     reached.stage = 'writing_results'
     await events.flush()
-    return await storeResults(deps.storage, done, resultKeys(job.output_path))
+    return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path))
   } finally {
     control.signal.removeEventListener('abort', handBack)
     await events.flush()
