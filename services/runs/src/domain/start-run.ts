@@ -72,9 +72,10 @@ async function resolveBindings (deps: RunsDeps, recipe: Recipe, files: { alias: 
 // (a `;` file in Windows-1252 whose header is on line 5 has other columns than its first line suggests).
 async function fetchUpload (deps: RunsDeps, uploadId: string, source: RecipeSource): Promise<Upload> {
   try {
-    return source.options === undefined
-      ? await deps.bus.request(GetUpload, { upload_id: uploadId })
-      : await deps.bus.request(DescribeUpload, { upload_id: uploadId, options: source.options })
+    const upload = source.options === undefined ? await deps.bus.request(GetUpload, { upload_id: uploadId }) : undefined
+    // No columns: the file could not be read without options when it arrived; reading it again says why.
+    if (upload !== undefined && upload.columns.length > 0) return upload
+    return await deps.bus.request(DescribeUpload, { upload_id: uploadId, options: source.options ?? {} })
   } catch (error) {
     if (isNotFound(error)) throw RunsErrors.RUNS_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}" (uploads expire; upload the file again).`, error)
     if (error instanceof BusError && error.code === 'SOURCES_UPLOAD_UNREADABLE') {

@@ -1,6 +1,6 @@
 import { lstat, mkdtemp, rm } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { describeSource, type Column } from '@kalla/engine'
+import { describeSource, detectFileFormat, isEngineError, type Column } from '@kalla/engine'
 import type { FileFormat, SourceOptions } from '@kalla/proto'
 import type { CodedError } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
@@ -55,6 +55,30 @@ export async function describeObject (
       throw fromEngine(error, { alias: FILE_ALIAS, uri: '' }, fail)
     }
   })
+}
+
+// What a recipe source's file options (delimiter, encoding, header_row) can put right.
+const OPTIONS_MAY_READ = new Set(['ENGINE_FILE_MALFORMED', 'ENGINE_FILE_ENCODING'])
+
+/**
+ * Like describeObject, for a file just uploaded: a CSV text that cannot be read without options (title
+ * lines above its header whose fields do not line up, an encoding that is not detected) is kept with no
+ * columns, so that a run can read it with its recipe source's options. Other unreadable files are refused.
+ */
+export async function describeUploadedObject (
+  files: ObjectFiles,
+  object: { key: string, filename: string },
+  fail: (message: string, cause?: unknown) => CodedError
+): Promise<{ format: FileFormat, columns: Column[] }> {
+  try {
+    return await describeObject(files, object, fail)
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause
+    if (!isEngineError(cause) || !OPTIONS_MAY_READ.has(cause.code)) throw error
+    const format = await withObjectFile(files, object.key, async (path) => await detectFileFormat(path, object.filename).catch(() => undefined))
+    if (format !== 'csv') throw error
+    return { format, columns: [] }
+  }
 }
 
 // The engine starts its messages with the source's name; an upload has none yet.
