@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
-import { runJob } from '@kalla/engine'
+import { runCompletion, runJob } from '@kalla/engine'
 import { CANCELLATION_CODES, resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
 import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
@@ -86,7 +86,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     })
     reached.stage = 'writing_results'
     await events.flush()
-    return await storeResults(deps.storage, done, resultKeys(job.output_path))
+    return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path))
   } finally {
     control.signal.removeEventListener('abort', handBack)
     await events.flush()
