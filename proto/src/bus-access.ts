@@ -1,6 +1,6 @@
 import { MATCHER_CONSUMER, RUNS_EVENTS_CONSUMER, type ConsumerDefinition } from './consumers.ts'
 import {
-  CancelRun, CreateUpload, DeleteRecipe, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
+  CancelRun, CreateUpload, DeleteRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
   PreviewRecipe, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun,
   TestSource, UpdateSource, ValidateRecipe
 } from './services/index.ts'
@@ -30,7 +30,7 @@ export type BusIdentity = typeof BUS_IDENTITIES[number]
 
 export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   sources: {
-    serves: [RegisterSource, UpdateSource, ListSources, GetSource, RemoveSource, TestSource, SourceColumns, PreviewSource, ResolveSource, CreateUpload, GetUpload],
+    serves: [RegisterSource, UpdateSource, ListSources, GetSource, RemoveSource, TestSource, SourceColumns, PreviewSource, ResolveSource, CreateUpload, GetUpload, DescribeUpload],
     requests: [GetUpload, CreateUpload],
     publishes: [],
     consumes: [],
@@ -47,7 +47,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   },
   runs: {
     serves: [StartRun, GetRun, ListRuns, CancelRun],
-    requests: [GetRecipe, GetUpload, ResolveSource],
+    requests: [GetRecipe, GetUpload, DescribeUpload, ResolveSource],
     publishes: [MatchJobs, RunEvents, RunUpdates],
     consumes: [RUNS_EVENTS_CONSUMER],
     follows: [],
