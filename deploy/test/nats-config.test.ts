@@ -52,8 +52,8 @@ for (const identity of BUS_IDENTITIES) {
     const access = BUS_ACCESS[identity]
     const sorted = (values: unknown[]): string[] => [...new Set(values.map(nameOf))].sort()
     t.same(sorted([...access.serves, ...access.requests]), used(text, isEndpoint), 'endpoints')
-    t.same(sorted([...access.publishes, ...access.follows, ...[...access.consumes, ...access.measures].map((c) => exported.find(([, v]) => isTopic(v) && v.subject !== undefined && c.filterSubject.startsWith(v.subject))?.[1])]), used(text, isTopic), 'topics')
-    t.same(sorted([...access.consumes, ...access.measures]), used(text, isConsumer), 'consumers')
+    t.same(sorted([...access.publishes, ...access.follows, ...[...access.consumes, ...access.measures, ...access.deadLetters].map((c) => exported.find(([, v]) => isTopic(v) && v.subject !== undefined && c.filterSubject.startsWith(v.subject))?.[1])]), used(text, isTopic), 'topics')
+    t.same(sorted([...access.consumes, ...access.measures, ...access.deadLetters]), used(text, isConsumer), 'consumers')
   })
 }
 

@@ -4,7 +4,7 @@ import {
   PreviewRecipe, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun,
   TestSource, UpdateSource, ValidateRecipe
 } from './services/index.ts'
-import { STREAMS, type StreamDefinition } from './streams.ts'
+import { deadLetterAdvisorySubject, STREAMS, type StreamDefinition } from './streams.ts'
 import { MatchJobs, RunEvents, RunUpdates } from './topics.ts'
 import { topicFilter, type Endpoint, type Topic } from './transport.ts'
 
@@ -23,6 +23,8 @@ export interface BusAccess {
   readonly follows: readonly Topic[]
   /** Durable consumers whose lag it reads (health checks, autoscaling metrics). */
   readonly measures: readonly ConsumerDefinition[]
+  /** Durable consumers whose dead letters (messages out of deliveries) it handles. */
+  readonly deadLetters: readonly ConsumerDefinition[]
 }
 
 export const BUS_IDENTITIES = ['sources', 'recipes', 'runs', 'matcher', 'gateway'] as const
@@ -35,7 +37,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     publishes: [],
     consumes: [],
     follows: [],
-    measures: []
+    measures: [],
+    deadLetters: []
   },
   recipes: {
     serves: [SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe],
@@ -43,7 +46,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     publishes: [],
     consumes: [],
     follows: [],
-    measures: [MATCHER_CONSUMER]
+    measures: [MATCHER_CONSUMER],
+    deadLetters: []
   },
   runs: {
     serves: [StartRun, GetRun, ListRuns, CancelRun],
@@ -51,7 +55,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     publishes: [MatchJobs, RunEvents, RunUpdates],
     consumes: [RUNS_EVENTS_CONSUMER],
     follows: [],
-    measures: [RUNS_EVENTS_CONSUMER]
+    measures: [RUNS_EVENTS_CONSUMER],
+    deadLetters: [MATCHER_CONSUMER]
   },
   matcher: {
     serves: [],
@@ -59,7 +64,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     publishes: [RunEvents],
     consumes: [MATCHER_CONSUMER],
     follows: [RunEvents],
-    measures: [MATCHER_CONSUMER]
+    measures: [MATCHER_CONSUMER],
+    deadLetters: []
   },
   gateway: {
     serves: [],
@@ -70,7 +76,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     publishes: [],
     consumes: [],
     follows: [RunUpdates, RunEvents],
-    measures: [RUNS_EVENTS_CONSUMER]
+    measures: [RUNS_EVENTS_CONSUMER],
+    deadLetters: []
   }
 }
 
@@ -134,6 +141,11 @@ export function busPermissions (identity: BusIdentity): BusPermissions {
   for (const consumer of access.measures) {
     publish.add(`$JS.API.STREAM.INFO.${consumer.stream}`)
     publish.add(`$JS.API.CONSUMER.INFO.${consumer.stream}.${consumer.durable}`)
+  }
+  for (const consumer of access.deadLetters) {
+    // The advisory names the message; it is read back from the stream by sequence.
+    subscribe.add(deadLetterAdvisorySubject(consumer.stream, consumer.durable))
+    publish.add(`$JS.API.STREAM.MSG.GET.${consumer.stream}`)
   }
   return { publish: [...publish].sort(), subscribe: [...subscribe].sort(), allowResponses: access.serves.length > 0 }
 }

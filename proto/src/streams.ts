@@ -74,3 +74,8 @@ export const KALLA_RUNS = {
 } as const satisfies StreamDefinition
 
 export const STREAMS: readonly StreamDefinition[] = [KALLA_JOBS, KALLA_EVENTS, KALLA_RUNS]
+
+/** The core subject on which JetStream announces a message that `durable` delivered its maximum number of times. */
+export function deadLetterAdvisorySubject (stream: string, durable: string): string {
+  return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durable}`
+}

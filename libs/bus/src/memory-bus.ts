@@ -50,6 +50,10 @@ export function createMemoryBus (options: MemoryBusOptions = {}): MemoryBus {
       resources.assertOpen()
       return { unsubscribe: resources.track(streams.subscribe(topic, subscribeOptions, handler).unsubscribe) }
     },
+    deadLetters: async (topic, durable, handler) => {
+      resources.assertOpen()
+      return { unsubscribe: resources.track(streams.deadLetters(topic, durable, handler).unsubscribe) }
+    },
     queueLag: async (topic, durable) => {
       resources.assertOpen()
       return streams.lag(topic, durable)

@@ -30,9 +30,13 @@ export class MemoryConsumer {
   #waiters: Waiter[] = []
   readonly #listener = () => this.#wake()
 
-  constructor (stream: MemoryStream, settings: DurableSettings) {
+  readonly #onExhausted: (message: StoredMessage, deliveries: number) => void
+
+  /** `onExhausted` hears of every message that used up its deliveries (a dead letter). */
+  constructor (stream: MemoryStream, settings: DurableSettings, onExhausted: (message: StoredMessage, deliveries: number) => void = () => {}) {
     this.#stream = stream
     this.#settings = settings
+    this.#onExhausted = onExhausted
     stream.listeners.add(this.#listener)
   }
 
@@ -133,6 +137,8 @@ export class MemoryConsumer {
     if (pending.deliveries >= this.#settings.maxDeliver) {
       // Like JetStream, a message out of deliveries stays in the stream but is not offered again.
       this.#forget(seq)
+      const message = this.#stream.get(seq)
+      if (message !== undefined) this.#onExhausted(message, pending.deliveries)
       return
     }
     const requeue = () => {

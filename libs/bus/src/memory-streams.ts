@@ -1,13 +1,14 @@
 import { topicFilter, type MessageOf, type StreamDefinition, type Topic } from '@kalla/proto'
 import { assertValid, encode, filterFor, subjectFor } from './codec.ts'
+import { deadLetterHandler } from './dead-letters.ts'
 import { DEFAULT_BACKOFF_MS, startConsumption } from './consumption.ts'
 import { BusError, BusErrorCodes, notLive } from './errors.ts'
 import { liveHandler } from './live.ts'
 import { MemoryConsumer } from './memory-consumer.ts'
 import { followStream } from './memory-live.ts'
-import { MemoryStream } from './memory-stream.ts'
+import { MemoryStream, type StoredMessage } from './memory-stream.ts'
 import type {
-  BusLogger, ConsumeHandler, ConsumeOptions, Consumption, PublishOptions, PublishResult, SubscribeHandler, SubscribeOptions, Subscription
+  BusLogger, ConsumeHandler, ConsumeOptions, Consumption, DeadLetterHandler, PublishOptions, PublishResult, SubscribeHandler, SubscribeOptions, Subscription
 } from './types.ts'
 
 /** The stream half of the in-process bus: streams, durable consumers and live subscriptions. */
@@ -16,6 +17,7 @@ export class MemoryStreams {
   readonly #streams = new Map<string, MemoryStream>()
   readonly #durables = new Map<string, MemoryConsumer>()
   readonly #live = new Map<string, number>()
+  readonly #deadLetterListeners = new Map<string, Set<(message: StoredMessage, deliveries: number) => void>>()
 
   constructor (logger: BusLogger) {
     this.#logger = logger
@@ -41,11 +43,23 @@ export class MemoryStreams {
     const stream = this.#stream(topic)
     const settings = { filter: options.filterSubject ?? topicFilter(topic), ackWaitMs: options.ackWaitMs, maxDeliver: options.maxDeliver }
     const key = `${topic.stream}/${options.durable}`
-    const durable = this.#durables.get(key) ?? new MemoryConsumer(stream, settings)
+    const durable = this.#durables.get(key) ?? new MemoryConsumer(stream, settings, (message, deliveries) => {
+      for (const listener of this.#deadLetterListeners.get(key) ?? []) listener(message, deliveries)
+    })
     this.#durables.set(key, durable)
     durable.update(settings)
     const { concurrency, maxDeliver, backoffMs = DEFAULT_BACKOFF_MS } = options
     return startConsumption(durable.source(), { topic, handler, concurrency, maxDeliver, backoffMs, logger: this.#logger })
+  }
+
+  deadLetters<T extends Topic> (topic: T, durable: string, handler: DeadLetterHandler<T>): Subscription {
+    const key = `${topic.stream}/${durable}`
+    const listeners = this.#deadLetterListeners.get(key) ?? new Set()
+    this.#deadLetterListeners.set(key, listeners)
+    const deliver = deadLetterHandler(topic, handler, this.#logger)
+    const listener = (message: StoredMessage, deliveries: number): void => { deliver(message.data, message.seq, deliveries).catch(() => {}) }
+    listeners.add(listener)
+    return { unsubscribe: async () => { listeners.delete(listener) } }
   }
 
   subscribe<T extends Topic> (topic: T, options: SubscribeOptions, handler: SubscribeHandler<T>): Subscription {

@@ -3,6 +3,7 @@ import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-
 import { DEFAULT_BACKOFF_MS, startConsumption } from './consumption.ts'
 import { consoleLogger } from './logger.ts'
 import { durableSource, ensureDurable } from './nats-consume.ts'
+import { deadLetters } from './nats-dead-letters.ts'
 import { request, serve } from './nats-requests.ts'
 import { ensureStreams, publish, queueLag } from './nats-streams.ts'
 import { subscribeLive } from './nats-subscribe.ts'
@@ -67,6 +68,10 @@ export async function createNatsBus (options: NatsBusOptions): Promise<NatsBus> 
     subscribe: async (topic, subscribeOptions, handler) => {
       resources.assertOpen()
       return { unsubscribe: resources.track((await subscribeLive(js, jsm, topic, subscribeOptions, handler, logger)).unsubscribe) }
+    },
+    deadLetters: async (topic, durable, handler) => {
+      resources.assertOpen()
+      return { unsubscribe: resources.track((await deadLetters(nc, jsm, topic, durable, handler, logger)).unsubscribe) }
     },
     queueLag: async (topic, durable) => {
       ready()

@@ -89,6 +89,14 @@ export interface Subscription {
   unsubscribe: () => Promise<void>
 }
 
+/** A message that used up its deliveries: its stream sequence (it stays in the stream) and how often it was delivered. */
+export interface DeadLetterInfo {
+  seq: number
+  deliveries: number
+}
+
+export type DeadLetterHandler<T extends Topic> = (message: MessageOf<T>, info: DeadLetterInfo) => Promise<void> | void
+
 /** How Kalla's services talk: request/reply, durable work and event streams, live subscriptions. */
 export interface Bus {
   request: <E extends Endpoint>(endpoint: E, payload: RequestOf<E>, options?: RequestOptions) => Promise<ResponseOf<E>>
@@ -97,6 +105,12 @@ export interface Bus {
   publish: <T extends Topic>(topic: T, message: MessageOf<T>, options?: PublishOptions) => Promise<PublishResult>
   consume: <T extends Topic>(topic: T, options: ConsumeOptions, handler: ConsumeHandler<T>) => Promise<Consumption>
   subscribe: <T extends Topic>(topic: T, options: SubscribeOptions, handler: SubscribeHandler<T>) => Promise<Subscription>
+  /**
+   * Hears of each message of `topic` that `durable` delivered maxDeliver times without an ack (every worker
+   * that took it stopped): on NATS, JetStream's MAX_DELIVERIES advisory, with the message read back from
+   * the stream. Advisories are not stored: one raised while nobody listens is missed.
+   */
+  deadLetters: <T extends Topic>(topic: T, durable: string, handler: DeadLetterHandler<T>) => Promise<Subscription>
   /** Messages a durable consumer has not acknowledged yet (waiting plus in flight). */
   queueLag: (topic: Topic, durable: string) => Promise<number>
   /** Stops every service, consumption and subscription of this bus, then closes the connection. */

@@ -103,6 +103,25 @@ export function consumeContract (t: Test, factory: HarnessFactory): void {
     t.same(r.seen.map((s) => s.attempt), [1, 2, 3])
   })
 
+  t.test('a message whose every delivery went unsettled is reported as a dead letter, once, and others are not', async (t) => {
+    const { bus, c } = await setup(t, factory)
+    const dead: { id: string, deliveries: number, seq: number }[] = []
+    const listening = await bus.deadLetters(c.jobs, quick.durable, (message, info) => { dead.push({ id: message.id, ...info }) })
+    t.teardown(() => listening.unsubscribe())
+    // A worker that does not finish stands for one killed mid-job: its delivery runs out of ack wait.
+    let release = (): void => {}
+    const released = new Promise<Outcome>((resolve) => { release = () => resolve({ ack: true }) })
+    t.teardown(() => release())
+    const r = recorder((id) => id === 'lost' ? released : { ack: true })
+    await bus.consume(c.jobs, { ...quick, maxDeliver: 2, concurrency: 4 }, r.handler)
+    const published = await bus.publish(c.jobs, { id: 'lost' })
+    await bus.publish(c.jobs, { id: 'fine' })
+    await until(() => dead.length > 0, 10_000, 'the dead letter')
+    await sleep(quick.ackWaitMs + 300)
+    t.same(dead, [{ id: 'lost', deliveries: 2, seq: published.seq }])
+    t.equal(r.count('lost'), 2, 'delivered maxDeliver times')
+  })
+
   t.test('a message id seen within the duplicate window is stored once', async (t) => {
     const { bus, c } = await setup(t, factory)
     const first = await bus.publish(c.jobs, { id: 'run-1' }, { msgId: 'run-1' })

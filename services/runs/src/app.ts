@@ -9,12 +9,13 @@ import type { RunsDb } from './db/runs-repository.ts'
 import type { RunsDeps } from './domain/deps.ts'
 import { sweepUnfinishedRuns } from './domain/recover.ts'
 import { serveEndpoints } from './handlers/endpoints.ts'
+import { failDeadJobs } from './handlers/dead-jobs.ts'
 import { consumeRunEvents } from './handlers/run-events.ts'
 
 /** Infrastructure shared in single mode; scaled mode opens its own from the config. */
 export interface SharedInfrastructure { bus?: Bus, database?: Database }
 
-/** The runs service: infrastructure, then the domain's endpoints and event consumer, then health and metrics. */
+/** The runs service: infrastructure, then the domain's endpoints, event consumer and dead-job listener, then health and metrics. */
 export async function buildRunsApp (config: RunsConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'runs', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
@@ -25,12 +26,14 @@ export async function buildRunsApp (config: RunsConfig, shared: SharedInfrastruc
   await sweepUnfinishedRuns(deps, { redispatch: true, stallTimeoutMs: config.RUNS_STALL_TIMEOUT_S * 1000 })
   const services = await serveEndpoints(app.bus, deps)
   const events = await consumeRunEvents(app.bus, deps)
+  const deadJobs = await failDeadJobs(app.bus, deps)
   const sweep = setInterval(() => {
     sweepUnfinishedRuns(deps, { redispatch: false, stallTimeoutMs: config.RUNS_STALL_TIMEOUT_S * 1000 }).catch((error: unknown) => { app.log.error({ err: error }, 'sweep failed') })
   }, config.RUNS_SWEEP_INTERVAL_S * 1000)
   app.addHook('onClose', async () => {
     clearInterval(sweep)
     await events.stop()
+    await deadJobs.unsubscribe()
     await Promise.all(services.map((s) => s.stop()))
   })
 

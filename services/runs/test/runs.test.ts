@@ -22,7 +22,7 @@ const recipe: Recipe = {
 const upload = (id: string, columns: string[]) => ({ upload_id: id, filename: 'bank.csv', format: 'csv' as const, columns: columns.map((name) => ({ name, type: 'VARCHAR' })), size_bytes: 10, key: `uploads/${id}/bank.csv`, created_at: new Date().toISOString(), expires_at: new Date(Date.now() + 1e6).toISOString() })
 
 /** The runs service on a memory bus, with stand-ins for the recipes and sources services. */
-async function setup (t: Test): Promise<{ bus: MemoryBus, jobs: Job[], schema: string }> {
+async function setup (t: Test, options: { matcher?: boolean } = {}): Promise<{ bus: MemoryBus, jobs: Job[], schema: string }> {
   const schema = `runs_test_${randomBytes(5).toString('hex')}`
   const bus = createMemoryBus()
   const database = await openDatabase({ url: PG_URL })
@@ -36,7 +36,7 @@ async function setup (t: Test): Promise<{ bus: MemoryBus, jobs: Job[], schema: s
   }, { queue: 'sources' })
   await bus.serve(ResolveSource, ({ alias }) => { if (alias !== 'erp') throw notFound('SOURCES_NOT_FOUND', 'no'); return { alias, type: 'postgres' as const, uri: 'postgres://u:secret@db/erp?table=invoices' } }, { queue: 'sources' })
   const jobs: Job[] = []
-  await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, (job) => { jobs.push(job); return { ack: true } })
+  if (options.matcher !== false) await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, (job) => { jobs.push(job); return { ack: true } })
   const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
   t.teardown(async () => {
     await app.close()
@@ -120,4 +120,20 @@ t.test('cancelling tells the matcher and ends the run; a finished run cannot be 
   t.equal(cancelled.status, 'cancelled')
   await until(async () => seen.includes('cancel_requested') ? true : undefined)
   t.equal(await code(bus.request(CancelRun, { run_id: run.run_id })), 'RUNS_NOT_CANCELLABLE')
+})
+
+t.test('a job every matcher stopped on is announced as a dead letter and its run fails with the reason', async (t) => {
+  const { bus } = await setup(t, { matcher: false })
+  // A matcher that takes the job and never finishes it, as one killed mid-run each time.
+  let release = (): void => {}
+  const held = new Promise<{ ack: true }>((resolve) => { release = () => resolve({ ack: true }) })
+  t.teardown(() => release())
+  await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, ackWaitMs: 100, maxDeliver: 2, concurrency: 4 }, async () => await held)
+  const run = await bus.request(StartRun, { recipe_id: 'invoice-payment', files: [{ alias: 'payments', upload_id: 'good' }] })
+  const failed = await until(async () => {
+    const current = await bus.request(GetRun, { run_id: run.run_id })
+    return current.status === 'failed' ? current : undefined
+  })
+  t.equal(failed.error?.code, 'RUNS_JOB_ABANDONED')
+  t.match(failed.error?.message, /started 2 times/)
 })
