@@ -4,7 +4,7 @@ import { EngineError } from '../errors.ts'
 import { ident, literal } from '../sql/quote.ts'
 import { anyNotMatching, hasValues, type RowLabel } from './column-measure.ts'
 import { DATE_TEXT } from './date-text.ts'
-import { mustMatch, plainNumbers, plainNumberSql, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
+import { mustMatch, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
 import { NON_FINITE_TEXT, NUMBER_TEXT } from './number-text.ts'
 
 export type { Typed } from './typed-readers.ts'
@@ -38,7 +38,7 @@ const FIRST_VALUE_PATTERNS = [`(?:${NUMBER_TEXT})|(?:${NON_FINITE_TEXT})`, SCIEN
 export async function typeTextColumns (connection: DuckDBConnection, target: TypingTarget, columns: readonly string[], options: Readonly<Record<string, ColumnOptions>> = {}, hints: ReadonlyMap<string, string> = new Map()): Promise<ColumnTyping[]> {
   checkOptionColumns(target, columns, options)
   const detected = columns.filter((c) => optionFor(options, c) === undefined)
-  const plain = await plainNumbersFirst(connection, target.table, detected.filter((c) => NUMBER_HINT.test(hints.get(c) ?? '')))
+  const plain = await readPlainNumbers(connection, target.table, detected.filter((c) => NUMBER_HINT.test(hints.get(c) ?? '')))
   const text = await textByFirstValue(connection, target.table, detected.filter((c) => !plain.has(c) && !DATE_HINT.test(hints.get(c) ?? '')))
   const typings: ColumnTyping[] = []
   for (const name of columns) {
@@ -54,15 +54,6 @@ export async function typeTextColumns (connection: DuckDBConnection, target: Typ
 
 const NUMBER_HINT = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/
 const DATE_HINT = /^(DATE|TIMESTAMP)/
-
-// The columns a sample suggests are plain numbers are measured in one pass over the table. A column
-// whose values are not all plain decimals maps to undefined, and is looked at by detect.
-async function plainNumbersFirst (connection: DuckDBConnection, table: string, numbers: readonly string[]): Promise<Map<string, Typed | undefined>> {
-  if (numbers.length === 0) return new Map()
-  const size = plainNumberSql('x').length
-  const row = (await connection.runAndReadAll(`SELECT ${numbers.flatMap(plainNumberSql).join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
-  return new Map(numbers.map((n, i) => [n, plainNumbers(row.slice(i * size, (i + 1) * size))]))
-}
 
 // Every check detect makes of a column asks whether some value does not fit a pattern (number, scientific,
 // date, boolean). When the first value fits none of them, every check would say so and the column stays
@@ -99,13 +90,10 @@ function checkOptionColumns (target: TypingTarget, columns: readonly string[], o
   throw new EngineError('ENGINE_MISSING_COLUMNS', `${target.alias}: the recipe sets options for the column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which ${target.name} does not have as text. Its text columns are: ${columns.join(', ')}.`, { stage: 'staging' })
 }
 
+// `plain`: the columns a sample suggests are numbers, already measured as plain decimals (or not).
 async function detect (connection: DuckDBConnection, target: TypingTarget, name: string, hint: string | undefined, plain: ReadonlyMap<string, Typed | undefined>): Promise<Typed> {
   const measured = plain.get(name)
   if (measured !== undefined) return measured
-  if (!plain.has(name) && hint !== undefined && NUMBER_HINT.test(hint)) {
-    const plain = await readPlainNumbers(connection, target, name)
-    if (plain !== undefined) return plain
-  }
   if (hint !== undefined && DATE_HINT.test(hint)) {
     const date = await readDates(connection, target, name)
     if (date.type !== 'VARCHAR' || date.note !== undefined) return date
