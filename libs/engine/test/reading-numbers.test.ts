@@ -107,7 +107,7 @@ t.test('blank text is NULL: an empty or spaces-only field, quoted or not, in CSV
   t.same(json.rows.map((r) => r.ref), [null, null, 'R-3'])
 })
 
-async function typeAndValues (t: Parameters<typeof readColumn>[0], values: string[]): Promise<[string, string[]]> {
+async function typeAndValues (t: Parameters<typeof readColumn>[0], values: string[]): Promise<[string, unknown[]]> {
   const column = await readColumn(t, values)
   return [column.type, column.values]
 }
