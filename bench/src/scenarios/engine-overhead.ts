@@ -6,6 +6,7 @@ import { ensureDataset, sizeLabel, type Dataset } from '../harness/datasets.ts'
 import { compare, type Comparison, type ResultRow, type ScenarioResult } from '../harness/result.ts'
 import { measuredRow, medians, pairedRatio } from '../harness/rows.ts'
 import { alternation, summarize } from '../harness/stats.ts'
+import { measureStaging } from './staging-cases.ts'
 
 const SCENARIO = '1 engine overhead'
 const COUNTS = ['matched_count', 'unmatched_left_count', 'unmatched_right_count'] as const
@@ -86,6 +87,9 @@ export const engineOverhead: Scenario = {
       result.rows.push(...rows)
       result.comparisons.push(comparison)
     }
+    const staging = await measureStaging(context)
+    result.rows.push(...staging.rows)
+    result.comparisons.push(...staging.comparisons)
     return result
   }
 }

@@ -56,6 +56,11 @@ t.test('a column whose every value is one separator and three digits stays text 
   t.same([decimals.type, decimals.values], ['DECIMAL(18,3)', ['1.234', '5.000', '12.500']])
   // The same holds for plain dots: 1.234 alone could be German thousands.
   t.equal((await readColumn(t, ['1.234', '5.000'])).type, 'VARCHAR')
+  t.equal((await readColumn(t, ['-1.234', '+5.000', '100'])).type, 'VARCHAR', 'signs and whole numbers leave it open too')
+  // A plain dot is a decimal mark as soon as one value shows it: other than three decimals, four integer digits, a leading zero.
+  t.same(await typeAndValues(t, ['1.234', '5.5']), ['DECIMAL(18,3)', ['1.234', '5.500']])
+  t.same(await typeAndValues(t, ['1.234', '1234.567']), ['DECIMAL(18,3)', ['1.234', '1234.567']])
+  t.same(await typeAndValues(t, ['1.234', '-0.125']), ['DECIMAL(18,3)', ['1.234', '-0.125']])
   // One value with other than three decimals settles the whole column.
   t.same((await readColumn(t, ['"1,234"', '"5,5"'])).values, ['1.234', '5.500'])
 })
@@ -101,3 +106,8 @@ t.test('blank text is NULL: an empty or spaces-only field, quoted or not, in CSV
   const json = await readFile(t, 'refs.ndjson', '{"id":1,"ref":""}\n{"id":2,"ref":"  "}\n{"id":3,"ref":"R-3"}\n')
   t.same(json.rows.map((r) => r.ref), [null, null, 'R-3'])
 })
+
+async function typeAndValues (t: Parameters<typeof readColumn>[0], values: string[]): Promise<[string, unknown[]]> {
+  const column = await readColumn(t, values)
+  return [column.type, column.values]
+}

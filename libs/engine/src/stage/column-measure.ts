@@ -73,19 +73,34 @@ function mayBeBlank (v: string): string {
   return `(${v} < '!' OR (${v} >= '\u00a0' AND ${v} < '\u00a1') OR (${v} >= '\u202f' AND ${v} < '\u2030'))`
 }
 
+// Wider than mayBeBlank, and in the one shape DuckDB decides from a column's minimum and maximum: for a
+// column of printable ASCII (ids, ISO dates, plain numbers) the probe is answered without reading a value.
+function outsidePrintableAscii (v: string): string {
+  return `(${v} < '!' OR ${v} >= '\u00a0')`
+}
+
+function isBlank (v: string): string {
+  return `${outsidePrintableAscii(v)} AND ${mayBeBlank(v)} AND regexp_full_match(${v}, ${literal(BLANK)})`
+}
+
 /** The text `v` with empty and spaces-only values as NULL. */
 export function blankAsNull (v: string): string {
   return `CASE WHEN ${mayBeBlank(v)} AND regexp_full_match(${v}, ${literal(BLANK)}) THEN NULL ELSE ${v} END`
 }
 
-/** Empty and spaces-only text becomes NULL in the text columns that hold any (one pass over all of them). */
+/**
+ * Empty and spaces-only text becomes NULL in the text columns that hold any. Which columns do is asked
+ * in one statement, a probe per column that stops at its first blank value; only the blank values are
+ * then written, column by column.
+ */
 export async function blanksToNull (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<void> {
   if (columns.length === 0) return
-  const checks = columns.map((c) => `bool_or(${mayBeBlank(ident(c))})`)
-  const row = (await connection.runAndReadAll(`SELECT ${checks.join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
-  const blank = columns.filter((_, i) => row[i] === true)
-  if (blank.length === 0) return
-  await connection.run(`UPDATE ${ident(table)} SET ${blank.map((c) => `${ident(c)} = ${blankAsNull(ident(c))}`).join(', ')}`)
+  const probes = columns.map((c) => `EXISTS (SELECT 1 FROM ${ident(table)} WHERE ${isBlank(ident(c))})`)
+  const row = (await connection.runAndReadAll(`SELECT ${probes.join(', ')}`)).getRowsJS()[0] ?? []
+  for (const [i, column] of columns.entries()) {
+    if (row[i] !== true) continue
+    await connection.run(`UPDATE ${ident(table)} SET ${ident(column)} = NULL WHERE ${isBlank(ident(column))}`)
+  }
 }
 
 /** Deletes the rows whose every column is NULL (blank lines of a spreadsheet export); returns how many. */

@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { ColumnOptions } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
-import { ident } from '../sql/quote.ts'
+import { ident, literal } from '../sql/quote.ts'
 import { anyNotMatching, hasValues, type RowLabel } from './column-measure.ts'
 import { DATE_TEXT } from './date-text.ts'
-import { mustMatch, plainNumbers, plainNumberSql, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
+import { mustMatch, readDates, readNumbers, readPlainNumbers, SCIENTIFIC, type Typed } from './typed-readers.ts'
 import { NON_FINITE_TEXT, NUMBER_TEXT } from './number-text.ts'
 
 export type { Typed } from './typed-readers.ts'
@@ -25,6 +25,8 @@ export interface ColumnTyping {
 export interface TypingTarget { table: string, alias: string, name: string, label: RowLabel }
 
 const BOOLEAN_TEXT = `${String.raw`[ \t]*`}(?i:true|false)${String.raw`[ \t]*`}`
+// The patterns detect tries, in its order; a value fitting none of them is text.
+const FIRST_VALUE_PATTERNS = [`(?:${NUMBER_TEXT})|(?:${NON_FINITE_TEXT})`, SCIENTIFIC, DATE_TEXT, BOOLEAN_TEXT]
 
 /**
  * Types the text columns of a staged table (whose blank text is already NULL) from their values, in place: numbers in any common national
@@ -35,24 +37,34 @@ const BOOLEAN_TEXT = `${String.raw`[ \t]*`}(?i:true|false)${String.raw`[ \t]*`}`
  */
 export async function typeTextColumns (connection: DuckDBConnection, target: TypingTarget, columns: readonly string[], options: Readonly<Record<string, ColumnOptions>> = {}, hints: ReadonlyMap<string, string> = new Map()): Promise<ColumnTyping[]> {
   checkOptionColumns(target, columns, options)
-  const plain = await plainNumbersFirst(connection, target.table, columns.filter((c) => optionFor(options, c) === undefined && NUMBER_HINT.test(hints.get(c) ?? '')))
+  const detected = columns.filter((c) => optionFor(options, c) === undefined)
+  const plain = await readPlainNumbers(connection, target.table, detected.filter((c) => NUMBER_HINT.test(hints.get(c) ?? '')))
+  const text = await textByFirstValue(connection, target.table, detected.filter((c) => !plain.has(c) && !DATE_HINT.test(hints.get(c) ?? '')))
   const typings: ColumnTyping[] = []
   for (const name of columns) {
     const option = optionFor(options, name)
-    const typed = await retype(connection, target.table, name, option === undefined ? await detect(connection, target, name, hints.get(name), plain.get(name)) : await forced(connection, target, name, option))
-    typings.push({ name, type: typed.type, how: option === undefined ? 'detected' : 'option', ...(typed.format === undefined ? {} : { format: typed.format }), ...(typed.note === undefined ? {} : { note: typed.note }) })
+    const typed = option !== undefined
+      ? await forced(connection, target, name, option)
+      : text.has(name) ? { type: 'VARCHAR' } : await detect(connection, target, name, hints.get(name), plain)
+    const done = await retype(connection, target.table, name, typed)
+    typings.push({ name, type: done.type, how: option === undefined ? 'detected' : 'option', ...(done.format === undefined ? {} : { format: done.format }), ...(done.note === undefined ? {} : { note: done.note }) })
   }
   return typings
 }
 
 const NUMBER_HINT = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/
+const DATE_HINT = /^(DATE|TIMESTAMP)/
 
-// The columns a sample suggests are plain numbers are measured in one pass over the table.
-async function plainNumbersFirst (connection: DuckDBConnection, table: string, numbers: readonly string[]): Promise<Map<string, Typed | undefined>> {
-  if (numbers.length === 0) return new Map()
-  const size = plainNumberSql('x').length
-  const row = (await connection.runAndReadAll(`SELECT ${numbers.flatMap(plainNumberSql).join(', ')} FROM ${ident(table)}`)).getRowsJS()[0] ?? []
-  return new Map(numbers.map((n, i) => [n, plainNumbers(row.slice(i * size, (i + 1) * size))]))
+// Every check detect makes of a column asks whether some value does not fit a pattern (number, scientific,
+// date, boolean). When the first value fits none of them, every check would say so and the column stays
+// text: the first values of all the columns are looked at in one statement, each probe stopping at its
+// first value. Returns the columns settled as text that way (those without any value too).
+async function textByFirstValue (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Set<string>> {
+  if (columns.length === 0) return new Set()
+  const first = columns.map((c, i) => `(SELECT ${ident(c)} FROM ${ident(table)} WHERE ${ident(c)} IS NOT NULL LIMIT 1) AS v${i}`)
+  const fits = columns.map((_, i) => `v${i} IS NULL OR NOT (${FIRST_VALUE_PATTERNS.map((p) => `regexp_full_match(v${i}, ${literal(p)})`).join(' OR ')})`)
+  const row = (await connection.runAndReadAll(`SELECT ${fits.join(', ')} FROM (SELECT ${first.join(', ')})`)).getRowsJS()[0] ?? []
+  return new Set(columns.filter((_, i) => row[i] === true))
 }
 
 // Only the typed column is rewritten (ALTER ... USING), not a copy of the table.
@@ -78,13 +90,11 @@ function checkOptionColumns (target: TypingTarget, columns: readonly string[], o
   throw new EngineError('ENGINE_MISSING_COLUMNS', `${target.alias}: the recipe sets options for the column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which ${target.name} does not have as text. Its text columns are: ${columns.join(', ')}.`, { stage: 'staging' })
 }
 
-async function detect (connection: DuckDBConnection, target: TypingTarget, name: string, hint?: string, measured?: Typed): Promise<Typed> {
+// `plain`: the columns a sample suggests are numbers, already measured as plain decimals (or not).
+async function detect (connection: DuckDBConnection, target: TypingTarget, name: string, hint: string | undefined, plain: ReadonlyMap<string, Typed | undefined>): Promise<Typed> {
+  const measured = plain.get(name)
   if (measured !== undefined) return measured
-  if (hint !== undefined && NUMBER_HINT.test(hint)) {
-    const plain = await readPlainNumbers(connection, target, name)
-    if (plain !== undefined) return plain
-  }
-  if (hint !== undefined && /^(DATE|TIMESTAMP)/.test(hint)) {
+  if (hint !== undefined && DATE_HINT.test(hint)) {
     const date = await readDates(connection, target, name)
     if (date.type !== 'VARCHAR' || date.note !== undefined) return date
   }

@@ -6,7 +6,7 @@ import type { FileFormat, FileEncoding, JobSource, SourceOptions } from '@kalla/
 import { EngineError, duckdbMessage } from '../errors.ts'
 import { withQueryProgress } from '../progress.ts'
 import { ident, literal } from '../sql/quote.ts'
-import { blankAsNull, blanksToNull, dropBlankRows, type RowLabel } from './column-measure.ts'
+import { blanksToNull, dropBlankRows, type RowLabel } from './column-measure.ts'
 import { typeTextColumns, type ColumnTyping } from './column-typing.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext, StagedTable } from './context.ts'
@@ -81,11 +81,11 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
   const dates = dialect.isoDates.filter((d) => !Object.keys(columnOptions).some((k) => k.toLowerCase() === d.toLowerCase()))
   let reading = { ...dialect, isoDates: dates }
   try {
-    await create(target, read, csvReader(text.path, reading, true), 'csv', dialect.names.filter((n) => !dates.includes(n)))
+    await create(target, read, csvReader(text.path, reading, true), 'csv')
   } catch (error) {
     if (dates.length === 0 || !isDateRefusal(error)) throw error
     reading = { ...dialect, isoDates: [] }
-    await create(target, read, csvReader(text.path, reading), 'csv', dialect.names)
+    await create(target, read, csvReader(text.path, reading), 'csv')
   }
   // A record's line is counted from the file only when a message needs it: quoted fields may hold line breaks.
   const label: RowLabel = { unit: 'line', first: dialect.skip + 2, lineOf: async (row) => await recordLine(text.path, dialect.skip, row) }
@@ -102,7 +102,7 @@ async function loadJson (target: LoadTarget, input: FileInput): Promise<StagedTa
   const detected = await readFailing(read, () => describe(target.connection, `SELECT * FROM read_json(${literal(quoted)}, format = 'auto', sample_size = -1)`), 'json')
   checkSchema(input, detected)
   const columns = detected.map((c) => `${literal(c.name)}: ${literal(isScalar(c.type) ? 'VARCHAR' : c.type)}`)
-  await create(target, read, `read_json(${literal(quoted)}, format = 'auto', columns = {${columns.join(', ')}})`, 'json', detected.filter((c) => isScalar(c.type) || c.type === 'VARCHAR').map((c) => c.name))
+  await create(target, read, `read_json(${literal(quoted)}, format = 'auto', columns = {${columns.join(', ')}})`, 'json')
   return await typeLoaded(target, input, { unit: 'record', first: 1 }, new Map(), text.encoding)
 }
 
@@ -134,18 +134,17 @@ function isScalar (type: string): boolean {
   return !/[[\]]|^STRUCT|^MAP|^BOOLEAN$|^JSON$/.test(type)
 }
 
-// `text` columns are read with blank text as NULL, inside the read itself (cheaper than a pass after it).
-async function create (target: LoadTarget, input: FileInput, reader: string, format: FileFormat, text?: readonly string[]): Promise<void> {
+async function create (target: LoadTarget, input: FileInput, reader: string, format: FileFormat): Promise<void> {
   const limit = limitClause(target.sampleRows)
-  const blank = text ?? []
-  const select = blank.length === 0 ? '*' : `* REPLACE (${blank.map((c) => `${blankAsNull(ident(c))} AS ${ident(c)}`).join(', ')})`
-  const work = (): Promise<void> => target.connection.run(`CREATE TABLE ${ident(target.table)} AS SELECT ${select} FROM ${reader}${limit}`).then(() => {})
+  const work = (): Promise<void> => target.connection.run(`CREATE TABLE ${ident(target.table)} AS SELECT * FROM ${reader}${limit}`).then(() => {})
   await readFailing(input, () => target.progress === undefined ? work() : target.progress(work), format)
 }
 
 async function typeLoaded (target: LoadTarget, input: FileInput, label: RowLabel, hints: ReadonlyMap<string, string>, encoding: FileEncoding): Promise<StagedTable> {
   const loaded = await describe(target.connection, ident(target.table))
   const text = loaded.filter((c) => c.type === 'VARCHAR').map((c) => c.name)
+  // Blank text is NULL before any column is typed (see blanksToNull: free for columns of printable ASCII).
+  await blanksToNull(target.connection, target.table, text)
   const typed = await typeTextColumns(target.connection, { table: target.table, alias: input.alias, name: input.name, label }, text, target.options?.columns, hints)
   const blankRows = await dropBlankRows(target.connection, target.table, loaded.map((c) => c.name))
   const byName = new Map<string, ColumnTyping>(typed.map((t) => [t.name, t]))

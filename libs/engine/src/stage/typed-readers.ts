@@ -20,32 +20,39 @@ export const SCIENTIFIC = `${WS}[-+]?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?${W
 const PLAIN = String.raw`[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?`
 
 /**
- * The fast path for columns a sample suggests are numbers: when every value is a plain decimal (`-12.50`),
- * one pass of a regular expression and string positions settles the type. Undefined when some value is not.
+ * The fast path for columns a sample suggests are numbers: when every value of a column is a plain decimal
+ * (`-12.50`), a regular expression and string positions settle its type, in one pass shared by all the
+ * columns. A column maps to undefined when some value is not plain (detect looks at it then).
  */
-export async function readPlainNumbers (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<Typed | undefined> {
-  return plainNumbers(await aggregate(connection, target.table, name, plainNumberSql(name)))
+export async function readPlainNumbers (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Map<string, Typed | undefined>> {
+  if (columns.length === 0) return new Map()
+  const inner = columns.map((c, i) => `${ident(c)} AS v${i}, strpos(${ident(c)}, '.') AS d${i}`)
+  const row = (await connection.runAndReadAll(`SELECT ${columns.flatMap((_, i) => plainNumberSql(`v${i}`, `d${i}`)).join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${ident(table)})`)).getRowsJS()[0] ?? []
+  const typed = new Map<string, Typed | undefined>()
+  for (const [i, column] of columns.entries()) typed.set(column, await plainNumbers(connection, table, column, row.slice(i * 3, i * 3 + 3)))
+  return typed
 }
 
-/** The aggregates readPlainNumbers measures (NULLs are ignored, so they may share a pass over the table). */
-export function plainNumberSql (name: string): string[] {
-  const v = ident(name)
-  const d = `strpos(${v}, '.')`
+// Over the values `v` of a column (NULLs are ignored) with `d` the position of their dot: all plain, the
+// largest scale, the most integer digits.
+function plainNumberSql (v: string, d: string): string[] {
   const sign = `CASE WHEN prefix(${v}, '-') OR prefix(${v}, '+') THEN 1 ELSE 0 END`
   return [
     `coalesce(bool_and(regexp_full_match(${v}, '${PLAIN}')), true)`,
     `coalesce(max(CASE WHEN ${d} > 0 THEN length(${v}) - ${d} ELSE 0 END), 0)`,
-    `coalesce(max(CASE WHEN ${d} > 0 THEN ${d} - 1 ELSE length(${v}) END - ${sign}), 0)`,
-    `coalesce(bool_or(${d} > 0), false)`,
-    `coalesce(bool_or(${d} > 0 AND (length(${v}) - ${d} <> 3 OR ${d} - 1 - ${sign} > 3 OR regexp_matches(${v}, '^[-+]?0'))), false)`
+    `coalesce(max(CASE WHEN ${d} > 0 THEN ${d} - 1 ELSE length(${v}) END - ${sign}), 0)`
   ]
 }
 
-/** The type from plainNumberSql's values, or undefined when some value is not a plain decimal. */
-export function plainNumbers (row: readonly unknown[]): Typed | undefined {
+async function plainNumbers (connection: DuckDBConnection, table: string, column: string, row: readonly unknown[]): Promise<Typed | undefined> {
   if (row[0] !== true) return undefined
-  if (row[3] === true && row[4] !== true) return { type: 'VARCHAR', note: ambiguousNumbers('.') }
-  const type = chooseType({ plain: true, nonNumeric: false, leadingZero: false, exponent: false, scale: Number(row[1]), digits: Number(row[2]) })
+  const [scale, digits] = [Number(row[1]), Number(row[2])]
+  // Only where the largest scale is 3 can every value be like 1.234 (a thousands separator, or a decimal
+  // mark?): the values are looked at again only then, stopping at the first that settles it.
+  if (scale === 3 && !await anyNotSatisfying(connection, table, column, (v) => `strpos(${v}, '.') = 0 OR (length(${v}) - strpos(${v}, '.') = 3 AND strpos(ltrim(${v}, '-+'), '.') <= 4 AND NOT prefix(ltrim(${v}, '-+'), '0'))`)) {
+    return { type: 'VARCHAR', note: ambiguousNumbers('.') }
+  }
+  const type = chooseType({ plain: true, nonNumeric: false, leadingZero: false, exponent: false, scale, digits })
   return { type, sql: (x) => `CAST(${x} AS ${type})`, format: '1234.56' }
 }
 
