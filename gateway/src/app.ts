@@ -27,7 +27,7 @@ export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfr
       storage: async () => { await app.storage.ping() }
     }
   })
-  await app.register(metricsRoute, { service: 'gateway' })
+  await app.register(metricsRoute, { service: 'gateway', token: config.METRICS_TOKEN })
   await app.register(gatewayPlugin, { bus: app.bus, storage: app.storage, database: app.database, config })
   return app
 }

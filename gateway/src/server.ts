@@ -3,7 +3,7 @@ import { requireStandalone, serveUntilSignal } from '@kalla/service'
 import { buildGatewayApp } from './app.ts'
 import { loadGatewayConfig } from './config.ts'
 
-const config = loadGatewayConfig()
+const config = loadGatewayConfig(process.env, { mode: 'scaled' })
 requireStandalone('gateway', config, ['NATS_URL', 'DATABASE_URL'])
 // Without a configured admin key nobody could create the first key: refuse to start rather than lock everyone out.
 if ([config.KALLA_ADMIN_KEY, config.KALLA_ADMIN_KEY_FILE].every((v) => v === undefined)) {

@@ -19,7 +19,7 @@ export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfr
   const app = Fastify({ loggerInstance: logger })
   await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'matcher' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
-  await app.register(metricsRoute, { service: 'matcher' })
+  await app.register(metricsRoute, { service: 'matcher', token: config.METRICS_TOKEN })
 
   const deps: MatcherDeps = {
     bus: app.bus,

@@ -45,7 +45,7 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   const logger: FastifyBaseLogger = createLogger({ name: 'kalla', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(healthRoutes, { checks: { database: infrastructure.database.ping, storage: infrastructure.storage.ping } })
-  await app.register(metricsRoute, { service: 'kalla' })
+  await app.register(metricsRoute, { service: 'kalla', token: config.METRICS_TOKEN })
   // The gateway reads local result files in place, under the directory the shared storage uses; the upload
   // limit set for the sources service still applies when the gateway's own is not set.
   // Without a configured admin key, one is generated in the data directory at first start (see admin-key.ts).
