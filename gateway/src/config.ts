@@ -54,10 +54,13 @@ export function corsOrigins (config: Pick<GatewayConfig, 'KALLA_CORS_ORIGINS'>):
 }
 
 /** GATEWAY_TRUST_PROXY as fastify's trustProxy option. */
-export function trustProxy (config: Pick<GatewayConfig, 'GATEWAY_TRUST_PROXY'>): boolean | number | string[] {
+export function trustProxy (config: Pick<GatewayConfig, 'GATEWAY_TRUST_PROXY'>): boolean | string[] | ((address: string, hop: number) => boolean) {
   const value = config.GATEWAY_TRUST_PROXY?.trim()
   if (value === undefined || value === 'false') return false
   if (value === 'true') return true
-  if (/^\d+$/.test(value)) return Number(value)
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
   return value.split(',').map((a) => a.trim()).filter((a) => a !== '')
 }

@@ -119,7 +119,9 @@ t.test('GraphiQL and introspection are off for the scaled gateway and in product
   t.same(pick(loadGatewayConfig({ ...base, GATEWAY_GRAPHIQL: 'true', GATEWAY_INTROSPECTION: 'true' }, { mode: 'scaled' })), [true, true])
   t.same(corsOrigins({ KALLA_CORS_ORIGINS: ' https://a.example ,http://localhost:3000' }), ['https://a.example', 'http://localhost:3000'])
   t.throws(() => loadGatewayConfig({ ...base, KALLA_CORS_ORIGINS: '*' }), /KALLA_CORS_ORIGINS/, 'a wildcard is not an origin')
-  t.same([trustProxy({}), trustProxy({ GATEWAY_TRUST_PROXY: '1' }), trustProxy({ GATEWAY_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' })], [false, 1, ['10.0.0.0/8', '127.0.0.1']])
+  t.same([trustProxy({}), trustProxy({ GATEWAY_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' })], [false, ['10.0.0.0/8', '127.0.0.1']])
+  const oneHop = trustProxy({ GATEWAY_TRUST_PROXY: '1' }) as (address: string, hop: number) => boolean
+  t.same([oneHop('10.0.0.1', 0), oneHop('10.0.0.2', 1)], [true, false], 'a hop count trusts that many proxies')
 
   const locked = await startGateway(t, { GATEWAY_GRAPHIQL: 'false', GATEWAY_INTROSPECTION: 'false' })
   await locked.bus.serve(ListRuns, () => ({ runs: [] }), { queue: 'runs' })
