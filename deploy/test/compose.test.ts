@@ -69,6 +69,15 @@ t.test('every variable a role requires in scaled mode is set, and every variable
   t.ok(migrate.DATABASE_URL, 'the migration gets DATABASE_URL')
 })
 
+t.test('only the published gateway listens beyond its container; the services stay on loopback', async (t) => {
+  for (const role of SCALED_ROLES) {
+    const env = environmentOf(service(scaled, role.name))
+    t.equal(env.HOST, role.name === 'gateway' ? '0.0.0.0' : '127.0.0.1', `${role.name} HOST`)
+    const s = service(scaled, role.name)
+    if (role.name !== 'gateway') t.same(s.ports ?? [], [], `${role.name} publishes no port`)
+  }
+})
+
 t.test('health checks probe /readyz on the port PORT names, and the service kit serves that path', async (t) => {
   const health = await readFile(join(ROOT, 'libs/service/src/health.ts'), 'utf8')
   t.ok(health.includes("'/readyz'") && health.includes("'/healthz'"), 'libs/service serves /readyz and /healthz')

@@ -62,6 +62,7 @@ t.test('readiness probes /readyz and liveness /healthz on the port PORT names', 
   for (const role of SCALED_ROLES) {
     const c = roleContainer(role)
     const port = Number(resolveEnv(c, objects, secret).get('PORT')?.value)
+    t.equal(resolveEnv(c, objects, secret).get('HOST')?.value, '0.0.0.0', `${role.name} listens on the pod IP the kubelet probes (the default is loopback)`)
     t.equal(c.readinessProbe?.httpGet?.path, '/readyz', `${role.name} readiness`)
     t.equal(c.livenessProbe?.httpGet?.path, '/healthz', `${role.name} liveness`)
     t.equal(probePort(c, c.readinessProbe), port, `${role.name} readiness probes port ${port}`)

@@ -4,11 +4,11 @@ import type { Bus } from '@kalla/bus'
 import { RUNS_EVENTS_CONSUMER, RunEvents } from '@kalla/proto'
 import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
-import type { GatewayConfig } from './config.ts'
+import { trustProxy, type GatewayConfig } from './config.ts'
 import { gatewayPlugin } from './plugin.ts'
 
 export { gatewayPlugin, type GatewayPluginOptions } from './plugin.ts'
-export { GatewayConfig, loadGatewayConfig } from './config.ts'
+export { GatewayConfig, loadGatewayConfig, trustProxy } from './config.ts'
 
 /** Infrastructure shared in single mode; scaled mode opens its own from the config. */
 export interface SharedInfrastructure { bus?: Bus, storage?: Storage }
@@ -16,7 +16,7 @@ export interface SharedInfrastructure { bus?: Bus, storage?: Storage }
 /** The gateway as its own process: database (API keys), bus and storage, health and metrics, then the public surface. */
 export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'gateway', level: config.LOG_LEVEL })
-  const app = Fastify({ loggerInstance: logger })
+  const app = Fastify({ loggerInstance: logger, trustProxy: trustProxy(config) })
   await app.register(databasePlugin, { url: config.DATABASE_URL, schema: config.GATEWAY_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'gateway' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
@@ -27,7 +27,7 @@ export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfr
       storage: async () => { await app.storage.ping() }
     }
   })
-  await app.register(metricsRoute, { service: 'gateway' })
+  await app.register(metricsRoute, { service: 'gateway', token: config.METRICS_TOKEN })
   await app.register(gatewayPlugin, { bus: app.bus, storage: app.storage, database: app.database, config })
   return app
 }

@@ -18,7 +18,19 @@ export const GatewayConfig = Type.Object({
   GATEWAY_MAX_DEPTH: Type.Integer({ minimum: 2, default: 8, description: 'Deepest field nesting a query or subscription may have' }),
   GATEWAY_MAX_COST: Type.Integer({ minimum: 1, default: 20_000, description: 'Highest cost a query or subscription may have (one per field, lists multiplied by their limit)' }),
   GATEWAY_JIT: Type.Integer({ minimum: 0, default: 0, description: 'Compile a query with graphql-jit after it has run this many times (0: never): faster execution of large answers, but its errors carry no locations' }),
-  GATEWAY_GRAPHIQL: Type.Boolean({ default: true, description: 'Serve GraphiQL at /graphiql (the page loads its scripts from unpkg.com in the browser)' }),
+  GATEWAY_GRAPHIQL: Type.Optional(Type.Boolean({ description: 'Serve GraphiQL at /graphiql (the page loads its scripts from unpkg.com in the browser). Default: on in single mode, off when NODE_ENV=production and for the scaled gateway' })),
+  GATEWAY_INTROSPECTION: Type.Optional(Type.Boolean({ description: 'Answer GraphQL introspection (__schema, __type); refused with GATEWAY_INTROSPECTION_DISABLED when off. Default: on in single mode, off when NODE_ENV=production and for the scaled gateway' })),
+  KALLA_CORS_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$', description: 'Comma-separated origins (scheme://host[:port]) whose pages may call the API from a browser and open its websocket; none when unset (same-origin pages and non-browser clients are always allowed)' })),
+  GATEWAY_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Take the client address from X-Forwarded-For set by these proxies: true (any), a hop count, or comma-separated addresses/CIDRs; used by the per-address rate limit' })),
+  GATEWAY_BODY_MAX_BYTES: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Largest GraphQL request body (query and variables); larger ones are refused with GATEWAY_BODY_TOO_LARGE (413)' }),
+  GATEWAY_RATE_LIMIT_WINDOW_S: Type.Integer({ minimum: 1, default: 60, description: 'Window of the rate limits, in seconds' }),
+  GATEWAY_RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600, description: 'Requests per window for one API key (websocket connections included); over it: 429 GATEWAY_RATE_LIMITED with Retry-After. 0: no limit' }),
+  GATEWAY_RATE_LIMIT_ADDRESS_MAX: Type.Integer({ minimum: 0, default: 1200, description: 'Requests per window from one client address, counted before authentication (so unauthenticated floods and key guessing are limited too). 0: no limit' }),
+  GATEWAY_MAX_ROOT_FIELDS: Type.Integer({ minimum: 1, default: 20, description: 'Most root fields (aliases included) one operation may ask for' }),
+  GATEWAY_MAX_ALIASES: Type.Integer({ minimum: 0, default: 50, description: 'Most aliases one GraphQL document may use' }),
+  GATEWAY_MAX_OPERATIONS: Type.Integer({ minimum: 1, default: 10, description: 'Most operations one GraphQL document may define (only the one named by operationName runs; batched JSON arrays are refused)' }),
+  GATEWAY_MAX_TOKENS: Type.Integer({ minimum: 100, default: 5000, description: 'Most lexical tokens a GraphQL document may have; parsing stops there' }),
+  GATEWAY_MUTATION_COST: Type.Integer({ minimum: 1, default: 2000, description: 'Cost of each mutation field toward GATEWAY_MAX_COST (with the defaults, at most 9 mutations a request): mutations do work in services' }),
   GATEWAY_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where result files are cached and CSV downloads are written (default: the OS temporary directory)' })),
   GATEWAY_RESULTS_CACHE_BYTES: Type.Integer({ minimum: 0, default: 1024 ** 3, description: 'Disk space for result files downloaded from S3 for paging; least recently used go first' }),
   GATEWAY_RESULTS_CACHE_TTL_S: Type.Integer({ minimum: 1, default: 300, description: 'How long a downloaded result file is kept after its last use' }),
@@ -26,6 +38,32 @@ export const GatewayConfig = Type.Object({
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 
-export function loadGatewayConfig (env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return loadConfig(GatewayConfig, env)
+/** Where the gateway runs: inside single mode (a developer's machine by default) or as its own process. */
+export interface GatewayMode { mode?: 'single' | 'scaled' }
+
+/**
+ * The gateway's settings. GraphiQL and introspection default to on in single mode, and to off when
+ * NODE_ENV=production or for the scaled gateway, which is the one exposed to users; either can be set.
+ */
+export function loadGatewayConfig (env: Record<string, string | undefined> = process.env, { mode = 'single' }: GatewayMode = {}): GatewayConfig {
+  const config = loadConfig(GatewayConfig, env)
+  const developerTools = mode === 'single' && env.NODE_ENV !== 'production'
+  return { ...config, GATEWAY_GRAPHIQL: config.GATEWAY_GRAPHIQL ?? developerTools, GATEWAY_INTROSPECTION: config.GATEWAY_INTROSPECTION ?? developerTools }
+}
+
+/** KALLA_CORS_ORIGINS as a list, without trailing spaces; empty when unset. */
+export function corsOrigins (config: Pick<GatewayConfig, 'KALLA_CORS_ORIGINS'>): string[] {
+  return (config.KALLA_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '')
+}
+
+/** GATEWAY_TRUST_PROXY as fastify's trustProxy option. */
+export function trustProxy (config: Pick<GatewayConfig, 'GATEWAY_TRUST_PROXY'>): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const value = config.GATEWAY_TRUST_PROXY?.trim()
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
+  return value.split(',').map((a) => a.trim()).filter((a) => a !== '')
 }

@@ -13,10 +13,13 @@ import { gatewayAuth } from './auth/gateway-auth.ts'
 import { jwtVerifierFrom } from './auth/jwt-settings.ts'
 import { keyResolvers } from './auth/key-resolvers.ts'
 import { liveSessions } from './auth/live-sessions.ts'
-import type { GatewayConfig } from './config.ts'
+import { corsOrigins, type GatewayConfig } from './config.ts'
 import type { GatewayDeps } from './deps.ts'
+import { documentLimitsHook, type DocumentLimits } from './graphql/document-limits.ts'
 import { formatErrors } from './graphql/errors.ts'
+import { noIntrospectionRule } from './graphql/introspection.ts'
 import { queryLimitsRule } from './graphql/limits.ts'
+import { tokenLimitHook } from './graphql/token-limit.ts'
 import { loaders } from './graphql/loaders.ts'
 import { mutationResolvers } from './graphql/mutations.ts'
 import { queryResolvers } from './graphql/queries.ts'
@@ -25,6 +28,10 @@ import { sharedReads } from './graphql/shared-reads.ts'
 import { subscriptionResolvers, validateSubscription } from './graphql/subscriptions.ts'
 import { createResultFiles } from './results/result-files.ts'
 import { downloadRoutes } from './routes/downloads.ts'
+import { routeNotFound } from './routes/not-found.ts'
+import { graphqlBodyLimit, securityHeaders, corsPolicy } from './security/headers.ts'
+import { originCheck } from './security/origins.ts'
+import { rateLimits } from './security/rate-limits.ts'
 import { runFeeds } from './subscriptions/run-feeds.ts'
 
 export interface GatewayPluginOptions {
@@ -51,7 +58,15 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   app.addHook('onClose', async () => { sessions.close() })
   const auth = gatewayAuth(verifier, sessions)
   app.addHook('onRoute', auth.checkRoute)
+  // Before anyone is identified: security headers, CORS preflights, the per-address limit, foreign origins.
+  await securityHeaders(app)
+  await corsPolicy(app, corsOrigins(config))
+  const rates = await rateLimits(app, { windowS: config.GATEWAY_RATE_LIMIT_WINDOW_S, perKey: config.GATEWAY_RATE_LIMIT_MAX, perAddress: config.GATEWAY_RATE_LIMIT_ADDRESS_MAX })
+  app.addHook('onRequest', rates.beforeAuth)
+  app.addHook('onRequest', originCheck(corsOrigins(config)))
   app.addHook('onRequest', auth.onRequest)
+  app.addHook('onRequest', rates.afterAuth)
+  app.addHook('onRoute', graphqlBodyLimit(config.GATEWAY_BODY_MAX_BYTES))
   const keys = keyResolvers({ db: keysDb, verifier, endSessions: sessions.endKey })
   const workDir = config.GATEWAY_WORK_DIR ?? tmpdir()
   const files = createResultFiles({
@@ -65,7 +80,9 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   app.addHook('onClose', async () => { await files.close() })
   const deps: GatewayDeps = { bus, storage, log: app.log, files, workDir, requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS, feeds: runFeeds(bus), reads: sharedReads() }
 
-  const limits = queryLimitsRule({ maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST })
+  const limits = queryLimitsRule({ maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST, mutationCost: config.GATEWAY_MUTATION_COST })
+  const rules = config.GATEWAY_INTROSPECTION === true ? [limits] : [limits, noIntrospectionRule]
+  const documentLimits: DocumentLimits = { maxRootFields: config.GATEWAY_MAX_ROOT_FIELDS, maxAliases: config.GATEWAY_MAX_ALIASES, maxOperations: config.GATEWAY_MAX_OPERATIONS, maxFragmentDepth: config.GATEWAY_MAX_DEPTH }
   await app.register(mercurius, {
     schema: buildSchema(),
     resolvers: { Query: { ...queryResolvers(deps), ...keys.Query }, Mutation: { ...mutationResolvers(deps), ...keys.Mutation }, Subscription: subscriptionResolvers(deps) },
@@ -73,13 +90,18 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     context: auth.context,
     subscription: { context: auth.socketContext, onConnect: auth.onConnect },
     jit: config.GATEWAY_JIT,
-    graphiql: config.GATEWAY_GRAPHIQL,
-    validationRules: [limits],
+    graphiql: config.GATEWAY_GRAPHIQL === true,
+    allowBatchedQueries: false,
+    graphql: { parseOptions: { maxTokens: config.GATEWAY_MAX_TOKENS } },
+    validationRules: rules,
     errorFormatter: formatErrors
   })
+  app.graphql.addHook('preValidation', documentLimitsHook(documentLimits))
   app.graphql.addHook('preExecution', auth.authorize)
+  app.graphql.addHook('preSubscriptionParsing', tokenLimitHook(config.GATEWAY_MAX_TOKENS))
   app.graphql.addHook('preSubscriptionExecution', auth.requireIdentity)
-  app.graphql.addHook('preSubscriptionExecution', validateSubscription([limits]))
+  app.graphql.addHook('preSubscriptionExecution', documentLimitsHook(documentLimits))
+  app.graphql.addHook('preSubscriptionExecution', validateSubscription(rules))
   app.graphql.addHook('preSubscriptionExecution', auth.authorize)
   app.graphql.addHook('preSubscriptionExecution', auth.trackSubscription)
   app.graphql.addHook('onSubscriptionEnd', auth.untrackSubscription)
@@ -87,4 +109,5 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
   await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })
   await app.register(downloadRoutes, { deps, xlsxRowsPerSheet: config.GATEWAY_XLSX_ROWS_PER_SHEET })
+  app.setNotFoundHandler(routeNotFound)
 }

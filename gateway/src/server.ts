@@ -4,7 +4,7 @@ import { buildGatewayApp } from './app.ts'
 import { missingAuthentication } from './auth/startup-check.ts'
 import { loadGatewayConfig } from './config.ts'
 
-const config = loadGatewayConfig()
+const config = loadGatewayConfig(process.env, { mode: 'scaled' })
 requireStandalone('gateway', config, ['NATS_URL', 'DATABASE_URL'])
 // Without an admin key or an OIDC provider nobody could sign in: refuse to start rather than lock everyone out.
 const missing = missingAuthentication(config)

@@ -51,7 +51,9 @@ export const HTTP_ACCESS = {
   'POST /graphql': 'viewer',
   'GET /graphql': 'viewer',
   'POST /uploads': 'operator',
-  'GET /runs/:runId/results/:kind': 'viewer'
+  'GET /runs/:runId/results/:kind': 'viewer',
+  // CORS preflights, answered before authentication (browsers send no key with them); 404 without KALLA_CORS_ORIGINS.
+  'OPTIONS *': 'public'
 } as const satisfies Record<string, Access>
 
 /** True when `role` is `least` or above it. */

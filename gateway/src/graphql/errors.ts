@@ -2,6 +2,7 @@ import { BusError } from '@kalla/bus'
 import { CodedError } from '@kalla/service'
 import { GraphQLError, type ExecutionResult } from 'graphql'
 import mercurius from 'mercurius'
+import { isTokenLimit } from './token-limit.ts'
 
 const { ErrorWithProps } = mercurius
 type ErrorWithProps = InstanceType<typeof ErrorWithProps>
@@ -30,15 +31,24 @@ export function publicError (error: unknown, log: ErrorLog): ErrorWithProps {
  * mercurius' errorFormatter: every error gets `extensions.code`. A request that could not be executed
  * (bad JSON, invalid or too deep query) answers 400; an executed one answers 200 with its errors.
  */
-export function formatErrors (execution: ExecutionResult & { errors: readonly GraphQLError[] }, context: { reply?: { log: ErrorLog } | null, app?: { log: ErrorLog } }) {
+export function formatErrors (execution: ExecutionResult & { errors: readonly GraphQLError[] }, context: { reply?: { log: ErrorLog, request?: { body?: unknown } } | null, app?: { log: ErrorLog } }) {
   const log: ErrorLog = context.reply?.log ?? context.app?.log ?? { error: () => {} }
+  // mercurius refuses a JSON array (a batch) as a body that is not an object; say what it was.
+  if (Array.isArray(context.reply?.request?.body)) return refusedBatch()
   const errors = execution.errors.flatMap((error) => clientErrors(error, log))
   const executed = execution.data !== undefined
   const statusCode = executed ? 200 : requestStatus(execution.errors)
   return { statusCode, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } }
 }
 
+function refusedBatch () {
+  const error = new GraphQLError('Batched operations (a JSON array of requests) are not accepted: send one operation a request.', { extensions: { code: 'GATEWAY_BATCH_REFUSED' } })
+  return { statusCode: 400, response: { data: null, errors: [error.toJSON()] } }
+}
+
 function clientErrors (error: GraphQLError, log: ErrorLog): GraphQLError[] {
+  // Variables are coerced before execution; a wrong type or a missing required one is the client's input.
+  if (error.path === undefined && error.message.startsWith('Variable "$')) return [withCode(error, 'BAD_USER_INPUT')]
   const original = error.originalError
   if (original === undefined || original === null) return [withCode(error, String(error.extensions.code ?? graphqlCode(error.message)))]
   // mercurius reports a failed validation as one error carrying the list.
@@ -46,6 +56,7 @@ function clientErrors (error: GraphQLError, log: ErrorLog): GraphQLError[] {
   if (Array.isArray(inner)) {
     return inner.flatMap((e: unknown) => e instanceof GraphQLError ? clientErrors(e, log) : [new GraphQLError(messageOf(e), { extensions: { code: 'BAD_REQUEST' } })])
   }
+  if ((original as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return [withCode(error, 'GATEWAY_BODY_TOO_LARGE')]
   if (isRequestError(original)) return [withCode(error, 'BAD_REQUEST')]
   const shown = publicError(original, log)
   return [new GraphQLError(shown.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...shown.extensions } })]
@@ -56,6 +67,7 @@ function withCode (error: GraphQLError, code: string): GraphQLError {
 }
 
 function graphqlCode (message: string): string {
+  if (isTokenLimit({ message })) return 'GATEWAY_QUERY_TOO_LARGE'
   return message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
 }
 

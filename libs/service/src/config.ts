@@ -47,10 +47,13 @@ export function configVariables (schema: TObject): ConfigVariable[] {
 /** The settings every service process reads, with its own default port. Spread into a config schema. */
 export function serviceEnv (defaultPort: number) {
   return {
-    HOST: Type.String({ default: '0.0.0.0', description: 'Address the service listens on' }),
+    // A service's HTTP is only health and metrics (it talks to others over the bus): not reachable from
+    // other hosts unless deployed to be, e.g. HOST=0.0.0.0 in a container that is probed from outside.
+    HOST: Type.String({ default: '127.0.0.1', description: 'Address the HTTP server listens on: loopback by default; 0.0.0.0 (all interfaces) in a container that is probed or scraped from outside' }),
     PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description: 'HTTP port (health, metrics and any HTTP routes)' }),
     LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
-    ...BusEnv
+    ...BusEnv,
+    METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'When set, /metrics answers only requests with "Authorization: Bearer <token>" (Prometheus: authorization.credentials); open when unset' }))
   }
 }
 

@@ -2,7 +2,7 @@ export { loadConfig, configVariables, ConfigError, serviceEnv, DatabaseEnv, requ
 export { BusEnv, natsConnection } from './bus-env.ts'
 export { createLogger, REDACTED_PATHS, type Logger } from './logger.ts'
 export { healthRoutes, type ReadinessCheck } from './health.ts'
-export { metricsRoute } from './metrics.ts'
+export { metricsRoute, type MetricsRouteOptions } from './metrics.ts'
 export { serveUntilSignal } from './lifecycle.ts'
 export { CodedError, codedErrors } from './errors.ts'
 export { databasePlugin, type DatabasePluginOptions } from './plugins/database.ts'

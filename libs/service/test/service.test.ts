@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream'
 import t from 'tap'
 import Fastify from 'fastify'
 import Type from 'typebox'
-import { ConfigError, codedErrors, configVariables, createLogger, healthRoutes, loadConfig, metricsRoute } from '../src/index.ts'
+import { ConfigError, codedErrors, configVariables, createLogger, healthRoutes, loadConfig, metricsRoute, serviceEnv } from '../src/index.ts'
 
 const Config = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 4000, description: 'HTTP port' }),
@@ -50,6 +50,27 @@ t.test('metrics are served in the Prometheus format with the service label', asy
   const response = await app.inject('/metrics')
   t.equal(response.statusCode, 200)
   t.match(response.body, /process_cpu_user_seconds_total\{service="runs"\}/)
+})
+
+t.test('with a metrics token, /metrics answers only requests that carry it', async (t) => {
+  const app = Fastify()
+  await app.register(metricsRoute, { service: 'runs', token: 'metrics-token-0123456789' })
+  t.teardown(() => app.close())
+  for (const authorization of [undefined, 'Bearer wrong', 'Bearer metrics-token-01234567890', 'Basic metrics-token-0123456789']) {
+    const refused = await app.inject({ url: '/metrics', headers: authorization === undefined ? {} : { authorization } })
+    t.equal(refused.statusCode, 401, String(authorization))
+    t.equal(refused.json().error.code, 'METRICS_UNAUTHENTICATED')
+    t.notMatch(refused.body, /process_cpu/)
+  }
+  const allowed = await app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } })
+  t.equal(allowed.statusCode, 200)
+  t.match(allowed.body, /process_cpu_user_seconds_total\{service="runs"\}/)
+})
+
+t.test('a service listens on loopback unless HOST says otherwise', async (t) => {
+  const Service = Type.Object(serviceEnv(4003))
+  t.equal(loadConfig(Service, {}).HOST, '127.0.0.1')
+  t.equal(loadConfig(Service, { HOST: '0.0.0.0' }).HOST, '0.0.0.0')
 })
 
 t.test('logs never contain credentials', async (t) => {

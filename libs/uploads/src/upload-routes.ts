@@ -37,6 +37,10 @@ export async function uploadRoutes (app: FastifyInstance, options: UploadRoutesO
       part?.file.resume()
       throw UploadErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".')
     }
+    if (!validFilename(part.filename)) {
+      part.file.resume()
+      throw UploadErrors.SOURCES_UPLOAD_FILENAME_INVALID('The file name must be 1 to 1,000 characters without control characters (such as NUL): rename the file and send it again.')
+    }
     const upload = await receiveUpload(options.deps, part.file, part.filename)
     const body: HttpUpload = { uploadId: upload.upload_id, filename: upload.filename, format: upload.format, columns: upload.columns, sizeBytes: upload.size_bytes }
     return await reply.code(201).send(body)
@@ -75,11 +79,22 @@ async function settleBody (raw: IncomingMessage): Promise<boolean> {
   })
 }
 
+// A NUL or other control character in a name breaks logs, headers and Postgres text; nobody names a file so.
+function validFilename (name: string): boolean {
+  return name.length > 0 && name.length <= 1000 && !/\p{Cc}/u.test(name)
+}
+
+// busboy's words for a body that is not multipart as announced, or that ended before its closing boundary.
+const TRUNCATED = /^Unexpected end of (form|multipart data)/
+const MALFORMED = /^(Multipart: Boundary not found|Malformed part header|Malformed urlencoded form)/
+
 function toCoded (error: FastifyError, maxBytes: number): CodedError | undefined {
   if (error instanceof CodedError) return error
   // A CreateUpload answered over the bus (the gateway's route): the answering service's code and status.
   if (error instanceof BusError && error.code !== 'INTERNAL') return new CodedError(error.code, error.message, { statusCode: error.status, cause: error })
   if (error.code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge('The file', maxBytes)
   if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return UploadErrors.SOURCES_UPLOAD_MISSING_FILE('Send the file as multipart/form-data in a field named "file".', error)
+  if (TRUNCATED.test(error.message)) return UploadErrors.SOURCES_UPLOAD_TRUNCATED('The upload ended before its last multipart boundary: the connection was cut or the body is incomplete. Send it again.', error)
+  if (MALFORMED.test(error.message)) return UploadErrors.SOURCES_UPLOAD_MALFORMED('The body is not multipart/form-data as its Content-Type says (boundary or part headers missing): send the file as a form field named "file".', error)
   return (error.statusCode ?? 500) < 500 ? UploadErrors.SOURCES_UPLOAD_REJECTED(`The upload was refused: ${error.message}.`, error) : undefined
 }

@@ -21,7 +21,7 @@ export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfr
   const app = Fastify({ loggerInstance: logger })
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'matcher' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
-  await app.register(metricsRoute, { service: 'matcher' })
+  await app.register(metricsRoute, { service: 'matcher', token: config.METRICS_TOKEN })
 
   const deps: MatcherDeps = {
     bus: app.bus,

@@ -39,6 +39,6 @@ export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfr
   app.addHook('onClose', async () => { await Promise.all(services.map((s) => s.stop())) })
 
   await app.register(healthRoutes, { checks: { database: app.database.ping, bus: async () => { await app.bus.queueLag(MatchJobs, MATCHER_CONSUMER.durable) }, storage: () => app.storage.ping() } })
-  await app.register(metricsRoute, { service: 'recipes' })
+  await app.register(metricsRoute, { service: 'recipes', token: config.METRICS_TOKEN })
   return app
 }

@@ -38,6 +38,6 @@ export async function buildRunsApp (config: RunsConfig, shared: SharedInfrastruc
   })
 
   await app.register(healthRoutes, { checks: { database: app.database.ping, bus: async () => { await app.bus.queueLag(RunEvents, RUNS_EVENTS_CONSUMER.durable) } } })
-  await app.register(metricsRoute, { service: 'runs' })
+  await app.register(metricsRoute, { service: 'runs', token: config.METRICS_TOKEN })
   return app
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { migrations as authMigrations } from '@kalla/auth/migrations'
 import { migrateSchema } from '@kalla/db'
-import { gatewayPlugin, loadGatewayConfig } from '@kalla/gateway'
+import { gatewayPlugin, loadGatewayConfig, trustProxy } from '@kalla/gateway'
 import { buildMatcherApp } from '@kalla/matcher'
 import { loadMatcherConfig } from '@kalla/matcher/config'
 import { buildRecipesApp } from '@kalla/recipes'
@@ -43,9 +43,6 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   await Promise.all(services.map((s) => s.ready()))
 
   const logger: FastifyBaseLogger = createLogger({ name: 'kalla', level: config.LOG_LEVEL })
-  const app = Fastify({ loggerInstance: logger })
-  await app.register(healthRoutes, { checks: { database: infrastructure.database.ping, storage: infrastructure.storage.ping } })
-  await app.register(metricsRoute, { service: 'kalla' })
   // The gateway reads local result files in place, under the directory the shared storage uses; the upload
   // limit set for the sources service still applies when the gateway's own is not set.
   // Without a configured admin key, one is generated in the data directory at first start (see admin-key.ts).
@@ -54,6 +51,9 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
     GATEWAY_UPLOAD_MAX_BYTES: env.GATEWAY_UPLOAD_MAX_BYTES ?? String(sourcesConfig.SOURCES_UPLOAD_MAX_BYTES),
     ...(env.KALLA_ADMIN_KEY === undefined && env.KALLA_ADMIN_KEY_FILE === undefined ? { KALLA_ADMIN_KEY_FILE: await localAdminKey(config, logger) } : {})
   })
+  const app = Fastify({ loggerInstance: logger, trustProxy: trustProxy(gatewayConfig) })
+  await app.register(healthRoutes, { checks: { database: infrastructure.database.ping, storage: infrastructure.storage.ping } })
+  await app.register(metricsRoute, { service: 'kalla', token: config.METRICS_TOKEN })
   await migrateSchema(infrastructure.database.db, gatewayConfig.GATEWAY_DB_SCHEMA, authMigrations)
   await app.register(gatewayPlugin, { bus: infrastructure.bus, storage: infrastructure.storage, database: infrastructure.database, config: gatewayConfig })
   app.addHook('onClose', async () => {

@@ -6,6 +6,9 @@ import { createTestDatabase, listen, prepareFlowData, TEST_ADMIN_KEY, type FlowD
 import { buildSingleApp, type SingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
 
+/** The one browser origin the harness allows besides the gateway's own (KALLA_CORS_ORIGINS). */
+export const CORS_ORIGIN = 'https://app.kalla.test'
+
 export interface SingleHarness { url: string, dir: string, data: FlowData, sourceUrl: string, databaseUrl: string, infrastructure: SingleApp['infrastructure'] }
 
 /**
@@ -16,7 +19,7 @@ export async function startSingle (t: Test, invoices: number, extraEnv: Record<s
   const dir = await mkdtemp(join(tmpdir(), 'kalla-single-'))
   const sourceDb = await createTestDatabase()
   const stateDb = await createTestDatabase()
-  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY, ...extraEnv }
+  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY, KALLA_CORS_ORIGINS: CORS_ORIGIN, ...extraEnv }
   const { app, infrastructure } = await buildSingleApp(loadSingleConfig(env), env)
   t.teardown(async () => {
     await app.close()

@@ -49,7 +49,7 @@ export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfr
 
   await app.register(uploadRoutes, { deps: { storage: app.storage, maxBytes: deps.uploads.maxBytes, record: (file) => createUpload(deps, file) } })
   await app.register(healthRoutes, { checks: { database: app.database.ping, bus: () => answersOnBus(app.bus), storage: () => app.storage.ping() } })
-  await app.register(metricsRoute, { service: 'sources' })
+  await app.register(metricsRoute, { service: 'sources', token: config.METRICS_TOKEN })
   return app
 }
 

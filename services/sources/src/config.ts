@@ -4,10 +4,11 @@ import { StorageEnv } from '@kalla/storage'
 import { parseEncryptionKey } from './domain/secret-box.ts'
 
 export const SourcesConfig = Type.Object({
-  HOST: Type.String({ default: '0.0.0.0', description: 'Address the uploads, health and metrics server listens on' }),
+  HOST: Type.String({ default: '127.0.0.1', description: 'Address the uploads, health and metrics server listens on: loopback by default; 0.0.0.0 (all interfaces) in a container that is probed or scraped from outside' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4001, description: 'Port of the uploads, health and metrics server' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
   ...BusEnv,
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'When set, /metrics answers only requests with "Authorization: Bearer <token>" (Prometheus: authorization.credentials); open when unset' })),
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1, description: 'Postgres URL; the service keeps its tables in its own schema (required when the service runs on its own)' })),
   SOURCES_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'sources', description: 'Postgres schema owned by the sources service' }),
   KALLA_ENCRYPTION_KEY: Type.String({ minLength: 1, description: 'Key that encrypts source URIs at rest: 32 bytes as 64 hex characters or base64' }),

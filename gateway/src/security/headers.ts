@@ -1,0 +1,55 @@
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance, RouteOptions } from 'fastify'
+
+/**
+ * Security headers on every answer (@fastify/helmet). The API answers JSON, CSV, Parquet and workbooks,
+ * never pages, so its Content-Security-Policy allows nothing (`default-src 'none'`, no framing). The
+ * GraphiQL page (when GATEWAY_GRAPHIQL is on) gets a policy that lets it run: its own scripts plus React and
+ * GraphiQL from unpkg.com, its inline style, and requests back to this gateway only.
+ */
+export async function securityHeaders (app: FastifyInstance): Promise<void> {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: GRAPHIQL_CSP } }
+  })
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    // Downloads are fetched by pages of allowed origins (CORS); the default same-origin would block them.
+    crossOriginResourcePolicy: { policy: 'same-site' }
+  })
+}
+
+const GRAPHIQL_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", 'https://unpkg.com'],
+  styleSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:', 'https://unpkg.com'],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"]
+}
+
+/**
+ * CORS (@fastify/cors) for the configured origins only: with none, no page of another origin may read an
+ * answer. Keys travel in the Authorization header, never in cookies, so credentials stay off.
+ * Preflights are answered before authentication (browsers send no key with them).
+ */
+export async function corsPolicy (app: FastifyInstance, origins: readonly string[]): Promise<void> {
+  await app.register(cors, {
+    origin: origins.length === 0 ? false : [...origins],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type'],
+    exposedHeaders: ['content-disposition', 'retry-after'],
+    maxAge: 600
+  })
+}
+
+/** An onRoute hook giving POST /graphql its own body limit (GATEWAY_BODY_MAX_BYTES): query and variables together. */
+export function graphqlBodyLimit (bytes: number) {
+  return (route: RouteOptions): void => {
+    if (route.url === '/graphql' && [route.method].flat().includes('POST')) route.bodyLimit = bytes
+  }
+}
