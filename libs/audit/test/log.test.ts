@@ -159,3 +159,28 @@ t.test('the log works the same on embedded PGlite (single mode without DATABASE_
   await t.rejects(db.deleteFrom('entries').execute(), /append-only/)
   t.same((await listEntries(db)).map((e) => e.operation), ['cancelRun', 'startRun'])
 })
+
+t.test('a gateway role granted only what the README lists may append and read, but not change entries or disable the triggers', async (t) => {
+  const { db, schema } = await auditDb(t)
+  const role = `kalla_audit_writer_${schema.slice(-10)}`
+  const table = (name: string) => sql.id(schema, name)
+  await sql`CREATE ROLE ${sql.id(role)} NOLOGIN`.execute(db)
+  t.teardown(async () => {
+    await sql`DROP OWNED BY ${sql.id(role)}`.execute(db)
+    await sql`DROP ROLE IF EXISTS ${sql.id(role)}`.execute(db)
+  })
+  await sql`GRANT USAGE ON SCHEMA ${sql.id(schema)} TO ${sql.id(role)}`.execute(db)
+  await sql`GRANT SELECT, INSERT ON ${table('entries')} TO ${sql.id(role)}`.execute(db)
+  await sql`GRANT SELECT, UPDATE ON ${table('head')} TO ${sql.id(role)}`.execute(db)
+  const asRole = async <T>(run: (trx: AuditDb) => Promise<T>): Promise<T> => await db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL ROLE ${sql.id(role)}`.execute(trx)
+    return await run(trx)
+  })
+  await asRole(async (trx) => await appendEntry(trx, sampleEntry()))
+  t.equal((await asRole(async (trx) => await listEntries(trx))).length, 1, 'it appends and reads')
+  await t.rejects(asRole(async (trx) => await sql`ALTER TABLE ${table('entries')} DISABLE TRIGGER USER`.execute(trx)), /must be owner/, 'it cannot disable the triggers')
+  await t.rejects(asRole(async (trx) => await sql`UPDATE ${table('entries')} SET actor = 'x'`.execute(trx)), /permission denied/, 'nor update entries')
+  await t.rejects(asRole(async (trx) => await sql`DELETE FROM ${table('entries')}`.execute(trx)), /permission denied/, 'nor delete them')
+  await t.rejects(asRole(async (trx) => await sql`UPDATE ${table('head')} SET seq = 0`.execute(trx)), /append-only/, 'nor move the head')
+  t.same(await verifyChain(db), { valid: true, entries: 1, firstBroken: null })
+})
