@@ -22,7 +22,7 @@ const PASSWORD = 'erp-pa55word'
 await bus.serve(RegisterSource, async ({ alias, type }) => ({ alias, type, uri: 'postgres://app:***@db/erp?table=t', columns: [], created_at: new Date().toISOString(), updated_at: new Date().toISOString() }), { queue: 'sources' })
 await bus.serve(CancelRun, async ({ run_id: runId }) => { throw new CodedError('RUNS_RUN_NOT_FOUND', `There is no run "${runId}".`, { statusCode: 404 }) }, { queue: 'runs' })
 await bus.serve(CreateUpload, async ({ key, filename, size_bytes: sizeBytes }) => ({
-  upload_id: 'up-1', filename, format: 'csv', columns: [{ name: 'id', type: 'VARCHAR' }], size_bytes: sizeBytes, key, created_at: new Date().toISOString(), expires_at: new Date(Date.now() + 3_600_000).toISOString()
+  upload_id: 'up-1', filename, format: 'csv' as const, columns: [{ name: 'id', type: 'VARCHAR' }], size_bytes: sizeBytes, key, created_at: new Date().toISOString(), expires_at: new Date(Date.now() + 3_600_000).toISOString()
 }), { queue: 'sources' })
 
 // A completed run with real result files, to download.
