@@ -12,6 +12,7 @@ import { uploadRoutes } from '@kalla/uploads'
 import { auditResolvers } from './audit/audit-resolvers.ts'
 import { auditedMutations } from './audit/audited-mutations.ts'
 import { auditRoutes } from './audit/audited-routes.ts'
+import { auditRefusedMutations } from './audit/refused-mutations.ts'
 import { createAuditRecorder } from './audit/recorder.ts'
 import { gatewayAuth } from './auth/gateway-auth.ts'
 import { KEY_MUTATIONS, keyResolvers } from './auth/key-resolvers.ts'
@@ -83,6 +84,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     validationRules: [limits],
     errorFormatter: formatErrors
   })
+  app.graphql.addHook('preExecution', auditRefusedMutations(audit))
   app.graphql.addHook('preExecution', auth.authorize)
   app.graphql.addHook('preSubscriptionExecution', auth.requireIdentity)
   app.graphql.addHook('preSubscriptionExecution', validateSubscription([limits]))

@@ -84,6 +84,19 @@ t.test('key changes are recorded with the key id, never the key itself', async (
   t.notOk(stored.includes(created.key.split('_')[2] ?? '?'), 'the key is in no stored entry')
 })
 
+t.test('a mutation refused for the caller\'s role is recorded as FORBIDDEN, with its arguments redacted', async (t) => {
+  const operator = (await graphqlOk<{ createApiKey: { id: string, key: string } }>(url, 'mutation { createApiKey(name: "ops", role: OPERATOR) { id key } }')).createApiKey
+  const refused = await graphql(url, 'mutation ($uri: String!) { deleteRecipe(recipeId: "r-9") registerSource(input: { alias: "x", type: POSTGRES, uri: $uri }) { alias } }', { uri: `postgres://u:${PASSWORD}@h/d?table=t` }, { key: operator.key })
+  t.same([refused.status, refused.errors?.[0]?.extensions?.code], [403, 'FORBIDDEN'])
+  const entries = (await graphqlOk<{ auditLog: Entry[] }>(url, `{ auditLog(filter: { actor: "ops" }) { ${ENTRY_FIELDS} } }`)).auditLog
+  t.match(entries, [
+    { operation: 'registerSource', outcome: 'ERROR', errorCode: 'FORBIDDEN', actor: { id: operator.id, role: 'OPERATOR' }, targets: { sourceAlias: 'x' }, args: { input: { uri: 'postgres://u:***@h/d?table=t' } } },
+    { operation: 'deleteRecipe', outcome: 'ERROR', errorCode: 'FORBIDDEN', targets: { recipeId: 'r-9' } }
+  ])
+  t.equal(entries.length, 2)
+  t.notOk(JSON.stringify(entries).includes(PASSWORD))
+})
+
 t.test('uploads and downloads are recorded, failures with their code', async (t) => {
   const uploaded = await upload()
   t.equal(uploaded.status, 201)
