@@ -21,7 +21,7 @@ export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfr
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { url: config.DATABASE_URL, schema: config.GATEWAY_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   if (config.MIGRATE_ON_START) await migrateSchema(app.database.db, config.GATEWAY_AUDIT_DB_SCHEMA, auditMigrations)
-  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'gateway' })
+  await app.register(busPlugin, { bus: shared.bus, config, identity: 'gateway' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(healthRoutes, {
     checks: {

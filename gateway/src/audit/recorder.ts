@@ -85,9 +85,9 @@ export function createAuditRecorder ({ db, schema, log }: AuditRecorderOptions):
   }
 }
 
-/** The entry's actor: the key's name and id (`admin-key` for KALLA_ADMIN_KEY) and its role. */
+/** The entry's actor: a key's name and id (`admin-key` for KALLA_ADMIN_KEY) or a token's name and `sub`, and the role. */
 export function actorOf (identity: Identity): Actor {
-  return { name: identity.name, id: identity.keyId, role: identity.role }
+  return { kind: identity.kind, name: identity.name, id: identity.subject, role: identity.role }
 }
 
 /** The code a failure answers with: a coded error's own, GraphQL's extensions.code, else INTERNAL. */

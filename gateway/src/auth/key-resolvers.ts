@@ -5,7 +5,15 @@ import { auditCall } from '../audit/audited-mutations.ts'
 import type { AuditRecorder } from '../audit/recorder.ts'
 import { GatewayErrors } from '../errors.ts'
 
-export interface KeyDeps { db: Kysely<any>, schema: string, verifier: KeyVerifier, audit: AuditRecorder }
+export interface KeyDeps {
+  db: Kysely<any>
+  /** The schema of the keys (GATEWAY_DB_SCHEMA) on `db`. */
+  schema: string
+  verifier: KeyVerifier
+  audit: AuditRecorder
+  /** Ends the open websockets of a key revoked here. */
+  endSessions: (keyId: string) => void
+}
 
 /** The mutations below record their own audit entries, in the transaction that changes the key. */
 export const KEY_MUTATIONS: ReadonlySet<string> = new Set(['createApiKey', 'revokeApiKey'])
@@ -27,6 +35,7 @@ export function keyResolvers (deps: KeyDeps) {
       revokeApiKey: async (_: unknown, args: { id: string }, context: Parameters<typeof auditCall>[2]) => {
         const revoked = await deps.audit.runAtomic(auditCall('revokeApiKey', args, context), async (trx) => await revokeKey(keys(trx), args.id))
         deps.verifier.forget(args.id)
+        deps.endSessions(args.id)
         return revoked
       }
     }

@@ -39,7 +39,7 @@ for (const kind of ['matched', 'unmatched_left', 'unmatched_right'] as const) aw
 await serveGetRun(bus, new Map<string, Run>([['run-audit', completed('run-audit', 'r1')]]))
 
 interface Entry { seq: string, operation: string, channel: string, outcome: string, errorCode: string | null, requestId: string | null, actor: { name: string, id: string | null, role: string | null }, targets: Record<string, unknown>, args: Record<string, unknown> }
-const ENTRY_FIELDS = 'seq operation channel outcome errorCode requestId actor { name id role } targets args'
+const ENTRY_FIELDS = 'seq operation channel outcome errorCode requestId actor { kind name id role } targets args'
 
 async function latest (operation?: string): Promise<Entry | undefined> {
   const filter = operation === undefined ? {} : { operation }
@@ -60,7 +60,7 @@ t.test('a mutation is recorded with who, the root field, its target, its argumen
     channel: 'graphql',
     outcome: 'OK',
     errorCode: null,
-    actor: { name: 'KALLA_ADMIN_KEY', id: 'admin-key', role: 'ADMIN' },
+    actor: { kind: 'api-key', name: 'KALLA_ADMIN_KEY', id: 'admin-key', role: 'ADMIN' },
     targets: { sourceAlias: 'erp' },
     args: { input: { alias: 'erp', type: 'postgres', uri: 'postgres://app:***@db/erp?table=t' } }
   })

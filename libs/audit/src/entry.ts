@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { Outcome, Targets } from './tables.ts'
 
-/** Who acted: a key's name and id (or a token's subject), its role; `role` is null for direct database access (the CLI). */
-export interface Actor { name: string, id: string | null, role: string | null }
+/**
+ * Who acted: `api-key` (its name and id; `admin-key` for KALLA_ADMIN_KEY), `jwt` (the token's name claim and
+ * `sub`) or `cli`; `role` is null for direct database access (the CLI).
+ */
+export interface Actor { kind: string, name: string, id: string | null, role: string | null }
 
 /** What a caller hands to `appendEntry`; the log adds the sequence number, the time and the hashes. */
 export interface NewAuditEntry {

@@ -11,6 +11,7 @@ export interface EntriesTable {
   seq: ColumnType<string, string, never>
   at: ColumnType<Date, Date, never>
   request_id: string | null
+  actor_kind: string
   actor: string
   actor_id: string | null
   role: string | null

@@ -22,7 +22,7 @@ export async function auditDb (t: Test, poolSize = 2): Promise<{ db: AuditDb, sc
 /** An entry as the gateway would record it, with `overrides`. */
 export function sampleEntry (overrides: Partial<NewAuditEntry> = {}): NewAuditEntry {
   return {
-    actor: { name: 'nightly import', id: '0123456789abcdef', role: 'operator' },
+    actor: { kind: 'api-key', name: 'nightly import', id: '0123456789abcdef', role: 'operator' },
     channel: 'graphql',
     operation: 'startRun',
     targets: { recipeId: 'invoices', runId: 'r-1' },

@@ -12,7 +12,7 @@ t.test('each entry is hashed over the previous hash and its canonical JSON, and 
   const at = new Date('2026-12-01T10:00:00.000Z')
   const first = await appendEntry(db, sampleEntry(), at)
   // Written out by hand, keys sorted, so the hash is checked against an independent computation.
-  const json = '{"actor":{"id":"0123456789abcdef","name":"nightly import","role":"operator"},"args":{"input":{"recipeId":"invoices"}},"at":"2026-12-01T10:00:00.000Z",' +
+  const json = '{"actor":{"id":"0123456789abcdef","kind":"api-key","name":"nightly import","role":"operator"},"args":{"input":{"recipeId":"invoices"}},"at":"2026-12-01T10:00:00.000Z",' +
     '"channel":"graphql","errorCode":null,"operation":"startRun","outcome":"ok","requestId":"req-1","seq":"1","targets":{"recipeId":"invoices","runId":"r-1"}}'
   t.equal(first.hash, createHash('sha256').update(Buffer.alloc(32)).update(json).digest('hex'))
   t.equal(first.seq, '1')
@@ -34,7 +34,7 @@ t.test('the database refuses to change or remove entries, to move the head by ha
   await refused('head UPDATE', async () => await sql`UPDATE ${table('head')} SET seq = 0`.execute(db))
   await refused('head DELETE', async () => await db.deleteFrom('head').execute())
   await refused('an insert that skips a number', async () => await db.insertInto('entries').values({
-    seq: '5', at: new Date(), request_id: null, actor: 'x', actor_id: null, role: null, channel: 'cli', operation: 'x', targets: '{}', args: '{}', outcome: 'ok', error_code: null, prev_hash: Buffer.from(entry.hash, 'hex'), hash: Buffer.alloc(32)
+    seq: '5', at: new Date(), request_id: null, actor_kind: 'cli', actor: 'x', actor_id: null, role: null, channel: 'cli', operation: 'x', targets: '{}', args: '{}', outcome: 'ok', error_code: null, prev_hash: Buffer.from(entry.hash, 'hex'), hash: Buffer.alloc(32)
   }).execute())
   t.same(await verifyChain(db), { valid: true, entries: 1, firstBroken: null }, 'nothing changed')
 })
@@ -131,7 +131,7 @@ t.test('secrets in arguments are redacted before they are stored or hashed', asy
 
 t.test('the log lists entries newest first, filtered by operation, actor, time and outcome', async (t) => {
   const { db } = await auditDb(t)
-  const alice = { name: 'alice', id: 'a1', role: 'admin' }
+  const alice = { kind: 'jwt', name: 'alice', id: 'a1', role: 'admin' }
   await appendEntry(db, sampleEntry({ actor: alice, operation: 'deleteRecipe' }), new Date('2026-12-01T10:00:00Z'))
   await appendEntry(db, sampleEntry({ operation: 'startRun', outcome: 'error', errorCode: 'RUNS_RECIPE_NOT_FOUND' }), new Date('2026-12-01T11:00:00Z'))
   await appendEntry(db, sampleEntry({ actor: alice, operation: 'startRun' }), new Date('2026-12-01T12:00:00Z'))

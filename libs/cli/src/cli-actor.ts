@@ -13,5 +13,5 @@ export function cliActor (): Actor {
   } catch {
     // No passwd entry (some containers): the entry still says it came from the CLI.
   }
-  return { name: `kalla cli (${user})`, id: user, role: null }
+  return { kind: 'cli', name: `kalla cli (${user})`, id: user, role: null }
 }

@@ -50,7 +50,7 @@ t.test('kalla keys records creating and revoking keys in the audit trail, and ka
   const id = /^kalla_([0-9a-f]{16})_/.exec(key)?.[1] ?? ''
   t.equal((await kalla('keys', 'revoke', id)).code, 0)
   t.equal((await kalla('keys', 'revoke', id)).code, 1)
-  const actor = { name: `kalla cli (${userInfo().username})`, id: userInfo().username, role: null }
+  const actor = { kind: 'cli', name: `kalla cli (${userInfo().username})`, id: userInfo().username, role: null }
   t.match(await listEntries(auditDb), [
     { seq: '3', channel: 'cli', operation: 'revokeApiKey', outcome: 'error', errorCode: 'CLI_KEY_NOT_FOUND', targets: { keyId: id } },
     { seq: '2', channel: 'cli', operation: 'revokeApiKey', outcome: 'ok', targets: { keyId: id }, actor },

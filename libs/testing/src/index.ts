@@ -1,4 +1,4 @@
-export { startNatsServer, freePort, type NatsServer } from './nats-server.ts'
+export { startNatsServer, freePort, type NatsServer, type NatsServerOptions } from './nats-server.ts'
 export { waitFor, waitForPort } from './wait.ts'
 export { createTestDatabase, TEST_DATABASE_URL } from './postgres.ts'
 export { startServiceProcess, type ServiceProcess } from './service-process.ts'
@@ -8,3 +8,4 @@ export { authHeaders, errorCode, graphql, graphqlOk, listen, parseCsv, TEST_ADMI
 export { graphqlFlow, recipeInput, type GqlRun } from './graphql-flow.ts'
 export { csvToXlsx, type XlsxColumns } from './xlsx.ts'
 export { capturedOutput } from './output.ts'
+export { startIdentityProvider, type TestIdentityProvider } from './identity-provider.ts'

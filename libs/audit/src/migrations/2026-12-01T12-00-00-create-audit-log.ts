@@ -6,6 +6,7 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('seq', 'bigint', (c) => c.primaryKey())
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .addColumn('request_id', 'text')
+    .addColumn('actor_kind', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('role', 'text')

@@ -1,4 +1,3 @@
-import { mkdtemp, rm, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
@@ -70,8 +69,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
   const events = progressPublisher(deps.bus, job.run_id, deps.progressIntervalMs, log)
   let dir: string | undefined
   try {
-    await mkdir(deps.workDir, { recursive: true })
-    dir = await mkdtemp(join(deps.workDir, `kalla-${job.run_id}-`))
+    dir = await deps.workDirs.create(job.run_id)
     reached.stage = 'staging'
     const local = await stageInputs(deps.storage, job, join(dir, 'inputs'), abort.signal)
     const done = await runJob({ ...local, output_path: join(dir, 'results') }, {
@@ -93,7 +91,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     control.signal.removeEventListener('abort', handBack)
     await events.flush()
     await cancellation.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch((error: unknown) => { log.warn({ err: error, dir }, 'could not remove the work directory') })
+    if (dir !== undefined) await deps.workDirs.remove(dir).catch((error: unknown) => { log.warn({ err: error, dir }, 'could not remove the work directory; the next sweep will') })
   }
 }
 
