@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { migrations as auditMigrations } from '@kalla/audit/migrations'
 import { migrations } from '@kalla/auth/migrations'
 import type { Bus } from '@kalla/bus'
+import { migrateSchema } from '@kalla/db'
 import { RUNS_EVENTS_CONSUMER, RunEvents } from '@kalla/proto'
 import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
@@ -13,11 +15,12 @@ export { GatewayConfig, loadGatewayConfig, trustProxy } from './config.ts'
 /** Infrastructure shared in single mode; scaled mode opens its own from the config. */
 export interface SharedInfrastructure { bus?: Bus, storage?: Storage }
 
-/** The gateway as its own process: database (API keys), bus and storage, health and metrics, then the public surface. */
+/** The gateway as its own process: database (API keys, audit trail), bus and storage, health and metrics, then the public surface. */
 export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'gateway', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger, trustProxy: trustProxy(config) })
   await app.register(databasePlugin, { url: config.DATABASE_URL, schema: config.GATEWAY_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
+  if (config.MIGRATE_ON_START) await migrateSchema(app.database.db, config.GATEWAY_AUDIT_DB_SCHEMA, auditMigrations)
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'gateway' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(healthRoutes, {

@@ -8,6 +8,7 @@ export const GatewayConfig = Type.Object({
   ...StorageEnv,
   ...DatabaseEnv,
   GATEWAY_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'auth', description: 'Postgres schema owned by the gateway: its API keys' }),
+  GATEWAY_AUDIT_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'audit', description: 'Postgres schema of the audit trail: every mutation, upload, download and key change, append-only and hash-chained' }),
   KALLA_ADMIN_KEY: Type.Optional(Type.String({ minLength: 32, description: 'A key with the admin role, at least 32 characters (openssl rand -base64 32); the scaled gateway needs it or KALLA_ADMIN_KEY_FILE' })),
   KALLA_ADMIN_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'A file holding the admin key (a mounted secret), read at start' })),
   ...JwtEnv,

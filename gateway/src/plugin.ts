@@ -9,9 +9,14 @@ import type { Database } from '@kalla/db'
 import { CreateUpload, type RequestOf } from '@kalla/proto'
 import type { Storage } from '@kalla/storage'
 import { uploadRoutes } from '@kalla/uploads'
+import { auditResolvers } from './audit/audit-resolvers.ts'
+import { auditedMutations } from './audit/audited-mutations.ts'
+import { auditRoutes } from './audit/audited-routes.ts'
+import { auditRefusedMutations } from './audit/refused-mutations.ts'
+import { createAuditRecorder } from './audit/recorder.ts'
 import { gatewayAuth } from './auth/gateway-auth.ts'
 import { jwtVerifierFrom } from './auth/jwt-settings.ts'
-import { keyResolvers } from './auth/key-resolvers.ts'
+import { KEY_MUTATIONS, keyResolvers } from './auth/key-resolvers.ts'
 import { liveSessions } from './auth/live-sessions.ts'
 import { corsOrigins, type GatewayConfig } from './config.ts'
 import type { GatewayDeps } from './deps.ts'
@@ -37,7 +42,7 @@ import { runFeeds } from './subscriptions/run-feeds.ts'
 export interface GatewayPluginOptions {
   bus: Bus
   storage: Storage
-  /** Holds the API keys, in the config's GATEWAY_DB_SCHEMA (migrated by whoever opened it). */
+  /** Holds the API keys (GATEWAY_DB_SCHEMA) and the audit trail (GATEWAY_AUDIT_DB_SCHEMA), migrated by whoever opened it. */
   database: Database
   config: GatewayConfig
 }
@@ -46,7 +51,8 @@ export interface GatewayPluginOptions {
  * Kalla's public HTTP surface, mounted by the scaled gateway process and by single mode alike:
  * GraphQL at /graphql (subscriptions over websocket, graphql-transport-ws), GraphiQL at /graphiql,
  * POST /uploads and GET /runs/:runId/results/:kind. Every call to a service goes over `bus`.
- * Every request is authenticated by API key or OIDC token and checked against proto's access table.
+ * Every request is authenticated by API key or OIDC token and checked against proto's access table; every
+ * mutation, upload and download is in the audit trail before its answer leaves.
  */
 export async function gatewayPlugin (app: FastifyInstance, options: GatewayPluginOptions): Promise<void> {
   const { bus, storage, database, config } = options
@@ -67,7 +73,9 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   app.addHook('onRequest', auth.onRequest)
   app.addHook('onRequest', rates.afterAuth)
   app.addHook('onRoute', graphqlBodyLimit(config.GATEWAY_BODY_MAX_BYTES))
-  const keys = keyResolvers({ db: keysDb, verifier, endSessions: sessions.endKey })
+  const audit = createAuditRecorder({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA, log: app.log })
+  app.addHook('onSend', auditRoutes(audit))
+  const keys = keyResolvers({ db: database.db, schema: config.GATEWAY_DB_SCHEMA, verifier, audit, endSessions: sessions.endKey })
   const workDir = config.GATEWAY_WORK_DIR ?? tmpdir()
   const files = createResultFiles({
     storage,
@@ -85,7 +93,11 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const documentLimits: DocumentLimits = { maxRootFields: config.GATEWAY_MAX_ROOT_FIELDS, maxAliases: config.GATEWAY_MAX_ALIASES, maxOperations: config.GATEWAY_MAX_OPERATIONS, maxFragmentDepth: config.GATEWAY_MAX_DEPTH }
   await app.register(mercurius, {
     schema: buildSchema(),
-    resolvers: { Query: { ...queryResolvers(deps), ...keys.Query }, Mutation: { ...mutationResolvers(deps), ...keys.Mutation }, Subscription: subscriptionResolvers(deps) },
+    resolvers: {
+      Query: { ...queryResolvers(deps), ...keys.Query, ...auditResolvers({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA }) },
+      Mutation: auditedMutations({ ...mutationResolvers(deps), ...keys.Mutation }, audit, KEY_MUTATIONS),
+      Subscription: subscriptionResolvers(deps)
+    },
     loaders: loaders(deps),
     context: auth.context,
     subscription: { context: auth.socketContext, onConnect: auth.onConnect },
@@ -97,6 +109,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     errorFormatter: formatErrors
   })
   app.graphql.addHook('preValidation', documentLimitsHook(documentLimits))
+  app.graphql.addHook('preExecution', auditRefusedMutations(audit))
   app.graphql.addHook('preExecution', auth.authorize)
   app.graphql.addHook('preSubscriptionParsing', tokenLimitHook(config.GATEWAY_MAX_TOKENS))
   app.graphql.addHook('preSubscriptionExecution', auth.requireIdentity)

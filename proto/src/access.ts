@@ -18,7 +18,9 @@ export const GRAPHQL_ACCESS = {
     runs: 'viewer',
     run: 'viewer',
     runResults: 'viewer',
-    apiKeys: 'admin'
+    apiKeys: 'admin',
+    auditLog: 'admin',
+    auditChain: 'admin'
   },
   Mutation: {
     saveRecipe: 'operator',

@@ -1,30 +1,41 @@
+import type { Kysely } from 'kysely'
 import { createKey, listKeys, revokeKey, type ApiKeyInfo, type AuthDb, type KeyVerifier } from '@kalla/auth'
 import type { Role } from '@kalla/proto'
+import { auditCall } from '../audit/audited-mutations.ts'
+import type { AuditRecorder } from '../audit/recorder.ts'
 import { GatewayErrors } from '../errors.ts'
 
 export interface KeyDeps {
-  db: AuthDb
+  db: Kysely<any>
+  /** The schema of the keys (GATEWAY_DB_SCHEMA) on `db`. */
+  schema: string
   verifier: KeyVerifier
+  audit: AuditRecorder
   /** Ends the open websockets of a key revoked here. */
   endSessions: (keyId: string) => void
 }
 
+/** The mutations below record their own audit entries, in the transaction that changes the key. */
+export const KEY_MUTATIONS: ReadonlySet<string> = new Set(['createApiKey', 'revokeApiKey'])
+
 /** apiKeys, createApiKey and revokeApiKey: the gateway owns the keys it checks. Admin only (proto's table). */
 export function keyResolvers (deps: KeyDeps) {
+  const keys = (db: Kysely<any>) => db.withSchema(deps.schema) as AuthDb
   return {
     Query: {
-      apiKeys: async () => (await listKeys(deps.db)).map(toGqlKey)
+      apiKeys: async () => (await listKeys(keys(deps.db))).map(toGqlKey)
     },
     Mutation: {
-      createApiKey: async (_: unknown, { name, role }: { name: string, role: Role }) => {
-        const trimmed = name.trim()
-        if (trimmed.length === 0 || trimmed.length > 100) throw GatewayErrors.GATEWAY_KEY_NAME_INVALID('A key needs a name of 1 to 100 characters, saying who or what uses it.')
-        return await createKey(deps.db, trimmed, role)
-      },
-      revokeApiKey: async (_: unknown, { id }: { id: string }) => {
-        const revoked = await revokeKey(deps.db, id)
-        deps.verifier.forget(id)
-        deps.endSessions(id)
+      createApiKey: async (_: unknown, args: { name: string, role: Role }, context: Parameters<typeof auditCall>[2]) =>
+        await deps.audit.runAtomic(auditCall('createApiKey', args, context), async (trx) => {
+          const trimmed = args.name.trim()
+          if (trimmed.length === 0 || trimmed.length > 100) throw GatewayErrors.GATEWAY_KEY_NAME_INVALID('A key needs a name of 1 to 100 characters, saying who or what uses it.')
+          return await createKey(keys(trx), trimmed, args.role)
+        }),
+      revokeApiKey: async (_: unknown, args: { id: string }, context: Parameters<typeof auditCall>[2]) => {
+        const revoked = await deps.audit.runAtomic(auditCall('revokeApiKey', args, context), async (trx) => await revokeKey(keys(trx), args.id))
+        deps.verifier.forget(args.id)
+        deps.endSessions(args.id)
         return revoked
       }
     }

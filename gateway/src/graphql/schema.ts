@@ -29,7 +29,8 @@ export function buildSchema (): GraphQLSchema {
       ResultKind: upperCaseEnum(RESULT_KINDS),
       ColumnType: upperCaseEnum(ColumnTypes),
       FileEncoding: upperCaseEnum(FileEncodings),
-      Role: upperCaseEnum(ROLES)
+      Role: upperCaseEnum(ROLES),
+      AuditOutcome: upperCaseEnum(['ok', 'error'])
     }
   })
 }

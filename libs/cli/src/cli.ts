@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { auditCommand } from './audit-command.ts'
 import { keysCommand } from './keys-command.ts'
 import { matchCommand } from './match-command.ts'
 import { recipesCommand } from './recipes-command.ts'
@@ -13,6 +14,7 @@ export const USAGE = `Usage:
   kalla keys create <name> --role viewer|operator|admin [--database-url URL]
   kalla keys list [--database-url URL]
   kalla keys revoke <key-id> [--database-url URL]
+  kalla audit verify [--database-url URL] [--audit-schema SCHEMA]
 
 Runs a reconciliation recipe on this machine and writes matched.parquet, unmatched_left.parquet,
 unmatched_right.parquet and summary.json to the output directory (with --format csv or xlsx, also
@@ -25,7 +27,11 @@ recipes push saves a recipe file on a Kalla server as it is; recipes pull writes
 the same format (to FILE, or to the screen). --server defaults to KALLA_URL; the API key is KALLA_KEY.
 
 keys manages the gateway's API keys directly in its database (--database-url defaults to DATABASE_URL,
---schema to GATEWAY_DB_SCHEMA or auth). A created key is printed once; only its hash is kept.
+--schema to GATEWAY_DB_SCHEMA or auth). A created key is printed once; only its hash is kept. Creating
+and revoking are recorded in the audit trail (--audit-schema, default GATEWAY_AUDIT_DB_SCHEMA or audit).
+
+audit verify recomputes every hash of the gateway's audit trail and reports the first entry that was
+modified, deleted or reordered: exit 0 when it holds, 1 when it is broken.
 Relative paths are read from the directory you ran the command in.
 
 Options for match:
@@ -62,6 +68,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
         role: { type: 'string' },
         'database-url': { type: 'string' },
         schema: { type: 'string' },
+        'audit-schema': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -77,6 +84,10 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
     if (command === 'keys') {
       if (recipePath === undefined || extra.length > 1) throw new UsageError('kalla keys takes create <name>, list or revoke <key-id>.')
       return await keysCommand(recipePath, extra[0], values, out)
+    }
+    if (command === 'audit') {
+      if (recipePath === undefined || extra.length > 0) throw new UsageError('kalla audit takes verify.')
+      return await auditCommand(recipePath, values, out)
     }
     if (recipePath === undefined || extra.length > 0) throw new UsageError(`kalla ${command} takes exactly one recipe file.`)
     if (command === 'match') return await matchCommand(recipePath, values, out)

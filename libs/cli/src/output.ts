@@ -8,9 +8,10 @@ export interface Output {
   serverUrl?: string
   /** The API key sent to that server (KALLA_KEY). */
   apiKey?: string
-  /** The Postgres `kalla keys` works in when --database-url is not given (DATABASE_URL), and its schema (GATEWAY_DB_SCHEMA). */
+  /** The Postgres `kalla keys` and `kalla audit` work in when --database-url is not given (DATABASE_URL), its keys' schema (GATEWAY_DB_SCHEMA) and audit trail's (GATEWAY_AUDIT_DB_SCHEMA). */
   databaseUrl?: string
   keysSchema?: string
+  auditSchema?: string
 }
 
 /** Wrong arguments: reported with the usage text and exit code 2. */

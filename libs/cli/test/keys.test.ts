@@ -8,15 +8,17 @@ import { capturedOutput, TEST_DATABASE_URL } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 const schema = `auth_cli_${randomBytes(5).toString('hex')}`
+const auditSchema = `audit_cli_${randomBytes(5).toString('hex')}`
 const database = await openDatabase({ url: TEST_DATABASE_URL, poolSize: 1 })
 t.teardown(async () => {
   await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(database.db)
+  await sql`DROP SCHEMA IF EXISTS ${sql.id(auditSchema)} CASCADE`.execute(database.db)
   await database.close()
 })
 
 async function kalla (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   const out = capturedOutput()
-  const code = await runCli(args, { ...out, databaseUrl: TEST_DATABASE_URL, keysSchema: schema })
+  const code = await runCli(args, { ...out, databaseUrl: TEST_DATABASE_URL, keysSchema: schema, auditSchema })
   return { code, ...out.text() }
 }
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { migrations as auditMigrations } from '@kalla/audit/migrations'
 import { migrations as authMigrations } from '@kalla/auth/migrations'
 import { migrateSchema } from '@kalla/db'
 import { gatewayPlugin, loadGatewayConfig, trustProxy } from '@kalla/gateway'
@@ -55,6 +56,7 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   await app.register(healthRoutes, { checks: { database: infrastructure.database.ping, storage: infrastructure.storage.ping } })
   await app.register(metricsRoute, { service: 'kalla', token: config.METRICS_TOKEN })
   await migrateSchema(infrastructure.database.db, gatewayConfig.GATEWAY_DB_SCHEMA, authMigrations)
+  await migrateSchema(infrastructure.database.db, gatewayConfig.GATEWAY_AUDIT_DB_SCHEMA, auditMigrations)
   await app.register(gatewayPlugin, { bus: infrastructure.bus, storage: infrastructure.storage, database: infrastructure.database, config: gatewayConfig })
   app.addHook('onClose', async () => {
     // The matcher goes first so an in-flight job is finished or handed back before the bus closes.

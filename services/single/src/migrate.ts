@@ -1,5 +1,6 @@
 // `node services/single/src/migrate.ts`: brings every service's Postgres schema up to date, then exits.
 // Scaled deployments run it once per release (a one-shot job) before starting the services.
+import { migrations as audit } from '@kalla/audit/migrations'
 import { migrations as auth } from '@kalla/auth/migrations'
 import { migrateSchema, openDatabase } from '@kalla/db'
 import { loadGatewayConfig } from '@kalla/gateway'
@@ -21,7 +22,8 @@ const schemas = [
   { schema: loadSourcesConfig(env).SOURCES_DB_SCHEMA, migrations: sources },
   { schema: loadRecipesConfig(env).RECIPES_DB_SCHEMA, migrations: recipes },
   { schema: loadRunsConfig(env).RUNS_DB_SCHEMA, migrations: runs },
-  { schema: loadGatewayConfig(env).GATEWAY_DB_SCHEMA, migrations: auth }
+  { schema: loadGatewayConfig(env).GATEWAY_DB_SCHEMA, migrations: auth },
+  { schema: loadGatewayConfig(env).GATEWAY_AUDIT_DB_SCHEMA, migrations: audit }
 ]
 const database = await openDatabase({ url })
 try {

@@ -23,6 +23,8 @@ const OPERATIONS: Record<string, { query: string, variables?: Record<string, unk
   run: { query: '{ run(runId: "none") { runId } }' },
   runResults: { query: '{ runResults(runId: "none", kind: MATCHED) { totalCount } }' },
   apiKeys: { query: '{ apiKeys { id name role } }' },
+  auditLog: { query: '{ auditLog(filter: { outcome: ERROR }, limit: 5) { seq operation actor { name } } }' },
+  auditChain: { query: '{ auditChain { valid entries firstBroken { seq } } }' },
   saveRecipe: { query: 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', variables: { input: RECIPE } },
   importRecipe: { query: 'mutation { importRecipe(recipe: {}) { recipeId } }' },
   validateRecipe: { query: 'mutation ($input: RecipeInput!) { validateRecipe(input: $input) { valid } }', variables: { input: RECIPE } },

@@ -163,4 +163,8 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
   const page = result.runResults as { totalCount: number } | undefined
   if (page !== undefined) t.equal(page.totalCount, data.truth.unmatched_left_count, 'the unmatched left page counts every unmatched invoice')
   for (const removal of ['deleteRecipe', 'removeSource']) if (removal in result) t.equal(result[removal], true, `${removal} removed it`)
+  const log = result.auditLog as Array<{ operation: string, targets: { runId?: string }, actor: { id: string } }> | undefined
+  if (log !== undefined) t.same(log.map((e) => [e.operation, e.targets.runId, e.actor.id]), [['startRun', values.get('<runId>'), 'admin-key']], 'the audit trail has the documented run start')
+  const chain = result.auditChain as { valid: boolean, entries: number } | undefined
+  if (chain !== undefined) t.ok(chain.valid && chain.entries > 10, `the audit chain holds (${chain.entries} entries)`)
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { listEntries, verifyChain, type AuditDb } from '@kalla/audit'
 import { readResultPage } from '@kalla/engine'
 import { createTestDatabase, prepareFlowData, runFullFlow, startNatsServer, TEST_ADMIN_KEY } from '@kalla/testing'
 import { buildSingleApp } from '../src/app.ts'
@@ -51,6 +52,9 @@ async function fullFlowInSingleMode (t: Test, infra: { nats?: boolean, postgres?
     const expected = kind === 'matched' ? data.truth.matched_count : kind === 'unmatched_left' ? data.truth.unmatched_left_count : data.truth.unmatched_right_count
     t.equal(page.totalCount, expected, `${kind}.parquet is readable and complete`)
   }
+  const audit = infrastructure.database.db.withSchema('audit') as AuditDb
+  t.match(await listEntries(audit), [{ channel: 'http', operation: 'upload', outcome: 'ok', actor: { id: 'admin-key' }, args: { filename: 'bank-statement.csv' } }], 'the upload is in the audit trail')
+  t.same(await verifyChain(audit), { valid: true, entries: 1, firstBroken: null }, 'and its chain holds')
   t.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200)
 }
 

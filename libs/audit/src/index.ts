@@ -1,0 +1,6 @@
+export { appendEntry, listEntries, toEntry, MAX_LIST_LIMIT, type AuditDb, type AuditFilter } from './log.ts'
+export { verifyChain, type ChainBreak, type ChainReport } from './verify.ts'
+export { canonicalEntry, canonicalJson, entryHash, GENESIS_HASH, type Actor, type AuditEntry, type NewAuditEntry } from './entry.ts'
+export { redactArgs, MASK, MAX_STRING } from './redact.ts'
+export { AuditErrors } from './errors.ts'
+export type { AuditDatabase, Outcome, Targets } from './tables.ts'
