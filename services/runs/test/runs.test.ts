@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { sql } from 'kysely'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
 import { openDatabase } from '@kalla/db'
-import { CancelRun, GetRecipe, GetRun, GetUpload, ListRuns, MATCHER_CONSUMER, MatchJobs, ResolveSource, RunEvents, StartRun, STREAMS, type Job, type Recipe } from '@kalla/proto'
+import { CancelRun, GetRecipe, GetRun, GetUpload, ListRuns, MATCHER_CONSUMER, MatchJobs, GetSource, RunEvents, StartRun, STREAMS, type Job, type Recipe } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { buildRunsApp } from '../src/app.ts'
 import { loadRunsConfig } from '../src/config.ts'
@@ -34,7 +34,7 @@ async function setup (t: Test): Promise<{ bus: MemoryBus, jobs: Job[], schema: s
     if (id === 'narrow') return upload(id, ['payment_id', 'amount'])
     throw notFound('SOURCES_UPLOAD_NOT_FOUND', 'no')
   }, { queue: 'sources' })
-  await bus.serve(ResolveSource, ({ alias }) => { if (alias !== 'erp') throw notFound('SOURCES_NOT_FOUND', 'no'); return { alias, type: 'postgres' as const, uri: 'postgres://u:secret@db/erp?table=invoices' } }, { queue: 'sources' })
+  await bus.serve(GetSource, ({ alias }) => { if (alias !== 'erp') throw notFound('SOURCES_NOT_FOUND', 'no'); return { alias, type: 'postgres' as const, uri: 'postgres://u:***@db/erp?table=invoices', columns: [], created_at: new Date().toISOString(), updated_at: new Date().toISOString() } }, { queue: 'sources' })
   const jobs: Job[] = []
   await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, (job) => { jobs.push(job); return { ack: true } })
   const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
@@ -66,7 +66,7 @@ t.test('starting a run resolves every source and queues one self-contained job',
   const job = await until(async () => jobs[0])
   t.equal(job.run_id, run.run_id)
   t.same(job.sources.map((s) => [s.alias, s.side, s.type, s.uri]), [
-    ['invoices', 'left', 'postgres', 'postgres://u:secret@db/erp?table=invoices'],
+    ['invoices', 'left', 'postgres', 'source:erp'],
     ['payments', 'right', 'file', 'uploads/good/bank.csv']
   ])
   t.equal(job.output_path, `results/${run.run_id}`)

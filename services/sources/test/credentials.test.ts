@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { ConfigError } from '@kalla/service'
 import { loadSourcesConfig } from '../src/config.ts'
-import { redactUri, scrubSecrets } from '../src/domain/redact.ts'
+import { redactUri, scrubSecrets } from '@kalla/proto'
 import { createSecretBox, parseEncryptionKey } from '../src/domain/secret-box.ts'
 
 t.test('redaction hides passwords and credential parameters and keeps everything else', async (t) => {
