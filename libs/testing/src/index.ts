@@ -8,3 +8,4 @@ export { authHeaders, errorCode, graphql, graphqlOk, listen, parseCsv, TEST_ADMI
 export { graphqlFlow, recipeInput, type GqlRun } from './graphql-flow.ts'
 export { csvToXlsx, type XlsxColumns } from './xlsx.ts'
 export { capturedOutput } from './output.ts'
+export { startPostgresServer, type PostgresServer } from './postgres-server.ts'
