@@ -28,7 +28,13 @@ async function setup (t: Test): Promise<{ bus: MemoryBus, jobs: Job[], schema: s
   const database = await openDatabase({ url: PG_URL })
   await bus.ensureStreams(STREAMS)
   const notFound = (code: string, message: string): CodedError => new CodedError(code, message, { statusCode: 404 })
-  await bus.serve(GetRecipe, ({ recipe_id: id }) => { if (id !== recipe.recipe_id) throw notFound('RECIPES_NOT_FOUND', 'no'); return { recipe, created_at: new Date().toISOString(), updated_at: new Date().toISOString() } }, { queue: 'recipes' })
+  // 'legacy' stands for a recipe saved with a password in its uri before that was refused: it is answered masked.
+  const legacy: Recipe = { ...recipe, recipe_id: 'legacy', sources: { ...recipe.sources, left: { ...recipe.sources.left, uri: 'postgres://app:***@db/erp?table=invoices' } } }
+  await bus.serve(GetRecipe, ({ recipe_id: id }) => {
+    const found = [recipe, legacy].find((r) => r.recipe_id === id)
+    if (found === undefined) throw notFound('RECIPES_NOT_FOUND', 'no')
+    return { recipe: found, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }
+  }, { queue: 'recipes' })
   await bus.serve(GetUpload, ({ upload_id: id }) => {
     if (id === 'good') return upload(id, ['payment_id', 'reference_number', 'paid_amount', 'extra'])
     if (id === 'narrow') return upload(id, ['payment_id', 'amount'])
@@ -76,6 +82,7 @@ t.test('starting a run resolves every source and queues one self-contained job',
 
 t.test('bad requests are refused with codes and queue nothing', async (t) => {
   const { bus, jobs } = await setup(t)
+  t.equal(await code(bus.request(StartRun, { recipe_id: 'legacy', files: [{ alias: 'payments', upload_id: 'good' }] })), 'RUNS_SOURCE_CREDENTIALS_INLINE', 'a recipe holding credentials runs only once its source is registered')
   t.equal(await code(bus.request(StartRun, { recipe_id: 'nope' })), 'RUNS_RECIPE_NOT_FOUND')
   t.equal(await code(bus.request(StartRun, { recipe_id: 'invoice-payment' })), 'RUNS_FILE_MISSING')
   t.equal(await code(bus.request(StartRun, { recipe_id: 'invoice-payment', files: [{ alias: 'payments', upload_id: 'gone' }] })), 'RUNS_UPLOAD_NOT_FOUND')
