@@ -2,7 +2,8 @@
 //
 //   npm start                                  # Kalla on http://127.0.0.1:4000, in another terminal
 //   npm run example                            # once: writes examples/data/invoices.csv and payments.csv
-//   export KALLA_KEY=$(cat .kalla/admin.key)   # a key with the operator role or above (single mode generates an admin key there)
+//   export KALLA_KEY=$(cat .kalla/admin.key)   # an API key, or an access token of your OIDC provider, with the operator
+//                                              # role or above (single mode generates an admin key there)
 //   node examples/graphql-client.mjs [--url http://127.0.0.1:4000] [--invoices file.csv] [--payments file.csv]
 //
 // It uploads both files, saves the one-to-one recipe (both sources are files), starts a run, follows it with
@@ -25,7 +26,7 @@ const { values: options } = parseArgs({
 })
 const base = options.url.replace(/\/$/, '')
 if (!process.env.KALLA_KEY) {
-  process.stderr.write('Set KALLA_KEY to an API key (single mode: export KALLA_KEY=$(cat .kalla/admin.key)).\n')
+  process.stderr.write('Set KALLA_KEY to an API key or an OIDC access token (single mode: export KALLA_KEY=$(cat .kalla/admin.key)).\n')
   process.exit(2)
 }
 const authorization = `Bearer ${process.env.KALLA_KEY}`

@@ -1,9 +1,10 @@
 // Runs one GraphQL subscription against Kalla and prints each event as a line of JSON.
 //
-//   KALLA_KEY=<an API key> node examples/graphql-subscribe.mjs [--url http://127.0.0.1:4000] [--count N] '<subscription>' ['<variables as JSON>']
+//   KALLA_KEY=<an API key or OIDC access token> node examples/graphql-subscribe.mjs [--url http://127.0.0.1:4000] [--count N] '<subscription>' ['<variables as JSON>']
 //
 // It exits when the server completes the subscription (runProgress does once the run has ended), after
-// --count events, or with status 1 and the error's code when the subscription fails.
+// --count events, or with status 1 and the error's code when the subscription fails (UNAUTHENTICATED when
+// the key is revoked or the token expires while it runs: the server then closes the socket with 4401).
 // Needs the graphql-ws and ws packages (installed with the repository's dependencies).
 import { parseArgs } from 'node:util'
 import { createClient } from 'graphql-ws'
@@ -22,7 +23,7 @@ if (query === undefined) {
   process.exit(2)
 }
 if (!process.env.KALLA_KEY) {
-  process.stderr.write('Set KALLA_KEY to an API key (single mode: export KALLA_KEY=$(cat .kalla/admin.key)).\n')
+  process.stderr.write('Set KALLA_KEY to an API key or an OIDC access token (single mode: export KALLA_KEY=$(cat .kalla/admin.key)).\n')
   process.exit(2)
 }
 const limit = options.count === undefined ? Infinity : Number(options.count)

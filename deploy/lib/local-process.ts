@@ -12,6 +12,8 @@ export interface LocalInfrastructure {
   adminKey: string
   /** Stands in for the containers' /var/lib/kalla. */
   dataDir: string
+  /** Each NATS user's password (the NATS server's KALLA_NATS_<USER>_PASSWORD). */
+  natsPasswords: Record<string, string>
 }
 
 /** The directory the image gives Kalla for data and work files. */
@@ -45,7 +47,14 @@ export function localProcess (name: string, service: ComposeService, infra: Loca
   const substitutes = localSubstitutes(infra, port)
   const env: Record<string, string> = {}
   const dirs: string[] = []
-  for (const [key, value] of Object.entries(environmentOf(service))) {
+  const variables = environmentOf(service)
+  const natsUser = variables.NATS_USER
+  if (natsUser !== undefined) {
+    const password = infra.natsPasswords[natsUser]
+    if (password === undefined) throw new Error(`${name}: no NATS password for user ${natsUser}`)
+    substitutes.NATS_PASSWORD = password
+  }
+  for (const [key, value] of Object.entries(variables)) {
     const local = substitutes[key] ?? rebase(value, infra.dataDir)
     if (local !== value && substitutes[key] === undefined) dirs.push(local)
     env[key] = local

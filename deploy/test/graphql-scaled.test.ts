@@ -11,7 +11,7 @@ import { startTopology } from './topology.ts'
 // The gateway as its own OS process next to every service, all over real NATS JetStream, Postgres and S3.
 const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-scaled-'))
 const topology = await startTopology()
-const admin = await connect({ servers: topology.natsUrl, name: 'gateway-scaled-test' })
+const admin = await connect({ servers: topology.natsUrl, name: 'gateway-scaled-test', ...topology.natsTestUser })
 t.teardown(async () => {
   await admin.close()
   await topology.stop()

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node'
 import t from 'tap'
 import { BusError, createNatsBus } from '@kalla/bus'
 import { readResultPage } from '@kalla/engine'
-import { GetRun, ListRuns, MATCHER_CONSUMER, RunEvents, SaveRecipe, StartRun, TERMINAL_STATUSES, type Recipe, type RunEvent } from '@kalla/proto'
+import { busInboxPrefix, GetRun, KALLA_JOBS, KALLA_RUNS, ListRuns, MATCHER_CONSUMER, MatchJobs, RegisterSource, ResolveSource, RunEvents, SaveRecipe, StartRun, TERMINAL_STATUSES, topicFilter, type Recipe, type RunEvent } from '@kalla/proto'
 import { createS3Storage } from '@kalla/storage'
 import { prepareFlowData, runFullFlow, S3RVER_CREDENTIALS, uploadFile, waitFor } from '@kalla/testing'
 import { startTopology } from './topology.ts'
@@ -23,7 +23,7 @@ t.teardown(async () => {
 await Promise.all([topology.start('sources', 'sources'), topology.start('recipes', 'recipes'), topology.start('runs', 'runs')])
 await topology.start('matcher-a', 'matcher')
 await topology.start('matcher-b', 'matcher')
-const bus = await createNatsBus({ servers: topology.natsUrl, name: 'scaled-test' })
+const bus = await createNatsBus({ servers: topology.natsUrl, name: 'scaled-test', connectOptions: topology.natsTestUser })
 const uploadUrl = (): string => `http://127.0.0.1:${topology.port('sources')}/uploads`
 // trust auth ignores the password: it is there to prove no process ever prints it.
 const sourceUrl = topology.databaseUrl.replace('postgres://postgres@', 'postgres://postgres:s3cret-pw@')
@@ -49,7 +49,7 @@ t.test('the full flow across separate processes ends in a completed run with the
 
 /** Waits until `count` matcher processes each have a pull request waiting on the job consumer. */
 async function matchersWaiting (count: number): Promise<void> {
-  const connection = await connect({ servers: topology.natsUrl })
+  const connection = await connect({ servers: topology.natsUrl, ...topology.natsTestUser })
   try {
     const manager = await jetstreamManager(connection)
     await waitFor(async () => (await manager.consumers.info(MATCHER_CONSUMER.stream, MATCHER_CONSUMER.durable)).num_waiting >= count ? true : undefined, 30_000, `${count} matchers waiting for jobs`)
@@ -88,6 +88,9 @@ t.test('a matcher killed with SIGKILL mid-run: the job is redelivered and the ru
   await new Promise((resolve) => setTimeout(resolve, 500))
   t.equal(events.filter((e) => e.type === 'completed').length, 1, 'exactly one completion')
   t.match(topology.processes.get('matcher-c')?.output() ?? '', new RegExp(`"run_id":"${run.run_id}"`), 'the surviving matcher ran it')
+  const left = await readdir(join(topology.dataDir, 'work', 'matcher')).catch(() => [])
+  t.match(topology.processes.get('matcher-c')?.output() ?? '', /removed work directories left by ended or killed jobs/, 'the next matcher found the killed one\'s work directory')
+  t.same(left, [], 'and swept it: no work directory is left')
 })
 
 t.test('bad input gets coded errors and leaves no run unfinished', async (t) => {
@@ -111,4 +114,31 @@ t.test('bad input gets coded errors and leaves no run unfinished', async (t) => 
 
 t.test('no process ever printed the source password', async (t) => {
   for (const [name, process] of topology.processes) t.notMatch(process.output(), /s3cret-pw/, name)
+})
+
+t.test('no process was refused a subject: each NATS user has every permission its process needs', async (t) => {
+  for (const [name, process] of topology.processes) t.notMatch(process.output(), /Permissions Violation|Authorization Violation/i, name)
+})
+
+t.test('the bus admits only known users, each to its own subjects', async (t) => {
+  await t.rejects(connect({ servers: topology.natsUrl, reconnect: false }), /Authorization Violation/i, 'a client without a user cannot connect')
+  await t.rejects(connect({ servers: topology.natsUrl, reconnect: false, user: 'gateway', pass: 'wrong' }), /Authorization Violation/i, 'nor one with a wrong password')
+
+  const asGateway = await connect({ servers: topology.natsUrl, user: 'gateway', pass: topology.natsPasswords.gateway, inboxPrefix: busInboxPrefix('gateway') })
+  t.teardown(() => asGateway.close())
+  await t.rejects(asGateway.request(ResolveSource.subject, JSON.stringify({ alias: 'invoices' }), { timeout: 2000 }), /Permissions Violation|permission/i, 'the gateway may not resolve a source\'s credentials')
+  const manager = await jetstreamManager(asGateway)
+  await t.rejects(manager.consumers.add(KALLA_JOBS.name, { name: 'peek', filter_subject: topicFilter(MatchJobs) }), /Permissions Violation|permission|timeout/i, 'nor read the job queue')
+  await t.rejects(manager.streams.delete(KALLA_RUNS.name), /Permissions Violation|permission|timeout/i, 'nor delete a stream')
+  const refused = (subject: string): Promise<unknown> => new Promise((resolve) => {
+    const subscription = asGateway.subscribe(subject, { callback: () => {} })
+    subscription.closed.then(resolve, resolve)
+    setTimeout(() => resolve('still open'), 2000)
+  })
+  t.match(String(await refused(`${busInboxPrefix('matcher')}.>`)), /Permissions Violation|permission/i, 'nor listen to the matcher\'s replies')
+  t.match(String(await refused('kalla.jobs.>')), /Permissions Violation|permission/i, 'nor to the jobs\' subject')
+
+  const asMatcher = await connect({ servers: topology.natsUrl, user: 'matcher', pass: topology.natsPasswords.matcher, inboxPrefix: busInboxPrefix('matcher') })
+  t.teardown(() => asMatcher.close())
+  await t.rejects(asMatcher.request(RegisterSource.subject, '{}', { timeout: 2000 }), /Permissions Violation|permission/i, 'the matcher may not register sources')
 })

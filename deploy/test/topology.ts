@@ -4,9 +4,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { BUS_IDENTITIES } from '@kalla/proto'
 import { createTestDatabase, freePort, S3RVER_CREDENTIALS, TEST_ADMIN_KEY, startNatsServer, startS3Server, startServiceProcess, type ServiceProcess } from '@kalla/testing'
 import { COMPOSE_FILES, readCompose, type ComposeFile, type ComposeService } from '../lib/compose.ts'
 import { localProcess, localSubstitutes, type LocalInfrastructure } from '../lib/local-process.ts'
+import { natsAuthorization, natsPasswordVariable } from '../lib/nats-config.ts'
 import { ROOT, type ScaledRoleName } from '../lib/roles.ts'
 
 export { ROOT }
@@ -22,6 +24,12 @@ export interface Topology {
   /** The local values that stand in for the compose network's hosts and credentials. */
   env: Record<string, string>
   natsUrl: string
+  /** The password of each NATS user (the server runs with deploy/nats/nats-server.conf's users). */
+  natsPasswords: Record<string, string>
+  /** Stands in for the containers' /var/lib/kalla (work directories live under it). */
+  dataDir: string
+  /** An unrestricted NATS user for the test's own clients. */
+  natsTestUser: { user: string, pass: string }
   databaseUrl: string
   s3: { endpoint: string, bucket: string }
   processes: Map<string, ServiceProcess>
@@ -36,7 +44,14 @@ export interface Topology {
  */
 export async function startTopology (): Promise<Topology> {
   const compose = await readCompose(COMPOSE_FILES.scaled, {}, (name) => `local-${name.toLowerCase()}`)
-  const nats = await startNatsServer()
+  // As the deployment docs generate them: the NATS server reads a variable as a config value, so it starts with a letter.
+  const natsPasswords = Object.fromEntries(BUS_IDENTITIES.map((identity) => [identity, `kalla-${randomBytes(16).toString('hex')}`]))
+  const testUser = { user: 'kalla-test', pass: `kalla-${randomBytes(16).toString('hex')}` }
+  // The deployment's users and permissions, plus one unrestricted user for the test's own checks.
+  const nats = await startNatsServer({
+    config: natsAuthorization({ unrestrictedUsers: [{ user: testUser.user, passwordVariable: 'KALLA_NATS_TEST_PASSWORD' }] }),
+    env: { ...Object.fromEntries(BUS_IDENTITIES.map((identity) => [natsPasswordVariable(identity), natsPasswords[identity] ?? ''])), KALLA_NATS_TEST_PASSWORD: testUser.pass }
+  })
   const database = await createTestDatabase()
   const s3 = await startS3Server()
   const dataDir = await mkdtemp(join(tmpdir(), 'kalla-topology-'))
@@ -47,7 +62,8 @@ export async function startTopology (): Promise<Topology> {
     encryptionKey: randomBytes(32).toString('hex'),
     resolveKey: randomBytes(32).toString('hex'),
     adminKey: TEST_ADMIN_KEY,
-    dataDir
+    dataDir,
+    natsPasswords
   }
   const local = async (name: string, port?: number): Promise<{ args: string[], env: Record<string, string> }> => {
     const spec = localProcess(name, service(compose, name), infra, port)
@@ -61,6 +77,9 @@ export async function startTopology (): Promise<Topology> {
   return {
     env: localSubstitutes(infra),
     natsUrl: nats.url,
+    natsPasswords,
+    natsTestUser: testUser,
+    dataDir,
     databaseUrl: database.url,
     s3,
     processes,

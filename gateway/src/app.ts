@@ -18,7 +18,7 @@ export async function buildGatewayApp (config: GatewayConfig, shared: SharedInfr
   const logger: FastifyBaseLogger = createLogger({ name: 'gateway', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { url: config.DATABASE_URL, schema: config.GATEWAY_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
-  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'gateway' })
+  await app.register(busPlugin, { bus: shared.bus, config, identity: 'gateway' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(healthRoutes, {
     checks: {

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { DatabaseEnv, loadConfig, serviceEnv } from '@kalla/service'
 import { StorageEnv } from '@kalla/storage'
+import { JwtEnv } from './auth/jwt-settings.ts'
 
 export const GatewayConfig = Type.Object({
   ...serviceEnv(4000),
@@ -9,6 +10,8 @@ export const GatewayConfig = Type.Object({
   GATEWAY_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'auth', description: 'Postgres schema owned by the gateway: its API keys' }),
   KALLA_ADMIN_KEY: Type.Optional(Type.String({ minLength: 32, description: 'A key with the admin role, at least 32 characters (openssl rand -base64 32); the scaled gateway needs it or KALLA_ADMIN_KEY_FILE' })),
   KALLA_ADMIN_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'A file holding the admin key (a mounted secret), read at start' })),
+  ...JwtEnv,
+  GATEWAY_WS_RECHECK_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'How often the API keys of open websockets are verified again: a key revoked elsewhere ends its subscriptions within this time plus GATEWAY_KEY_CACHE_TTL_S' }),
   GATEWAY_KEY_CACHE_TTL_S: Type.Integer({ minimum: 0, default: 30, description: 'How long a verified API key is trusted before it is looked up again: a key revoked through another gateway stops working within this time' }),
   GATEWAY_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 5 * 1024 ** 3, description: 'Largest file accepted by POST /uploads' }),
   GATEWAY_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'How long a service may take to answer one request (previews and uploads read data)' }),

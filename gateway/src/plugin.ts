@@ -10,7 +10,9 @@ import { CreateUpload, type RequestOf } from '@kalla/proto'
 import type { Storage } from '@kalla/storage'
 import { uploadRoutes } from '@kalla/uploads'
 import { gatewayAuth } from './auth/gateway-auth.ts'
+import { jwtVerifierFrom } from './auth/jwt-settings.ts'
 import { keyResolvers } from './auth/key-resolvers.ts'
+import { liveSessions } from './auth/live-sessions.ts'
 import type { GatewayConfig } from './config.ts'
 import type { GatewayDeps } from './deps.ts'
 import { formatErrors } from './graphql/errors.ts'
@@ -37,17 +39,20 @@ export interface GatewayPluginOptions {
  * Kalla's public HTTP surface, mounted by the scaled gateway process and by single mode alike:
  * GraphQL at /graphql (subscriptions over websocket, graphql-transport-ws), GraphiQL at /graphiql,
  * POST /uploads and GET /runs/:runId/results/:kind. Every call to a service goes over `bus`.
- * Every request is authenticated by API key and checked against proto's access table.
+ * Every request is authenticated by API key or OIDC token and checked against proto's access table.
  */
 export async function gatewayPlugin (app: FastifyInstance, options: GatewayPluginOptions): Promise<void> {
   const { bus, storage, database, config } = options
   const keysDb = database.db.withSchema(config.GATEWAY_DB_SCHEMA) as AuthDb
   const adminKey = await readAdminKey(config)
-  const verifier = createKeyVerifier({ db: keysDb, adminKeys: adminKey === undefined ? [] : [adminKey], cacheTtlMs: config.GATEWAY_KEY_CACHE_TTL_S * 1000, onError: (err) => { app.log.warn({ err }, 'recording when a key was last used failed') } })
-  const auth = gatewayAuth(verifier)
+  const jwt = jwtVerifierFrom(config, (reason) => { app.log.info({ reason }, 'a bearer token was refused') })
+  const verifier = createKeyVerifier({ db: keysDb, adminKeys: adminKey === undefined ? [] : [adminKey], jwt, cacheTtlMs: config.GATEWAY_KEY_CACHE_TTL_S * 1000, onError: (err) => { app.log.warn({ err }, 'recording when a key was last used failed') } })
+  const sessions = liveSessions({ verifier, recheckMs: config.GATEWAY_WS_RECHECK_MS, expiryGraceMs: config.KALLA_JWT_CLOCK_TOLERANCE_S * 1000, log: app.log })
+  app.addHook('onClose', async () => { sessions.close() })
+  const auth = gatewayAuth(verifier, sessions)
   app.addHook('onRoute', auth.checkRoute)
   app.addHook('onRequest', auth.onRequest)
-  const keys = keyResolvers({ db: keysDb, verifier })
+  const keys = keyResolvers({ db: keysDb, verifier, endSessions: sessions.endKey })
   const workDir = config.GATEWAY_WORK_DIR ?? tmpdir()
   const files = createResultFiles({
     storage,
@@ -66,7 +71,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     resolvers: { Query: { ...queryResolvers(deps), ...keys.Query }, Mutation: { ...mutationResolvers(deps), ...keys.Mutation }, Subscription: subscriptionResolvers(deps) },
     loaders: loaders(deps),
     context: auth.context,
-    subscription: { onConnect: auth.onConnect },
+    subscription: { context: auth.socketContext, onConnect: auth.onConnect },
     jit: config.GATEWAY_JIT,
     graphiql: config.GATEWAY_GRAPHIQL,
     validationRules: [limits],
@@ -76,6 +81,8 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   app.graphql.addHook('preSubscriptionExecution', auth.requireIdentity)
   app.graphql.addHook('preSubscriptionExecution', validateSubscription([limits]))
   app.graphql.addHook('preSubscriptionExecution', auth.authorize)
+  app.graphql.addHook('preSubscriptionExecution', auth.trackSubscription)
+  app.graphql.addHook('onSubscriptionEnd', auth.untrackSubscription)
 
   const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
   await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })

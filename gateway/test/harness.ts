@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Fastify from 'fastify'
 import { sql } from 'kysely'
 import type { Test } from 'tap'
+import type { AuthDb } from '@kalla/auth'
 import { migrations } from '@kalla/auth/migrations'
 import { migrateSchema, openDatabase, type Database } from '@kalla/db'
 import { createMemoryBus, silentLogger, type MemoryBus } from '@kalla/bus'
@@ -14,13 +15,13 @@ import { createLocalStorage, type Storage } from '@kalla/storage'
 import { listen, TEST_ADMIN_KEY, TEST_DATABASE_URL } from '@kalla/testing'
 import { gatewayPlugin, loadGatewayConfig } from '../src/app.ts'
 
-export interface GatewayHarness { bus: MemoryBus, storage: Storage, database: Database, url: string, dir: string, logs: string[] }
+export interface GatewayHarness { bus: MemoryBus, storage: Storage, database: Database, url: string, dir: string, logs: string[], keysDb: AuthDb }
 
 /**
  * The gateway alone on a fresh in-process bus and local storage, its keys in a random Postgres schema,
- * TEST_ADMIN_KEY as its admin key, listening on a free port; gone after `t`.
+ * TEST_ADMIN_KEY as its admin key (`keysDb` is that schema, as `kalla keys` sees it), listening on a free port; gone after `t`.
  */
-export async function startGateway (t: Test, env: Record<string, string> = {}): Promise<GatewayHarness> {
+export async function startGateway (t: Test, env: Record<string, string> = {}, options: { logLevel?: string } = {}): Promise<GatewayHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'kalla-gateway-'))
   const bus = createMemoryBus({ logger: silentLogger })
   await bus.ensureStreams(STREAMS)
@@ -29,7 +30,7 @@ export async function startGateway (t: Test, env: Record<string, string> = {}): 
   const schema = `auth_test_${randomBytes(5).toString('hex')}`
   await migrateSchema(database.db, schema, migrations)
   const logs: string[] = []
-  const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
+  const app = Fastify({ logger: { level: options.logLevel ?? 'warn', stream: { write: (line: string) => { logs.push(line) } } } })
   const config = loadGatewayConfig({ STORAGE_DIR: join(dir, 'storage'), GATEWAY_WORK_DIR: dir, GATEWAY_REQUEST_TIMEOUT_MS: '2000', GATEWAY_DB_SCHEMA: schema, KALLA_ADMIN_KEY: TEST_ADMIN_KEY, ...env })
   await app.register(gatewayPlugin, { bus, storage, database, config })
   const url = await listen(app)
@@ -40,7 +41,7 @@ export async function startGateway (t: Test, env: Record<string, string> = {}): 
     await database.close()
     await rm(dir, { recursive: true, force: true })
   })
-  return { bus, storage, database, url, dir, logs }
+  return { bus, storage, database, url, dir, logs, keysDb: database.db.withSchema(schema) as AuthDb }
 }
 
 /** Stands in for the runs service's GetRun, answering from `runs`; `during` runs before an answer leaves. */

@@ -1,10 +1,10 @@
 import mercurius from 'mercurius'
 import type { Role } from '@kalla/proto'
 
-export const UNAUTHENTICATED_MESSAGE = 'Authenticate with "Authorization: Bearer <key>" (websocket: { authorization: "Bearer <key>" } in connection_init); the key is missing, unknown or revoked.'
+export const UNAUTHENTICATED_MESSAGE = 'Authenticate with "Authorization: Bearer <key or token>" (websocket: { authorization: "Bearer <key or token>" } in connection_init); the key or token is missing, unknown, revoked, expired or carries no Kalla role.'
 
 export function forbiddenMessage (role: Role, least: string): string {
-  return `This needs the ${least} role; the key used has the ${role} role.`
+  return `This needs the ${least} role; the key or token used has the ${role} role.`
 }
 
 export function unauthenticated (): InstanceType<typeof mercurius.ErrorWithProps> {

@@ -3,6 +3,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql'
 import { bearerToken, type Identity, type KeyVerifier } from '@kalla/auth'
 import { hasRole, HTTP_ACCESS, routeAccess } from '@kalla/proto'
 import { forbidden, forbiddenMessage, unauthenticated, UNAUTHENTICATED_MESSAGE } from './auth-errors.ts'
+import type { LiveSessions, LiveSocket } from './live-sessions.ts'
 import { requiredRole } from './root-fields.ts'
 
 declare module 'fastify' {
@@ -12,14 +13,16 @@ declare module 'fastify' {
   }
 }
 
-interface AuthContext { identity?: Identity | null, reply?: { request?: FastifyRequest } }
+/** A websocket's context also holds its socket and the bearer its connection_init carried, for the session guard. */
+interface AuthContext { identity?: Identity | null, bearer?: string, socket?: LiveSocket, reply?: { request?: FastifyRequest } }
 
 /**
  * The gateway's enforcement of proto's access table: an onRequest hook for HTTP (401 without a valid
- * key, 403 below the route's role), the websocket's connection_init check, and GraphQL hooks that
- * refuse an operation whose root fields need a higher role than the caller's.
+ * key or token, 403 below the route's role), the websocket's connection_init check, and GraphQL hooks that
+ * refuse an operation whose root fields need a higher role than the caller's. Each subscription checks the
+ * connection's credentials again and is tracked by `sessions`, which end it when they stop being valid.
  */
-export function gatewayAuth (verifier: KeyVerifier) {
+export function gatewayAuth (verifier: KeyVerifier, sessions: LiveSessions) {
   const identify = async (header: unknown): Promise<Identity | undefined> => {
     const token = bearerToken(header)
     return token === undefined ? undefined : await verifier.verify(token)
@@ -42,11 +45,25 @@ export function gatewayAuth (verifier: KeyVerifier) {
       request.identity = identity
     },
     context: (request: FastifyRequest) => ({ identity: request.identity ?? null }),
+    /** mercurius' subscription.context: the socket, so its subscriptions can be ended. */
+    socketContext: (socket: LiveSocket) => ({ socket }),
     /** mercurius' subscription.onConnect: the connection opens, but without a valid key no subscription starts. */
-    onConnect: async ({ payload }: { payload?: Record<string, unknown> | null }) =>
-      ({ identity: (await identify(payload?.authorization ?? payload?.Authorization)) ?? null }),
-    requireIdentity: (_schema: GraphQLSchema, _document: DocumentNode, context: AuthContext): void => {
+    onConnect: async ({ payload }: { payload?: Record<string, unknown> | null }) => {
+      const bearer = bearerToken(payload?.authorization ?? payload?.Authorization)
+      return { identity: (bearer === undefined ? undefined : await verifier.verify(bearer)) ?? null, bearer }
+    },
+    /** A subscription starts only while the connection's key or token is still valid (not revoked, not expired). */
+    requireIdentity: async (_schema: GraphQLSchema, _document: DocumentNode, context: AuthContext): Promise<void> => {
+      if (context.socket !== undefined) context.identity = context.bearer === undefined ? null : (await verifier.verify(context.bearer)) ?? null
       if (identityOf(context) === undefined) throw unauthenticated()
+    },
+    /** The last preSubscriptionExecution hook: the subscription is open from here on, under the session guard. */
+    trackSubscription: (_schema: GraphQLSchema, _document: DocumentNode, context: AuthContext, id: string | number): void => {
+      const identity = identityOf(context)
+      if (context.socket !== undefined && context.bearer !== undefined && identity !== undefined) sessions.track(context.socket, context.bearer, identity, id)
+    },
+    untrackSubscription: (context: AuthContext, id: string | number): void => {
+      if (context.socket !== undefined) sessions.untrack(context.socket, id)
     },
     authorize: (_schema: GraphQLSchema, document: DocumentNode, context: AuthContext): void => {
       const identity = identityOf(context)

@@ -2,7 +2,12 @@ import { createKey, listKeys, revokeKey, type ApiKeyInfo, type AuthDb, type KeyV
 import type { Role } from '@kalla/proto'
 import { GatewayErrors } from '../errors.ts'
 
-export interface KeyDeps { db: AuthDb, verifier: KeyVerifier }
+export interface KeyDeps {
+  db: AuthDb
+  verifier: KeyVerifier
+  /** Ends the open websockets of a key revoked here. */
+  endSessions: (keyId: string) => void
+}
 
 /** apiKeys, createApiKey and revokeApiKey: the gateway owns the keys it checks. Admin only (proto's table). */
 export function keyResolvers (deps: KeyDeps) {
@@ -19,6 +24,7 @@ export function keyResolvers (deps: KeyDeps) {
       revokeApiKey: async (_: unknown, { id }: { id: string }) => {
         const revoked = await revokeKey(deps.db, id)
         deps.verifier.forget(id)
+        deps.endSessions(id)
         return revoked
       }
     }

@@ -2,6 +2,8 @@ import t from 'tap'
 import { parseApiKey } from '../src/api-key.ts'
 import { createKey, listKeys, revokeKey } from '../src/keys-repository.ts'
 import { ADMIN_KEY_ID, createKeyVerifier } from '../src/verifier.ts'
+import { startIdentityProvider } from '@kalla/testing'
+import { createJwtVerifier } from '../src/jwt-verifier.ts'
 import { authDb } from './fixtures.ts'
 
 t.test('a created key verifies with its role, is listed without its secret, and stops after revocation once the cache expires', async (t) => {
@@ -9,7 +11,7 @@ t.test('a created key verifies with its role, is listed without its secret, and 
   let clock = 1_000_000
   const verifier = createKeyVerifier({ db, cacheTtlMs: 30_000, now: () => clock })
   const created = await createKey(db, 'ci', 'operator')
-  t.same(await verifier.verify(created.key), { keyId: created.id, name: 'ci', role: 'operator' })
+  t.same(await verifier.verify(created.key), { kind: 'api-key', subject: created.id, name: 'ci', role: 'operator' })
 
   const listed = await listKeys(db)
   t.equal(listed.length, 1)
@@ -49,7 +51,7 @@ t.test('a configured admin key verifies as admin without being stored', async (t
   const db = await authDb(t)
   const admin = 'a'.repeat(40)
   const verifier = createKeyVerifier({ db, adminKeys: [admin] })
-  t.same(await verifier.verify(admin), { keyId: ADMIN_KEY_ID, name: 'KALLA_ADMIN_KEY', role: 'admin' })
+  t.same(await verifier.verify(admin), { kind: 'api-key', subject: ADMIN_KEY_ID, name: 'KALLA_ADMIN_KEY', role: 'admin' })
   t.equal(await verifier.verify('a'.repeat(39)), undefined)
   t.same(await listKeys(db), [])
 })
@@ -69,4 +71,17 @@ t.test('last_used_at is written on first use and then at most once per interval'
   clock += 2_000
   await verifier.verify(created.key)
   t.equal(await lastUsed(), '2026-12-01T10:01:01.000Z', 'again after a minute')
+})
+
+t.test('one verifier takes an API key or a JWT, told apart by shape, and refuses tokens when no provider is configured', async (t) => {
+  const db = await authDb(t)
+  const idp = await startIdentityProvider()
+  t.teardown(idp.stop)
+  const jwt = createJwtVerifier({ jwksUrl: idp.jwksUrl, issuer: idp.issuer, audience: idp.audience, algorithms: ['RS256'], roleClaim: 'kalla_role' })
+  const verifier = createKeyVerifier({ db, jwt })
+  const created = await createKey(db, 'ci', 'operator')
+  const token = await idp.sign({ sub: 'u-7', name: 'Ana Lima', kalla_role: 'viewer' })
+  t.match(await verifier.verify(created.key), { kind: 'api-key', subject: created.id, role: 'operator' })
+  t.match(await verifier.verify(token), { kind: 'jwt', subject: 'u-7', name: 'Ana Lima', role: 'viewer', expiresAt: Date })
+  t.equal(await createKeyVerifier({ db }).verify(token), undefined, 'without KALLA_JWT_* a token is refused')
 })

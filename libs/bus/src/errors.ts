@@ -9,6 +9,8 @@ export const BusErrorCodes = {
   NO_STREAM: 'BUS_NO_STREAM',
   STREAM_FULL: 'BUS_STREAM_FULL',
   CLOSED: 'BUS_CLOSED',
+  /** Not connected to the bus right now (it is reconnecting): refused at once instead of waiting. */
+  UNAVAILABLE: 'BUS_UNAVAILABLE',
   UNSUPPORTED: 'BUS_UNSUPPORTED',
   TRANSPORT: 'BUS_TRANSPORT',
   INTERNAL: 'INTERNAL'
@@ -34,7 +36,7 @@ export class BusError extends Error {
 }
 
 // The bus's own failures: the other side could not be reached (503), or its answer was unusable (502).
-const UNREACHABLE: ReadonlySet<string> = new Set([BusErrorCodes.TIMEOUT, BusErrorCodes.NO_RESPONDERS, BusErrorCodes.CLOSED, BusErrorCodes.TRANSPORT, BusErrorCodes.STREAM_FULL])
+const UNREACHABLE: ReadonlySet<string> = new Set([BusErrorCodes.TIMEOUT, BusErrorCodes.NO_RESPONDERS, BusErrorCodes.CLOSED, BusErrorCodes.UNAVAILABLE, BusErrorCodes.TRANSPORT, BusErrorCodes.STREAM_FULL])
 function transportStatus (code: string): number {
   if (UNREACHABLE.has(code)) return 503
   if (code === BusErrorCodes.INVALID_MESSAGE) return 400

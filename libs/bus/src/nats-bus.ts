@@ -6,6 +6,7 @@ import { durableSource, ensureDurable } from './nats-consume.ts'
 import { request, serve } from './nats-requests.ts'
 import { ensureStreams, publish, queueLag } from './nats-streams.ts'
 import { subscribeLive } from './nats-subscribe.ts'
+import { connectionState } from './nats-connection-state.ts'
 import { Resources } from './resources.ts'
 import type { Bus, BusLogger } from './types.ts'
 
@@ -35,11 +36,13 @@ export async function createNatsBus (options: NatsBusOptions): Promise<NatsBus> 
   const js = jetstream(nc)
   const jsm = await jetstreamManager(nc)
   const resources = new Resources()
+  const state = connectionState(nc)
+  const ready = (): void => { resources.assertOpen(); state.assertConnected() }
 
   return {
     connection: nc,
     request: async (endpoint, payload, requestOptions) => {
-      resources.assertOpen()
+      ready()
       return await request(nc, endpoint, payload, requestOptions)
     },
     serve: async (endpoint, handler, serveOptions) => {
@@ -51,7 +54,7 @@ export async function createNatsBus (options: NatsBusOptions): Promise<NatsBus> 
       await ensureStreams(jsm, definitions)
     },
     publish: async (topic, message, publishOptions = {}) => {
-      resources.assertOpen()
+      ready()
       return await publish(js, topic, message, publishOptions)
     },
     consume: async (topic, consumeOptions, handler) => {
@@ -66,7 +69,7 @@ export async function createNatsBus (options: NatsBusOptions): Promise<NatsBus> 
       return { unsubscribe: resources.track((await subscribeLive(js, jsm, topic, subscribeOptions, handler, logger)).unsubscribe) }
     },
     queueLag: async (topic, durable) => {
-      resources.assertOpen()
+      ready()
       return await queueLag(jsm, topic, durable)
     },
     close: async () => {

@@ -1,5 +1,7 @@
 import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { RunCompleted } from '@kalla/proto'
+import type { SourceSummary } from '@kalla/engine'
+import { sourcesTable } from './sources-table.ts'
 
 const n = (value: number): string => value.toLocaleString('en-US')
 
@@ -14,8 +16,8 @@ function also (parquet: string, exported: string | undefined): string {
   return exported === undefined ? '' : ` (and ${shown(join(dirname(parquet), exported))})`
 }
 
-/** The end-of-run summary: counts per side, then where the results are. */
-export function summaryTable (done: RunCompleted, aliases: { left: string, right: string }, exported?: Record<'matched' | 'unmatched_left' | 'unmatched_right', string>): string {
+/** The end-of-run summary: counts per side, what each side read and how its columns were typed, then where the results are. */
+export function summaryTable (done: RunCompleted & { sources?: SourceSummary[] }, aliases: { left: string, right: string }, exported?: Record<'matched' | 'unmatched_left' | 'unmatched_right', string>): string {
   const rows: [string, string, string][] = [
     ['', `left: ${aliases.left}`, `right: ${aliases.right}`],
     ['records', n(done.total_left), n(done.total_right)],
@@ -30,6 +32,7 @@ export function summaryTable (done: RunCompleted, aliases: { left: string, right
     '',
     ...rows.map(line),
     '',
+    ...(done.sources === undefined ? [] : ['Read:', ...sourcesTable(done.sources), '']),
     'Results:',
     `  matched          ${shown(done.outputs.matched)}${also(done.outputs.matched, exported?.matched)}`,
     `  unmatched left   ${shown(done.outputs.unmatched_left)}${also(done.outputs.unmatched_left, exported?.unmatched_left)}`,

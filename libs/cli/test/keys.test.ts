@@ -27,7 +27,7 @@ t.test('kalla keys create prints a key once that verifies with its role; list sh
   const id = /^kalla_([0-9a-f]{16})_/.exec(key)?.[1] ?? ''
   t.not(id, '', 'the last line is the key')
   const verifier = () => createKeyVerifier({ db: database.db.withSchema(schema) as AuthDb })
-  t.same(await verifier().verify(key), { keyId: id, name: 'nightly import', role: 'operator' })
+  t.same(await verifier().verify(key), { kind: 'api-key', subject: id, name: 'nightly import', role: 'operator' })
 
   const listed = await kalla('keys', 'list')
   t.match(listed.stdout, new RegExp(`${id}\\s+operator\\s+active .* nightly import`))

@@ -4,3 +4,4 @@ export { DEFAULT_SHARES, PATTERNS, type Pattern, type Shares } from './shares.ts
 export { expectedResults, writeExpected, keysSha256, RECIPES, type Expected, type ExpectedOptions, type RecipeName } from './expected.ts'
 export { INVOICE_COLUMNS, PAYMENT_COLUMNS } from './records.ts'
 export { formatCents, parseCents } from './money.ts'
+export { buildCorpus, writeCorpus, expectedName, workbookCells, CORPUS_SEED, type CorpusExpected, type CorpusFile } from './corpus/index.ts'

@@ -13,6 +13,7 @@ import type { LocalJob, LocalJobSource as JobSource } from './job.ts'
 import { localPath } from './stage/files.ts'
 import { checkFileSources, stageSource, type StagedSource } from './stage/index.ts'
 import { nameRepeatedColumns } from './sql/output-names.ts'
+import { sourceSummary, type RunResult } from './source-summary.ts'
 
 export interface RunJobOptions extends EngineOptions {
   /** Called with live progress, at least every progressIntervalMs while a step runs. */
@@ -25,10 +26,11 @@ const checkJob = checker(Job, 'ENGINE_JOB_INVALID')
 
 /**
  * Runs one reconciliation job end to end: stage both sources, run the match SQL in a sandboxed DuckDB,
- * derive the unmatched records, and write matched/unmatched Parquet files plus summary.json.
+ * derive the unmatched records, and write matched/unmatched Parquet files plus summary.json. Resolves to
+ * the completion (counts, outputs, timings) and, per side, what was read and how its columns were typed.
  * @example const done = await runJob(job, { memoryLimit: '4GB', onProgress: console.log })
  */
-export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promise<RunCompleted> {
+export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promise<RunResult> {
   const settings = resolveEngineOptions(options)
   const [left, right] = checkedSides(job)
   const outputDir = resolve(job.output_path)
@@ -159,7 +161,7 @@ class JobRun {
     return sides
   }
 
-  async write (sides: Parameters<typeof writeResults>[2], staged: StagedSource[]): Promise<RunCompleted> {
+  async write (sides: Parameters<typeof writeResults>[2], staged: StagedSource[]): Promise<RunResult> {
     const t0 = performance.now()
     this.emit('writing_results', 0)
     const totals = { left: this.counts.total_left, right: this.counts.total_right, matched: this.counts.matched_count }
@@ -171,40 +173,19 @@ class JobRun {
     this.timings.total = performance.now() - this.started
     const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)])) as typeof this.timings
     const completed: RunCompleted = { run_id: this.job.run_id, ...counts, outputs, timings_ms: timings, at: new Date().toISOString() }
+    const sources = staged.map((s) => sourceSummary(s, this.keys[s.alias] ?? []))
     await writeSummary(outputs.summary, {
       ...completed,
       outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
       rows_without_both_keys: this.rowsWithoutKeys,
-      sources: staged.map((s) => sourceSummary(s, this.keys[s.alias] ?? [])),
+      sources,
       engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
     })
-    return completed
+    return { ...completed, sources }
   }
 
   private emit (stage: Stage, progress: number, source?: string): void {
     if (this.signal.aborted) return
     this.heartbeat?.push({ run_id: this.job.run_id, stage, ...(source === undefined ? {} : { source }), progress: Math.max(0, Math.min(1, progress)), ...this.counts, at: new Date().toISOString() })
-  }
-}
-
-/**
- * One side in summary.json: rows read and records skipped as blank, and per column its type and how it
- * got it (detected from its values, set by the recipe, or declared by the source), with notes on columns
- * that stay text though they look like numbers or dates.
- */
-function sourceSummary (s: StagedSource, primaryKey: string[]): Record<string, unknown> {
-  const typings = new Map(s.typings.map((t) => [t.name, t]))
-  return {
-    alias: s.alias,
-    side: s.side,
-    rows: s.rows,
-    blank_rows_skipped: s.blankRows,
-    ...(s.encoding === undefined ? {} : { encoding: s.encoding }),
-    primary_key: primaryKey,
-    columns: s.columns.map((c) => {
-      const t = typings.get(c.name)
-      return { name: c.name, type: c.type, ...(t === undefined ? {} : { typed: t.how, ...(t.format === undefined ? {} : { format: t.format }), ...(t.note === undefined ? {} : { note: t.note }) }) }
-    }),
-    notes: s.typings.filter((t) => t.note !== undefined).map((t) => `${t.name}: ${t.note!}`)
   }
 }

@@ -1,5 +1,6 @@
 import Type, { type Static, type TObject } from 'typebox'
 import Value from 'typebox/value'
+import { BusEnv } from './bus-env.ts'
 
 /** The environment did not describe a valid configuration; `problems` names every variable at fault. */
 export class ConfigError extends Error {
@@ -49,7 +50,7 @@ export function serviceEnv (defaultPort: number) {
     HOST: Type.String({ default: '0.0.0.0', description: 'Address the service listens on' }),
     PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description: 'HTTP port (health, metrics and any HTTP routes)' }),
     LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
-    NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the service runs on its own)' }))
+    ...BusEnv
   }
 }
 

@@ -1,4 +1,5 @@
 export { loadConfig, configVariables, ConfigError, serviceEnv, DatabaseEnv, requireStandalone, type ConfigVariable } from './config.ts'
+export { BusEnv, natsConnection } from './bus-env.ts'
 export { createLogger, REDACTED_PATHS, type Logger } from './logger.ts'
 export { healthRoutes, type ReadinessCheck } from './health.ts'
 export { metricsRoute } from './metrics.ts'

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { FileFormat } from '../job.ts'
 import { SourceType } from '../recipe.ts'
 import { Identifier } from '../identifiers.ts'
+import { SourceOptions } from '../source-options.ts'
 import { defineEndpoint } from '../transport.ts'
 import { Column, Row, Timestamp } from './common.ts'
 
@@ -81,3 +82,13 @@ export const CreateUpload = defineEndpoint({
   response: Upload
 })
 export const GetUpload = defineEndpoint({ subject: 'kalla.sources.uploads.get.v1', request: Type.Object({ upload_id: Type.String() }), response: Upload })
+/**
+ * An upload with its columns read as a recipe source reads the file: with that source's options
+ * (delimiter, encoding, header row, sheet, column types). Uploads are described without options when
+ * they arrive; a run binding one to a source with options checks these columns instead.
+ */
+export const DescribeUpload = defineEndpoint({
+  subject: 'kalla.sources.uploads.describe.v1',
+  request: Type.Object({ upload_id: Type.String(), options: SourceOptions }, { additionalProperties: false }),
+  response: Upload
+})

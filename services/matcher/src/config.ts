@@ -11,6 +11,7 @@ export const MatcherConfig = Type.Object({
   MATCHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Jobs one matcher runs at once; a job is heavy, so scale with replicas' }),
   MATCHER_PROGRESS_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500, description: 'At most one progress event per run this often, plus one on every stage change' }),
   MATCHER_SHUTDOWN_GRACE_S: Type.Number({ minimum: 0, default: 25, description: 'On shutdown, how long to wait for the job in flight before handing it back to the queue' }),
+  MATCHER_SWEEP_INTERVAL_S: Type.Number({ minimum: 1, default: 300, description: 'How often work directories left by ended or killed jobs are removed (also at start)' }),
   MATCHER_LAG_INTERVAL_S: Type.Number({ minimum: 1, default: 15, description: 'How often the queue lag gauge is refreshed' }),
   ENGINE_MEMORY_LIMIT: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$', default: '2GB', description: 'DuckDB memory limit per job; work beyond it spills to the work directory' }),
   ENGINE_THREADS: Type.Optional(Type.Integer({ minimum: 1, description: 'DuckDB threads per job (default: the number of cores)' })),

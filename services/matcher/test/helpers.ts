@@ -108,7 +108,7 @@ export async function startMatcher (t: Test, env: Record<string, string> = {}, s
     eventsOf,
     publish: async (j) => { await bus.publish(MatchJobs, j, { msgId: j.run_id }) },
     next: async (runId, type, timeoutMs = 10_000) => await waitFor(() => eventsOf(runId).find((e) => e.type === type) as Extract<RunEvent, { type: typeof type }> | undefined, timeoutMs),
-    workEntries: async () => await readdir(workDir)
+    workEntries: async () => await readdir(join(workDir, 'matcher')).catch(() => [])
   }
 }
 

@@ -12,6 +12,7 @@ import type { MatcherDeps } from '../src/domain/deps.ts'
 import { createMatcherMetrics } from '../src/domain/metrics.ts'
 import { processJob } from '../src/domain/process-job.ts'
 import { job, putInputs } from './helpers.ts'
+import { workDirs } from '../src/domain/work-dirs.ts'
 
 interface Setup { bus: MemoryBus, storage: Storage, root: string, workDir: string, events: RunEvent[], deps: (storage?: Storage) => MatcherDeps }
 
@@ -35,7 +36,7 @@ async function setup (t: Test): Promise<Setup> {
     storage: used,
     access: sourceAccess(randomBytes(32)),
     engine: { threads: 1, memoryLimit: '1GB' },
-    workDir,
+    workDirs: workDirs(workDir),
     progressIntervalMs: 100,
     consumer: MATCHER_CONSUMER,
     log: createLogger({ name: 'matcher', level: 'silent' }),
@@ -64,7 +65,7 @@ t.test('unavailable storage is retried with the consumer backoff, and the run fa
   const failed = s.events.find((e) => e.type === 'failed')
   t.match(failed, { code: 'MATCHER_STORAGE_UNAVAILABLE', stage: 'staging', message: /gave up after 3 attempts/ })
   t.notMatch(failed?.type === 'failed' ? failed.message : '', /somewhere|ECONNREFUSED/, 'storage details stay in the logs')
-  t.same(await readdir(s.workDir), [], 'every attempt removed its work directory')
+  t.same(await readdir(join(s.workDir, 'matcher')), [], 'every attempt removed its work directory')
 })
 
 t.test('an unreachable source database is passed to the engine as it is and treated as transient', async (t) => {

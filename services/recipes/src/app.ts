@@ -18,7 +18,7 @@ export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfr
   const logger: FastifyBaseLogger = createLogger({ name: 'recipes', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.RECIPES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
-  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'recipes' })
+  await app.register(busPlugin, { bus: shared.bus, config, identity: 'recipes' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
 
   const deps: RecipesDeps = {

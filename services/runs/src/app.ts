@@ -19,7 +19,7 @@ export async function buildRunsApp (config: RunsConfig, shared: SharedInfrastruc
   const logger: FastifyBaseLogger = createLogger({ name: 'runs', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.RUNS_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
-  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'runs' })
+  await app.register(busPlugin, { bus: shared.bus, config, identity: 'runs' })
 
   const deps: RunsDeps = { db: app.database.db.withSchema(config.RUNS_DB_SCHEMA) as RunsDb, bus: app.bus, log: app.log, resultsPrefix: config.RUNS_RESULTS_PREFIX }
   await sweepUnfinishedRuns(deps, { redispatch: true, stallTimeoutMs: config.RUNS_STALL_TIMEOUT_S * 1000 })

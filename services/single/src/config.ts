@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { loadConfig } from '@kalla/service'
+import { BusEnv, loadConfig } from '@kalla/service'
 
 /** Single mode's own settings; every service setting (ENGINE_MEMORY_LIMIT, ...) is read by that service as usual. */
 export const SingleConfig = Type.Object({
@@ -8,6 +8,7 @@ export const SingleConfig = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
   KALLA_DATA_DIR: Type.String({ default: '.kalla', description: 'Where single mode keeps its embedded database and files' }),
   DATABASE_URL: Type.Optional(Type.String({ description: 'Use this Postgres instead of the embedded PGlite' })),
+  ...BusEnv,
   NATS_URL: Type.Optional(Type.String({ description: 'Use this NATS JetStream instead of the in-process bus' }))
 })
 export type SingleConfig = Static<typeof SingleConfig>

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path'
 import { createMemoryBus, createNatsBus, type Bus } from '@kalla/bus'
 import { openDatabase, type Database } from '@kalla/db'
-import { STREAMS } from '@kalla/proto'
-import { loadConfig } from '@kalla/service'
+import { busInboxPrefix, SINGLE_BUS_USER, STREAMS } from '@kalla/proto'
+import { loadConfig, natsConnection } from '@kalla/service'
 import { createStorage, storageConfigFromEnv, StorageEnv, StorageEnvSchema, type Storage } from '@kalla/storage'
 import type { SingleConfig } from './config.ts'
 
@@ -15,7 +15,9 @@ export interface Infrastructure { bus: Bus, database: Database, storage: Storage
  */
 export async function openInfrastructure (config: SingleConfig, env: Record<string, string | undefined>): Promise<Infrastructure> {
   const dataDir = resolve(config.KALLA_DATA_DIR)
-  const bus = config.NATS_URL !== undefined ? await createNatsBus({ servers: config.NATS_URL.split(','), name: 'kalla-single' }) : createMemoryBus()
+  const bus = config.NATS_URL !== undefined
+    ? await createNatsBus({ servers: config.NATS_URL.split(','), name: 'kalla-single', ...natsConnection(config, busInboxPrefix(SINGLE_BUS_USER)) })
+    : createMemoryBus()
   await bus.ensureStreams(STREAMS)
   const database = await openDatabase(config.DATABASE_URL !== undefined ? { url: config.DATABASE_URL } : { dataDir: join(dataDir, 'pglite') })
   const storageEnv = loadConfig(StorageEnvSchema, { STORAGE_DIR: join(dataDir, 'storage'), ...definedOnly(env, Object.keys(StorageEnv)) })

@@ -2,11 +2,14 @@ import { isObjectType } from 'graphql'
 import t from 'tap'
 import { buildSchema } from '@kalla/gateway/schema'
 import { GRAPHQL_ACCESS, HTTP_ACCESS, ROLES, hasRole, type Access, type Role } from '@kalla/proto'
-import { authHeaders, errorCode, graphql, graphqlOk, watch, wsClient, type AuthOptions } from '@kalla/testing'
+import { authHeaders, errorCode, graphql, graphqlOk, startIdentityProvider, watch, wsClient, type AuthOptions } from '@kalla/testing'
 import { startSingle } from './harness.ts'
 
-// Walks proto's access table for every role through real HTTP and websocket clients against single mode.
-const { url } = await startSingle(t, 10)
+// Walks proto's access table for every role through real HTTP and websocket clients against single mode,
+// with API keys and with tokens of an OIDC provider (a JWKS served by the test, the role in a nested claim).
+const idp = await startIdentityProvider()
+t.teardown(idp.stop)
+const { url } = await startSingle(t, 10, { KALLA_JWT_JWKS_URL: idp.jwksUrl, KALLA_JWT_ISSUER: idp.issuer, KALLA_JWT_AUDIENCE: idp.audience, KALLA_JWT_ROLE_CLAIM: 'realm_access.roles' })
 
 const RECIPE = { recipeId: 'access-r', name: 'R', matchSql: '', left: { alias: 'a', type: 'POSTGRES', uri: 'postgres://127.0.0.1:1/x?table=t', primaryKey: ['id'] }, right: { alias: 'b', type: 'FILE', schema: ['id'], primaryKey: ['id'] } }
 
@@ -43,7 +46,11 @@ const keys: Record<Role, string> = Object.fromEntries(await Promise.all(ROLES.ma
 const CALLERS: Array<{ who: string, auth: AuthOptions, role?: Role }> = [
   { who: 'no key', auth: { key: null } },
   { who: 'a wrong key', auth: { key: `${keys.viewer.slice(0, -4)}AAAA` } },
-  ...ROLES.map((role) => ({ who: role, auth: { key: keys[role] }, role }))
+  { who: 'an expired token', auth: { key: await idp.sign({ realm_access: { roles: ['admin'] } }, { expiresInS: -1 }) } },
+  { who: 'a token of another audience', auth: { key: await idp.sign({ realm_access: { roles: ['admin'] }, aud: 'elsewhere' }) } },
+  { who: 'a token without a Kalla role', auth: { key: await idp.sign({ realm_access: { roles: ['offline_access'] } }) } },
+  ...ROLES.map((role) => ({ who: role, auth: { key: keys[role] }, role })),
+  ...await Promise.all(ROLES.map(async (role) => ({ who: `a ${role} token`, auth: { key: await idp.sign({ sub: `${role}-user`, realm_access: { roles: ['offline_access', role] } }, { expiresInS: 3600 }) }, role })))
 ]
 
 t.test('the table names every root field of the schema, and the test walks every one', async (t) => {

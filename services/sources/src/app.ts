@@ -26,7 +26,7 @@ export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfr
   const logger: FastifyBaseLogger = createLogger({ name: 'sources', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.SOURCES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
-  await app.register(busPlugin, { bus: shared.bus, natsUrl: config.NATS_URL, name: 'sources' })
+  await app.register(busPlugin, { bus: shared.bus, config, identity: 'sources' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
 
   const deps: SourcesDeps = {

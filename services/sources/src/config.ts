@@ -1,12 +1,12 @@
 import Type, { type Static } from 'typebox'
-import { ConfigError, loadConfig, parseKey, parseKeyList } from '@kalla/service'
+import { BusEnv, ConfigError, loadConfig, parseKey, parseKeyList } from '@kalla/service'
 import { StorageEnv } from '@kalla/storage'
 
 export const SourcesConfig = Type.Object({
   HOST: Type.String({ default: '0.0.0.0', description: 'Address the uploads, health and metrics server listens on' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4001, description: 'Port of the uploads, health and metrics server' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { default: 'info', description: 'Log level' }),
-  NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS server(s) with JetStream, comma separated (required when the service runs on its own)' })),
+  ...BusEnv,
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1, description: 'Postgres URL; the service keeps its tables in its own schema (required when the service runs on its own)' })),
   SOURCES_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'sources', description: 'Postgres schema owned by the sources service' }),
   KALLA_ENCRYPTION_KEY: Type.String({ minLength: 1, description: 'Key that encrypts source URIs at rest: 32 bytes as 64 hex characters or base64' }),

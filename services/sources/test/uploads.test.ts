@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import ExcelJS from 'exceljs'
 import t from 'tap'
 import { sql } from 'kysely'
-import { CreateUpload, GetUpload } from '@kalla/proto'
+import { CreateUpload, DescribeUpload, GetUpload } from '@kalla/proto'
 import { createLogger } from '@kalla/service'
 import { createStorage } from '@kalla/storage'
 import type { SourcesDb } from '../src/db/sources-repository.ts'
@@ -167,4 +167,18 @@ t.test('readiness covers the database, the bus and storage', async (t) => {
   const response = await harness.app.inject('/readyz')
   t.equal(response.statusCode, 200)
   t.same(response.json().checks, { database: 'ok', bus: 'ok', storage: 'ok' })
+})
+
+t.test('a CSV that only a source\'s file options read is kept with no columns, and DescribeUpload reads it with them', async (t) => {
+  const harness = await startSources(t)
+  const base = await listen(harness.app)
+  const text = 'Report, generated 31.03.2026, by SAP\nDocument No.;Amount\n0090000123;1.234,50\n0090000130;150,00-\n'
+  const kept = await postFile(base, 'report.csv', Buffer.from(text, 'latin1'))
+  t.same([kept.status, kept.body.format, kept.body.columns], [201, 'csv', []])
+  const described = await harness.bus.request(DescribeUpload, { upload_id: kept.body.uploadId, options: { file: { delimiter: ';', header_row: 2 }, columns: { 'Document No.': { type: 'text' } } } })
+  t.same(described.columns, [{ name: 'Document No.', type: 'VARCHAR' }, { name: 'Amount', type: 'DECIMAL(18,2)' }])
+  t.same({ ...described, columns: [] }, await harness.bus.request(GetUpload, { upload_id: kept.body.uploadId }), 'the rest is the recorded upload')
+  t.equal(await errorCode(harness.bus.request(DescribeUpload, { upload_id: kept.body.uploadId, options: { file: { header_row: 1 } } })), 'SOURCES_UPLOAD_UNREADABLE')
+  t.same((await harness.bus.request(GetUpload, { upload_id: kept.body.uploadId })).upload_id, kept.body.uploadId, 'options that do not read it leave the upload in place')
+  t.equal(await errorCode(harness.bus.request(DescribeUpload, { upload_id: 'no-such-upload', options: {} })), 'SOURCES_UPLOAD_NOT_FOUND')
 })

@@ -362,6 +362,176 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > DescribeUpload 1`] = `
+{
+  "subject": "kalla.sources.uploads.describe.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "upload_id",
+      "options"
+    ],
+    "properties": {
+      "upload_id": {
+        "type": "string"
+      },
+      "options": {
+        "type": "object",
+        "properties": {
+          "file": {
+            "type": "object",
+            "properties": {
+              "delimiter": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1,
+                "description": "The field delimiter of a CSV file"
+              },
+              "encoding": {
+                "enum": [
+                  "utf-8",
+                  "utf-16le",
+                  "utf-16be",
+                  "windows-1252",
+                  "iso-8859-1"
+                ]
+              },
+              "header_row": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000,
+                "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+              },
+              "sheet": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 31,
+                "description": "The worksheet of an Excel workbook (default: the first)"
+              }
+            },
+            "additionalProperties": false
+          },
+          "columns": {
+            "type": "object",
+            "patternProperties": {
+              "^.*$": {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "text",
+                      "integer",
+                      "decimal",
+                      "date",
+                      "timestamp",
+                      "boolean"
+                    ]
+                  },
+                  "decimal_separator": {
+                    "enum": [
+                      ".",
+                      ","
+                    ],
+                    "description": "The decimal mark of a number column"
+                  },
+                  "thousands_separator": {
+                    "enum": [
+                      ",",
+                      ".",
+                      " ",
+                      "'",
+                      " ",
+                      " ",
+                      ""
+                    ],
+                    "description": "The digit-group separator of a number column (\\"\\" for none)"
+                  },
+                  "date_format": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 64,
+                    "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                  }
+                },
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "upload_id",
+      "filename",
+      "format",
+      "columns",
+      "size_bytes",
+      "key",
+      "created_at",
+      "expires_at"
+    ],
+    "properties": {
+      "upload_id": {
+        "type": "string"
+      },
+      "filename": {
+        "type": "string"
+      },
+      "format": {
+        "enum": [
+          "csv",
+          "parquet",
+          "json",
+          "xlsx"
+        ]
+      },
+      "columns": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "name",
+            "type"
+          ],
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "size_bytes": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "key": {
+        "type": "string",
+        "description": "Object storage key of the file"
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expires_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ErrorReply 1`] = `
 {
   "type": "object",

@@ -6,19 +6,28 @@ import { withSandbox } from '../sandbox.ts'
 
 // Table functions that only generate values; every other one could read files or the catalog.
 const ALLOWED_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest'])
-// Scalar functions that reveal configuration or run nested SQL.
+// Scalar functions and macros that reveal configuration, variables, the running SQL or the catalog, run
+// nested SQL, read files or stall the engine. Names are compared in lower case.
 const FORBIDDEN_FUNCTIONS = new Set([
-  'current_setting', 'getenv', 'json_execute_serialized_sql', 'json_deserialize_sql', 'query', 'query_table',
-  'read_text', 'read_blob', 'checkpoint', 'force_checkpoint'
+  'current_setting', 'getenv', 'getvariable', 'current_query', 'current_database', 'current_catalog', 'current_schema',
+  'current_schemas', 'json_execute_serialized_sql', 'json_deserialize_sql', 'query', 'query_table', 'read_text',
+  'read_blob', 'checkpoint', 'force_checkpoint', 'format_type', 'get_block_size', 'sleep_ms', 'pg_sleep', 'which_secret'
 ])
+// Prefixes of the same families (pg_get_viewdef, duckdb_..., pragma_...).
+const FORBIDDEN_FUNCTION_PREFIXES = ['pg_get_', 'duckdb_', 'pragma_']
+// What a FROM clause may hold: tables (the sources and WITH names), joins, subqueries, VALUES lists,
+// pivots and the allowed table functions. SHOW, DESCRIBE and SUMMARIZE in a subquery read the catalog.
+const ALLOWED_TABLE_REFS = new Set(['BASE_TABLE', 'JOIN', 'SUBQUERY', 'TABLE_FUNCTION', 'EXPRESSION_LIST', 'EMPTY', 'EMPTY_FROM', 'PIVOT'])
 
 interface AstNode { [key: string]: unknown }
 
 interface Usage {
+  /** Tables read from the catalog: names no WITH in scope defines. */
   tables: { name: string, qualified: boolean }[]
   tableFunctions: string[]
   functions: string[]
-  ctes: Set<string>
+  /** FROM items that are not tables, joins, subqueries or table functions (SHOW, SUMMARIZE, ...). */
+  otherRefs: string[]
 }
 
 /**
@@ -53,26 +62,54 @@ function lineAndColumn (text: string, offset: number): string {
   return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`
 }
 
+/**
+ * Walks the parsed query and resolves every table name by scope, as DuckDB's binder does: a WITH name
+ * is visible in the query that defines it (its subqueries included) and in the WITH entries after it,
+ * in its own body only when it is recursive. A name no WITH in scope defines is read from the catalog.
+ */
 function collectUsage (root: unknown): Usage {
-  const usage: Usage = { tables: [], tableFunctions: [], functions: [], ctes: new Set() }
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) { node.forEach(visit); return }
+  const usage: Usage = { tables: [], tableFunctions: [], functions: [], otherRefs: [] }
+  const visit = (node: unknown, scope: ReadonlySet<string>, fromItem = false): void => {
+    if (Array.isArray(node)) { for (const item of node) visit(item, scope, fromItem); return }
     if (node === null || typeof node !== 'object') return
     const n = node as AstNode
+    if (fromItem && typeof n.type === 'string' && !ALLOWED_TABLE_REFS.has(n.type)) usage.otherRefs.push(n.type)
+    if (n.type === 'SHOW_REF') usage.otherRefs.push(n.type)
     if (n.type === 'BASE_TABLE' && typeof n.table_name === 'string') {
-      usage.tables.push({ name: n.table_name, qualified: n.schema_name !== '' || n.catalog_name !== '' })
+      const qualified = n.schema_name !== '' || n.catalog_name !== ''
+      if (qualified || !scope.has(n.table_name.toLowerCase())) usage.tables.push({ name: n.table_name, qualified })
     } else if (n.type === 'TABLE_FUNCTION') {
       const fn = n.function as AstNode | undefined
       usage.tableFunctions.push(String(fn?.function_name ?? 'unknown'))
     } else if ((n.class === 'FUNCTION' || n.class === 'WINDOW' || n.class === 'AGGREGATE') && typeof n.function_name === 'string') {
       usage.functions.push(n.function_name)
     }
-    const cteMap = (n.cte_map as AstNode | undefined)?.map
-    if (Array.isArray(cteMap)) for (const entry of cteMap) usage.ctes.add(String((entry as AstNode).key).toLowerCase())
-    Object.values(n).forEach(visit)
+    const inner = withEntries(n, scope, visit)
+    for (const [key, value] of Object.entries(n)) {
+      if (key === 'cte_map') continue
+      visit(value, inner, FROM_KEYS.has(key) || (n.type === 'JOIN' && (key === 'left' || key === 'right')))
+    }
   }
-  visit(root)
+  visit(root, new Set())
   return usage
+}
+
+// Keys under which the parsed query holds FROM items (JOIN's left and right are handled apart).
+const FROM_KEYS = new Set(['from_table', 'source'])
+
+/** Visits a node's WITH entries in order, each with the names before it, and returns the scope of its body. */
+function withEntries (n: AstNode, scope: ReadonlySet<string>, visit: (node: unknown, scope: ReadonlySet<string>) => void): ReadonlySet<string> {
+  const entries = (n.cte_map as AstNode | undefined)?.map
+  if (!Array.isArray(entries) || entries.length === 0) return scope
+  let visible = new Set(scope)
+  for (const entry of entries as AstNode[]) {
+    const name = String(entry.key).toLowerCase()
+    const body = entry.value as AstNode | undefined
+    const recursive = ((body?.query as AstNode | undefined)?.node as AstNode | undefined)?.type === 'RECURSIVE_CTE_NODE'
+    visit(body, recursive ? new Set([...visible, name]) : visible)
+    visible = new Set([...visible, name])
+  }
+  return visible
 }
 
 function usageProblems (usage: Usage, aliases: readonly string[]): Problem[] {
@@ -84,13 +121,16 @@ function usageProblems (usage: Usage, aliases: readonly string[]): Problem[] {
       problems.push({ code: 'ENGINE_SQL_FORBIDDEN', message: `The match SQL calls ${fn}(...) as a table; ${allowed}.`, path: '/match_sql' })
     }
   }
+  for (const ref of new Set(usage.otherRefs)) {
+    problems.push({ code: 'ENGINE_SQL_FORBIDDEN', message: `The match SQL reads ${refWords(ref)}; ${allowed}.`, path: '/match_sql' })
+  }
   for (const fn of new Set(usage.functions.map((f) => f.toLowerCase()))) {
-    if (FORBIDDEN_FUNCTIONS.has(fn)) problems.push({ code: 'ENGINE_SQL_FORBIDDEN', message: `The match SQL may not call ${fn}().`, path: '/match_sql' })
+    if (FORBIDDEN_FUNCTIONS.has(fn) || FORBIDDEN_FUNCTION_PREFIXES.some((p) => fn.startsWith(p))) problems.push({ code: 'ENGINE_SQL_FORBIDDEN', message: `The match SQL may not call ${fn}().`, path: '/match_sql' })
   }
   const reported = new Set<string>()
   for (const table of usage.tables) {
     const name = table.name.toLowerCase()
-    if (reported.has(name) || (!table.qualified && (known.has(name) || usage.ctes.has(name)))) continue
+    if (reported.has(name) || (!table.qualified && known.has(name))) continue
     reported.add(name)
     problems.push({ code: 'ENGINE_SQL_UNKNOWN_TABLE', message: `The match SQL reads "${table.name}", which is not a source of this recipe; ${allowed}.`, path: '/match_sql' })
   }
@@ -101,6 +141,10 @@ function usageProblems (usage: Usage, aliases: readonly string[]): Problem[] {
     }
   }
   return problems
+}
+
+function refWords (ref: string): string {
+  return ref === 'SHOW_REF' ? 'the result of SHOW, DESCRIBE or SUMMARIZE' : `a ${ref.toLowerCase().replaceAll('_', ' ')}`
 }
 
 /**

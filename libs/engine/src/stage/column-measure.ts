@@ -2,11 +2,14 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident, literal } from '../sql/quote.ts'
 import { SPACE_CLASS } from './number-text.ts'
 
-/** Where a table's rows came from, to name a row as the user sees it: "line 2,041" or "record 7". */
-export interface RowLabel { unit: 'line' | 'record', first: number }
+/**
+ * Where a table's rows came from, to name a row as the user sees it: "line 2,041" or "record 7". Row 0 is
+ * `first`, unless `lineOf` tells the file's line of a row (a CSV's records may span several lines).
+ */
+export interface RowLabel { unit: 'line' | 'record', first: number, lineOf?: (row: number) => Promise<number | undefined> }
 
-/** The first value of a column (in file order) for which `condition` holds, and how many such values there are. */
-export interface Offenders { count: number, first?: { row: number, value: string } }
+/** The first value of a column (in file order) for which `condition` holds, and how many such values there are; `at` is where it is, as `label` counts. */
+export interface Offenders { count: number, first?: { row: number, value: string, at?: number } }
 
 export const BLANK = `${SPACE_CLASS}*`
 
@@ -43,12 +46,14 @@ export async function aggregate (connection: DuckDBConnection, table: string, co
 }
 
 /** The non-blank values for which `failing` (an SQL condition over the column) holds: count and first. */
-export async function offenders (connection: DuckDBConnection, table: string, column: string, failing: string): Promise<Offenders> {
+export async function offenders (connection: DuckDBConnection, table: string, column: string, failing: string, label?: RowLabel): Promise<Offenders> {
   const v = ident(column)
   const reader = await connection.runAndReadAll(`SELECT count(*), min(rowid), arg_min(${v}, rowid) FROM ${ident(table)} WHERE ${present(v)} AND (${failing})`)
   const [count, row, value] = reader.getRowsJS()[0] ?? []
   const n = Number(count ?? 0)
-  return n === 0 ? { count: 0 } : { count: n, first: { row: Number(row), value: String(value) } }
+  if (n === 0) return { count: 0 }
+  const at = await label?.lineOf?.(Number(row))
+  return { count: n, first: { row: Number(row), value: String(value), ...(at === undefined ? {} : { at }) } }
 }
 
 /** What offending values are not, in the singular and plural: ['a number', 'numbers']. */
@@ -56,7 +61,8 @@ export type Kind = readonly [string, string]
 
 /** "37 values are not numbers (first at line 2,041: `n/a`)": a count and where the first is. */
 export function describeOffenders (found: Offenders, kind: Kind, label: RowLabel, suffix = ''): string {
-  const first = found.first === undefined ? '' : ` (first at ${label.unit} ${(found.first.row + label.first).toLocaleString('en-US')}: \`${found.first.value}\`)`
+  const at = found.first === undefined ? 0 : found.first.at ?? found.first.row + label.first
+  const first = found.first === undefined ? '' : ` (first at ${label.unit} ${at.toLocaleString('en-US')}: \`${found.first.value}\`)`
   const one = found.count === 1
   return `${found.count.toLocaleString('en-US')} value${one ? ' is' : 's are'} not ${one ? kind[0] : kind[1]}${suffix}${first}`
 }

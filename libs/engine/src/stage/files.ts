@@ -11,6 +11,7 @@ import { typeTextColumns, type ColumnTyping } from './column-typing.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext, StagedTable } from './context.ts'
 import { csvDialect, csvReader, isDateRefusal } from './csv-dialect.ts'
+import { recordLine } from './csv-lines.ts'
 import { utf8File } from './encoding.ts'
 import { containerFormat, detectFileFormat } from './file-format.ts'
 import { numbersAsText } from './json-text.ts'
@@ -86,7 +87,8 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
     reading = { ...dialect, isoDates: [] }
     await create(target, read, csvReader(text.path, reading), 'csv', dialect.names)
   }
-  const label: RowLabel = { unit: 'line', first: (target.options?.file?.header_row ?? 1) + 1 }
+  // A record's line is counted from the file only when a message needs it: quoted fields may hold line breaks.
+  const label: RowLabel = { unit: 'line', first: dialect.skip + 2, lineOf: async (row) => await recordLine(text.path, dialect.skip, row) }
   const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)
   const isoDates = new Set(reading.isoDates)
   return { ...staged, typings: staged.typings.map((t) => isoDates.has(t.name) ? { ...t, how: 'detected' as const, format: '2026-01-31' } : t) }

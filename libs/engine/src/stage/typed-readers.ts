@@ -69,11 +69,11 @@ export async function readNumbers (connection: DuckDBConnection, target: TypingT
     return { type: 'VARCHAR', note: decision.ambiguous ? ambiguousNumbers(decision.reason) : `stays text: ${decision.reason}.` }
   }
   const format = decision.format
-  const bad = await offenders(connection, target.table, name, `NOT regexp_full_match(${v}, ${literal(formatPattern(format))})`)
+  const bad = await offenders(connection, target.table, name, `NOT regexp_full_match(${v}, ${literal(formatPattern(format))})`, target.label)
   if (bad.count > 0) return notOfType(target, name, bad, ['a number', 'numbers'], forced !== undefined, ` written like ${format.example}`)
   const [scale, digits] = (await aggregate(connection, target.table, name, scaleDigitsSql(canonicalNumberSql(v, format)))).map(Number) as [number, number]
   if (forced?.integer === true && scale > 0) {
-    const fractions = await offenders(connection, target.table, name, `contains(${canonicalNumberSql(v, format)}, '.')`)
+    const fractions = await offenders(connection, target.table, name, `contains(${canonicalNumberSql(v, format)}, '.')`, target.label)
     return notOfType(target, name, fractions, ['a whole number', 'whole numbers'], true)
   }
   const type = chooseType({ plain: false, nonNumeric: false, leadingZero: false, exponent: false, scale, digits })
@@ -105,7 +105,7 @@ export async function readDates (connection: DuckDBConnection, target: TypingTar
   const type = forced === undefined ? reading.type : forced.type === 'date' ? 'DATE' : reading.type === 'DATE' ? 'TIMESTAMP' : reading.type
   // The conversion checks every value itself; only when it fails are the offending values looked for.
   const recover = async (): Promise<Typed> => {
-    const bad = await offenders(connection, target.table, name, `TRY(${reading.sql(ident(name))}) IS NULL`)
+    const bad = await offenders(connection, target.table, name, `TRY(${reading.sql(ident(name))}) IS NULL`, target.label)
     return notOfType(target, name, bad, ['a date', 'dates'], forced !== undefined, ` written like ${reading.example}`)
   }
   return { type, sql: (x) => type === reading.type ? reading.sql(x) : `CAST(${reading.sql(x)} AS ${type})`, format: reading.example, recover }
@@ -141,12 +141,12 @@ async function firstFitting (connection: DuckDBConnection, target: TypingTarget,
 
 /** Throws ENGINE_COLUMN_VALUES_INVALID when some value does not match `pattern`. */
 export async function mustMatch (connection: DuckDBConnection, target: TypingTarget, name: string, pattern: string, kind: Kind): Promise<void> {
-  const bad = await offenders(connection, target.table, name, `NOT regexp_full_match(${ident(name)}, ${literal(pattern)})`)
+  const bad = await offenders(connection, target.table, name, `NOT regexp_full_match(${ident(name)}, ${literal(pattern)})`, target.label)
   if (bad.count > 0) notOfType(target, name, bad, kind, true)
 }
 
 async function refuseNonFinite (connection: DuckDBConnection, target: TypingTarget, name: string): Promise<void> {
-  const found = await offenders(connection, target.table, name, `regexp_full_match(${ident(name)}, ${literal(NON_FINITE_TEXT)})`)
+  const found = await offenders(connection, target.table, name, `regexp_full_match(${ident(name)}, ${literal(NON_FINITE_TEXT)})`, target.label)
   if (found.count === 0) return
   throw columnError(target, name, 'ENGINE_NON_FINITE_NUMBER', `${describeOffenders(found, ['a finite number', 'finite numbers'], target.label, ' (Infinity or NaN)')}. Amounts must be finite: fix those rows in the source, or set the column's type to text in the recipe.`)
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createNatsBus, type Bus } from '@kalla/bus'
-import { STREAMS } from '@kalla/proto'
+import { BUS_ACCESS, busInboxPrefix, STREAMS, streamsToEnsure, type BusIdentity } from '@kalla/proto'
+import { natsConnection, type BusEnv } from '../bus-env.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,16 +11,27 @@ declare module 'fastify' {
 }
 
 export interface BusPluginOptions {
-  /** A bus shared with other services in this process (single mode); else one connects to `natsUrl`. */
+  /** A bus shared with other services in this process (single mode); else one connects with `config`. */
   bus?: Bus
-  natsUrl?: string
-  name: string
+  config: BusEnv
+  /** Which process this is: its NATS inbox and the streams it keeps defined come from proto's BUS_ACCESS. */
+  identity: BusIdentity
 }
 
-/** Decorates `app.bus` (streams ensured), and closes a bus it opened after everything else has stopped. */
+/**
+ * Decorates `app.bus`, with the streams this process publishes to or consumes ensured, and closes a bus
+ * it opened after everything else has stopped.
+ */
 export const busPlugin = fp(async (app: FastifyInstance, options: BusPluginOptions) => {
-  const bus = options.bus ?? await createNatsBus({ servers: (options.natsUrl ?? '').split(','), name: options.name, logger: app.log })
-  await bus.ensureStreams(STREAMS)
+  const opened = options.bus === undefined
+  const bus = options.bus ?? await createNatsBus({
+    servers: (options.config.NATS_URL ?? '').split(','),
+    name: options.identity,
+    logger: app.log,
+    ...natsConnection(options.config, busInboxPrefix(options.identity))
+  })
+  // A process of its own may only define the streams its NATS user may; a shared bus serves them all.
+  await bus.ensureStreams(opened ? streamsToEnsure(BUS_ACCESS[options.identity]) : STREAMS)
   app.decorate('bus', bus)
-  if (options.bus === undefined) app.addHook('onClose', async () => { await bus.close() })
+  if (opened) app.addHook('onClose', async () => { await bus.close() })
 }, { name: 'kalla-bus' })

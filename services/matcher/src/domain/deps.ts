@@ -5,6 +5,7 @@ import type { ConsumerDefinition } from '@kalla/proto'
 import type { SourceAccess } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
 import type { MatcherMetrics } from './metrics.ts'
+import type { WorkDirs } from './work-dirs.ts'
 
 /** What processing a job needs; the handler passes it in, tests build it directly. */
 export interface MatcherDeps {
@@ -14,8 +15,8 @@ export interface MatcherDeps {
   access: SourceAccess
   /** Memory limit, threads and time limit for each run; the work directory is the job's own. */
   engine: Pick<EngineOptions, 'memoryLimit' | 'threads' | 'timeoutMs'>
-  /** Each job gets a directory of its own under this one, removed when the job ends. */
-  workDir: string
+  /** Each job's own directory, removed when the job ends; abandoned ones are swept. */
+  workDirs: WorkDirs
   progressIntervalMs: number
   /** The consumer's ack wait and retry delays. */
   consumer: Pick<ConsumerDefinition, 'ackWaitMs' | 'backoffMs'>

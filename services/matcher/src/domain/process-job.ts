@@ -1,8 +1,7 @@
-import { mkdtemp, rm, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
-import { runJob } from '@kalla/engine'
+import { runCompletion, runJob } from '@kalla/engine'
 import { CANCELLATION_CODES, resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
 import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
@@ -72,8 +71,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
   let dir: string | undefined
   const resolved: string[] = []
   try {
-    await mkdir(deps.workDir, { recursive: true })
-    dir = await mkdtemp(join(deps.workDir, `kalla-${job.run_id}-`))
+    dir = await deps.workDirs.create(job.run_id)
     reached.stage = 'staging'
     const local = await stageInputs(deps, job, join(dir, 'inputs'), abort.signal)
     resolved.push(...local.sources.filter((s, i) => s.uri !== job.sources[i]?.uri).map((s) => s.uri))
@@ -91,7 +89,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     })
     reached.stage = 'writing_results'
     await events.flush()
-    return await storeResults(deps.storage, done, resultKeys(job.output_path))
+    return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path))
   } catch (error) {
     // The engine never quotes a URI; should a driver's message ever do so, no credential leaves the job.
     throw withoutCredentials(error, resolved)
@@ -99,7 +97,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     control.signal.removeEventListener('abort', handBack)
     await events.flush()
     await cancellation.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch((error: unknown) => { log.warn({ err: error, dir }, 'could not remove the work directory') })
+    if (dir !== undefined) await deps.workDirs.remove(dir).catch((error: unknown) => { log.warn({ err: error, dir }, 'could not remove the work directory; the next sweep will') })
   }
 }
 

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto'
-import { isNotFound } from '@kalla/bus'
-import { GetRecipe, GetSource, GetUpload, MatchJobs, newRun, recipeJob, SOURCE_REFERENCE, uriHasCredentials, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
+import { BusError, isNotFound } from '@kalla/bus'
+import { DescribeUpload, GetRecipe, GetSource, GetUpload, MatchJobs, newRun, recipeJob, SOURCE_REFERENCE, uriHasCredentials, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
 import { insertRun } from '../db/runs-repository.ts'
 import { RunsErrors } from '../errors.ts'
 import type { RunsDeps } from './deps.ts'
 import { publishRun } from './record-event.ts'
 
 /**
- * Creates a run: checks that every file source is bound to an upload whose columns fit the recipe's
- * schema and that every registered source exists, records the run and publishes its state, then queues a
- * self-contained job with the run id as message id. Nothing is queued unless every check passed. The job
- * names registered sources by alias only: the matcher resolves their credentials when it connects, so
- * neither the stored run nor the queued message ever holds one.
+ * Creates a run: checks that every file source is bound to an upload whose columns, read with the
+ * source's options, fit the recipe's schema and that every registered source exists, records the run and
+ * publishes its state, then queues a self-contained job with the run id as message id. Nothing is queued
+ * unless every check passed. The job names registered sources by alias only: the matcher resolves their
+ * credentials when it connects, so neither the stored run nor the queued message ever holds one.
  */
 export async function startRun (deps: RunsDeps, request: { recipe_id: string, files?: { alias: string, upload_id: string }[] }): Promise<Run> {
   const recipe = (await fetchRecipe(deps, request.recipe_id)).recipe
@@ -60,7 +60,7 @@ async function resolveBindings (deps: RunsDeps, recipe: Recipe, files: { alias: 
     if (source.type === 'file') {
       const file = files.find((f) => f.alias === source.alias)
       if (file === undefined) throw RunsErrors.RUNS_FILE_MISSING(`The ${source.alias} source is a file: upload one and bind it to "${source.alias}" when starting the run.`)
-      const upload = await fetchUpload(deps, file.upload_id)
+      const upload = await fetchUpload(deps, file.upload_id, source)
       checkColumns(source, upload)
       bindings[source.alias] = { uri: upload.key, format: upload.format, type: 'file' }
     } else {
@@ -70,11 +70,19 @@ async function resolveBindings (deps: RunsDeps, recipe: Recipe, files: { alias: 
   return bindings
 }
 
-async function fetchUpload (deps: RunsDeps, uploadId: string): Promise<Upload> {
+// An upload is described without options when it arrives; a source with options has it read as the run will
+// (a `;` file in Windows-1252 whose header is on line 5 has other columns than its first line suggests).
+async function fetchUpload (deps: RunsDeps, uploadId: string, source: RecipeSource): Promise<Upload> {
   try {
-    return await deps.bus.request(GetUpload, { upload_id: uploadId })
+    const upload = source.options === undefined ? await deps.bus.request(GetUpload, { upload_id: uploadId }) : undefined
+    // No columns: the file could not be read without options when it arrived; reading it again says why.
+    if (upload !== undefined && upload.columns.length > 0) return upload
+    return await deps.bus.request(DescribeUpload, { upload_id: uploadId, options: source.options ?? {} })
   } catch (error) {
     if (isNotFound(error)) throw RunsErrors.RUNS_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}" (uploads expire; upload the file again).`, error)
+    if (error instanceof BusError && error.code === 'SOURCES_UPLOAD_UNREADABLE') {
+      throw RunsErrors.RUNS_UPLOAD_COLUMNS_MISMATCH(`The upload "${uploadId}" cannot be read with the options of the ${source.alias} source: ${error.message} Check the source's file options (delimiter, encoding, header_row, sheet).`, error)
+    }
     throw error
   }
 }

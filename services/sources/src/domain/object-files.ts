@@ -1,7 +1,7 @@
 import { lstat, mkdtemp, rm } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { describeSource, type Column } from '@kalla/engine'
-import type { FileFormat } from '@kalla/proto'
+import { describeSource, detectFileFormat, isEngineError, type Column } from '@kalla/engine'
+import type { FileFormat, SourceOptions } from '@kalla/proto'
 import type { CodedError } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
 import { fromEngine } from './engine-errors.ts'
@@ -37,15 +37,17 @@ export async function withObjectFile<T> (files: ObjectFiles, key: string, work: 
 /**
  * The object's format (from `filename`, else its first bytes) and its columns with the types a run
  * gives them, from the engine. A file that is empty, of no known format or unreadable is refused with
- * the error `fail` makes, its message naming the file, never a local path.
+ * the error `fail` makes, its message naming the file, never a local path. With `options` (a recipe
+ * source's), the file is read as that source reads it: its delimiter, encoding, header row, sheet and column types.
  */
 export async function describeObject (
   files: ObjectFiles,
   object: { key: string, filename: string },
-  fail: (message: string, cause?: unknown) => CodedError
+  fail: (message: string, cause?: unknown) => CodedError,
+  options?: SourceOptions
 ): Promise<{ format: FileFormat, columns: Column[] }> {
   return await withObjectFile(files, object.key, async (path) => {
-    const spec = { type: 'file' as const, uri: path, name: object.filename, alias: FILE_ALIAS }
+    const spec = { type: 'file' as const, uri: path, name: object.filename, alias: FILE_ALIAS, ...(options === undefined ? {} : { options }) }
     try {
       const described = await describeSource(spec, { workDir: files.workDir })
       return { format: described.format ?? 'csv', columns: described.columns }
@@ -53,6 +55,30 @@ export async function describeObject (
       throw fromEngine(error, { alias: FILE_ALIAS, uri: '' }, fail)
     }
   })
+}
+
+// What a recipe source's file options (delimiter, encoding, header_row) can put right.
+const OPTIONS_MAY_READ = new Set(['ENGINE_FILE_MALFORMED', 'ENGINE_FILE_ENCODING'])
+
+/**
+ * Like describeObject, for a file just uploaded: a CSV text that cannot be read without options (title
+ * lines above its header whose fields do not line up, an encoding that is not detected) is kept with no
+ * columns, so that a run can read it with its recipe source's options. Other unreadable files are refused.
+ */
+export async function describeUploadedObject (
+  files: ObjectFiles,
+  object: { key: string, filename: string },
+  fail: (message: string, cause?: unknown) => CodedError
+): Promise<{ format: FileFormat, columns: Column[] }> {
+  try {
+    return await describeObject(files, object, fail)
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause
+    if (!isEngineError(cause) || !OPTIONS_MAY_READ.has(cause.code)) throw error
+    const format = await withObjectFile(files, object.key, async (path) => await detectFileFormat(path, object.filename).catch(() => undefined))
+    if (format !== 'csv') throw error
+    return { format, columns: [] }
+  }
 }
 
 // The engine starts its messages with the source's name; an upload has none yet.

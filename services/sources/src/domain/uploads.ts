@@ -1,18 +1,19 @@
-import type { Upload } from '@kalla/proto'
+import type { SourceOptions, Upload } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { isStorageError } from '@kalla/storage'
 import { deleteUpload, expiredUploads, findLiveUpload, insertUpload } from '../db/uploads-repository.ts'
 import { SourcesErrors } from '../errors.ts'
 import type { SourcesDeps } from './deps.ts'
 import { newUploadId, tooLarge, uploadIdOfKey } from '@kalla/uploads'
-import { describeObject } from './object-files.ts'
+import { describeObject, describeUploadedObject } from './object-files.ts'
 
 const SWEEP_BATCH = 100
 
 /**
  * Records a file already in storage under `key`: checks its size, detects its format and reads its
  * columns (only the header or a sample). A file that is too large or unreadable is refused and
- * deleted. The upload keeps the id in its key when it has one (uploads/<id>/...).
+ * deleted; a CSV that only a source's file options can read is kept with no columns (a run reads it
+ * with its recipe source's options, see describeUpload). The upload keeps the id in its key when it has one (uploads/<id>/...).
  */
 export async function createUpload (deps: SourcesDeps, request: { key: string, filename: string, size_bytes: number }): Promise<Upload> {
   const filename = request.filename.trim().slice(0, 255) || 'upload'
@@ -27,7 +28,7 @@ export async function createUpload (deps: SourcesDeps, request: { key: string, f
   }
   let described: Pick<Upload, 'format' | 'columns'>
   try {
-    described = await describeObject(deps.files, { key: request.key, filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE)
+    described = await describeUploadedObject(deps.files, { key: request.key, filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE)
   } catch (error) {
     if (error instanceof CodedError && error.code === 'SOURCES_UPLOAD_UNREADABLE') await discard(deps, request.key)
     throw error
@@ -55,6 +56,17 @@ export async function getUpload (deps: SourcesDeps, uploadId: string): Promise<U
   const upload = await findLiveUpload(deps.db, uploadId, new Date())
   if (upload === undefined) throw SourcesErrors.SOURCES_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}", or it has expired: upload the file again.`)
   return upload
+}
+
+/**
+ * A live upload with its columns read with a recipe source's options (delimiter, encoding, header row,
+ * sheet, column types), as a run reads it. A file those options cannot read is refused with
+ * SOURCES_UPLOAD_UNREADABLE; the upload itself is kept, since other options may read it.
+ */
+export async function describeUpload (deps: SourcesDeps, uploadId: string, options: SourceOptions): Promise<Upload> {
+  const upload = await getUpload(deps, uploadId)
+  const described = await describeObject(deps.files, { key: upload.key, filename: upload.filename }, SourcesErrors.SOURCES_UPLOAD_UNREADABLE, options)
+  return { ...upload, ...described }
 }
 
 /**
