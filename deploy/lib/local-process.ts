@@ -6,6 +6,8 @@ export interface LocalInfrastructure {
   databaseUrl: string
   s3: { endpoint: string, bucket: string, accessKeyId: string, secretAccessKey: string }
   encryptionKey: string
+  /** KALLA_RESOLVE_KEY, shared by sources, recipes and matcher. */
+  resolveKey: string
   /** The gateway's KALLA_ADMIN_KEY. */
   adminKey: string
   /** Stands in for the containers' /var/lib/kalla. */
@@ -27,6 +29,7 @@ export function localSubstitutes (infra: LocalInfrastructure, port?: number): Re
     S3_ACCESS_KEY_ID: infra.s3.accessKeyId,
     S3_SECRET_ACCESS_KEY: infra.s3.secretAccessKey,
     KALLA_ENCRYPTION_KEY: infra.encryptionKey,
+    KALLA_RESOLVE_KEY: infra.resolveKey,
     KALLA_ADMIN_KEY: infra.adminKey,
     HOST: '127.0.0.1',
     ...(port === undefined ? {} : { PORT: String(port) })

@@ -7,7 +7,7 @@ import { minMemoryLimit, minStopGraceSeconds } from '../lib/rules.ts'
 
 const { objects, secret } = await readManifests()
 const compose = await readCompose(COMPOSE_FILES.scaled, {}, (name) => name)
-const SECRET_NAMES = ['DATABASE_URL', 'KALLA_ENCRYPTION_KEY', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']
+const SECRET_NAMES = ['DATABASE_URL', 'KALLA_ENCRYPTION_KEY', 'KALLA_RESOLVE_KEY', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']
 
 const deployment = (role: Role): K8sObject => find(objects, 'Deployment', `kalla-${role.name}`)
 const container = (workload: K8sObject, name: string): Container => {

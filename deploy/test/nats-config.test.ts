@@ -65,7 +65,7 @@ t.test('no process may touch another process\' inbox, and only the runs and matc
     const readsJobs = publish.some((s) => s.startsWith('$JS.API.CONSUMER.MSG.NEXT.KALLA_JOBS'))
     t.equal(readsJobs, identity === 'matcher', `${identity} ${readsJobs ? 'reads' : 'does not read'} jobs`)
     const resolves = publish.includes(proto.ResolveSource.subject)
-    t.equal(resolves, ['recipes', 'runs'].includes(identity), `${identity} ${resolves ? 'may' : 'may not'} resolve sources`)
+    t.equal(resolves, ['recipes', 'matcher'].includes(identity), `${identity} ${resolves ? 'may' : 'may not'} resolve sources`)
   }
 })
 

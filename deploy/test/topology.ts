@@ -60,6 +60,7 @@ export async function startTopology (): Promise<Topology> {
     databaseUrl: database.url,
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, ...S3RVER_CREDENTIALS },
     encryptionKey: randomBytes(32).toString('hex'),
+    resolveKey: randomBytes(32).toString('hex'),
     adminKey: TEST_ADMIN_KEY,
     dataDir,
     natsPasswords

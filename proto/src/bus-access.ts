@@ -51,7 +51,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   },
   runs: {
     serves: [StartRun, GetRun, ListRuns, CancelRun],
-    requests: [GetRecipe, GetUpload, DescribeUpload, ResolveSource],
+    requests: [GetRecipe, GetUpload, DescribeUpload, GetSource],
     publishes: [MatchJobs, RunEvents, RunUpdates],
     consumes: [RUNS_EVENTS_CONSUMER],
     follows: [],
@@ -60,7 +60,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   },
   matcher: {
     serves: [],
-    requests: [],
+    // Registered sources are resolved when a job connects; only the matcher and recipes may ask.
+    requests: [ResolveSource],
     publishes: [RunEvents],
     consumes: [MATCHER_CONSUMER],
     follows: [RunEvents],

@@ -7,12 +7,16 @@ export const FileFormats = ['csv', 'parquet', 'json', 'xlsx'] as const
 export const FileFormat = Type.Enum(FileFormats)
 export type FileFormat = Static<typeof FileFormat>
 
-/** A source resolved for one run: every alias now has a uri (a database URI or a file path / storage key). */
+/**
+ * A source bound for one run: its uri is a file's storage key or path, a database URI without credentials,
+ * or for a registered source only its reference, `source:<alias>`. A job never carries credentials: the
+ * worker resolves a reference (ResolveSource) at the moment it connects.
+ */
 export const JobSource = Type.Object({
   alias: Identifier,
   side: Side,
   type: SourceType,
-  uri: Type.String({ minLength: 1 }),
+  uri: Type.String({ minLength: 1, description: 'A storage key or path, a database URI without credentials, or source:<alias> for a registered source' }),
   format: Type.Optional(FileFormat),
   schema: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   sample_rows: Type.Optional(Type.Integer({ minimum: 1, description: 'Read only the first N records (previews)' })),

@@ -45,6 +45,7 @@ export async function startBenchTopology (workDir: string): Promise<BenchTopolog
     KALLA_WORK_DIR: join(dir, 'work'),
     GATEWAY_WORK_DIR: join(dir, 'gateway'),
     KALLA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    KALLA_RESOLVE_KEY: randomBytes(32).toString('hex'),
     KALLA_ADMIN_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'warn',
     MATCHER_PROGRESS_INTERVAL_MS: '100'

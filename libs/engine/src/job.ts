@@ -2,7 +2,8 @@ import type { Job, JobSource } from '@kalla/proto'
 
 /**
  * A source as the engine reads it: a file source's uri is a path on this machine (or a file:// URL),
- * not the storage key the queued job carries; a database source's uri is its connection URI.
+ * not the storage key the queued job carries; a database source's uri is its connection URI (for a
+ * registered source, the one the worker resolved from the job's `source:<alias>` just before running).
  */
 export interface LocalJobSource extends Omit<JobSource, 'uri'> {
   uri: string

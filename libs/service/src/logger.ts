@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino'
 export const REDACTED_PATHS = [
   'uri', '*.uri', '*.*.uri', 'connectionString', '*.connectionString', 'password', '*.password',
   'secret', '*.secret', 'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie',
-  'DATABASE_URL', 'S3_SECRET_ACCESS_KEY', 'KALLA_ENCRYPTION_KEY', 'KALLA_ADMIN_KEY'
+  'DATABASE_URL', 'S3_SECRET_ACCESS_KEY', 'KALLA_ENCRYPTION_KEY', 'KALLA_ENCRYPTION_KEYS_PREVIOUS', 'KALLA_RESOLVE_KEY', 'KALLA_ADMIN_KEY'
 ]
 
 /** Pino JSON logs named after the service, with credential fields redacted. */

@@ -8,5 +8,6 @@ export { authHeaders, errorCode, graphql, graphqlOk, listen, parseCsv, TEST_ADMI
 export { graphqlFlow, recipeInput, type GqlRun } from './graphql-flow.ts'
 export { csvToXlsx, type XlsxColumns } from './xlsx.ts'
 export { capturedOutput } from './output.ts'
+export { startPostgresServer, type PostgresServer } from './postgres-server.ts'
 export { startIdentityProvider, type TestIdentityProvider } from './identity-provider.ts'
 export { CORPUS_DIR, corpusCases, corpusOutcome, type CorpusCase, type CorpusOutcome } from './corpus.ts'

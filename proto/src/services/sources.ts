@@ -56,11 +56,24 @@ export const PreviewSource = defineEndpoint({
   request: Type.Object({ alias: Type.String(), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }), filters: Type.Optional(Type.Array(PreviewFilter, { maxItems: 10 })) }, { additionalProperties: false }),
   response: Type.Object({ columns: Type.Array(Column), rows: Type.Array(Row) })
 })
-/** Internal only (never exposed by the gateway): the source with its real URI, for building a job. */
+/**
+ * Internal only (never exposed by the gateway): a registered source's URI for a worker that is about to
+ * connect to it (the matcher, or the recipes service for a preview). The request proves it comes from a
+ * holder of `KALLA_RESOLVE_KEY` (`proof`: an HMAC over the alias, `nonce` and `at`, fresh for a few
+ * minutes) and the answer carries the URI only sealed to that key and that request (`uri_sealed`), so
+ * neither another NATS client nor anyone reading the bus learns a credential. Restrict the subject to the
+ * matcher and recipes services in NATS permissions as well (see proto/README.md). Build and open both sides
+ * with `sourceAccess` from `@kalla/service`.
+ */
 export const ResolveSource = defineEndpoint({
-  subject: 'kalla.sources.resolve.v1',
-  request: AliasRequest,
-  response: Type.Object({ alias: Type.String(), type: SourceType, uri: Type.String() })
+  subject: 'kalla.sources.resolve.v2',
+  request: Type.Object({
+    alias: Type.String({ minLength: 1, maxLength: 63 }),
+    nonce: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    at: Timestamp,
+    proof: Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' })
+  }, { additionalProperties: false }),
+  response: Type.Object({ alias: Type.String(), type: SourceType, uri_sealed: Type.String({ description: 'The URI, AES-256-GCM sealed to the request with KALLA_RESOLVE_KEY' }) }, { additionalProperties: false })
 })
 /** Records a file already streamed into object storage under `key`: detects format and columns. */
 export const CreateUpload = defineEndpoint({

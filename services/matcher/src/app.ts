@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import { MATCHER_CONSUMER, MatchJobs } from '@kalla/proto'
-import { busPlugin, createLogger, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
+import { busPlugin, createLogger, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
 import type { MatcherConfig } from './config.ts'
 import type { MatcherDeps } from './domain/deps.ts'
@@ -26,6 +26,7 @@ export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfr
   const deps: MatcherDeps = {
     bus: app.bus,
     storage: app.storage,
+    access: sourceAccess(parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY)),
     engine: { memoryLimit: config.ENGINE_MEMORY_LIMIT, threads: config.ENGINE_THREADS, timeoutMs: config.ENGINE_TIMEOUT_S * 1000 },
     workDirs: workDirs(config.KALLA_WORK_DIR ?? tmpdir()),
     progressIntervalMs: config.MATCHER_PROGRESS_INTERVAL_MS,

@@ -1,10 +1,11 @@
 import Type, { type Static } from 'typebox'
-import { loadConfig, serviceEnv } from '@kalla/service'
+import { loadConfig, parseKey, serviceEnv } from '@kalla/service'
 import { StorageEnv } from '@kalla/storage'
 
 export const MatcherConfig = Type.Object({
   ...serviceEnv(4004),
   ...StorageEnv,
+  KALLA_RESOLVE_KEY: Type.String({ minLength: 1, description: 'Key shared with the sources service: registered sources are resolved with it just before a job connects (32 bytes as 64 hex characters or base64)' }),
   KALLA_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where each job gets its own directory for inputs, DuckDB spill files and results (default: the OS temporary directory)' })),
   MATCHER_ACK_WAIT_S: Type.Integer({ minimum: 5, default: 60, description: 'How long a job may go without a sign of life before JetStream hands it to another matcher' }),
   MATCHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Jobs one matcher runs at once; a job is heavy, so scale with replicas' }),
@@ -19,5 +20,7 @@ export const MatcherConfig = Type.Object({
 export type MatcherConfig = Static<typeof MatcherConfig>
 
 export function loadMatcherConfig (env: Record<string, string | undefined> = process.env): MatcherConfig {
-  return loadConfig(MatcherConfig, env)
+  const config = loadConfig(MatcherConfig, env)
+  parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY)
+  return config
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +39,9 @@ export async function putInputs (storage: Storage): Promise<void> {
   await storage.put(INVOICES_KEY, csv(INVOICES))
   await storage.put(PAYMENTS_KEY, csv(PAYMENTS))
 }
+
+/** The key this matcher shares with the (stand-in) sources service. */
+export const RESOLVE_KEY = randomBytes(32).toString('hex')
 
 let counter = 0
 export function job (overrides: Partial<Job> = {}): Job {
@@ -83,7 +87,7 @@ export async function startMatcher (t: Test, env: Record<string, string> = {}, s
   await bus.ensureStreams(STREAMS)
   const events: RunEvent[] = []
   const tap = await bus.subscribe(RunEvents, { deliver: 'all' }, (event) => { events.push(event) })
-  const config = loadMatcherConfig({ LOG_LEVEL: 'fatal', STORAGE_DIR: root, KALLA_WORK_DIR: workDir, MATCHER_PROGRESS_INTERVAL_MS: '100', ENGINE_THREADS: '2', ...env })
+  const config = loadMatcherConfig({ LOG_LEVEL: 'fatal', KALLA_RESOLVE_KEY: RESOLVE_KEY, STORAGE_DIR: root, KALLA_WORK_DIR: workDir, MATCHER_PROGRESS_INTERVAL_MS: '100', ENGINE_THREADS: '2', ...env })
   const app = await buildMatcherApp(config, { bus, storage })
   t.teardown(async () => {
     await app.close()

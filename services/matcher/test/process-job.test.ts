@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -5,7 +6,7 @@ import t, { type Test } from 'tap'
 import { Registry } from 'prom-client'
 import { createMemoryBus, type DeliveryControl, type MemoryBus } from '@kalla/bus'
 import { MATCHER_CONSUMER, RunEvents, STREAMS, type RunEvent } from '@kalla/proto'
-import { createLogger } from '@kalla/service'
+import { createLogger, sourceAccess } from '@kalla/service'
 import { createLocalStorage, StorageError, type Storage } from '@kalla/storage'
 import type { MatcherDeps } from '../src/domain/deps.ts'
 import { createMatcherMetrics } from '../src/domain/metrics.ts'
@@ -33,6 +34,7 @@ async function setup (t: Test): Promise<Setup> {
   const deps = (used: Storage = storage): MatcherDeps => ({
     bus,
     storage: used,
+    access: sourceAccess(randomBytes(32)),
     engine: { threads: 1, memoryLimit: '1GB' },
     workDirs: workDirs(workDir),
     progressIntervalMs: 100,

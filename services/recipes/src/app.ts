@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
-import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
+import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
 import type { RecipesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { RecipesDb } from './db/recipes-repository.ts'
@@ -26,6 +26,7 @@ export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfr
     bus: app.bus,
     log: app.log,
     storage: app.storage,
+    access: sourceAccess(parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY)),
     // A shared local storage is assumed to use the same directory; a file not found there is downloaded.
     localRoot: app.storage.kind === 'local' ? config.STORAGE_DIR : undefined,
     engine: {

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import Type, { type Static } from 'typebox'
-import { DatabaseEnv, loadConfig, serviceEnv } from '@kalla/service'
+import { DatabaseEnv, loadConfig, parseKey, serviceEnv } from '@kalla/service'
 import { StorageEnv } from '@kalla/storage'
 
 export const RecipesConfig = Type.Object({
@@ -8,6 +8,7 @@ export const RecipesConfig = Type.Object({
   ...DatabaseEnv,
   RECIPES_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'recipes', description: 'Postgres schema owned by the recipes service' }),
   ...StorageEnv,
+  KALLA_RESOLVE_KEY: Type.String({ minLength: 1, description: 'Key shared with the sources service: previews resolve registered sources with it (32 bytes as 64 hex characters or base64)' }),
   KALLA_WORK_DIR: Type.String({ minLength: 1, default: tmpdir(), description: 'Where each preview and source probe gets its own temporary directory (default: the OS temporary directory)' }),
   ENGINE_MEMORY_LIMIT: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$', default: '1GB', description: 'DuckDB memory limit of one preview; work beyond it spills to the work directory' }),
   RECIPES_PREVIEW_TIMEOUT_S: Type.Integer({ minimum: 1, default: 60, description: 'A preview that runs longer than this is stopped with ENGINE_TIMEOUT' }),
@@ -16,5 +17,7 @@ export const RecipesConfig = Type.Object({
 export type RecipesConfig = Static<typeof RecipesConfig>
 
 export function loadRecipesConfig (env: Record<string, string | undefined> = process.env): RecipesConfig {
-  return loadConfig(RecipesConfig, env)
+  const config = loadConfig(RecipesConfig, env)
+  parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY)
+  return config
 }

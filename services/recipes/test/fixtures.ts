@@ -7,12 +7,14 @@ import { sql } from 'kysely'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
 import { openDatabase, type Database } from '@kalla/db'
 import { GetUpload, ResolveSource, SourceColumns, STREAMS, type Recipe, type Upload } from '@kalla/proto'
-import { CodedError } from '@kalla/service'
+import { CodedError, sourceAccess } from '@kalla/service'
 import { createLocalStorage, type Storage } from '@kalla/storage'
 import { buildRecipesApp } from '../src/app.ts'
 import { loadRecipesConfig } from '../src/config.ts'
 
 export const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+/** The key the service under test shares with the stand-in sources service for ResolveSource. */
+export const RESOLVE_KEY = randomBytes(32).toString('hex')
 
 /** What the stand-in sources service knows: registered sources (columns and real URI) and uploads. */
 export interface SourcesStandIn {
@@ -51,17 +53,19 @@ export async function setup (t: Test, env: Record<string, string> = {}): Promise
     if (source === undefined) throw notFound('SOURCES_NOT_FOUND', `There is no source "${alias}".`)
     return { columns: source.columns }
   }, { queue: 'sources' })
-  await bus.serve(ResolveSource, ({ alias }) => {
-    const source = standIn.sources.get(alias)
-    if (source?.uri === undefined) throw notFound('SOURCES_NOT_FOUND', `There is no source "${alias}".`)
-    return { alias, type: 'postgres' as const, uri: source.uri }
+  const access = sourceAccess(Buffer.from(RESOLVE_KEY, 'hex'))
+  await bus.serve(ResolveSource, (request) => {
+    if (!access.verify(request)) throw new CodedError('SOURCES_RESOLVE_FORBIDDEN', 'not proven', { statusCode: 403 })
+    const source = standIn.sources.get(request.alias)
+    if (source?.uri === undefined) throw notFound('SOURCES_NOT_FOUND', `There is no source "${request.alias}".`)
+    return access.seal(request, { alias: request.alias, type: 'postgres' as const, uri: source.uri })
   }, { queue: 'sources' })
   await bus.serve(GetUpload, ({ upload_id: id }) => {
     const upload = standIn.uploads.get(id)
     if (upload === undefined) throw notFound('SOURCES_UPLOAD_NOT_FOUND', `There is no upload "${id}".`)
     return upload
   }, { queue: 'sources' })
-  const config = loadRecipesConfig({ RECIPES_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal', STORAGE_DIR: storageDir, KALLA_WORK_DIR: workDir, ENGINE_MEMORY_LIMIT: '512MB', ...env })
+  const config = loadRecipesConfig({ RECIPES_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal', KALLA_RESOLVE_KEY: RESOLVE_KEY, STORAGE_DIR: storageDir, KALLA_WORK_DIR: workDir, ENGINE_MEMORY_LIMIT: '512MB', ...env })
   await mkdir(workDir, { recursive: true })
   const app = await buildRecipesApp(config, { bus, database, storage })
   t.teardown(async () => {

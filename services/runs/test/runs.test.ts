@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { sql } from 'kysely'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
 import { openDatabase } from '@kalla/db'
-import { CancelRun, GetRecipe, GetRun, GetUpload, ListRuns, MATCHER_CONSUMER, MatchJobs, ResolveSource, RunEvents, StartRun, STREAMS, type Job, type Recipe } from '@kalla/proto'
+import { CancelRun, GetRecipe, GetRun, GetUpload, ListRuns, MATCHER_CONSUMER, MatchJobs, GetSource, RunEvents, StartRun, STREAMS, type Job, type Recipe } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { buildRunsApp } from '../src/app.ts'
 import { loadRunsConfig } from '../src/config.ts'
@@ -28,13 +28,19 @@ async function setup (t: Test, options: { matcher?: boolean } = {}): Promise<{ b
   const database = await openDatabase({ url: PG_URL })
   await bus.ensureStreams(STREAMS)
   const notFound = (code: string, message: string): CodedError => new CodedError(code, message, { statusCode: 404 })
-  await bus.serve(GetRecipe, ({ recipe_id: id }) => { if (id !== recipe.recipe_id) throw notFound('RECIPES_NOT_FOUND', 'no'); return { recipe, created_at: new Date().toISOString(), updated_at: new Date().toISOString() } }, { queue: 'recipes' })
+  // 'legacy' stands for a recipe saved with a password in its uri before that was refused: it is answered masked.
+  const legacy: Recipe = { ...recipe, recipe_id: 'legacy', sources: { ...recipe.sources, left: { ...recipe.sources.left, uri: 'postgres://app:***@db/erp?table=invoices' } } }
+  await bus.serve(GetRecipe, ({ recipe_id: id }) => {
+    const found = [recipe, legacy].find((r) => r.recipe_id === id)
+    if (found === undefined) throw notFound('RECIPES_NOT_FOUND', 'no')
+    return { recipe: found, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }
+  }, { queue: 'recipes' })
   await bus.serve(GetUpload, ({ upload_id: id }) => {
     if (id === 'good') return upload(id, ['payment_id', 'reference_number', 'paid_amount', 'extra'])
     if (id === 'narrow') return upload(id, ['payment_id', 'amount'])
     throw notFound('SOURCES_UPLOAD_NOT_FOUND', 'no')
   }, { queue: 'sources' })
-  await bus.serve(ResolveSource, ({ alias }) => { if (alias !== 'erp') throw notFound('SOURCES_NOT_FOUND', 'no'); return { alias, type: 'postgres' as const, uri: 'postgres://u:secret@db/erp?table=invoices' } }, { queue: 'sources' })
+  await bus.serve(GetSource, ({ alias }) => { if (alias !== 'erp') throw notFound('SOURCES_NOT_FOUND', 'no'); return { alias, type: 'postgres' as const, uri: 'postgres://u:***@db/erp?table=invoices', columns: [], created_at: new Date().toISOString(), updated_at: new Date().toISOString() } }, { queue: 'sources' })
   const jobs: Job[] = []
   if (options.matcher !== false) await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, (job) => { jobs.push(job); return { ack: true } })
   const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
@@ -66,7 +72,7 @@ t.test('starting a run resolves every source and queues one self-contained job',
   const job = await until(async () => jobs[0])
   t.equal(job.run_id, run.run_id)
   t.same(job.sources.map((s) => [s.alias, s.side, s.type, s.uri]), [
-    ['invoices', 'left', 'postgres', 'postgres://u:secret@db/erp?table=invoices'],
+    ['invoices', 'left', 'postgres', 'source:erp'],
     ['payments', 'right', 'file', 'uploads/good/bank.csv']
   ])
   t.equal(job.output_path, `results/${run.run_id}`)
@@ -76,6 +82,7 @@ t.test('starting a run resolves every source and queues one self-contained job',
 
 t.test('bad requests are refused with codes and queue nothing', async (t) => {
   const { bus, jobs } = await setup(t)
+  t.equal(await code(bus.request(StartRun, { recipe_id: 'legacy', files: [{ alias: 'payments', upload_id: 'good' }] })), 'RUNS_SOURCE_CREDENTIALS_INLINE', 'a recipe holding credentials runs only once its source is registered')
   t.equal(await code(bus.request(StartRun, { recipe_id: 'nope' })), 'RUNS_RECIPE_NOT_FOUND')
   t.equal(await code(bus.request(StartRun, { recipe_id: 'invoice-payment' })), 'RUNS_FILE_MISSING')
   t.equal(await code(bus.request(StartRun, { recipe_id: 'invoice-payment', files: [{ alias: 'payments', upload_id: 'gone' }] })), 'RUNS_UPLOAD_NOT_FOUND')

@@ -33,7 +33,7 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   // Previews and source probes make their temporary directories inside it; it must exist first.
   await mkdir(workDir, { recursive: true })
   // Every service sees the shared local storage root, so files are read in place rather than copied.
-  const serviceEnv = { ...env, STORAGE_DIR: env.STORAGE_DIR ?? join(resolve(config.KALLA_DATA_DIR), 'storage'), LOG_LEVEL: config.LOG_LEVEL, MIGRATE_ON_START: 'true', KALLA_WORK_DIR: workDir, KALLA_ENCRYPTION_KEY: env.KALLA_ENCRYPTION_KEY ?? await localEncryptionKey(config) }
+  const serviceEnv = { ...env, STORAGE_DIR: env.STORAGE_DIR ?? join(resolve(config.KALLA_DATA_DIR), 'storage'), LOG_LEVEL: config.LOG_LEVEL, MIGRATE_ON_START: 'true', KALLA_WORK_DIR: workDir, KALLA_ENCRYPTION_KEY: env.KALLA_ENCRYPTION_KEY ?? await localKey(config, 'encryption.key'), KALLA_RESOLVE_KEY: env.KALLA_RESOLVE_KEY ?? await localKey(config, 'resolve.key') }
   const sourcesConfig = loadSourcesConfig(serviceEnv)
   const services = [
     await buildSourcesApp(sourcesConfig, shared),
@@ -66,11 +66,11 @@ export async function buildSingleApp (config: SingleConfig, env: Record<string, 
   return { app, infrastructure, services }
 }
 
-// Single mode on a fresh clone has no key configured: one is generated once and kept in the data directory.
-async function localEncryptionKey (config: SingleConfig): Promise<string> {
+// Single mode on a fresh clone has no keys configured: each is generated once and kept in the data directory.
+async function localKey (config: SingleConfig, file: string): Promise<string> {
   const { mkdir, readFile, writeFile } = await import('node:fs/promises')
   const { randomBytes } = await import('node:crypto')
-  const path = join(resolve(config.KALLA_DATA_DIR), 'encryption.key')
+  const path = join(resolve(config.KALLA_DATA_DIR), file)
   try {
     return (await readFile(path, 'utf8')).trim()
   } catch {

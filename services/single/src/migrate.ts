@@ -17,7 +17,7 @@ if (url === undefined || url === '') {
   process.exit(2)
 }
 // Schema names come from each service's own configuration, so an override applies here too.
-const env = { ...process.env, KALLA_ENCRYPTION_KEY: process.env.KALLA_ENCRYPTION_KEY ?? '0'.repeat(64) }
+const env = { ...process.env, KALLA_ENCRYPTION_KEY: process.env.KALLA_ENCRYPTION_KEY ?? '0'.repeat(64), KALLA_RESOLVE_KEY: process.env.KALLA_RESOLVE_KEY ?? '0'.repeat(64) }
 const schemas = [
   { schema: loadSourcesConfig(env).SOURCES_DB_SCHEMA, migrations: sources },
   { schema: loadRecipesConfig(env).RECIPES_DB_SCHEMA, migrations: recipes },

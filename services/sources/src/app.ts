@@ -3,14 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { BusError, type Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
 import { GetUpload } from '@kalla/proto'
-import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, storagePlugin } from '@kalla/service'
+import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, sourceAccess, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
 import { uploadRoutes } from '@kalla/uploads'
-import type { SourcesConfig } from './config.ts'
+import { sourcesKeys, type SourcesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { SourcesDb } from './db/sources-repository.ts'
 import type { SourcesDeps } from './domain/deps.ts'
-import { createSecretBox, parseEncryptionKey } from './domain/secret-box.ts'
+import { createSecretBox } from './domain/secret-box.ts'
 import { createUpload, sweepExpiredUploads } from './domain/uploads.ts'
 import { serveSourceEndpoints } from './handlers/source-endpoints.ts'
 import { serveUploadEndpoints } from './handlers/upload-endpoints.ts'
@@ -22,7 +22,7 @@ export interface SharedInfrastructure { bus?: Bus, database?: Database, storage?
 
 /** The sources service: infrastructure, the registry and upload endpoints, POST /uploads, then health and metrics. */
 export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
-  const secrets = createSecretBox(parseEncryptionKey(config.KALLA_ENCRYPTION_KEY))
+  const keys = sourcesKeys(config)
   const logger: FastifyBaseLogger = createLogger({ name: 'sources', level: config.LOG_LEVEL })
   const app = Fastify({ loggerInstance: logger })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.SOURCES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
@@ -32,7 +32,8 @@ export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfr
   const deps: SourcesDeps = {
     db: app.database.db.withSchema(config.SOURCES_DB_SCHEMA) as SourcesDb,
     storage: app.storage,
-    secrets,
+    secrets: createSecretBox(keys.encryption, keys.previous),
+    access: sourceAccess(keys.resolve),
     log: app.log,
     files: { storage: app.storage, root: app.storage.kind === 'local' ? config.STORAGE_DIR : undefined, workDir: config.SOURCES_WORK_DIR ?? tmpdir() },
     pg: { connectTimeoutMs: config.SOURCES_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.SOURCES_QUERY_TIMEOUT_MS },

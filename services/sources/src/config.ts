@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { BusEnv, loadConfig } from '@kalla/service'
+import { BusEnv, ConfigError, loadConfig, parseKey, parseKeyList } from '@kalla/service'
 import { StorageEnv } from '@kalla/storage'
-import { parseEncryptionKey } from './domain/secret-box.ts'
 
 export const SourcesConfig = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', description: 'Address the uploads, health and metrics server listens on: loopback by default; 0.0.0.0 (all interfaces) in a container that is probed or scraped from outside' }),
@@ -12,6 +11,8 @@ export const SourcesConfig = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1, description: 'Postgres URL; the service keeps its tables in its own schema (required when the service runs on its own)' })),
   SOURCES_DB_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'sources', description: 'Postgres schema owned by the sources service' }),
   KALLA_ENCRYPTION_KEY: Type.String({ minLength: 1, description: 'Key that encrypts source URIs at rest: 32 bytes as 64 hex characters or base64' }),
+  KALLA_ENCRYPTION_KEYS_PREVIOUS: Type.Optional(Type.String({ description: 'Earlier encryption keys, comma separated: URIs sealed with them still open, until `reencrypt` seals them with KALLA_ENCRYPTION_KEY' })),
+  KALLA_RESOLVE_KEY: Type.String({ minLength: 1, description: 'Key shared with the matcher and recipes services only: ResolveSource requests are proven and its answers sealed with it (32 bytes as 64 hex characters or base64)' }),
   ...StorageEnv,
   SOURCES_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 5 * 1024 ** 3, description: 'Largest file accepted by an upload' }),
   SOURCES_UPLOAD_TTL_S: Type.Integer({ minimum: 1, default: 7 * 24 * 3600, description: 'Uploads expire this long after they were made' }),
@@ -23,9 +24,30 @@ export const SourcesConfig = Type.Object({
 })
 export type SourcesConfig = Static<typeof SourcesConfig>
 
-/** Reads and checks the configuration, including the encryption key's length. */
+/** Reads and checks the configuration, including every key's length. */
 export function loadSourcesConfig (env: Record<string, string | undefined> = process.env): SourcesConfig {
   const config = loadConfig(SourcesConfig, env)
-  parseEncryptionKey(config.KALLA_ENCRYPTION_KEY)
+  sourcesKeys(config)
   return config
+}
+
+/** The keys the configuration names, each checked; every problem is reported at once. */
+export function sourcesKeys (config: SourcesConfig): { encryption: Buffer, previous: Buffer[], resolve: Buffer } {
+  const problems: string[] = []
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read()
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(...error.problems)
+      return fallback
+    }
+  }
+  const keys = {
+    encryption: attempt(() => parseKey('KALLA_ENCRYPTION_KEY', config.KALLA_ENCRYPTION_KEY), Buffer.alloc(0)),
+    previous: attempt(() => parseKeyList('KALLA_ENCRYPTION_KEYS_PREVIOUS', config.KALLA_ENCRYPTION_KEYS_PREVIOUS), []),
+    resolve: attempt(() => parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY), Buffer.alloc(0))
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return keys
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { ConfigError } from '@kalla/service'
 import { loadSourcesConfig } from '../src/config.ts'
-import { redactUri, scrubSecrets } from '../src/domain/redact.ts'
+import { redactUri, scrubSecrets } from '@kalla/proto'
 import { createSecretBox, parseEncryptionKey } from '../src/domain/secret-box.ts'
 
 t.test('redaction hides passwords and credential parameters and keeps everything else', async (t) => {
@@ -31,10 +31,11 @@ t.test('the encryption key must be 32 bytes as hex or base64; a missing or short
   t.throws(() => parseEncryptionKey(randomBytes(16).toString('hex')), { code: 'CONFIG_INVALID' })
   t.throws(() => parseEncryptionKey('not a key at all'), { code: 'CONFIG_INVALID' })
   t.throws(() => loadSourcesConfig({}), { code: 'CONFIG_INVALID' }, 'a missing key is refused')
-  const short = (() => { try { loadSourcesConfig({ KALLA_ENCRYPTION_KEY: 'abcd' }); return undefined } catch (e) { return e } })()
+  const short = (() => { try { loadSourcesConfig({ KALLA_ENCRYPTION_KEY: 'abcd', KALLA_RESOLVE_KEY: 'efgh' }); return undefined } catch (e) { return e } })()
   t.ok(short instanceof ConfigError)
   t.match((short as ConfigError).problems.join('\n'), /KALLA_ENCRYPTION_KEY: must be 32 bytes/)
-  t.notMatch((short as ConfigError).message, 'abcd', 'the message never repeats the key')
-  const config = loadSourcesConfig({ KALLA_ENCRYPTION_KEY: hex })
+  t.match((short as ConfigError).problems.join('\n'), /KALLA_RESOLVE_KEY: must be 32 bytes/, 'every bad key is reported at once')
+  t.notMatch((short as ConfigError).message, /abcd|efgh/, 'the message never repeats a key')
+  const config = loadSourcesConfig({ KALLA_ENCRYPTION_KEY: hex, KALLA_RESOLVE_KEY: randomBytes(32).toString('base64') })
   t.same([config.SOURCES_DB_SCHEMA, config.SOURCES_UPLOAD_MAX_BYTES, config.SOURCES_UPLOAD_TTL_S], ['sources', 5 * 1024 ** 3, 604800])
 })

@@ -9,12 +9,22 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
 import { migrateSchema, openDatabase, type Database } from '@kalla/db'
+import { ResolveSource } from '@kalla/proto'
+import { sourceAccess } from '@kalla/service'
 import { buildSourcesApp } from '../src/app.ts'
 import { loadSourcesConfig, type SourcesConfig } from '../src/config.ts'
 import { migrations } from '../src/db/migrations/index.ts'
 
 export const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const ENCRYPTION_KEY = randomBytes(32).toString('hex')
+/** The key the matcher and recipes services would share with this service for ResolveSource. */
+export const RESOLVE_KEY = randomBytes(32).toString('hex')
+
+/** Resolves a registered source as a worker holding KALLA_RESOLVE_KEY does. */
+export async function resolveAsWorker (bus: MemoryBus, alias: string, key = RESOLVE_KEY): Promise<{ alias: string, type: string, uri: string }> {
+  const { request, open } = sourceAccess(Buffer.from(key, 'hex')).ask(alias)
+  return open(await bus.request(ResolveSource, request))
+}
 
 export interface Harness { app: FastifyInstance, bus: MemoryBus, database: Database, config: SourcesConfig, schema: string, storageDir: string }
 
@@ -25,7 +35,7 @@ export async function startSources (t: Test, env: Record<string, string> = {}): 
   const bus = createMemoryBus()
   const database = await openDatabase({ url: PG_URL })
   await migrate(database, schema)
-  const config = loadSourcesConfig({ SOURCES_DB_SCHEMA: schema, LOG_LEVEL: 'fatal', KALLA_ENCRYPTION_KEY: ENCRYPTION_KEY, STORAGE_DIR: storageDir, ...env })
+  const config = loadSourcesConfig({ SOURCES_DB_SCHEMA: schema, LOG_LEVEL: 'fatal', KALLA_ENCRYPTION_KEY: ENCRYPTION_KEY, KALLA_RESOLVE_KEY: RESOLVE_KEY, STORAGE_DIR: storageDir, ...env })
   const app = await buildSourcesApp(config, { bus, database })
   t.teardown(async () => {
     await app.close()

@@ -1900,7 +1900,8 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             },
             "uri": {
               "type": "string",
-              "minLength": 1
+              "minLength": 1,
+              "description": "A storage key or path, a database URI without credentials, or source:<alias> for a registered source"
             },
             "format": {
               "enum": [
@@ -2370,16 +2371,37 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ResolveSource 1`] = `
 {
-  "subject": "kalla.sources.resolve.v1",
+  "subject": "kalla.sources.resolve.v2",
   "kind": "endpoint",
   "request": {
     "type": "object",
     "required": [
-      "alias"
+      "alias",
+      "nonce",
+      "at",
+      "proof"
     ],
     "properties": {
       "alias": {
-        "type": "string"
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 63
+      },
+      "nonce": {
+        "type": "string",
+        "minLength": 16,
+        "maxLength": 64,
+        "pattern": "^[A-Za-z0-9_-]+$"
+      },
+      "at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "proof": {
+        "type": "string",
+        "minLength": 16,
+        "maxLength": 128,
+        "pattern": "^[A-Za-z0-9_-]+$"
       }
     },
     "additionalProperties": false
@@ -2389,7 +2411,7 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
     "required": [
       "alias",
       "type",
-      "uri"
+      "uri_sealed"
     ],
     "properties": {
       "alias": {
@@ -2403,10 +2425,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
           "file"
         ]
       },
-      "uri": {
-        "type": "string"
+      "uri_sealed": {
+        "type": "string",
+        "description": "The URI, AES-256-GCM sealed to the request with KALLA_RESOLVE_KEY"
       }
-    }
+    },
+    "additionalProperties": false
   }
 }
 `

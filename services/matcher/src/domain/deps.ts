@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import type { EngineOptions } from '@kalla/engine'
 import type { ConsumerDefinition } from '@kalla/proto'
+import type { SourceAccess } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
 import type { MatcherMetrics } from './metrics.ts'
 import type { WorkDirs } from './work-dirs.ts'
@@ -10,6 +11,8 @@ import type { WorkDirs } from './work-dirs.ts'
 export interface MatcherDeps {
   bus: Bus
   storage: Storage
+  /** Resolves registered sources just before the engine connects (KALLA_RESOLVE_KEY). */
+  access: SourceAccess
   /** Memory limit, threads and time limit for each run; the work directory is the job's own. */
   engine: Pick<EngineOptions, 'memoryLimit' | 'threads' | 'timeoutMs'>
   /** Each job's own directory, removed when the job ends; abandoned ones are swept. */

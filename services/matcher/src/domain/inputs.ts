@@ -1,8 +1,10 @@
 import { basename, join } from 'node:path'
 import { EngineError, type LocalJob, type LocalJobSource } from '@kalla/engine'
-import type { Job, JobSource } from '@kalla/proto'
+import { SOURCE_REFERENCE, type Job, type JobSource } from '@kalla/proto'
 import { isStorageError, type Storage } from '@kalla/storage'
 import { MatcherErrors } from '../errors.ts'
+import type { MatcherDeps } from './deps.ts'
+import { resolveRegistered } from './registered-sources.ts'
 
 /** A storage that can name the file behind a key on local disk; a local store may offer it. */
 interface LocalPaths {
@@ -14,18 +16,25 @@ function offersLocalPaths (storage: Storage): storage is Storage & LocalPaths {
 }
 
 /**
- * Turns the queued job (file sources named by storage keys) into the engine's local job (file sources
- * as paths on this machine): the object's own file when the storage is local and can name it, otherwise
- * a download (streamed) into `dir`. Database sources pass through unchanged; the queued job is not changed.
+ * Turns the queued job (file sources named by storage keys, registered sources by their `source:<alias>` reference) into the
+ * engine's local job (file sources as paths on this machine, registered sources with their URI): a file
+ * is the object's own file when the storage is local and can name it, otherwise a download (streamed)
+ * into `dir`; a registered source is resolved now (see registered-sources.ts). Other database sources
+ * pass through unchanged; the queued job is not changed.
  */
-export async function stageInputs (storage: Storage, job: Job, dir: string, signal: AbortSignal): Promise<LocalJob> {
+export async function stageInputs (deps: Pick<MatcherDeps, 'storage' | 'bus' | 'access'>, job: Job, dir: string, signal: AbortSignal): Promise<LocalJob> {
   const sources: LocalJobSource[] = []
   for (const source of job.sources) {
+    const reference = SOURCE_REFERENCE.exec(source.uri)?.[1]
+    if (reference !== undefined) {
+      sources.push({ ...source, uri: await resolveRegistered(deps, source, reference) })
+      continue
+    }
     if (source.type !== 'file') {
       sources.push(source)
       continue
     }
-    const uri = await localInput(storage, source, dir)
+    const uri = await localInput(deps.storage, source, dir)
     // A download cannot be interrupted halfway; a cancellation is honoured as soon as it ends.
     if (signal.aborted) throw new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage: 'staging' })
     sources.push({ ...source, uri })

@@ -7,6 +7,7 @@ import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
 import { describeFailure, type Failure, type Reached } from './failures.ts'
 import { stageInputs } from './inputs.ts'
+import { withoutCredentials } from './registered-sources.ts'
 import { recordOutcome, type JobOutcome } from './metrics.ts'
 import { progressPublisher } from './progress.ts'
 import { previousCompletion, publishCompleted, storeResults } from './results.ts'
@@ -68,10 +69,12 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
   const cancellation = await watchCancellation(deps.bus, job.run_id, abort, log)
   const events = progressPublisher(deps.bus, job.run_id, deps.progressIntervalMs, log)
   let dir: string | undefined
+  const resolved: string[] = []
   try {
     dir = await deps.workDirs.create(job.run_id)
     reached.stage = 'staging'
-    const local = await stageInputs(deps.storage, job, join(dir, 'inputs'), abort.signal)
+    const local = await stageInputs(deps, job, join(dir, 'inputs'), abort.signal)
+    resolved.push(...local.sources.filter((s, i) => s.uri !== job.sources[i]?.uri).map((s) => s.uri))
     const done = await runJob({ ...local, output_path: join(dir, 'results') }, {
       ...deps.engine,
       workDir: dir,
@@ -87,6 +90,9 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     reached.stage = 'writing_results'
     await events.flush()
     return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path))
+  } catch (error) {
+    // The engine never quotes a URI; should a driver's message ever do so, no credential leaves the job.
+    throw withoutCredentials(error, resolved)
   } finally {
     control.signal.removeEventListener('abort', handBack)
     await events.flush()

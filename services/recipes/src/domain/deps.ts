@@ -1,4 +1,5 @@
 import type { Bus } from '@kalla/bus'
+import type { SourceAccess } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RecipesDb } from '../db/recipes-repository.ts'
@@ -18,6 +19,8 @@ export interface RecipesDeps {
   bus: Bus
   log: FastifyBaseLogger
   storage: Storage
+  /** Resolves registered sources for previews (KALLA_RESOLVE_KEY). */
+  access: SourceAccess
   /** The local storage directory, so previews read uploads in place instead of copying them. */
   localRoot?: string
   engine: EngineLimits

@@ -67,8 +67,10 @@ async function storedFile (root: string, key: string): Promise<string | undefine
 async function persistentBinding (deps: RecipesDeps, source: RecipeSource): Promise<SourceBinding> {
   const reference = SOURCE_REFERENCE.exec(source.uri ?? '')?.[1]
   if (reference === undefined) return { uri: source.uri ?? '', type: source.type }
-  const resolved = await askSources(() => deps.bus.request(ResolveSource, { alias: reference }), (error) =>
-    RecipesErrors.RECIPES_SOURCE_NOT_FOUND(`The ${source.alias} source refers to the registered source "${reference}", which does not exist: register it first or correct the uri.`, error))
+  // Resolved as the matcher does, proven and sealed with KALLA_RESOLVE_KEY; the URI stays in this preview's memory.
+  const { request, open } = deps.access.ask(reference)
+  const resolved = open(await askSources(() => deps.bus.request(ResolveSource, request), (error) =>
+    RecipesErrors.RECIPES_SOURCE_NOT_FOUND(`The ${source.alias} source refers to the registered source "${reference}", which does not exist: register it first or correct the uri.`, error)))
   return { uri: resolved.uri, type: resolved.type }
 }
 

@@ -7,6 +7,7 @@ import { CodedError } from '@kalla/service'
 import { RecipeInvalidError, RecipesErrors } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
 import { previewBindings } from './preview-inputs.ts'
+import { credentialProblems } from './recipe-credentials.ts'
 import { recipeShape } from './validate-recipe.ts'
 
 /**
@@ -17,6 +18,8 @@ import { recipeShape } from './validate-recipe.ts'
 export async function previewRecipe (deps: RecipesDeps, request: RequestOf<typeof PreviewRecipe>): Promise<RecipePreview> {
   const problems = recipeProblems(request.recipe)
   if (problems.length > 0 || !recipeShape.check(request.recipe)) throw new RecipeInvalidError(problems)
+  const credentials = credentialProblems(request.recipe)
+  if (credentials.length > 0) throw new RecipeInvalidError(credentials)
   const recipe = request.recipe
   await mkdir(deps.engine.workDir, { recursive: true })
   const dir = await mkdtemp(join(deps.engine.workDir, 'kalla-preview-'))

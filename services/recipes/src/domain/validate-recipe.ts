@@ -2,6 +2,7 @@ import { bindMatchSql, recipeSqlProblems } from '@kalla/engine'
 import { checker, Recipe, recipeProblems, type Problem, type RecipeValidation } from '@kalla/proto'
 import { ProblemCodes } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
+import { credentialProblems } from './recipe-credentials.ts'
 import { sourceColumns } from './source-columns.ts'
 
 /** True when the value has the recipe's shape (its rules may still be broken). */
@@ -20,14 +21,19 @@ const RECIPE_CODES: Record<string, string> = {
  * Every problem with a recipe at once, each with a code and a path: its shape and rules, its SQL bound
  * by the engine against each source's real columns (unknown columns with a "did you mean", type
  * mismatches when types are known), and whether the matched output exposes both primary keys.
- * Reads no data: a Postgres source given by a literal URI is only described.
+ * Reads no data: a Postgres source given by a literal URI is only described. A uri with credentials is
+ * a problem (RECIPES_URI_HAS_CREDENTIALS) and is never connected to.
  */
 export async function validateRecipe (deps: RecipesDeps, value: unknown): Promise<RecipeValidation> {
   const problems = recipeProblems(value)
   if (!recipeShape.check(value)) return { valid: false, problems: [...problems, ...await recipeSqlProblems(value, { workDir: deps.engine.workDir })].map(withPath) }
   const { left, right } = value.sources
-  const [leftColumns, rightColumns] = await Promise.all([sourceColumns(deps, left, 'left'), sourceColumns(deps, right, 'right')])
-  problems.push(...leftColumns.problems, ...rightColumns.problems)
+  const credentials = credentialProblems(value)
+  const withCredentials = new Set(credentials.map((p) => p.path))
+  const columnsOf = async (source: typeof left, side: 'left' | 'right'): ReturnType<typeof sourceColumns> =>
+    withCredentials.has(`/sources/${side}/uri`) ? { problems: [] } : await sourceColumns(deps, source, side)
+  const [leftColumns, rightColumns] = await Promise.all([columnsOf(left, 'left'), columnsOf(right, 'right')])
+  problems.push(...credentials, ...leftColumns.problems, ...rightColumns.problems)
   if (value.match_sql.trim() !== '') {
     const bound = await bindMatchSql(value.match_sql,
       { alias: left.alias, keys: left.primary_key, columns: leftColumns.columns ?? [] },

@@ -3,22 +3,26 @@ import { DeleteRecipe, GetRecipe, ListRecipes, PreviewRecipe, SaveRecipe, Valida
 import { deleteRecipe, findRecipe, listRecipes } from '../db/recipes-repository.ts'
 import type { RecipesDeps } from '../domain/deps.ts'
 import { previewRecipe } from '../domain/preview-recipe.ts'
+import { shownRecipe } from '../domain/recipe-credentials.ts'
 import { saveRecipe } from '../domain/save-recipe.ts'
 import { validateRecipe } from '../domain/validate-recipe.ts'
 import { RecipesErrors } from '../errors.ts'
 
 const QUEUE = { queue: 'recipes' }
 
-/** The recipes service's request/reply endpoints; replicas share them through one queue group. */
+/**
+ * The recipes service's request/reply endpoints; replicas share them through one queue group. Every
+ * recipe answered is shown with credentials masked (see recipe-credentials.ts).
+ */
 export async function serveEndpoints (bus: Bus, deps: RecipesDeps): Promise<Service[]> {
   return await Promise.all([
-    bus.serve(SaveRecipe, ({ recipe }) => saveRecipe(deps, recipe), QUEUE),
+    bus.serve(SaveRecipe, async ({ recipe }) => shownRecipe(await saveRecipe(deps, recipe)), QUEUE),
     bus.serve(GetRecipe, async ({ recipe_id: recipeId }) => {
       const stored = await findRecipe(deps.db, recipeId)
       if (stored === undefined) throw RecipesErrors.RECIPES_NOT_FOUND(`There is no recipe "${recipeId}".`)
-      return stored
+      return shownRecipe(stored)
     }, QUEUE),
-    bus.serve(ListRecipes, async () => ({ recipes: await listRecipes(deps.db) }), QUEUE),
+    bus.serve(ListRecipes, async () => ({ recipes: (await listRecipes(deps.db)).map(shownRecipe) }), QUEUE),
     bus.serve(DeleteRecipe, async ({ recipe_id: recipeId }) => ({ deleted: await deleteRecipe(deps.db, recipeId) }), QUEUE),
     bus.serve(ValidateRecipe, ({ recipe }) => validateRecipe(deps, recipe), QUEUE),
     bus.serve(PreviewRecipe, (request) => previewRecipe(deps, request), QUEUE)

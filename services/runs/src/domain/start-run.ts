@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { BusError, isNotFound } from '@kalla/bus'
-import { DescribeUpload, GetRecipe, GetUpload, MatchJobs, newRun, recipeJob, ResolveSource, SOURCE_REFERENCE, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
+import { DescribeUpload, GetRecipe, GetSource, GetUpload, MatchJobs, newRun, recipeJob, SOURCE_REFERENCE, uriHasCredentials, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
 import { insertRun } from '../db/runs-repository.ts'
 import { RunsErrors } from '../errors.ts'
 import type { RunsDeps } from './deps.ts'
@@ -8,8 +8,10 @@ import { publishRun } from './record-event.ts'
 
 /**
  * Creates a run: checks that every file source is bound to an upload whose columns, read with the
- * source's options, fit the recipe's schema, resolves every source to a uri, records the run and publishes its state, then queues a
- * self-contained job with the run id as message id. Nothing is queued unless every check passed.
+ * source's options, fit the recipe's schema and that every registered source exists, records the run and
+ * publishes its state, then queues a self-contained job with the run id as message id. Nothing is queued
+ * unless every check passed. The job names registered sources by alias only: the matcher resolves their
+ * credentials when it connects, so neither the stored run nor the queued message ever holds one.
  */
 export async function startRun (deps: RunsDeps, request: { recipe_id: string, files?: { alias: string, upload_id: string }[] }): Promise<Run> {
   const recipe = (await fetchRecipe(deps, request.recipe_id)).recipe
@@ -94,11 +96,17 @@ function checkColumns (source: RecipeSource, upload: Upload): void {
 }
 
 async function persistentBinding (deps: RunsDeps, source: RecipeSource): Promise<SourceBinding> {
-  const reference = SOURCE_REFERENCE.exec(source.uri ?? '')?.[1]
-  if (reference === undefined) return { uri: source.uri ?? '', type: source.type }
+  const uri = source.uri ?? ''
+  const reference = SOURCE_REFERENCE.exec(uri)?.[1]
+  if (reference === undefined) {
+    // Recipes with credentials are refused when saved; one stored earlier is shown (and reaches here) masked.
+    if (uriHasCredentials(uri)) throw RunsErrors.RUNS_SOURCE_CREDENTIALS_INLINE(`The ${source.alias} source's uri carries credentials, which a recipe may not hold: register the source (registerSource) and set its uri to "source:<alias>".`)
+    return { uri, type: source.type }
+  }
   try {
-    const resolved = await deps.bus.request(ResolveSource, { alias: reference })
-    return { uri: resolved.uri, type: resolved.type }
+    // Only checked to exist: the job names it by reference, and the matcher resolves it when it connects.
+    const registered = await deps.bus.request(GetSource, { alias: reference })
+    return { uri: `source:${registered.alias}`, type: registered.type }
   } catch (error) {
     if (isNotFound(error)) throw RunsErrors.RUNS_SOURCE_NOT_FOUND(`The ${source.alias} source refers to the registered source "${reference}", which does not exist.`, error)
     throw error

@@ -43,3 +43,17 @@ export async function deleteSource (db: SourcesDb, alias: string): Promise<boole
   const result = await db.deleteFrom('sources').where(sameAlias(alias)).executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
+
+/** Every source's alias and sealed URI, for re-encryption. */
+export async function sealedUris (db: SourcesDb): Promise<Array<{ alias: string, uri_sealed: string }>> {
+  return await db.selectFrom('sources').select(['alias', 'uri_sealed']).orderBy('alias').execute()
+}
+
+/**
+ * Replaces a sealed URI by the same URI sealed again, unless the row changed meanwhile (then false).
+ * `updated_at` stays: the source itself did not change.
+ */
+export async function resealUri (db: SourcesDb, alias: string, from: string, to: string): Promise<boolean> {
+  const result = await db.updateTable('sources').set({ uri_sealed: to }).where('alias', '=', alias).where('uri_sealed', '=', from).executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}

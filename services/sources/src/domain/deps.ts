@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { SourceAccess } from '@kalla/service'
 import type { Storage } from '@kalla/storage'
 import type { SourcesDb } from '../db/sources-repository.ts'
 import type { ObjectFiles } from './object-files.ts'
@@ -9,6 +10,8 @@ export interface SourcesDeps {
   db: SourcesDb
   storage: Storage
   secrets: SecretBox
+  /** Checks ResolveSource requests and seals their answers (KALLA_RESOLVE_KEY). */
+  access: SourceAccess
   log: FastifyBaseLogger
   files: ObjectFiles
   /** How long the engine may wait for a Postgres source when describing or previewing it. */

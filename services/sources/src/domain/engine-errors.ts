@@ -1,7 +1,7 @@
 import { isEngineError, type EngineErrorCode } from '@kalla/engine'
 import type { CodedError } from '@kalla/service'
 import { SourcesErrors } from '../errors.ts'
-import { scrubSecrets } from './redact.ts'
+import { scrubSecrets } from '@kalla/proto'
 
 type Make = (message: string, cause?: unknown) => CodedError
 

@@ -1,4 +1,4 @@
-import type { Source, SourceType } from '@kalla/proto'
+import { redactUri, type RequestOf, type ResolveSource, type ResponseOf, type Source, type SourceType } from '@kalla/proto'
 import { isValidKey } from '@kalla/storage'
 import { deleteSource, findSource, insertSource, listSources, updateSource, type SourceRow } from '../db/sources-repository.ts'
 import { SourcesErrors } from '../errors.ts'
@@ -6,7 +6,6 @@ import { checkSourceUri, type Column } from '@kalla/engine'
 import type { SourcesDeps } from './deps.ts'
 import { sourceColumns } from './inspect-source.ts'
 import { engineMessage } from './engine-errors.ts'
-import { redactUri } from './redact.ts'
 
 /**
  * Registers a source under a new alias. Its columns are read now when the source answers; an
@@ -49,10 +48,24 @@ export async function removeSource (deps: SourcesDeps, alias: string): Promise<{
   return { removed }
 }
 
-/** The source with its real URI, for building a job; never for showing. */
+/** The source with its real URI, for this service's own reads; never for showing or sending. */
 export async function resolveSource (deps: SourcesDeps, alias: string): Promise<{ alias: string, type: SourceType, uri: string }> {
   const row = await requireSource(deps, alias)
   return { alias: row.alias, type: row.type, uri: openUri(deps, row) }
+}
+
+/**
+ * ResolveSource: answers only a request proven with KALLA_RESOLVE_KEY (a worker about to connect), and
+ * then with the URI sealed to that request, so the bus never carries a credential in clear.
+ */
+export async function resolveForWorker (deps: SourcesDeps, request: RequestOf<typeof ResolveSource>): Promise<ResponseOf<typeof ResolveSource>> {
+  if (!deps.access.verify(request)) {
+    deps.log.warn({ alias: request.alias }, 'a ResolveSource request without a valid proof was refused')
+    throw SourcesErrors.SOURCES_RESOLVE_FORBIDDEN('ResolveSource answers only the matcher and recipes services: the request must be proven with KALLA_RESOLVE_KEY, and be recent.')
+  }
+  const source = await resolveSource(deps, request.alias)
+  deps.log.info({ alias: source.alias }, 'source resolved for a worker')
+  return deps.access.seal(request, source)
 }
 
 /** The stored source with its decrypted URI. */
@@ -67,12 +80,12 @@ export function openUri (deps: SourcesDeps, row: SourceRow): string {
   try {
     return deps.secrets.open(row.uri_sealed, context(row.alias))
   } catch (error) {
-    throw SourcesErrors.SOURCES_URI_UNREADABLE(`The stored URI of ${row.alias} cannot be decrypted with the configured KALLA_ENCRYPTION_KEY: restore the key it was saved with, or update ${row.alias} with its URI.`, error)
+    throw SourcesErrors.SOURCES_URI_UNREADABLE(`The stored URI of ${row.alias} cannot be decrypted with KALLA_ENCRYPTION_KEY or any of KALLA_ENCRYPTION_KEYS_PREVIOUS: add the key it was saved with to KALLA_ENCRYPTION_KEYS_PREVIOUS, or update ${row.alias} with its URI.`, error)
   }
 }
 
 // Binds each sealed URI to its row: a value copied onto another source fails to open.
-function context (alias: string): string {
+export function context (alias: string): string {
   return `kalla.sources:${alias.toLowerCase()}`
 }
 

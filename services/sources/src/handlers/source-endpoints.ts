@@ -2,7 +2,7 @@ import type { Bus, Service } from '@kalla/bus'
 import { GetSource, ListSources, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SourceColumns, TestSource, UpdateSource } from '@kalla/proto'
 import type { SourcesDeps } from '../domain/deps.ts'
 import { previewSource, sourceColumns, testSource, type SourceAccess } from '../domain/inspect-source.ts'
-import { allSources, changeSource, getSource, registerSource, removeSource, resolveSource } from '../domain/registry.ts'
+import { allSources, changeSource, getSource, registerSource, removeSource, resolveForWorker, resolveSource } from '../domain/registry.ts'
 
 const QUEUE = { queue: 'sources' }
 
@@ -18,6 +18,6 @@ export async function serveSourceEndpoints (bus: Bus, deps: SourcesDeps): Promis
     bus.serve(TestSource, async ({ alias }) => await testSource(deps, await access(alias)), QUEUE),
     bus.serve(SourceColumns, async ({ alias }) => ({ columns: await sourceColumns(deps, await access(alias)) }), QUEUE),
     bus.serve(PreviewSource, async ({ alias, limit, filters }) => await previewSource(deps, await access(alias), limit, filters ?? []), QUEUE),
-    bus.serve(ResolveSource, ({ alias }) => resolveSource(deps, alias), QUEUE)
+    bus.serve(ResolveSource, (request) => resolveForWorker(deps, request), QUEUE)
   ])
 }

@@ -63,3 +63,13 @@ function uriSecrets (uri: string): string[] {
   // A very short secret would mask ordinary words; such a secret is also not worth guessing at.
   return [...new Set(secrets)].filter((s) => s.length >= 4)
 }
+
+/**
+ * True when the URI carries a credential: a password in its user info or a credential-like query
+ * parameter. Such a URI must be registered as a source (sealed) rather than written into a recipe.
+ * @example uriHasCredentials('postgres://app:pw@db/erp?table=t') // true; 'postgres://app@db/erp?table=t' is false
+ */
+export function uriHasCredentials (uri: string): boolean {
+  // A masked URI (`app:***@`) counts too: it stands for a credential that was removed.
+  return redactUri(uri.replaceAll(MASK, 'x')) !== uri.replaceAll(MASK, 'x')
+}
