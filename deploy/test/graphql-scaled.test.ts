@@ -5,7 +5,7 @@ import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import t from 'tap'
 import { KALLA_RUNS } from '@kalla/proto'
-import { errorCode, graphql, graphqlFlow, graphqlOk, prepareFlowData, recipeInput, uploadFile, waitFor, watch, wsClient } from '@kalla/testing'
+import { errorCode, graphql, graphqlFlow, graphqlOk, prepareFlowData, recipeInput, startIdentityProvider, uploadFile, waitFor, walkAccessTable, watch, wsClient } from '@kalla/testing'
 import { startTopology } from './topology.ts'
 
 // The gateway as its own OS process next to every service, all over real NATS JetStream, Postgres and S3.
@@ -18,7 +18,11 @@ t.teardown(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 await Promise.all([topology.start('sources', 'sources'), topology.start('recipes', 'recipes'), topology.start('runs', 'runs'), topology.start('matcher', 'matcher')])
-await topology.start('gateway', 'gateway')
+// The gateway also trusts an OIDC provider served by the test, and one browser origin, for the role walk below.
+const idp = await startIdentityProvider()
+t.teardown(idp.stop)
+const CORS_ORIGIN = 'https://app.kalla.test'
+await topology.start('gateway', 'gateway', { KALLA_JWT_JWKS_URL: idp.jwksUrl, KALLA_JWT_ISSUER: idp.issuer, KALLA_JWT_AUDIENCE: idp.audience, KALLA_JWT_ROLE_CLAIM: 'realm_access.roles', KALLA_CORS_ORIGINS: CORS_ORIGIN })
 const url = `http://127.0.0.1:${topology.port('gateway')}`
 const data = await prepareFlowData(join(dir, 'flow'), topology.databaseUrl, 2000)
 const jsm = await jetstreamManager(admin)
@@ -91,4 +95,10 @@ t.test('200 clients on one run hold one JetStream consumer, gone once they leave
   const after = await graphqlOk<{ run: { status: string } }>(url, 'query ($id: ID!) { run(runId: $id) { status } }', { id: runId })
   t.equal(after.run.status, 'CANCELLED', 'a run query right after the subscription completed finds the final state')
   await waitFor(async () => await liveConsumers() === 0 ? true : undefined, 2000, 'the consumer to be deleted')
+})
+
+// The same walk of proto's access table as in single mode, against the gateway as its own process (GraphiQL
+// off, as the scaled gateway defaults), after the tests above.
+t.test('every operation and route answers by role in scaled mode', async (t) => {
+  await walkAccessTable(t, { url, idp, corsOrigin: CORS_ORIGIN, graphiql: false })
 })

@@ -8,7 +8,7 @@ import { startGateway } from './harness.ts'
 const ALLOWED = 'https://app.kalla.test'
 const FOREIGN = 'https://evil.example'
 
-const { bus, url } = await startGateway(t, { KALLA_CORS_ORIGINS: `${ALLOWED}, http://localhost:5173` })
+const { bus, url } = await startGateway(t, { KALLA_CORS_ORIGINS: `${ALLOWED}, http://localhost:5173`, GATEWAY_GRAPHIQL: 'true' })
 await bus.serve(ListRuns, () => ({ runs: [] }), { queue: 'runs' })
 
 /** Opens a websocket on /graphql as a browser page of `origin` would, and says how the handshake went. */
@@ -110,10 +110,10 @@ t.test('rate limits answer 429 with Retry-After and a code, per key and per addr
   t.same(anonymous, [401, 401, 401, 429], 'guessing keys is limited by address')
 })
 
-t.test('GraphiQL and introspection are off for the scaled gateway and in production, and can be set either way', async (t) => {
+t.test('GraphiQL is off unless asked for; introspection is off for the scaled gateway and in production; both can be set', async (t) => {
   const base = { KALLA_ADMIN_KEY: TEST_ADMIN_KEY }
   const pick = (c: { GATEWAY_GRAPHIQL?: boolean, GATEWAY_INTROSPECTION?: boolean }) => [c.GATEWAY_GRAPHIQL, c.GATEWAY_INTROSPECTION]
-  t.same(pick(loadGatewayConfig(base)), [true, true], 'single mode on a developer machine')
+  t.same(pick(loadGatewayConfig(base)), [false, true], 'single mode on a developer machine: introspection, no CDN-loaded page')
   t.same(pick(loadGatewayConfig({ ...base, NODE_ENV: 'production' })), [false, false])
   t.same(pick(loadGatewayConfig(base, { mode: 'scaled' })), [false, false])
   t.same(pick(loadGatewayConfig({ ...base, GATEWAY_GRAPHIQL: 'true', GATEWAY_INTROSPECTION: 'true' }, { mode: 'scaled' })), [true, true])

@@ -1,59 +1,15 @@
 import { isObjectType } from 'graphql'
 import t from 'tap'
 import { buildSchema } from '@kalla/gateway/schema'
-import { GRAPHQL_ACCESS, HTTP_ACCESS, ROLES, hasRole, type Access, type Role } from '@kalla/proto'
-import { authHeaders, errorCode, graphql, graphqlOk, startIdentityProvider, watch, wsClient, type AuthOptions } from '@kalla/testing'
+import { GRAPHQL_ACCESS } from '@kalla/proto'
+import { ACCESS_WALK_FIELDS, startIdentityProvider, walkAccessTable } from '@kalla/testing'
 import { CORS_ORIGIN, startSingle } from './harness.ts'
 
 // Walks proto's access table for every role through real HTTP and websocket clients against single mode,
 // with API keys and with tokens of an OIDC provider (a JWKS served by the test, the role in a nested claim).
 const idp = await startIdentityProvider()
 t.teardown(idp.stop)
-const { url } = await startSingle(t, 10, { KALLA_JWT_JWKS_URL: idp.jwksUrl, KALLA_JWT_ISSUER: idp.issuer, KALLA_JWT_AUDIENCE: idp.audience, KALLA_JWT_ROLE_CLAIM: 'realm_access.roles' })
-
-const RECIPE = { recipeId: 'access-r', name: 'R', matchSql: '', left: { alias: 'a', type: 'POSTGRES', uri: 'postgres://127.0.0.1:1/x?table=t', primaryKey: ['id'] }, right: { alias: 'b', type: 'FILE', schema: ['id'], primaryKey: ['id'] } }
-
-/** One operation per root field; the answer past the access check may be an error (unknown ids), never an auth one. */
-const OPERATIONS: Record<string, { query: string, variables?: Record<string, unknown> }> = {
-  sources: { query: '{ sources { alias } }' },
-  source: { query: '{ source(alias: "none") { alias } }' },
-  recipes: { query: '{ recipes { recipeId } }' },
-  recipe: { query: '{ recipe(recipeId: "none") { recipeId } }' },
-  runs: { query: '{ runs { runId } }' },
-  run: { query: '{ run(runId: "none") { runId } }' },
-  runResults: { query: '{ runResults(runId: "none", kind: MATCHED) { totalCount } }' },
-  apiKeys: { query: '{ apiKeys { id name role } }' },
-  auditLog: { query: '{ auditLog(filter: { outcome: ERROR }, limit: 5) { seq operation actor { name } } }' },
-  auditChain: { query: '{ auditChain { valid entries firstBroken { seq } } }' },
-  saveRecipe: { query: 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', variables: { input: RECIPE } },
-  importRecipe: { query: 'mutation { importRecipe(recipe: {}) { recipeId } }' },
-  validateRecipe: { query: 'mutation ($input: RecipeInput!) { validateRecipe(input: $input) { valid } }', variables: { input: RECIPE } },
-  previewRecipe: { query: 'mutation ($input: RecipeInput!) { previewRecipe(input: $input) { matchedCount } }', variables: { input: RECIPE } },
-  startRun: { query: 'mutation { startRun(input: { recipeId: "none" }) { runId } }' },
-  cancelRun: { query: 'mutation { cancelRun(runId: "none") { runId } }' },
-  registerSource: { query: 'mutation { registerSource(input: { alias: "access_src", type: POSTGRES, uri: "postgres://127.0.0.1:1/x?table=t" }) { alias } }' },
-  removeSource: { query: 'mutation { removeSource(alias: "none") }' },
-  deleteRecipe: { query: 'mutation { deleteRecipe(recipeId: "none") }' },
-  createApiKey: { query: 'mutation { createApiKey(name: "made in the access test", role: VIEWER) { id } }' },
-  revokeApiKey: { query: 'mutation { revokeApiKey(id: "none") }' },
-  runProgress: { query: 'subscription { runProgress(runId: "none") { runId } }' },
-  runUpdated: { query: 'subscription { runUpdated { runId } }' }
-}
-
-const keys: Record<Role, string> = Object.fromEntries(await Promise.all(ROLES.map(async (role) => {
-  const created = await graphqlOk<{ createApiKey: { key: string } }>(url, 'mutation ($name: String!, $role: Role!) { createApiKey(name: $name, role: $role) { key } }', { name: role, role: role.toUpperCase() })
-  return [role, created.createApiKey.key]
-}))) as Record<Role, string>
-
-const CALLERS: Array<{ who: string, auth: AuthOptions, role?: Role }> = [
-  { who: 'no key', auth: { key: null } },
-  { who: 'a wrong key', auth: { key: `${keys.viewer.slice(0, -4)}AAAA` } },
-  { who: 'an expired token', auth: { key: await idp.sign({ realm_access: { roles: ['admin'] } }, { expiresInS: -1 }) } },
-  { who: 'a token of another audience', auth: { key: await idp.sign({ realm_access: { roles: ['admin'] }, aud: 'elsewhere' }) } },
-  { who: 'a token without a Kalla role', auth: { key: await idp.sign({ realm_access: { roles: ['offline_access'] } }) } },
-  ...ROLES.map((role) => ({ who: role, auth: { key: keys[role] }, role })),
-  ...await Promise.all(ROLES.map(async (role) => ({ who: `a ${role} token`, auth: { key: await idp.sign({ sub: `${role}-user`, realm_access: { roles: ['offline_access', role] } }, { expiresInS: 3600 }) }, role })))
-]
+const { url } = await startSingle(t, 10, { KALLA_JWT_JWKS_URL: idp.jwksUrl, KALLA_JWT_ISSUER: idp.issuer, KALLA_JWT_AUDIENCE: idp.audience, KALLA_JWT_ROLE_CLAIM: 'realm_access.roles', GATEWAY_GRAPHIQL: 'true' })
 
 t.test('the table names every root field of the schema, and the test walks every one', async (t) => {
   const schema = buildSchema()
@@ -62,79 +18,10 @@ t.test('the table names every root field of the schema, and the test walks every
     t.ok(isObjectType(root), type)
     const fields = isObjectType(root) ? Object.keys(root.getFields()).sort() : []
     t.same(Object.keys(GRAPHQL_ACCESS[type]).sort(), fields, `${type}: the table has exactly the schema's fields`)
-    t.same(fields.filter((f) => OPERATIONS[f] === undefined), [], `${type}: every field is walked`)
+    t.same(fields.filter((f) => !ACCESS_WALK_FIELDS.includes(f)), [], `${type}: every field is walked`)
   }
 })
 
-t.test('every GraphQL operation answers by role over HTTP: 401 without a valid key, 403 below its role', async (t) => {
-  for (const [type, fields] of Object.entries(GRAPHQL_ACCESS)) {
-    if (type === 'Subscription') continue
-    for (const [field, least] of Object.entries(fields)) {
-      const { query, variables } = OPERATIONS[field] ?? { query: '' }
-      for (const caller of CALLERS) {
-        const response = await graphql(url, query, variables, caller.auth)
-        const code = response.errors?.[0]?.extensions?.code
-        const label = `${field} as ${caller.who}`
-        if (caller.role === undefined) {
-          t.same([response.status, code], [401, 'UNAUTHENTICATED'], label)
-        } else if (!hasRole(caller.role, least)) {
-          t.same([response.status, code], [403, 'FORBIDDEN'], label)
-        } else {
-          t.ok(code !== 'UNAUTHENTICATED' && code !== 'FORBIDDEN' && response.status < 500, `${label} passes the check (${response.status} ${String(code)})`)
-        }
-      }
-    }
-  }
-})
-
-t.test('every subscription answers by role over the websocket, checked from connection_init', async (t) => {
-  for (const [field, least] of Object.entries(GRAPHQL_ACCESS.Subscription)) {
-    const { query } = OPERATIONS[field] ?? { query: '' }
-    for (const caller of CALLERS) {
-      const client = wsClient(url, caller.auth)
-      const watched = watch<unknown>(client, field, query)
-      const outcome = await Promise.race([watched.ended, new Promise<'open'>((resolve) => setTimeout(() => { resolve('open') }, 500))])
-      await client.dispose()
-      const code = outcome === 'open' ? undefined : errorCode(outcome.error)
-      const expected = caller.role === undefined ? 'UNAUTHENTICATED' : !hasRole(caller.role, least) ? 'FORBIDDEN' : undefined
-      if (expected !== undefined) t.equal(code, expected, `${field} as ${caller.who}`)
-      else t.ok(code !== 'UNAUTHENTICATED' && code !== 'FORBIDDEN', `${field} as ${caller.who} passes the check (${String(code ?? outcome)})`)
-    }
-  }
-})
-
-/** A request to each HTTP route, with what an allowed caller gets past the access check. */
-const ROUTES: Record<string, (auth: AuthOptions) => Promise<Response>> = {
-  'GET /healthz': async (auth) => await fetch(`${url}/healthz`, { headers: authHeaders(auth) }),
-  'GET /readyz': async (auth) => await fetch(`${url}/readyz`, { headers: authHeaders(auth) }),
-  'GET /metrics': async (auth) => await fetch(`${url}/metrics`, { headers: authHeaders(auth) }),
-  'GET /graphiql': async (auth) => await fetch(`${url}/graphiql`, { headers: authHeaders(auth) }),
-  'GET /graphiql/main.js': async (auth) => await fetch(`${url}/graphiql/main.js`, { headers: authHeaders(auth) }),
-  'GET /graphiql/sw.js': async (auth) => await fetch(`${url}/graphiql/sw.js`, { headers: authHeaders(auth) }),
-  'GET /graphiql/config.js': async (auth) => await fetch(`${url}/graphiql/config.js`, { headers: authHeaders(auth) }),
-  'POST /graphql': async (auth) => await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(auth) }, body: JSON.stringify({ query: '{ __typename }' }) }),
-  'GET /graphql': async (auth) => await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: authHeaders(auth) }),
-  'POST /uploads': async (auth) => {
-    const form = new FormData()
-    form.append('file', new Blob(['id,amount\n1,2.50\n']), 'access.csv')
-    return await fetch(`${url}/uploads`, { method: 'POST', body: form, headers: authHeaders(auth) })
-  },
-  'GET /runs/:runId/results/:kind': async (auth) => await fetch(`${url}/runs/none/results/matched`, { headers: authHeaders(auth) }),
-  // A browser's CORS preflight from the origin the harness allows (KALLA_CORS_ORIGINS); it carries no key.
-  'OPTIONS *': async () => await fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin: CORS_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } })
-}
-
-t.test('every HTTP route answers by role: public ones to anyone, the others 401 without a valid key and 403 below their role', async (t) => {
-  t.same(Object.keys(ROUTES).sort(), Object.keys(HTTP_ACCESS).sort(), 'every route of the table is walked')
-  for (const [route, least] of Object.entries(HTTP_ACCESS) as Array<[string, Access]>) {
-    for (const caller of CALLERS) {
-      const response = await (ROUTES[route] as (auth: AuthOptions) => Promise<Response>)(caller.auth)
-      const body = await response.text()
-      const label = `${route} as ${caller.who}`
-      if (least === 'public') t.equal(response.status, route.startsWith('OPTIONS ') ? 204 : 200, label)
-      else if (caller.role === undefined) t.same([response.status, body.includes('"UNAUTHENTICATED"')], [401, true], label)
-      else if (!hasRole(caller.role, least)) t.same([response.status, body.includes('"FORBIDDEN"')], [403, true], label)
-      else t.ok(response.status !== 401 && response.status !== 403 && response.status < 500, `${label} passes the check (${response.status})`)
-    }
-  }
+t.test('every operation and route answers by role in single mode', async (t) => {
+  await walkAccessTable(t, { url, idp, corsOrigin: CORS_ORIGIN, graphiql: true })
 })
