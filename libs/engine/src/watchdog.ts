@@ -43,7 +43,7 @@ export class Watchdog {
     options.signal?.addEventListener('abort', this.onCancel, { once: true })
     if (options.signal?.aborted === true) this.onCancel()
     if (options.timeoutMs > 0) this.timers.push(setTimeout(() => { this.stop(timeoutError(options.timeoutMs)) }, options.timeoutMs))
-    this.timers.push(setInterval(() => { void this.measure() }, options.pollMs))
+    this.timers.push(setInterval(() => { this.measure().catch(() => {}) }, options.pollMs))
   }
 
   /** Why the job was stopped, if it was. */
