@@ -151,8 +151,8 @@ class JobRun {
     const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.keys[s.alias] ?? [] })
     const sides = resolveOutputKeys(named.output, keysOf(left), keysOf(right))
     const rows = await executeMatch(connection, named.sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
-    checkMatchedRows(rows, this.settings.maxMatchedRows)
     this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
+    checkMatchedRows(rows - this.rowsWithoutKeys, this.settings.maxMatchedRows)
     this.counts.matched_count = rows - this.rowsWithoutKeys
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0
