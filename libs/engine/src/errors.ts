@@ -35,7 +35,9 @@ export const EngineErrorCodes = {
   ENGINE_SOURCE_NOT_FOUND: 'A source table does not exist',
   ENGINE_SOURCE_QUERY_FAILED: 'A source query failed',
   ENGINE_FILTER_INVALID: 'A preview filter names no column of the source, or its value does not fit',
-  ENGINE_OUT_OF_MEMORY: 'The run needed more memory or disk than allowed',
+  ENGINE_OUT_OF_MEMORY: 'The run needed more memory than allowed',
+  ENGINE_SPILL_LIMIT: 'The run needed more temporary disk than allowed',
+  ENGINE_OUTPUT_LIMIT: 'The run would write more results than allowed',
   ENGINE_OUTPUT_FAILED: 'The results could not be written',
   ENGINE_CANCELLED: 'The run was cancelled',
   ENGINE_TIMEOUT: 'The run took longer than allowed',
@@ -52,7 +54,7 @@ const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'ENGINE_FILE_EXCEL_LEGACY', 'ENGINE_FILE_SHEET_NOT_FOUND',
   'ENGINE_MISSING_COLUMNS', 'ENGINE_DUPLICATE_KEY', 'ENGINE_NULL_KEY', 'ENGINE_SOURCE_UNSUPPORTED',
   'ENGINE_SOURCE_URI_INVALID', 'ENGINE_SOURCE_AUTH_FAILED', 'ENGINE_SOURCE_NOT_FOUND', 'ENGINE_SOURCE_QUERY_FAILED',
-  'ENGINE_OUT_OF_MEMORY', 'ENGINE_CANCELLED', 'ENGINE_TIMEOUT',
+  'ENGINE_OUT_OF_MEMORY', 'ENGINE_SPILL_LIMIT', 'ENGINE_OUTPUT_LIMIT', 'ENGINE_CANCELLED', 'ENGINE_TIMEOUT',
   'ENGINE_FILE_ENCODING', 'ENGINE_COLUMN_VALUES_INVALID', 'ENGINE_COLUMN_FORMAT_AMBIGUOUS', 'ENGINE_NON_FINITE_NUMBER'
 ])
 
@@ -88,8 +90,25 @@ export function toEngineError (error: unknown, stage: FailureStage): EngineError
   }
   const text = error instanceof Error ? error.message : String(error)
   if (/^INTERRUPT Error/.test(text)) return new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage, cause: error })
-  if (/Out of Memory Error|could not allocate|max_temp_directory_size|No space left/i.test(text)) {
-    return new EngineError('ENGINE_OUT_OF_MEMORY', `The run needed more memory or temporary disk than allowed (${duckdbMessage(error)}). Raise the memory limit or free disk space, or narrow the match.`, { stage, cause: error })
+  return resourceError(error, stage) ?? new EngineError('ENGINE_INTERNAL', `The engine failed unexpectedly: ${duckdbMessage(error)}`, { stage, cause: error })
+}
+
+/**
+ * DuckDB's "out of memory" and "temporary directory full" failures as ENGINE_OUT_OF_MEMORY and
+ * ENGINE_SPILL_LIMIT, saying which setting to raise; undefined for any other error. Whatever step
+ * hits a limit (reading a file, the match, writing results), the limit is the cause, not the data.
+ */
+export function resourceError (error: unknown, stage: FailureStage): EngineError | undefined {
+  const text = error instanceof Error ? error.message : String(error)
+  if (/max_temp_directory_size|No space left|temporary directory .*(full|limit)/i.test(text)) return spillLimitError(stage, error)
+  if (/Out of Memory|could not allocate|failed to allocate|memory_limit/i.test(text)) {
+    return new EngineError('ENGINE_OUT_OF_MEMORY', `The run needed more memory than its limit allows (${duckdbMessage(error).split('\n')[0]?.trim()}). Raise the memory limit (ENGINE_MEMORY_LIMIT, or --memory-limit for the CLI), use fewer threads, or narrow the match.`, { stage, cause: error })
   }
-  return new EngineError('ENGINE_INTERNAL', `The engine failed unexpectedly: ${duckdbMessage(error)}`, { stage, cause: error })
+  return undefined
+}
+
+/** The run's temporary files (DuckDB spill) reached the spill limit. */
+export function spillLimitError (stage: FailureStage, cause?: unknown, limit?: string): EngineError {
+  const size = limit === undefined ? '' : ` of ${limit}`
+  return new EngineError('ENGINE_SPILL_LIMIT', `The run needed more temporary disk than its spill limit${size} allows and was stopped. Narrow the match (a join that multiplies rows spills without end), raise the spill limit (ENGINE_MAX_SPILL on the matcher) or free disk space in the work directory.`, { stage, cause })
 }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { EngineError } from './errors.ts'
+import { EngineError, resourceError } from './errors.ts'
 import { plainBinderMessage } from './sql/binder-message.ts'
 import { typeProblems, type TypedSource } from './sql/type-check.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
@@ -132,8 +132,8 @@ export async function executeMatch (connection: DuckDBConnection, sql: string, i
       connection.run(`CREATE TABLE ${MATCHED_TABLE} AS ${withoutTrailingSemicolon(sql)}\n`))
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
-    if (/^(INTERRUPT|Out of Memory)/.test(text)) throw error
-    throw new EngineError('ENGINE_SQL_FAILED', `The match SQL failed while running: ${plainBinderMessage(text)}`, { stage: 'matching', cause: error })
+    if (/^INTERRUPT/.test(text)) throw error
+    throw resourceError(error, 'matching') ?? new EngineError('ENGINE_SQL_FAILED', `The match SQL failed while running: ${plainBinderMessage(text)}`, { stage: 'matching', cause: error })
   }
   const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${MATCHED_TABLE}`)
   return Number(reader.getRowsJS()[0]?.[0] ?? 0)

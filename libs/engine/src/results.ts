@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { normalize } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { resultKeys, type RunCounts, type RunOutputs } from '@kalla/proto'
-import { EngineError } from './errors.ts'
+import { EngineError, resourceError } from './errors.ts'
 import { MATCHED_TABLE, type SideKeys } from './match.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
 import { ident, literal } from './sql/quote.ts'
@@ -67,7 +67,9 @@ async function copyToParquet (connection: DuckDBConnection, relation: string, pa
     const reader = await connection.runAndReadAll(`COPY ${relation} TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`)
     return Number(reader.getRowsJS()[0]?.[0] ?? 0)
   } catch (error) {
-    if (/^(INTERRUPT|Out of Memory)/.test(String((error as Error).message))) throw error
+    if (/^INTERRUPT/.test(String((error as Error).message))) throw error
+    const resource = resourceError(error, 'writing_results')
+    if (resource !== undefined) throw resource
     throw new EngineError('ENGINE_OUTPUT_FAILED', `The results could not be written to ${path.replace(PARTIAL, '')}: ${(error as Error).message}`, { stage: 'writing_results', cause: error })
   }
 }

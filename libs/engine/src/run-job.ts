@@ -6,8 +6,10 @@ import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
 import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
+import { checkMatchedRows, checkOutputSize } from './limits.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
+import { outputWatch, spillWatch, Watchdog } from './watchdog.ts'
 import { Heartbeat, bindCancellation } from './progress.ts'
 import type { LocalJob, LocalJobSource as JobSource } from './job.ts'
 import { localPath } from './stage/files.ts'
@@ -35,29 +37,40 @@ export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promi
   const [left, right] = checkedSides(job)
   const outputDir = resolve(job.output_path)
   await mkdir(outputDir, { recursive: true })
-  const control = abortControl(options.signal, settings.timeoutMs)
+  const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: SPILL_POLL_MS })
+  if (settings.maxOutputBytes > 0) watchdog.watch(outputWatch(outputDir, settings.maxOutputBytes))
+  const reached: { stage: Stage | 'validating' } = { stage: 'validating' }
+  try {
+    return await watchdog.guard(execute(job, [left, right], settings, watchdog, reached, options.onProgress))
+  } catch (error) {
+    throw toEngineError(watchdog.reason() ?? error, reached.stage)
+  } finally {
+    watchdog.dispose()
+  }
+}
+
+// Often enough that a runaway join overshoots the spill limit by a fraction of a second's writing.
+const SPILL_POLL_MS = 200
+
+/** The job's work in its own sandbox, closed when the work ends (even after runJob gave up on it). */
+async function execute (job: LocalJob, [left, right]: [JobSource, JobSource], settings: ResolvedEngineOptions, watchdog: Watchdog, reached: { stage: Stage | 'validating' }, onProgress?: (progress: RunProgress) => void): Promise<RunResult> {
   const readable = job.sources.filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri)))
   let sandbox: Sandbox | undefined
   let run: JobRun | undefined
-  let stage: Stage | 'validating' = 'validating'
-  const stopDuckdb = (): void => { sandbox?.connection.interrupt() }
-  control.signal.addEventListener('abort', stopDuckdb)
   try {
-    sandbox = await openSandbox(settings, { readable, writable: [outputDir] })
-    bindCancellation(sandbox.connection, control.signal)
-    run = new JobRun(job, settings, sandbox, control.signal, options.onProgress)
+    sandbox = await openSandbox(settings, { readable, writable: [resolve(job.output_path)] })
+    watchdog.attach(sandbox.connection)
+    watchdog.watch(spillWatch(sandbox.tempDir, sandbox.spillLimitBytes))
+    bindCancellation(sandbox.connection, watchdog.signal)
+    run = new JobRun(job, settings, sandbox, watchdog.signal, onProgress)
     await checkMatchSql(sandbox.connection, job.match_sql, [left.alias, right.alias])
-    stage = 'staging'
+    reached.stage = 'staging'
     const staged = await run.stage(left, right)
-    stage = 'matching'
+    reached.stage = 'matching'
     const sides = await run.match(left, right, staged)
-    stage = 'writing_results'
+    reached.stage = 'writing_results'
     return await run.write(sides, staged)
-  } catch (error) {
-    throw toEngineError(control.reason() ?? error, stage)
   } finally {
-    control.signal.removeEventListener('abort', stopDuckdb)
-    control.dispose()
     run?.stop()
     await sandbox?.close()
   }
@@ -74,22 +87,6 @@ function checkedSides (job: LocalJob): [JobSource, JobSource] {
     if ((job.primary_keys[source.alias] ?? []).length === 0) throw new EngineError('ENGINE_JOB_INVALID', `The job gives no primary key for ${source.alias}.`)
   }
   return [left, right]
-}
-
-function abortControl (signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal, reason: () => EngineError | undefined, dispose: () => void } {
-  const controller = new AbortController()
-  let reason: EngineError | undefined
-  const cancel = (): void => { reason ??= new EngineError('ENGINE_CANCELLED', 'The run was cancelled.'); controller.abort() }
-  signal?.addEventListener('abort', cancel, { once: true })
-  if (signal?.aborted === true) cancel()
-  const timer = timeoutMs > 0
-    ? setTimeout(() => { reason ??= new EngineError('ENGINE_TIMEOUT', `The run took longer than the allowed ${Math.round(timeoutMs / 1000)} s and was stopped. Narrow the match or raise the time limit.`); controller.abort() }, timeoutMs)
-    : undefined
-  return {
-    signal: controller.signal,
-    reason: () => reason,
-    dispose: () => { clearTimeout(timer); signal?.removeEventListener('abort', cancel) }
-  }
 }
 
 /** The state of one job as it moves through its stages; reports progress with the counts known so far. */
@@ -155,6 +152,7 @@ class JobRun {
     const sides = resolveOutputKeys(named.output, keysOf(left), keysOf(right))
     const rows = await executeMatch(connection, named.sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
     this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
+    checkMatchedRows(rows - this.rowsWithoutKeys, this.settings.maxMatchedRows)
     this.counts.matched_count = rows - this.rowsWithoutKeys
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0
@@ -169,6 +167,7 @@ class JobRun {
       intervalMs: this.settings.progressIntervalMs,
       report: (f) => { this.emit('writing_results', f) }
     })
+    await checkOutputSize(outputs, this.settings.maxOutputBytes)
     this.timings.writing_results = performance.now() - t0
     this.timings.total = performance.now() - this.started
     const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)])) as typeof this.timings

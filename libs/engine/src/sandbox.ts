@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import { effectiveSpillLimit } from './limits.ts'
 import { literalList } from './sql/quote.ts'
 import { createHelpers } from './sql/helpers.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
@@ -9,6 +10,8 @@ import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } 
 export interface Sandbox {
   connection: DuckDBConnection
   tempDir: string
+  /** Bytes the temporary directory may hold: the configured spill limit, capped to half the free disk. */
+  spillLimitBytes: number
   close: () => Promise<void>
 }
 
@@ -26,12 +29,13 @@ export interface SandboxAccess {
  */
 export async function openSandbox (options: ResolvedEngineOptions, access: SandboxAccess): Promise<Sandbox> {
   await mkdir(options.workDir, { recursive: true })
+  const spillLimitBytes = await effectiveSpillLimit(options.workDir, options.maxTempDirectorySize)
   const tempDir = await mkdtemp(join(options.workDir, 'kalla-job-'))
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: options.memoryLimit,
     threads: String(options.threads),
     temp_directory: join(tempDir, 'spill'),
-    max_temp_directory_size: options.maxTempDirectorySize,
+    max_temp_directory_size: `${Math.max(1, Math.floor(spillLimitBytes / 1024))}KiB`,
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     allow_community_extensions: 'false'
@@ -55,7 +59,7 @@ export async function openSandbox (options: ResolvedEngineOptions, access: Sandb
     await connection.run('SET enable_external_access = false')
     await connection.run('SET lock_configuration = true')
     await createHelpers(connection)
-    return { connection, tempDir, close }
+    return { connection, tempDir, spillLimitBytes, close }
   } catch (error) {
     await close()
     throw error

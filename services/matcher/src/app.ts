@@ -4,7 +4,7 @@ import type { Bus } from '@kalla/bus'
 import { MATCHER_CONSUMER, MatchJobs } from '@kalla/proto'
 import { busPlugin, createLogger, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
-import type { MatcherConfig } from './config.ts'
+import { engineLimits, type MatcherConfig } from './config.ts'
 import type { MatcherDeps } from './domain/deps.ts'
 import { createMatcherMetrics } from './domain/metrics.ts'
 import { watchQueueLag } from './domain/queue-lag.ts'
@@ -27,7 +27,7 @@ export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfr
     bus: app.bus,
     storage: app.storage,
     access: sourceAccess(parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY)),
-    engine: { memoryLimit: config.ENGINE_MEMORY_LIMIT, threads: config.ENGINE_THREADS, timeoutMs: config.ENGINE_TIMEOUT_S * 1000 },
+    engine: engineLimits(config),
     workDirs: workDirs(config.KALLA_WORK_DIR ?? tmpdir()),
     progressIntervalMs: config.MATCHER_PROGRESS_INTERVAL_MS,
     consumer: { ...MATCHER_CONSUMER, ackWaitMs: config.MATCHER_ACK_WAIT_S * 1000 },

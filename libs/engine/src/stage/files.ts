@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { FileFormat, FileEncoding, JobSource, SourceOptions } from '@kalla/proto'
-import { EngineError, duckdbMessage } from '../errors.ts'
+import { EngineError, duckdbMessage, resourceError } from '../errors.ts'
 import { withQueryProgress } from '../progress.ts'
 import { ident, literal } from '../sql/quote.ts'
 import { blanksToNull, dropBlankRows, type RowLabel } from './column-measure.ts'
@@ -189,6 +189,8 @@ export async function readFailing<T> (input: FileInput, work: () => Promise<T>, 
     return await work()
   } catch (error) {
     if (error instanceof EngineError || /^INTERRUPT/.test(String((error as Error).message))) throw error
+    const resource = resourceError(error, 'staging')
+    if (resource !== undefined) throw resource
     const detail = fileErrorDetail(duckdbMessage(error).split(input.path).join(input.name))
     const as = format === undefined ? '' : ` as ${FORMAT_NAMES[format]}`
     throw new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name} cannot be read${as}${detail}`, { stage: 'staging', cause: error })

@@ -13,8 +13,8 @@ export interface MatcherDeps {
   storage: Storage
   /** Resolves registered sources just before the engine connects (KALLA_RESOLVE_KEY). */
   access: SourceAccess
-  /** Memory limit, threads and time limit for each run; the work directory is the job's own. */
-  engine: Pick<EngineOptions, 'memoryLimit' | 'threads' | 'timeoutMs'>
+  /** Memory, threads, time, spill and output limits for each run; the work directory is the job's own. */
+  engine: Pick<EngineOptions, 'memoryLimit' | 'threads' | 'timeoutMs' | 'maxTempDirectorySize' | 'maxMatchedRows' | 'maxOutputBytes'>
   /** Each job's own directory, removed when the job ends; abandoned ones are swept. */
   workDirs: WorkDirs
   progressIntervalMs: number
