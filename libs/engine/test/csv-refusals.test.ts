@@ -62,5 +62,5 @@ t.test('a stray quote below title lines is named by its line in the file', async
 t.test('a first record that disagrees with the header may be title lines: ENGINE_FILE_MALFORMED says to set the header row', async (t) => {
   const refused = await failure(readFile(t, 'statement.csv', 'id,name,amount\n1,Ana\n2,Bo,20\n'))
   t.equal(refused.code, 'ENGINE_FILE_MALFORMED')
-  t.match(refused.message, /line 2 has 2 fields where the header \(line 1\) has 3\. If there are title lines/)
+  t.match(refused.message, /cannot be read as CSV at line 2: it has 2 fields where the header \(line 1\) has 3\. If there are title lines/)
 })

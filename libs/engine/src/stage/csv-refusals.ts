@@ -30,7 +30,7 @@ export function csvRefusal (error: unknown, input: FileInput, skip: number): unk
   if (expected >= 2 && line > skip + 2) {
     return new EngineError('ENGINE_CSV_RAGGED', `${input.alias}: ${input.name} line ${line} has ${fields}. Put a value that holds the delimiter in quotes, or fix the line so every record has the header's fields.`, { stage: 'staging', cause: error.cause })
   }
-  return new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name} cannot be read as CSV: line ${line} has ${fields}. If there are title lines above the column names, set the header row in the source's file options.`, { stage: 'staging', cause: error.cause })
+  return new EngineError('ENGINE_FILE_MALFORMED', `${input.alias}: ${input.name} cannot be read as CSV at line ${line}: it has ${fields}. If there are title lines above the column names, set the header row in the source's file options.`, { stage: 'staging', cause: error.cause })
 }
 
 /**
