@@ -25,6 +25,10 @@ t.test('a header-only payments upload is a month without payments: the run compl
   await writeFile(path, `${header}\n`)
   const upload = await uploadFile(`${url}/uploads`, path, 'november.csv')
   t.same(upload.columns.map((c) => c.name), header.split(','), 'the upload has the header\'s columns')
+  const files = [{ alias: 'payments', uploadId: upload.uploadId }]
+  const preview = await graphqlOk<{ previewRecipe: { matchedCount: number, unmatchedRightCount: number } }>(url,
+    'mutation ($input: RecipeInput!, $files: [FileBinding!]) { previewRecipe(input: $input, files: $files, sampleRows: 500) { matchedCount unmatchedRightCount } }', { input: recipeInput(data.recipe), files })
+  t.same(preview.previewRecipe, { matchedCount: 0, unmatchedRightCount: 0 }, 'the preview of the empty month matches nothing')
   const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }', { input: { recipeId: data.recipe.recipe_id, files: [{ alias: 'payments', uploadId: upload.uploadId }] } })
   const run = await waitFor(async () => {
     const found = (await graphqlOk<{ run: { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number, error: unknown } }>(url,
