@@ -33,7 +33,7 @@ export type BusIdentity = typeof BUS_IDENTITIES[number]
 export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   sources: {
     serves: [RegisterSource, UpdateSource, ListSources, GetSource, RemoveSource, TestSource, SourceColumns, PreviewSource, ResolveSource, CreateUpload, GetUpload, DescribeUpload],
-    requests: [GetUpload, CreateUpload],
+    requests: [GetUpload, CreateUpload, ListRecipes],
     publishes: [],
     consumes: [],
     follows: [],

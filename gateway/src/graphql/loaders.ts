@@ -1,7 +1,7 @@
 import { GetRecipe, ListRuns } from '@kalla/proto'
 import { askShared, type GatewayDeps } from '../deps.ts'
 import { toRecipe, toRun, type GqlRun } from './mapping.ts'
-import { clamp } from './queries.ts'
+import { checkPage } from './page-args.ts'
 
 interface Query<Obj, Params = Record<string, never>> { obj: Obj, params: Params }
 
@@ -20,8 +20,9 @@ export function loaders (deps: GatewayDeps) {
     },
     Recipe: {
       runs: async (queries: Array<Query<{ recipeId: string }, { limit: number }>>) => {
-        const key = (q: Query<{ recipeId: string }, { limit: number }>): string => `${clamp(q.params.limit, 1, 500)}:${q.obj.recipeId}`
+        const key = (q: Query<{ recipeId: string }, { limit: number }>): string => `${q.params.limit}:${q.obj.recipeId}`
         const runs = await once(queries.map(key), async (k) => {
+          checkPage('Recipe.runs', { limit: Number(k.split(':')[0]) })
           const [limit = '20', ...rest] = k.split(':')
           return await askShared(deps, 'runs', ListRuns, { recipe_id: rest.join(':'), limit: Number(limit), offset: 0 }, (r) => r.runs.map(toRun))
         })

@@ -49,8 +49,8 @@ export interface GqlRunProgress {
   at: string
 }
 
-export function toSource (source: Source) {
-  return { alias: source.alias, type: source.type, uri: source.uri, columns: source.columns, createdAt: source.created_at, updatedAt: source.updated_at }
+export function toSource (source: Source & { problem?: { code: string, message: string } }) {
+  return { alias: source.alias, type: source.type, uri: source.uri, columns: source.columns, createdAt: source.created_at, updatedAt: source.updated_at, problem: source.problem ?? null }
 }
 
 export function toRecipe (stored: StoredRecipe) {

@@ -4,6 +4,7 @@ import { askShared, type GatewayDeps } from '../deps.ts'
 import { readPage } from '../results/read-page.ts'
 import type { ResultKind } from '@kalla/proto'
 import { toRecipe, toRun, toSource } from './mapping.ts'
+import { checkPage } from './page-args.ts'
 
 interface RunsArgs { recipeId?: string | null, status?: RunStatus | null, limit: number, offset: number }
 interface ResultsArgs { runId: string, kind: ResultKind, limit: number, offset: number }
@@ -20,22 +21,22 @@ export function queryResolvers (deps: GatewayDeps) {
     recipe: async (_: unknown, { recipeId }: { recipeId: string }) => await orNull(askShared(deps, 'recipe', GetRecipe, { recipe_id: recipeId }, toRecipe)),
     runs: async (_: unknown, args: RunsArgs) => await askShared(deps, 'runs', ListRuns, listRunsRequest(args), (r) => r.runs.map(toRun)),
     run: async (_: unknown, { runId }: { runId: string }) => await orNull(askShared(deps, 'run', GetRun, { run_id: runId }, toRun)),
-    runResults: async (_: unknown, args: ResultsArgs) => await readPage(deps, args.runId, args.kind, { limit: args.limit, offset: args.offset })
+    runResults: async (_: unknown, args: ResultsArgs) => {
+      checkPage('runResults', args)
+      return await readPage(deps, args.runId, args.kind, { limit: args.limit, offset: args.offset })
+    }
   }
 }
 
-/** The ListRuns request for GraphQL arguments; limits outside what the service takes are brought within. */
+/** The ListRuns request for GraphQL arguments; a limit or offset out of range is refused. */
 function listRunsRequest (args: RunsArgs) {
+  checkPage('runs', args)
   return {
     ...(args.recipeId === null || args.recipeId === undefined ? {} : { recipe_id: args.recipeId }),
     ...(args.status === null || args.status === undefined ? {} : { status: args.status }),
-    limit: clamp(args.limit, 1, 500),
-    offset: Math.max(0, args.offset)
+    limit: args.limit,
+    offset: args.offset
   }
-}
-
-export function clamp (value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value))
 }
 
 /** A nullable single-item query answers null for a missing item rather than an error. */

@@ -6,18 +6,14 @@ import { GatewayErrors } from '../errors.ts'
 import type { ResultFile } from './result-files.ts'
 import type { ResultKind } from '@kalla/proto'
 
-const MAX_PAGE_ROWS = 1000
-
 export interface GqlResultPage { kind: ResultKind, columns: { name: string, type: string }[], rows: Record<string, unknown>[], totalCount: number, offset: number }
 
-/** One page of a completed run's result file, rows JSON-safe (exact decimals and big integers as strings). */
+/** One page (its range checked by the caller: page-args.ts) of a completed run's result file, rows JSON-safe (exact decimals and big integers as strings). */
 export async function readPage (deps: GatewayDeps, runId: string, kind: ResultKind, page: { limit: number, offset: number }): Promise<GqlResultPage> {
   const key = completedResultKey(await ask(deps, GetRun, { run_id: runId }), kind)
   const file = await openResult(deps, runId, key)
   try {
-    const limit = Math.min(MAX_PAGE_ROWS, Math.max(0, page.limit))
-    const offset = Math.max(0, page.offset)
-    return { kind, ...await readResultPage(file.path, { limit, offset }) }
+    return { kind, ...await readResultPage(file.path, page) }
   } finally {
     file.release()
   }

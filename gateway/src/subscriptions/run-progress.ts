@@ -45,7 +45,15 @@ function progressOf (run: Run): GqlRunProgress {
   return lastProgress
 }
 
-/** mercurius sends an error thrown by a subscription's iterator without its error formatter: shape it here. */
+/**
+ * mercurius sends an error thrown by a subscription's iterator without its error formatter: shape it here.
+ * A coded refusal (an unknown run) is the client's mistake, logged at info; anything else is logged as an error.
+ */
 export function failWith (deps: Pick<GatewayDeps, 'log'>) {
-  return (error: unknown): never => { throw publicError(error, deps.log) }
+  return (error: unknown): never => {
+    const shown = publicError(error, deps.log)
+    const code = (shown.extensions as { code?: unknown } | undefined)?.code
+    if (code !== 'INTERNAL') deps.log.info({ code }, 'subscription refused')
+    throw shown
+  }
 }

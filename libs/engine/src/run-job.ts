@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { duckdbVersion } from './version.ts'
 import { Job, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
+import { standInForEmptySources } from './empty-sources.ts'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
 import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
@@ -146,11 +147,18 @@ class JobRun {
     this.emit('matching', 0)
     const connection = this.sandbox.connection
     const select = withoutTrailingSemicolon(this.job.match_sql)
-    await checkMatchTypes(connection, select, staged)
-    const named = await nameRepeatedColumns(connection, select, await describeMatch(connection, select), [left.alias, right.alias])
-    const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.keys[s.alias] ?? [] })
-    const sides = resolveOutputKeys(named.output, keysOf(left), keysOf(right))
-    const rows = await executeMatch(connection, named.sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
+    const restore = await standInForEmptySources(connection, staged)
+    let sides: { left: SideKeys, right: SideKeys }
+    let rows: number
+    try {
+      await checkMatchTypes(connection, select, staged)
+      const named = await nameRepeatedColumns(connection, select, await describeMatch(connection, select), [left.alias, right.alias])
+      const keysOf = (s: JobSource): { alias: string, keys: string[] } => ({ alias: s.alias, keys: this.keys[s.alias] ?? [] })
+      sides = resolveOutputKeys(named.output, keysOf(left), keysOf(right))
+      rows = await executeMatch(connection, named.sql, this.settings.progressIntervalMs, (f) => { this.emit('matching', f) })
+    } finally {
+      await restore()
+    }
     this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
     checkMatchedRows(rows - this.rowsWithoutKeys, this.settings.maxMatchedRows)
     this.counts.matched_count = rows - this.rowsWithoutKeys

@@ -96,12 +96,12 @@ t.test('a missing second file is reported before the first is read, and a folder
   t.match(folder.message, /is a folder, not a file/)
 })
 
-t.test('a malformed CSV line is reported with its line number', async (t) => {
+t.test('a CSV line with more fields than the header is reported with its line number', async (t) => {
   const dir = await tempDir(t)
   const bad = await writeText(dir, 'inv.csv', INVOICES_CSV + 'INV-5,C5,1.00,2024-01-05,extra,fields\n')
   const error = await failure(runJob(fileJob(dir, bad, await writeText(dir, 'pay.csv', PAYMENTS_CSV))))
-  t.equal(error.code, 'ENGINE_FILE_MALFORMED')
-  t.match(error.message, /invoices: inv\.csv cannot be read as CSV at line 6/)
+  t.equal(error.code, 'ENGINE_CSV_RAGGED')
+  t.match(error.message, /invoices: inv\.csv line 6 has more fields than the header \(line 1\), which has 4/)
 })
 
 // A column is typed from every value: one that is not a date after 30,000 dates leaves the column text

@@ -17,6 +17,13 @@ export const Source = Type.Object({
 }, { additionalProperties: false })
 export type Source = Static<typeof Source>
 
+/** Why a source could not be read when it was registered or updated: a coded reason, never a credential. */
+export const SourceProblem = Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false })
+
+/** The answer to RegisterSource and UpdateSource: the source, and `problem` when it could not be read then (it is saved without columns, to be fixed and tested later). */
+export const RegisteredSource = Type.Object({ ...Source.properties, problem: Type.Optional(SourceProblem) }, { additionalProperties: false })
+export type RegisteredSource = Static<typeof RegisteredSource>
+
 export const Upload = Type.Object({
   upload_id: Type.String(),
   filename: Type.String(),
@@ -39,12 +46,12 @@ const PreviewFilter = Type.Object({
 export const RegisterSource = defineEndpoint({
   subject: 'kalla.sources.register.v1',
   request: Type.Object({ alias: Identifier, type: SourceType, uri: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-  response: Source
+  response: RegisteredSource
 })
 export const UpdateSource = defineEndpoint({
   subject: 'kalla.sources.update.v1',
   request: Type.Object({ alias: Type.String(), type: Type.Optional(SourceType), uri: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
-  response: Source
+  response: RegisteredSource
 })
 export const ListSources = defineEndpoint({ subject: 'kalla.sources.list.v1', request: Type.Object({}), response: Type.Object({ sources: Type.Array(Source) }) })
 export const GetSource = defineEndpoint({ subject: 'kalla.sources.get.v1', request: AliasRequest, response: Source })

@@ -65,7 +65,7 @@ const SECRETS = [right, wrong, trusted, typed]
 // sources service (which seals it), and a recipe with a password in its uri to the recipes service (which refuses it).
 const IN_TRANSIT: Record<string, string[]> = {
   [right]: ['kalla.sources.register.v1'],
-  [wrong]: ['kalla.sources.register.v1'],
+  [wrong]: ['kalla.sources.register.v1', 'kalla.sources.update.v1'],
   [trusted]: ['kalla.sources.register.v1'],
   [typed]: ['kalla.recipes.save.v1', 'kalla.recipes.validate.v1', 'kalla.recipes.preview.v1']
 }
@@ -112,9 +112,14 @@ t.test('a source whose password is refused fails its run with a message that nam
   recipe.recipe_id = 'guarded'
   recipe.sources.left = { ...recipe.sources.left, uri: 'source:guarded_erp' }
   await graphqlOk(url, 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', { input: recipeInput(recipe) })
-  await graphqlOk(url, 'mutation { removeSource(alias: "guarded_erp") }')
-  const reregistered = await graphqlOk<{ registerSource: { uri: string, columns: unknown[] } }>(url, register, { input: { alias: 'guarded_erp', type: 'POSTGRES', uri: guardedUrl(wrong) } })
-  t.same(reregistered.registerSource.columns, [], 'the wrong password reads no columns')
+  const inUse = await graphql(url, 'mutation { removeSource(alias: "guarded_erp") }')
+  t.equal(inUse.errors?.[0]?.extensions?.code, 'SOURCES_IN_USE', 'a source a saved recipe uses is not removed')
+  // The password changes under the source (an operator updating it over the bus); the recipe still uses it.
+  const reply = await nc.request('kalla.sources.update.v1', JSON.stringify({ alias: 'guarded_erp', uri: guardedUrl(wrong) }), { timeout: 20_000 })
+  const updated = (JSON.parse(reply.string()) as { result?: { columns: unknown[], problem?: { code: string, message: string } } }).result
+  t.same(updated?.columns, [], 'the wrong password reads no columns')
+  t.equal(updated?.problem?.code, 'SOURCES_UNREACHABLE', 'and the answer says why')
+  t.same(leaks(JSON.stringify(updated)), [], 'without the password')
   const upload = await uploadPayments()
   const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }', { input: { recipeId: 'guarded', files: [{ alias: 'payments', uploadId: upload }] } })
   const run = await waitFor(async () => {

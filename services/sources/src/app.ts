@@ -10,6 +10,7 @@ import { sourcesKeys, type SourcesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { SourcesDb } from './db/sources-repository.ts'
 import type { SourcesDeps } from './domain/deps.ts'
+import { recipesUsing } from './domain/recipes-using.ts'
 import { createSecretBox } from './domain/secret-box.ts'
 import { createUpload, sweepExpiredUploads } from './domain/uploads.ts'
 import { serveSourceEndpoints } from './handlers/source-endpoints.ts'
@@ -37,7 +38,8 @@ export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfr
     log: app.log,
     files: { storage: app.storage, root: app.storage.kind === 'local' ? config.STORAGE_DIR : undefined, workDir: config.SOURCES_WORK_DIR ?? tmpdir() },
     pg: { connectTimeoutMs: config.SOURCES_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.SOURCES_QUERY_TIMEOUT_MS },
-    uploads: { maxBytes: config.SOURCES_UPLOAD_MAX_BYTES, ttlMs: config.SOURCES_UPLOAD_TTL_S * 1000 }
+    uploads: { maxBytes: config.SOURCES_UPLOAD_MAX_BYTES, ttlMs: config.SOURCES_UPLOAD_TTL_S * 1000 },
+    recipesUsing: recipesUsing(app.bus)
   }
   const services = [...await serveSourceEndpoints(app.bus, deps), ...await serveUploadEndpoints(app.bus, deps)]
   const sweep = (): void => { sweepExpiredUploads(deps).catch((error: unknown) => { app.log.error({ err: error }, 'sweeping expired uploads failed') }) }

@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
 import { migrateSchema, openDatabase, type Database } from '@kalla/db'
-import { ResolveSource } from '@kalla/proto'
+import { ListRecipes, ResolveSource, type StoredRecipe } from '@kalla/proto'
 import { sourceAccess } from '@kalla/service'
 import { buildSourcesApp } from '../src/app.ts'
 import { loadSourcesConfig, type SourcesConfig } from '../src/config.ts'
@@ -26,7 +26,8 @@ export async function resolveAsWorker (bus: MemoryBus, alias: string, key = RESO
   return open(await bus.request(ResolveSource, request))
 }
 
-export interface Harness { app: FastifyInstance, bus: MemoryBus, database: Database, config: SourcesConfig, schema: string, storageDir: string }
+/** `recipes`: the stand-in for the recipes service: the saved recipes ListRecipes answers, or (`down`) a failure. */
+export interface Harness { app: FastifyInstance, bus: MemoryBus, database: Database, config: SourcesConfig, schema: string, storageDir: string, recipes: { saved: StoredRecipe[], down: boolean } }
 
 /** The sources service on a memory bus, with its own Postgres schema and storage directory, removed at teardown. */
 export async function startSources (t: Test, env: Record<string, string> = {}): Promise<Harness> {
@@ -37,6 +38,11 @@ export async function startSources (t: Test, env: Record<string, string> = {}): 
   await migrate(database, schema)
   const config = loadSourcesConfig({ SOURCES_DB_SCHEMA: schema, LOG_LEVEL: 'fatal', KALLA_ENCRYPTION_KEY: ENCRYPTION_KEY, KALLA_RESOLVE_KEY: RESOLVE_KEY, STORAGE_DIR: storageDir, ...env })
   const app = await buildSourcesApp(config, { bus, database })
+  const recipes = { saved: [] as StoredRecipe[], down: false }
+  await bus.serve(ListRecipes, () => {
+    if (recipes.down) throw new Error('the recipes database is down')
+    return { recipes: recipes.saved }
+  }, { queue: 'recipes' })
   t.teardown(async () => {
     await app.close()
     await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
@@ -44,7 +50,7 @@ export async function startSources (t: Test, env: Record<string, string> = {}): 
     await bus.close()
     await rm(storageDir, { recursive: true, force: true })
   })
-  return { app, bus, database, config, schema, storageDir }
+  return { app, bus, database, config, schema, storageDir, recipes }
 }
 
 // Kysely's migrator introspects every schema's tables, so a test file dropping its schema at the same

@@ -2332,6 +2332,22 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       "updated_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "problem": {
+        "type": "object",
+        "required": [
+          "code",
+          "message"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
       }
     },
     "additionalProperties": false
@@ -3493,6 +3509,22 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       "updated_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "problem": {
+        "type": "object",
+        "required": [
+          "code",
+          "message"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
       }
     },
     "additionalProperties": false

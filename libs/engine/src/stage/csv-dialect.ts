@@ -24,7 +24,13 @@ export interface CsvDialect {
 export async function csvDialect (connection: DuckDBConnection, path: string, file: FileOptions = {}): Promise<CsvDialect> {
   const skip = (file.header_row ?? 1) - 1
   const given = file.delimiter === undefined ? '' : `, delim = ${literal(file.delimiter)}`
-  const reader = await connection.runAndReadAll(`SELECT Delimiter, Quote, Escape, Columns, DateFormat FROM sniff_csv(${literal(path)}, header = true, skip = ${skip}, sample_size = 20480${given})`)
+  const reader = await connection.runAndReadAll(`SELECT Delimiter, Quote, Escape, Columns, DateFormat FROM sniff_csv(${literal(path)}, header = true, skip = ${skip}, sample_size = 20480${given})`).catch((error: unknown) => {
+    // With the delimiter given, the sniffer gives up on records of uneven length; the header names the
+    // columns and the strict reader then names the first bad line.
+    if (file.delimiter === undefined || !/sniffing file/i.test(String((error as Error).message))) throw error
+    return undefined
+  })
+  if (reader === undefined) return await fromHeader(path, { delimiter: file.delimiter ?? ',', quote: '"', escape: '"', skip, names: [], hints: new Map(), isoDates: [] }, file.delimiter)
   const [delimiter, quote, escape, columns, dateFormat] = reader.getRowsJS()[0] ?? []
   const sniffed = (columns as { name: string, type: string }[] | undefined) ?? []
   const dialect: CsvDialect = {
@@ -64,10 +70,10 @@ function usable (value: unknown): string | undefined {
 
 // When rows disagree on their field count, the sniffer gives up and sees one wide column. Reading with
 // the header's own delimiter in strict mode then fails at the first bad line, with its number.
-async function fromHeader (path: string, sniffed: CsvDialect): Promise<CsvDialect> {
+async function fromHeader (path: string, sniffed: CsvDialect, given?: string): Promise<CsvDialect> {
   const header = (await firstLines(path, sniffed.skip + 1))[sniffed.skip] ?? ''
-  const best = [',', ';', '\t', '|'].map((d) => ({ d, n: header.split(d).length })).sort((a, b) => b.n - a.n)[0]
-  if (best === undefined || best.n < 2) return sniffed
+  const best = (given === undefined ? [',', ';', '\t', '|'] : [given]).map((d) => ({ d, n: header.split(d).length })).sort((a, b) => b.n - a.n)[0]
+  if (best === undefined || best.n < 2) return sniffed.names.length > 0 ? sniffed : { ...sniffed, names: [header.trim()] }
   const names = header.split(best.d).map((c) => c.trim().replace(/^"|"$/g, ''))
   return { ...sniffed, delimiter: best.d, names, hints: new Map(), isoDates: [] }
 }

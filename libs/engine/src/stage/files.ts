@@ -12,6 +12,7 @@ import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext, StagedTable } from './context.ts'
 import { csvDialect, csvReader, isDateRefusal } from './csv-dialect.ts'
 import { recordLine } from './csv-lines.ts'
+import { csvRefusal, refuseStrayQuotes } from './csv-refusals.ts'
 import { utf8File } from './encoding.ts'
 import { containerFormat, detectFileFormat } from './file-format.ts'
 import { numbersAsText } from './json-text.ts'
@@ -83,10 +84,12 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
   try {
     await create(target, read, csvReader(text.path, reading, true), 'csv')
   } catch (error) {
-    if (dates.length === 0 || !isDateRefusal(error)) throw error
+    if (dates.length === 0 || !isDateRefusal(error)) throw csvRefusal(error, read, dialect.skip)
     reading = { ...dialect, isoDates: [] }
-    await create(target, read, csvReader(text.path, reading), 'csv')
+    await create(target, read, csvReader(text.path, reading), 'csv').catch((e: unknown) => { throw csvRefusal(e, read, dialect.skip) })
   }
+  const asText = new Set(reading.isoDates)
+  await refuseStrayQuotes(target.connection, target.table, input, { path: text.path, dialect, columns: dialect.names.filter((n) => !asText.has(n)) })
   // A record's line is counted from the file only when a message needs it: quoted fields may hold line breaks.
   const label: RowLabel = { unit: 'line', first: dialect.skip + 2, lineOf: async (row) => await recordLine(text.path, dialect.skip, row) }
   const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)

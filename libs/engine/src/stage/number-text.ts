@@ -67,7 +67,8 @@ export function numberEvidenceSql (v: string): string[] {
     groupsBy('.', ','),
     groupsBy(',', '.'),
     `bool_or(regexp_matches(${b}, '^0[0-9]'))`,
-    `bool_and(${signs} <= 1 AND contains(${v}, '(') = contains(${v}, ')') AND ${currencies} <= 3)`
+    // A column without values (a file with no records) has no badly formed sign: bool_and of nothing is NULL.
+    `coalesce(bool_and(${signs} <= 1 AND contains(${v}, '(') = contains(${v}, ')') AND ${currencies} <= 3), true)`
   ]
 }
 

@@ -17,4 +17,6 @@ export interface SourcesDeps {
   /** How long the engine may wait for a Postgres source when describing or previewing it. */
   pg: { connectTimeoutMs: number, queryTimeoutMs: number }
   uploads: { maxBytes: number, ttlMs: number }
+  /** The saved recipes whose sources name `alias` (`source:<alias>`), asked of the recipes service. */
+  recipesUsing: (alias: string) => Promise<Array<{ recipe_id: string, name: string }>>
 }

@@ -1,4 +1,5 @@
-import { redactUri, type RequestOf, type ResolveSource, type ResponseOf, type Source, type SourceType } from '@kalla/proto'
+import { redactUri, scrubSecrets, type RegisteredSource, type RequestOf, type ResolveSource, type ResponseOf, type Source, type SourceType } from '@kalla/proto'
+import { CodedError } from '@kalla/service'
 import { isValidKey } from '@kalla/storage'
 import { deleteSource, findSource, insertSource, listSources, updateSource, type SourceRow } from '../db/sources-repository.ts'
 import { SourcesErrors } from '../errors.ts'
@@ -9,29 +10,30 @@ import { engineMessage } from './engine-errors.ts'
 
 /**
  * Registers a source under a new alias. Its columns are read now when the source answers; an
- * unreachable source is still registered, with no columns, so it can be fixed and tested later.
+ * unreachable source is still registered, with no columns, so it can be fixed and tested later, and the
+ * answer says why it could not be read (`problem`: the coded reason, no credentials).
  */
-export async function registerSource (deps: SourcesDeps, request: { alias: string, type: SourceType, uri: string }): Promise<Source> {
+export async function registerSource (deps: SourcesDeps, request: { alias: string, type: SourceType, uri: string }): Promise<RegisteredSource> {
   checkUri(request.type, request.uri, request.alias)
   if (await findSource(deps.db, request.alias) !== undefined) throw alreadyExists(request.alias)
-  const columns = await columnsIfReachable(deps, request)
+  const { columns, problem } = await columnsIfReachable(deps, request)
   const row = await insertSource(deps.db, { alias: request.alias, type: request.type, uri_sealed: deps.secrets.seal(request.uri, context(request.alias)), columns })
   if (row === undefined) throw alreadyExists(request.alias)
   deps.log.info({ alias: row.alias, type: row.type, columns: columns.length }, 'source registered')
-  return toSource(deps, row)
+  return { ...toSource(deps, row), ...(problem === undefined ? {} : { problem }) }
 }
 
 /** Changes a source's type and/or URI and reads its columns again. */
-export async function changeSource (deps: SourcesDeps, request: { alias: string, type?: SourceType, uri?: string }): Promise<Source> {
+export async function changeSource (deps: SourcesDeps, request: { alias: string, type?: SourceType, uri?: string }): Promise<RegisteredSource> {
   const current = await requireSource(deps, request.alias)
   const type = request.type ?? current.type
   const uri = request.uri ?? openUri(deps, current)
   checkUri(type, uri, current.alias)
-  const columns = await columnsIfReachable(deps, { alias: current.alias, type, uri })
+  const { columns, problem } = await columnsIfReachable(deps, { alias: current.alias, type, uri })
   const row = await updateSource(deps.db, current.alias, { type, uri_sealed: deps.secrets.seal(uri, context(current.alias)), columns })
   if (row === undefined) throw notFound(request.alias)
   deps.log.info({ alias: row.alias, type: row.type, columns: columns.length }, 'source updated')
-  return toSource(deps, row)
+  return { ...toSource(deps, row), ...(problem === undefined ? {} : { problem }) }
 }
 
 export async function getSource (deps: SourcesDeps, alias: string): Promise<Source> {
@@ -42,8 +44,20 @@ export async function allSources (deps: SourcesDeps): Promise<Source[]> {
   return (await listSources(deps.db)).map((row) => toSource(deps, row))
 }
 
+/**
+ * Removes a source no saved recipe uses; one in use is refused with SOURCES_IN_USE naming the recipes,
+ * since their runs would fail. A recipe saved between the check and the removal is not seen.
+ */
 export async function removeSource (deps: SourcesDeps, alias: string): Promise<{ removed: boolean }> {
-  const removed = await deleteSource(deps.db, alias)
+  const row = await findSource(deps.db, alias)
+  if (row === undefined) return { removed: false }
+  const using = await deps.recipesUsing(row.alias)
+  if (using.length > 0) {
+    const names = using.map((r) => `"${r.name}" (${r.recipe_id})`).join(', ')
+    const one = using.length === 1
+    throw SourcesErrors.SOURCES_IN_USE(`${row.alias} is used by the saved recipe${one ? '' : 's'} ${names}: point ${one ? 'it' : 'them'} at another source or delete ${one ? 'it' : 'them'}, then remove ${row.alias}.`)
+  }
+  const removed = await deleteSource(deps.db, row.alias)
   if (removed) deps.log.info({ alias }, 'source removed')
   return { removed }
 }
@@ -100,13 +114,18 @@ function checkUri (type: SourceType, uri: string, alias: string): void {
   }
 }
 
-async function columnsIfReachable (deps: SourcesDeps, source: { alias: string, type: SourceType, uri: string }): Promise<Column[]> {
-  if (source.type === 'bigquery' || source.type === 'elasticsearch') return []
+type Problem = { code: string, message: string }
+
+async function columnsIfReachable (deps: SourcesDeps, source: { alias: string, type: SourceType, uri: string }): Promise<{ columns: Column[], problem?: Problem }> {
+  if (source.type === 'bigquery' || source.type === 'elasticsearch') return { columns: [] }
   try {
-    return await sourceColumns(deps, source)
+    return { columns: await sourceColumns(deps, source) }
   } catch (error) {
-    deps.log.warn({ alias: source.alias, type: source.type, code: (error as { code?: string }).code }, 'the source did not answer; it is saved without columns')
-    return []
+    const code = error instanceof CodedError ? error.code : 'SOURCES_UNREACHABLE'
+    deps.log.warn({ alias: source.alias, type: source.type, code }, 'the source did not answer; it is saved without columns')
+    // A coded error's message names the source as the user knows it, its credentials already removed.
+    const message = error instanceof CodedError ? scrubSecrets(error.message, source.uri) : `${source.alias} could not be read; the details are in the sources service log.`
+    return { columns: [], problem: { code, message } }
   }
 }
 
