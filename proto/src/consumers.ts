@@ -34,7 +34,7 @@ export const MATCHER_CONSUMER = {
   stream: KALLA_JOBS.name,
   durable: 'matcher',
   filterSubject: topicFilter(MatchJobs),
-  ackWaitMs: 60_000,
+  ackWaitMs: 15_000,
   maxDeliver: 3,
   backoffMs: [10_000, 60_000],
   concurrency: 1

@@ -11,7 +11,7 @@ export const MatcherConfig = Type.Object({
   ...StorageEnv,
   KALLA_RESOLVE_KEY: Type.String({ minLength: 1, description: 'Key shared with the sources service: registered sources are resolved with it just before a job connects (32 bytes as 64 hex characters or base64)' }),
   KALLA_WORK_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where each job gets its own directory for inputs, DuckDB spill files and results (default: the OS temporary directory)' })),
-  MATCHER_ACK_WAIT_S: Type.Integer({ minimum: 5, default: 60, description: 'How long a job may go without a sign of life before JetStream hands it to another matcher' }),
+  MATCHER_ACK_WAIT_S: Type.Integer({ minimum: 5, default: 15, description: 'How long a job may go without a sign of life before JetStream hands it to another matcher; a running job signals every third of it, so a killed matcher\'s job resumes elsewhere after about this long' }),
   MATCHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Jobs one matcher runs at once; a job is heavy, so scale with replicas' }),
   MATCHER_PROGRESS_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500, description: 'At most one progress event per run this often, plus one on every stage change' }),
   MATCHER_SHUTDOWN_GRACE_S: Type.Number({ minimum: 0, default: 25, description: 'On shutdown, how long to wait for the job in flight before handing it back to the queue' }),

@@ -11,7 +11,7 @@ exports[`proto/test/contracts.test.ts > TAP > stream and consumer settings are u
     "stream": "KALLA_JOBS",
     "durable": "matcher",
     "filterSubject": "kalla.jobs.match.v1",
-    "ackWaitMs": 60000,
+    "ackWaitMs": 15000,
     "maxDeliver": 3,
     "backoffMs": [
       10000,
