@@ -1,7 +1,8 @@
-// Members whose value is a credential whatever it holds; the pattern of the sources service's URI
-// redaction, plus `key` and `authorization` for API keys and headers.
+import { redactUri } from '@kalla/proto'
+
+// Members whose value is a credential whatever it holds; the pattern of proto's URI redaction, plus
+// `key` and `authorization` for API keys and headers.
 const SECRET_NAME = /pass|pwd|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|authorization|^key$|signature/i
-const SECRET_PARAM = /pass|pwd|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|auth|signature|sig$/i
 // A password in a URI's user info, wherever the URI stands in the text (a recipe's uri, a SQL comment).
 const USERINFO_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/g
 // libpq key=value connection strings: password=... (quoted or not).
@@ -38,31 +39,17 @@ function redactValue (value: unknown, depth: number): unknown {
 
 function redactString (text: string): string {
   let redacted = text.replaceAll(USERINFO_PASSWORD, `$1:${MASK}@`).replaceAll(KEYWORD_PASSWORD, `$1=${MASK}`)
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(redacted)) redacted = redactQuery(redacted)
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(redacted)) redacted = withFragment(redactUri(redacted), redacted)
   redacted = clean(redacted)
   return redacted.length > MAX_STRING ? `${redacted.slice(0, MAX_STRING)}… (${redacted.length - MAX_STRING} more characters)` : redacted
 }
 
-function redactQuery (uri: string): string {
-  const queryAt = uri.indexOf('?')
-  if (queryAt === -1) return uri
-  const hashAt = uri.indexOf('#', queryAt)
-  const query = uri.slice(queryAt + 1, hashAt === -1 ? undefined : hashAt)
-  const masked = query.split('&').map((pair) => {
-    const equals = pair.indexOf('=')
-    return equals !== -1 && SECRET_PARAM.test(safeDecode(pair.slice(0, equals))) ? `${pair.slice(0, equals)}=${MASK}` : pair
-  }).join('&')
-  return `${uri.slice(0, queryAt)}?${masked}${hashAt === -1 ? '' : uri.slice(hashAt)}`
+// proto's redactUri leaves the fragment out; an audit entry keeps it as written.
+function withFragment (redacted: string, original: string): string {
+  const hashAt = original.indexOf('#')
+  return hashAt === -1 ? redacted : redacted + original.slice(hashAt)
 }
 
 function clean (text: string): string {
   return text.toWellFormed().replaceAll('\u0000', '\uFFFD')
-}
-
-function safeDecode (text: string): string {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '))
-  } catch {
-    return text
-  }
 }
