@@ -37,6 +37,17 @@ function recipe (headerRow: number): Record<string, unknown> {
   }
 }
 
+interface FinishedRun { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number, error: unknown }
+
+/** The run once it has completed or failed, with its counts. */
+async function finished (runId: string): Promise<FinishedRun> {
+  return await waitFor(async () => {
+    const { run } = await graphqlOk<{ run: FinishedRun }>(url,
+      'query ($id: ID!) { run(runId: $id) { status matchedCount unmatchedLeftCount unmatchedRightCount error { code message } } }', { id: runId })
+    return ['COMPLETED', 'FAILED'].includes(run.status) ? run : undefined
+  }, 30_000, 'the run to finish')
+}
+
 t.test('a run reads an upload\'s columns with the recipe source\'s options, and refuses options that do not fit', async (t) => {
   await writeFile(join(dir, 'umsaetze.csv'), statement)
   await writeFile(join(dir, 'ledger.csv'), ledger)
@@ -52,11 +63,7 @@ t.test('a run reads an upload\'s columns with the recipe source\'s options, and 
 
   await graphqlOk(url, 'mutation ($recipe: JSON!) { importRecipe(recipe: $recipe) { recipeId } }', { recipe: recipe(3) })
   const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }', { input: { recipeId: 'bank-header-row-3', files } })
-  const run = await waitFor(async () => {
-    const { run } = await graphqlOk<{ run: { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number, error: unknown } }>(url,
-      'query ($id: ID!) { run(runId: $id) { status matchedCount unmatchedLeftCount unmatchedRightCount error { code message } } }', { id: started.startRun.runId })
-    return ['COMPLETED', 'FAILED'].includes(run.status) ? run : undefined
-  }, 30_000, 'the run to finish')
+  const run = await finished(started.startRun.runId)
   t.equal(run.status, 'COMPLETED', JSON.stringify(run.error))
   // R1 = U1 (1.234,50) and R2 = U2 (-99,00); R3 (13.00) and U3 (12,00) differ.
   t.same([run.matchedCount, run.unmatchedLeftCount, run.unmatchedRightCount], [2, 1, 1])
@@ -87,11 +94,7 @@ t.test('a CSV that only the recipe\'s options can read is kept at upload, and a 
 
   await graphqlOk(url, 'mutation ($recipe: JSON!) { importRecipe(recipe: $recipe) { recipeId } }', { recipe: erp({ file: { header_row: 2 }, columns: { 'Document No.': { type: 'text' } } }) })
   const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }', { input: { recipeId: 'sap-header-row', files } })
-  const run = await waitFor(async () => {
-    const { run } = await graphqlOk<{ run: { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number, error: unknown } }>(url,
-      'query ($id: ID!) { run(runId: $id) { status matchedCount unmatchedLeftCount unmatchedRightCount error { code message } } }', { id: started.startRun.runId })
-    return ['COMPLETED', 'FAILED'].includes(run.status) ? run : undefined
-  }, 30_000, 'the run to finish')
+  const run = await finished(started.startRun.runId)
   t.equal(run.status, 'COMPLETED', JSON.stringify(run.error))
   // 0090000123 is paid exactly; P2 quotes 90000130 without its leading zeros, so the credit memo stays open.
   t.same([run.matchedCount, run.unmatchedLeftCount, run.unmatchedRightCount], [1, 1, 1])
