@@ -26,7 +26,10 @@ async function leftBehind (name: string, owner?: { pid: number, instance: string
 
 t.test('the sweep removes what killed or finished jobs left and keeps what live jobs use', async (t) => {
   const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
-  t.teardown(() => { live.kill('SIGKILL') })
+  t.teardown(async () => {
+    live.kill('SIGKILL')
+    await new Promise((resolve) => live.once('exit', resolve))
+  })
   const dirs = workDirs(root)
   const mine = await dirs.create('run-held')
   await leftBehind('run-killed-1', { pid: await endedPid(), instance: 'a' })
@@ -48,9 +51,12 @@ t.test('the sweep removes what killed or finished jobs left and keeps what live 
 })
 
 t.test('a later matcher with the same pid (a restarted container) sweeps what the earlier one left', async (t) => {
-  const dirs = workDirs(root)
+  // Its own root: the first test's directories (and the moment its live process ends) are not this one's.
+  const own = await mkdtemp(join(tmpdir(), 'kalla-work-dirs-restart-'))
+  t.teardown(() => rm(own, { recursive: true, force: true }))
+  const dirs = workDirs(own)
   const dir = await dirs.create('run-forgotten')
-  const other = workDirs(root)
+  const other = workDirs(own)
   t.same(await other.sweep().then((r) => r.includes(dir)), true)
   t.same(await dirs.sweep(), [], 'nothing else to sweep for the first')
 })
