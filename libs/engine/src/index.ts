@@ -1,4 +1,5 @@
 export { runJob, type RunJobOptions } from './run-job.ts'
+export { runJobInProcess } from './isolated/job-process.ts'
 export { runCompletion, type ColumnSummary, type RunResult, type SourceSummary } from './source-summary.ts'
 export type { LocalJob, LocalJobSource } from './job.ts'
 export { checkSourceUri, describeSource, previewSource, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './inspect/index.ts'

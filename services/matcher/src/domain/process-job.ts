@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeliveryControl, Outcome } from '@kalla/bus'
-import { runCompletion, runJob } from '@kalla/engine'
+import { runCompletion, runJobInProcess } from '@kalla/engine'
 import { CANCELLATION_CODES, resultKeys, retryDelayMs, RunEvents, type Job, type RunCompleted } from '@kalla/proto'
 import { watchCancellation } from './cancellation.ts'
 import type { MatcherDeps } from './deps.ts'
@@ -75,7 +75,8 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     reached.stage = 'staging'
     const local = await stageInputs(deps, job, join(dir, 'inputs'), abort.signal)
     resolved.push(...local.sources.filter((s, i) => s.uri !== job.sources[i]?.uri).map((s) => s.uri))
-    const done = await runJob({ ...local, output_path: join(dir, 'results') }, {
+    // In a process of its own: a cancel, a time limit or a runaway DuckDB can always be ended by killing it.
+    const done = await runJobInProcess({ ...local, output_path: join(dir, 'results') }, {
       ...deps.engine,
       workDir: dir,
       // Twice as often as events are published, so the throttle never halves the event rate.

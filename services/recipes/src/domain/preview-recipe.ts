@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isEngineError, readResultPage, runJob } from '@kalla/engine'
+import { isEngineError, readResultPage, runJobInProcess } from '@kalla/engine'
 import { recipeJob, recipeProblems, type Job, type PreviewRecipe, type RecipePreview, type RequestOf } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { RecipeInvalidError, RecipesErrors } from '../errors.ts'
@@ -48,9 +48,10 @@ export async function previewRecipe (deps: RecipesDeps, request: RequestOf<typeo
   }
 }
 
-async function runEngine (deps: RecipesDeps, job: Job, dir: string): ReturnType<typeof runJob> {
+async function runEngine (deps: RecipesDeps, job: Job, dir: string): ReturnType<typeof runJobInProcess> {
   try {
-    return await runJob(job, { workDir: dir, memoryLimit: deps.engine.memoryLimit, timeoutMs: deps.engine.previewTimeoutMs })
+    // A preview of a runaway SQL ends at its time limit for sure: its process is killed if need be.
+    return await runJobInProcess(job, { workDir: dir, memoryLimit: deps.engine.memoryLimit, timeoutMs: deps.engine.previewTimeoutMs })
   } catch (error) {
     if (!isEngineError(error)) throw error
     const status = error.code === 'ENGINE_INTERNAL' ? 500 : error.permanent ? 400 : 503
