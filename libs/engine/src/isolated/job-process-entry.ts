@@ -15,6 +15,7 @@ function send (message: FromJobProcess): Promise<void> {
 }
 
 async function run (message: Extract<ToJobProcess, { type: 'run' }>): Promise<void> {
+  await send({ type: 'started' })
   try {
     const result = await runJob(message.job, {
       ...message.options,

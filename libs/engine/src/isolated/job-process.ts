@@ -25,13 +25,16 @@ const EXIT_WAIT_MS = 2000
 export async function runJobInProcess (job: LocalJob, options: RunJobOptions = {}): Promise<RunResult> {
   const { signal, onProgress, ...engineOptions } = options
   const settings = resolveEngineOptions(engineOptions)
-  const child = fork(ENTRY, [], { execArgv: [], env: jobEnvironment(), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = takeProcess()
   const watch = new JobProcessWatch(child, onProgress)
   const onAbort = (): void => { watch.stop(new EngineError('ENGINE_CANCELLED', 'The run was cancelled.'), settings.interruptGraceMs + KILL_MARGIN_MS) }
   signal?.addEventListener('abort', onAbort, { once: true })
-  const backstop = settings.timeoutMs > 0
-    ? setTimeout(() => { watch.stop(timeoutError(settings.timeoutMs), 0) }, settings.timeoutMs + settings.interruptGraceMs + KILL_MARGIN_MS)
-    : undefined
+  // The time limit counts from the moment the job starts, as the engine's own does: a process slow to
+  // start on a busy machine is not a slow job.
+  let backstop: NodeJS.Timeout | undefined
+  watch.onStarted = () => {
+    if (settings.timeoutMs > 0) backstop = setTimeout(() => { watch.stop(timeoutError(settings.timeoutMs), 0) }, settings.timeoutMs + settings.interruptGraceMs + KILL_MARGIN_MS)
+  }
   try {
     watch.send({ type: 'run', job, options: engineOptions })
     if (signal?.aborted === true) onAbort()
@@ -45,6 +48,7 @@ export async function runJobInProcess (job: LocalJob, options: RunJobOptions = {
 /** Follows one job's process: its progress, its outcome, and how it ended. */
 class JobProcessWatch {
   readonly outcome: Promise<RunResult>
+  onStarted: () => void = () => {}
   private readonly child: ChildProcess
   private reported: { result: RunResult } | { failure: FailureMessage } | undefined
   private stopReason: EngineError | undefined
@@ -56,6 +60,10 @@ class JobProcessWatch {
     this.child = child
     this.outcome = new Promise((resolve, reject) => {
       child.on('message', (message: FromJobProcess) => {
+        if (message.type === 'started') {
+          this.onStarted()
+          return
+        }
         if (message.type === 'progress') {
           this.stage = message.progress.stage
           onProgress?.(message.progress)
@@ -109,6 +117,27 @@ class JobProcessWatch {
     }
     return new EngineError('ENGINE_INTERNAL', `The run's process ended unexpectedly (${signal ?? `exit code ${code ?? 'unknown'}`}).`, { stage })
   }
+}
+
+// One process started ahead and waiting (it has loaded the engine), so a job does not wait for a start.
+let spare: ChildProcess | undefined
+
+function takeProcess (): ChildProcess {
+  const ready = spare !== undefined && spare.connected && spare.exitCode === null ? spare : undefined
+  const child = ready ?? startProcess()
+  child.ref()
+  child.channel?.ref()
+  spare = startProcess()
+  // A waiting process keeps nobody alive: a CLI or a test ends when its work does.
+  spare.unref()
+  spare.channel?.unref()
+  return child
+}
+
+function startProcess (): ChildProcess {
+  const child = fork(ENTRY, [], { execArgv: [], env: jobEnvironment(), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  child.on('error', () => {})
+  return child
 }
 
 // The job needs no setting of the process that starts it, and none of its secrets (bus credentials,

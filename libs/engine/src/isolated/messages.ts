@@ -11,8 +11,9 @@ export type ToJobProcess =
 /** A failure as it crosses the process boundary: an engine error's code, message and stage. */
 export interface FailureMessage { code: string, message: string, stage: string }
 
-/** What a job's process reports: progress while it runs, then exactly one of done or failed. */
+/** What a job's process reports: that it started the job, progress while it runs, then exactly one of done or failed. */
 export type FromJobProcess =
+  | { type: 'started' }
   | { type: 'progress', progress: RunProgress }
   | { type: 'done', result: RunResult }
   | { type: 'failed', failure: FailureMessage }

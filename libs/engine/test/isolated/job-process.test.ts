@@ -24,12 +24,22 @@ async function setup (t: Parameters<typeof tempDir>[0], matchSql?: string): Prom
   return { job, workDir }
 }
 
-/** The pids of this process' job processes. */
-function jobProcesses (): number[] {
+/** The pid of the job process running a job: the oldest (a spare is started each time one is taken). */
+function runningJobProcess (): number | undefined {
   try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'job-process-entry'], { encoding: 'utf8' }).trim().split('\n').map(Number)
+    return Number(execFileSync('pgrep', ['-o', '-P', String(process.pid), '-f', 'job-process-entry'], { encoding: 'utf8' }).trim())
   } catch {
-    return []
+    return undefined
+  }
+}
+
+function exited (pid: number | undefined): boolean {
+  if (pid === undefined) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch {
+    return true
   }
 }
 
@@ -41,9 +51,10 @@ async function failure (promise: Promise<unknown>): Promise<{ code: unknown, mes
 }
 
 /** Runs a cross join that never ends by itself, calling `during(pid)` once the match SQL runs. */
-function runaway (job: ReturnType<typeof fileJob>, workDir: string, during: (pid: number) => void, options: RunJobOptions = {}): Promise<unknown> {
+function runaway (job: ReturnType<typeof fileJob>, workDir: string, during: (pid: number) => void, options: RunJobOptions = {}): { done: Promise<unknown>, pid: () => number | undefined } {
   let seen = false
-  return runJobInProcess(job, {
+  let running: number | undefined
+  const done = runJobInProcess(job, {
     workDir,
     timeoutMs: 0,
     threads: 2,
@@ -53,23 +64,25 @@ function runaway (job: ReturnType<typeof fileJob>, workDir: string, during: (pid
     onProgress: (p) => {
       if (p.stage !== 'matching' || seen) return
       seen = true
-      const [pid] = jobProcesses()
-      if (pid !== undefined) during(pid)
+      running = runningJobProcess()
+      if (running !== undefined) during(running)
     }
   })
+  return { done, pid: () => running }
 }
 
 t.test('a job run in its own process reports progress and gives the ground truth, and its process is gone', async (t) => {
   const { job, workDir } = await setup(t)
   const stages = new Set<string>()
-  const done = await runJobInProcess(job, { workDir, onProgress: (p) => stages.add(p.stage) })
+  let pid: number | undefined
+  const done = await runJobInProcess(job, { workDir, onProgress: (p) => { stages.add(p.stage); pid ??= runningJobProcess() } })
   const expected = expectedMatches()
   t.equal(done.matched_count, expected.length)
   t.same((await readRows(done.outputs.matched, 'invoice_id')).map((r) => r.invoice_id), expected)
   t.equal(done.unmatched_left_count, 4 - expected.length)
   t.same(done.sources.map((s) => s.rows), [4, 4], 'the per-side summaries cross the process boundary')
   t.ok(stages.has('staging') && stages.has('matching'), 'progress of each stage arrives')
-  t.same(jobProcesses(), [], 'the job process exited before the promise settled')
+  t.ok(exited(pid), 'the job process exited before the promise settled')
 })
 
 t.test('an engine failure in the job process arrives as the same coded error', async (t) => {
@@ -83,27 +96,30 @@ t.test('an engine failure in the job process arrives as the same coded error', a
 t.test('a cancel the job does not answer (its process frozen) kills the process after the grace period', async (t) => {
   const { job, workDir } = await setup(t, CROSS_JOIN_SQL)
   const controller = new AbortController()
-  const { code, stage, ms } = await failure(runaway(job, workDir, (pid) => {
+  const run = runaway(job, workDir, (pid) => {
     process.kill(pid, 'SIGSTOP')
     controller.abort()
-  }, { signal: controller.signal }))
+  }, { signal: controller.signal })
+  const { code, stage, ms } = await failure(run.done)
   t.equal(code, 'ENGINE_CANCELLED')
   t.equal(stage, 'matching')
   t.ok(ms < 60_000, `ended (after ${Math.round(ms)} ms)`)
-  t.same(jobProcesses(), [], 'the frozen process was killed')
+  t.ok(exited(run.pid()), 'the frozen process was killed')
 })
 
 t.test('a time limit is enforced by killing the process when the job cannot stop itself', async (t) => {
   const { job, workDir } = await setup(t, CROSS_JOIN_SQL)
-  const { code, message } = await failure(runaway(job, workDir, (pid) => { process.kill(pid, 'SIGSTOP') }, { timeoutMs: 1500 }))
+  const run = runaway(job, workDir, (pid) => { process.kill(pid, 'SIGSTOP') }, { timeoutMs: 1500 })
+  const { code, message } = await failure(run.done)
   t.equal(code, 'ENGINE_TIMEOUT')
   t.match(message, /time limit of 2 s/)
-  t.same(jobProcesses(), [])
+  t.ok(exited(run.pid()), 'the process is gone')
 })
 
 t.test('a job process the system kills (as the out-of-memory killer does) fails the run as ENGINE_OUT_OF_MEMORY', async (t) => {
   const { job, workDir } = await setup(t, CROSS_JOIN_SQL)
-  const { code, message, stage } = await failure(runaway(job, workDir, (pid) => { process.kill(pid, 'SIGKILL') }))
+  const run = runaway(job, workDir, (pid) => { process.kill(pid, 'SIGKILL') })
+  const { code, message, stage } = await failure(run.done)
   t.equal(code, 'ENGINE_OUT_OF_MEMORY')
   t.equal(stage, 'matching')
   t.match(message, /ran out of memory.*ENGINE_MEMORY_LIMIT/)
@@ -112,9 +128,10 @@ t.test('a job process the system kills (as the out-of-memory killer does) fails 
 t.test('a cancel the job answers ends it with its own account, well within the grace period', async (t) => {
   const { job, workDir } = await setup(t, CROSS_JOIN_SQL)
   const controller = new AbortController()
-  const { code } = await failure(runaway(job, workDir, () => { setTimeout(() => { controller.abort() }, 300) }, { signal: controller.signal, interruptGraceMs: 1500 }))
+  const run = runaway(job, workDir, () => { setTimeout(() => { controller.abort() }, 300) }, { signal: controller.signal, interruptGraceMs: 1500 })
+  const { code } = await failure(run.done)
   t.equal(code, 'ENGINE_CANCELLED')
-  t.same(jobProcesses(), [])
+  t.ok(exited(run.pid()), 'the process is gone')
 })
 
 t.test('the job process gets none of its parent\'s settings or secrets', async (t) => {
@@ -123,10 +140,11 @@ t.test('the job process gets none of its parent\'s settings or secrets', async (
   t.teardown(() => { delete process.env.KALLA_RESOLVE_KEY })
   const controller = new AbortController()
   let environ = ''
-  await failure(runaway(job, workDir, (pid) => {
+  const run = runaway(job, workDir, (pid) => {
     environ = readFileSync(`/proc/${pid}/environ`, 'utf8')
     controller.abort()
-  }, { signal: controller.signal }))
+  }, { signal: controller.signal })
+  await failure(run.done)
   t.match(environ, /PATH=/)
   t.notMatch(environ, /a-parent-secret|KALLA_/)
 })
