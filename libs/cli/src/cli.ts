@@ -43,7 +43,9 @@ Options for match:
   --memory-limit SIZE    DuckDB memory limit, e.g. 4GB (default 2GB; more spills to disk)
   --threads N            threads to use (default: all cores)
   --work-dir DIR         where temporary and spill files go (default: the system temp dir)
-  --timeout SECONDS      stop a run that takes longer
+  --timeout SECONDS      stop a run that takes longer (default 3600; 0 = no limit)
+  --max-spill SIZE       temporary disk the run may use, e.g. 20GB (default 100GB, never more than half
+                         the free disk of the work directory)
   --json                 print the completion as JSON instead of a table
   -h, --help             show this help
 
@@ -62,6 +64,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
         threads: { type: 'string' },
         'work-dir': { type: 'string' },
         timeout: { type: 'string' },
+        'max-spill': { type: 'string' },
         format: { type: 'string' },
         json: { type: 'boolean' },
         server: { type: 'string' },

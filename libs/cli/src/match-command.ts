@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { exportResults, isEngineError, runJob, type EngineOptions, type ExportFormat } from '@kalla/engine'
+import { exportResults, isEngineError, parseSize, runJob, type EngineOptions, type ExportFormat } from '@kalla/engine'
 import { recipeJob, sourceTypeOf, type SourceBinding } from '@kalla/proto'
 import { UsageError, type Output } from './output.ts'
 import { progressView } from './progress-view.ts'
@@ -14,6 +14,7 @@ export interface MatchFlags {
   threads?: string
   'work-dir'?: string
   timeout?: string
+  'max-spill'?: string
   format?: string
   json?: boolean
 }
@@ -99,12 +100,24 @@ function engineOptions (flags: MatchFlags, cwd: string): EngineOptions {
   if (flags['memory-limit'] !== undefined) options.memoryLimit = flags['memory-limit']
   if (flags['work-dir'] !== undefined) options.workDir = resolve(cwd, flags['work-dir'])
   if (flags.threads !== undefined) options.threads = positive(flags.threads, '--threads')
-  if (flags.timeout !== undefined) options.timeoutMs = positive(flags.timeout, '--timeout') * 1000
+  if (flags.timeout !== undefined) options.timeoutMs = wholeNumber(flags.timeout, '--timeout', 0) * 1000
+  if (flags['max-spill'] !== undefined) options.maxTempDirectorySize = size(flags['max-spill'], '--max-spill')
   return options
 }
 
 function positive (value: string, flag: string): number {
+  return wholeNumber(value, flag, 1)
+}
+
+function wholeNumber (value: string, flag: string, min: number): number {
   const number = Number(value)
-  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} takes a positive whole number, got "${value}".`)
+  if (!Number.isInteger(number) || number < min) throw new UsageError(`${flag} takes a ${min === 0 ? 'whole number (0 or more)' : 'positive whole number'}, got "${value}".`)
   return number
+}
+
+function size (value: string, flag: string): string {
+  try {
+    if (parseSize(value) > 0) return value
+  } catch {}
+  throw new UsageError(`${flag} takes a size such as 512MB, 20GB or 2GiB, got "${value}".`)
 }

@@ -74,6 +74,20 @@ t.test('every missing source file is reported at once, as the user wrote it, bef
   t.match(missingRecipe.stderr, /Cannot read the recipe file nope\.json \(looked for .*typed-elsewhere\/nope\.json\)/)
 })
 
+t.test('--max-spill bounds the temporary disk of a run, and --timeout 0 lifts the time limit', async (t) => {
+  const crossRecipe = join(dir, 'cross.json')
+  const base = JSON.parse(await readFile(recipe, 'utf8'))
+  await writeFile(crossRecipe, JSON.stringify({ ...base, match_sql: 'SELECT i.invoice_id, p.payment_id, a.range AS x FROM invoices i, payments p, range(1000000) a, range(1000000) b' }))
+  const work = join(dir, 'spill-work')
+  await mkdir(work)
+  const result = await kalla('match', crossRecipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', join(dir, 'spill'), '--memory-limit', '64MB', '--threads', '2', '--max-spill', '16MB', '--timeout', '0', '--work-dir', work)
+  t.equal(result.code, 1)
+  t.match(result.stderr, /ENGINE_SPILL_LIMIT: .*spill limit of 15\.2 MiB.*--max-spill/)
+  const wrong = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--max-spill', 'lots')
+  t.equal(wrong.code, 2)
+  t.match(wrong.stderr, /--max-spill takes a size such as 512MB/)
+})
+
 t.test('usage mistakes exit 2 and say what to do', async (t) => {
   const unbound = await kalla('match', recipe, '--source', `invoices=${data.invoicesPath}`)
   t.equal(unbound.code, 2)

@@ -114,5 +114,5 @@ export function resourceError (error: unknown, stage: FailureStage): EngineError
 /** The run's temporary files (DuckDB spill) reached the spill limit. */
 export function spillLimitError (stage: FailureStage, cause?: unknown, limit?: string): EngineError {
   const size = limit === undefined ? '' : ` of ${limit}`
-  return new EngineError('ENGINE_SPILL_LIMIT', `The run needed more temporary disk than its spill limit${size} allows and was stopped. Narrow the match (a join that multiplies rows spills without end), raise the spill limit (ENGINE_MAX_SPILL on the matcher) or free disk space in the work directory.`, { stage, cause })
+  return new EngineError('ENGINE_SPILL_LIMIT', `The run needed more temporary disk than its spill limit${size} allows and was stopped. Narrow the match (a join that multiplies rows spills without end), raise the spill limit (ENGINE_MAX_SPILL on the matcher, --max-spill for the CLI) or free disk space in the work directory.`, { stage, cause })
 }
