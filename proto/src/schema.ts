@@ -19,19 +19,21 @@ export interface Checker<S extends TSchema> {
 interface SchemaError { keyword: string, schemaPath: string, instancePath: string, params: Record<string, unknown>, message: string }
 
 /**
- * Compiles a TypeBox schema once for repeated checks. Problems say what to change in plain words: a missing
+ * Compiles a TypeBox schema (once, when first used) for repeated checks. Problems say what to change in plain words: a missing
  * field by name, an unknown field with the nearest known one, a value outside a list with the allowed values.
  * @example const checkJob = checker(Job); if (!checkJob.check(msg)) console.log(checkJob.problems(msg))
  */
 export function checker<S extends TSchema> (schema: S, code = 'SCHEMA_INVALID'): Checker<S> {
-  const compiled = Compile(schema)
+  // Compiled on first use: a process compiles only the contracts it checks, and starts faster.
+  let compiled: ReturnType<typeof Compile<S>> | undefined
+  const validator = (): ReturnType<typeof Compile<S>> => (compiled ??= Compile(schema))
   return {
     schema,
-    check: (value: unknown): value is Static<S> => compiled.Check(value),
+    check: (value: unknown): value is Static<S> => validator().Check(value),
     problems: (value: unknown) => {
       const seen = new Set<string>()
       const problems: Problem[] = []
-      for (const error of compiled.Errors(value) as Iterable<SchemaError>) {
+      for (const error of validator().Errors(value) as Iterable<SchemaError>) {
         // additionalProperties also fails as `boolean` on the field itself, and anyOf branches repeat a failure.
         const key = `${error.keyword} ${error.instancePath}`
         if (error.keyword === 'boolean' || seen.has(key)) continue
