@@ -21,8 +21,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
+# NODE_COMPILE_CACHE: Node keeps what it compiles (and the TypeScript it strips) in /tmp, the one
+# writable directory besides the data: every process after the first in a container starts faster.
 ENV HOST=0.0.0.0 \
-    KALLA_DATA_DIR=/var/lib/kalla
+    KALLA_DATA_DIR=/var/lib/kalla \
+    NODE_COMPILE_CACHE=/tmp/node-compile-cache
 WORKDIR /app
 # Code and dependencies stay owned by root, read-only to the process; only the data directory is writable.
 COPY --from=deps /app ./

@@ -9,7 +9,7 @@ import { alternation, summarize } from '../harness/stats.ts'
 import { measureStaging } from './staging-cases.ts'
 
 const SCENARIO = '1 engine overhead'
-const COUNTS = ['matched_count', 'unmatched_left_count', 'unmatched_right_count'] as const
+export const COUNTS = ['matched_count', 'unmatched_left_count', 'unmatched_right_count'] as const
 
 interface Case { recipe: 'one-to-one' | 'split' | 'batch', invoices: number, reps: number, target: string }
 
@@ -23,10 +23,10 @@ const FULL: Case[] = [
 // The split and batch cases differ from one-to-one only in the recipe file, so one case keeps the harness honest.
 const SMOKE: Case[] = [{ recipe: 'one-to-one', invoices: 300, reps: 1, target: 'none' }]
 
-interface Run extends Measured { counts: Record<string, number>, timings?: Record<string, number> }
+export interface Run extends Measured { counts: Record<string, number>, timings?: Record<string, number> }
 
 /** `kalla match` end to end, one process: what a user of the CLI waits for. */
-async function kallaMatch (recipe: string, data: Dataset, out: string): Promise<Run> {
+export async function kallaMatch (recipe: string, data: Dataset, out: string): Promise<Run> {
   const run = await runNode(['libs/cli/src/main.ts', 'match', join(ROOT, 'examples/recipes', `${recipe}.json`),
     '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', out, '--json'])
   checkExit('kalla match', run)
@@ -35,7 +35,7 @@ async function kallaMatch (recipe: string, data: Dataset, out: string): Promise<
 }
 
 /** The same work written directly against DuckDB (see children/raw-duckdb.ts). */
-async function rawDuckdb (recipe: string, data: Dataset, out: string): Promise<Run> {
+export async function rawDuckdb (recipe: string, data: Dataset, out: string): Promise<Run> {
   const run = await runNode(['bench/src/children/raw-duckdb.ts', '--recipe', join(ROOT, 'examples/recipes', `${recipe}.json`),
     '--invoices', data.invoicesPath, '--payments', data.paymentsPath, '--out', out])
   checkExit('raw DuckDB', run)

@@ -1,9 +1,4 @@
 import { parseArgs } from 'node:util'
-import { auditCommand } from './audit-command.ts'
-import { keysCommand } from './keys-command.ts'
-import { matchCommand } from './match-command.ts'
-import { recipesCommand } from './recipes-command.ts'
-import { validateCommand } from './validate-command.ts'
 import { UsageError, type Output } from './output.ts'
 
 export const USAGE = `Usage:
@@ -51,6 +46,8 @@ Options for match:
 
 Exit codes: 0 success, 1 the run failed (the message says why), 2 wrong usage or invalid recipe.`
 
+// Each command's code is loaded when that command runs: `kalla match` does not load the database,
+// key-management and audit code (start-up is most of a small run's time).
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function runCli (argv: string[], out: Output): Promise<number> {
   try {
@@ -82,19 +79,22 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
     }
     if (command === 'recipes') {
       if (recipePath === undefined || extra.length !== 1) throw new UsageError('kalla recipes takes push <recipe.json> or pull <recipe-id>.')
+      const { recipesCommand } = await import('./recipes-command.ts')
       return await recipesCommand(recipePath, extra[0]!, values, out)
     }
     if (command === 'keys') {
       if (recipePath === undefined || extra.length > 1) throw new UsageError('kalla keys takes create <name>, list or revoke <key-id>.')
+      const { keysCommand } = await import('./keys-command.ts')
       return await keysCommand(recipePath, extra[0], values, out)
     }
     if (command === 'audit') {
       if (recipePath === undefined || extra.length > 0) throw new UsageError('kalla audit takes verify.')
+      const { auditCommand } = await import('./audit-command.ts')
       return await auditCommand(recipePath, values, out)
     }
     if (recipePath === undefined || extra.length > 0) throw new UsageError(`kalla ${command} takes exactly one recipe file.`)
-    if (command === 'match') return await matchCommand(recipePath, values, out)
-    if (command === 'validate') return await validateCommand(recipePath, values, out)
+    if (command === 'match') return await (await import('./match-command.ts')).matchCommand(recipePath, values, out)
+    if (command === 'validate') return await (await import('./validate-command.ts')).validateCommand(recipePath, values, out)
     throw new UsageError(`Unknown command "${command}".`)
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Writable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident } from './sql/quote.ts'
 import type { Column } from './stage/columns.ts'
@@ -31,7 +31,9 @@ export async function writeXlsx (connection: DuckDBConnection, relation: string,
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)
   const columns: Column[] = described.getRowObjectsJson().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }))
   const writers = columns.map((c) => columnWriter(c.type))
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false })
+  // Loaded when a workbook is written: most runs never write one, and loading it costs start-up time.
+  const { default: excel } = await import('exceljs')
+  const book = new excel.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false })
   const sheets: string[] = []
   let sheet: ExcelJS.Worksheet | undefined
   let inSheet = 0

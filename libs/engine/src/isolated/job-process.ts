@@ -142,7 +142,7 @@ function startProcess (): ChildProcess {
 
 // The job needs no setting of the process that starts it, and none of its secrets (bus credentials,
 // resolve keys, database URLs): the job carries all it reads.
-const PASSED_ON = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL']
+const PASSED_ON = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'NODE_COMPILE_CACHE']
 
 function jobEnvironment (): NodeJS.ProcessEnv {
   return Object.fromEntries(PASSED_ON.flatMap((name) => process.env[name] === undefined ? [] : [[name, process.env[name]]]))

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import pg from 'pg'
+import type pg from 'pg'
 import type { JobSource } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 import { CopyOutStream } from './copy-out.ts'
@@ -51,7 +51,9 @@ export interface PostgresLimits { connectTimeoutMs?: number, queryTimeoutMs?: nu
 
 /** A connected client; connection failures become coded errors that never show the credentials. */
 export async function connectPostgres (source: PostgresSource, alias: string, limits: PostgresLimits = {}): Promise<pg.Client> {
-  const client = new pg.Client({
+  // Loaded when a Postgres source is read: a run over files does not pay for the driver at start-up.
+  const { default: driver } = await import('pg')
+  const client = new driver.Client({
     connectionString: source.connectionString,
     application_name: 'kalla',
     ...(limits.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: limits.connectTimeoutMs }),
