@@ -6,9 +6,10 @@ import { matcherScaleOut } from './matcher-scale-out.ts'
 import { postgresStaging } from './postgres-staging.ts'
 import { scaleAndMemory } from './scale-and-memory.ts'
 import { servicesEndToEnd } from './services-end-to-end.ts'
+import { startUp } from './start-up.ts'
 
 /** Every scenario, in report order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, servicesEndToEnd, postgresStaging, scaleAndMemory, gatewayLoad, matcherScaleOut, alternatives]
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, servicesEndToEnd, postgresStaging, scaleAndMemory, gatewayLoad, matcherScaleOut, alternatives, startUp]
 
 /** A scenario by its number ("1") or name ("engine"). */
 export function findScenario (name: string): Scenario | undefined {
