@@ -123,17 +123,30 @@ async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, 
 }
 
 const SHAPE_SHARE = 0.8
+// More distinct words than this at one place of the shape (customer names, not document types) become [A-Za-z]+.
+const MAX_WORDS = 4
 
-/** The regular expression most of a column's values fit, letters kept and digit runs generalised: INV-10001 -> INV-[0-9]+. */
+/**
+ * The regular expression most of a column's values fit: digit runs generalised, letter runs kept as the
+ * words written there, so invoices and credit notes alike are found: SI-004101, CN-004120 -> (CN|SI)-[0-9]+.
+ */
 async function valueShape (connection: DuckDBConnection, alias: string, column: string): Promise<string | undefined> {
   const reader = await connection.runAndReadAll(`SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL ORDER BY 1 LIMIT 500`)
   const values = reader.getRowsJS().map((r) => String(r[0]))
-  const shapes = new Map<string, number>()
-  for (const v of values) {
-    const shape = v.replace(/[0-9]+/g, '\u0000')
-    shapes.set(shape, (shapes.get(shape) ?? 0) + 1)
-  }
-  const [shape, count] = [...shapes.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0]
-  if (count < SHAPE_SHARE * values.length || !shape.includes('\u0000') || !/[A-Za-z]/.test(shape)) return undefined
-  return shape.split('\u0000').map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('[0-9]+')
+  const shapeOf = (v: string): string => v.replace(/[0-9]+/g, '0').replace(/[A-Za-z]+/g, 'A')
+  const shapes = new Map<string, string[]>()
+  for (const v of values) shapes.set(shapeOf(v), [...(shapes.get(shapeOf(v)) ?? []), v])
+  const [shape, members] = [...shapes.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []]
+  if (members.length < SHAPE_SHARE * values.length || !shape.includes('0') || !shape.includes('A')) return undefined
+  const tokens = (v: string): string[] => v.match(/[0-9]+|[A-Za-z]+|[^0-9A-Za-z]+/g) ?? []
+  return tokens(shape).map((token, i) => {
+    if (token === '0') return '[0-9]+'
+    if (token !== 'A') return escapeRegex(token)
+    const words = [...new Set(members.map((m) => tokens(m)[i] ?? ''))].sort()
+    return words.length > MAX_WORDS ? '[A-Za-z]+' : words.length === 1 ? escapeRegex(words[0]!) : `(${words.map(escapeRegex).join('|')})`
+  }).join('')
+}
+
+function escapeRegex (text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
 }
