@@ -53,7 +53,7 @@ async function bestNormalisation (connection: DuckDBConnection, la: string, l: C
   const asText = l.kind !== r.kind
   let best: JoinPair | undefined
   for (const normalisation of NORMALISATIONS) {
-    if (normalisation === 'digits' && (await prefixes(connection, la, l.name) > 1 || await prefixes(connection, ra, r.name) > 1)) continue
+    if (normalisation === 'digits' && !samePrefix(await prefixes(connection, la, l.name), await prefixes(connection, ra, r.name))) continue
     const text = asText || normalisation !== 'exact'
     const pair = await measurePair(connection, { alias: la, column: l.name, expression: joinExpression(la, l.name, normalisation, text) }, { alias: ra, column: r.name, expression: joinExpression(ra, r.name, normalisation, text) }, normalisation)
     const margin = best?.normalisation === 'exact' ? NORMALISED_MARGIN : 0
@@ -63,13 +63,19 @@ async function bestNormalisation (connection: DuckDBConnection, la: string, l: C
 }
 
 /**
- * How many different letter prefixes a column's values carry (INV-, B-, ...), counting those on at least
- * 2 % of them: dropping prefixes is only safe when one kind of reference is written with or without one.
+ * The letter prefixes a column's values carry (INV, B, ...), counting those on at least 2 % of them.
+ * Dropping prefixes is only safe for one kind of reference, written with its prefix or without:
+ * INV-0042 against 42, not INV-0042 against PAY-0042 or B-0042.
  */
-async function prefixes (connection: DuckDBConnection, alias: string, column: string): Promise<number> {
-  const prefix = `regexp_extract(upper(CAST(${ident(column)} AS VARCHAR)), '^[A-Z]*[^A-Z0-9]*')`
-  const reader = await connection.runAndReadAll(`SELECT count(*) FROM (SELECT ${prefix} AS p, count(*) AS n FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL GROUP BY 1) WHERE p <> '' AND n >= 0.02 * (SELECT count(${ident(column)}) FROM ${ident(alias)})`)
-  return Number(reader.getRowsJS()[0]?.[0] ?? 0)
+async function prefixes (connection: DuckDBConnection, alias: string, column: string): Promise<string[]> {
+  const prefix = `regexp_extract(upper(CAST(${ident(column)} AS VARCHAR)), '^[A-Z]*')`
+  const reader = await connection.runAndReadAll(`SELECT p FROM (SELECT ${prefix} AS p, count(*) AS n FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL GROUP BY 1) WHERE p <> '' AND n >= 0.02 * (SELECT count(${ident(column)}) FROM ${ident(alias)}) ORDER BY 1`)
+  return reader.getRowsJS().map((r) => String(r[0]))
+}
+
+function samePrefix (left: readonly string[], right: readonly string[]): boolean {
+  if (left.length > 1 || right.length > 1) return false
+  return left.length === 0 || right.length === 0 || left[0] === right[0]
 }
 
 interface Measured { alias: string, column: string, expression: string }
@@ -107,8 +113,6 @@ async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, 
       const regex = await valueShape(connection, keys.alias, key.name)
       if (regex === undefined) continue
       for (const text of texts.columns.filter((c) => c.kind === 'text')) {
-        const l = keySide === 'left' ? key.name : text.name
-        const r = keySide === 'left' ? text.name : key.name
         const keyed = { alias: keys.alias, column: key.name, expression: joinExpression(keys.alias, key.name, 'exact', false) }
         const texted = { alias: texts.alias, column: text.name, expression: joinExpression(texts.alias, text.name, 'embedded', false, regex) }
         const pattern = { regex, textSide: keySide === 'left' ? 'right' as const : 'left' as const }

@@ -60,9 +60,7 @@ export function matchDescription (c: Candidate): string {
   if (c.pattern === 'batch') {
     return `Several ${la} records are settled at once: the ${la} records ${how.replace('whose', 'sharing')} are summed, and a ${ra} record matches all of them when its ${c.amount?.right ?? ''} equals that total${amount}. ${la} records without a ${c.join.left} never match here.`
   }
-  const agree = c.amount === undefined ? '' : Number(c.amount.tolerance) === 0
-    ? ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} are equal to the cent`
-    : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} differ by at most ${c.amount.tolerance} (inclusive)`
+  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
   return `A ${ra} record matches the ${la} record ${how}${agree}${date}. Records without such a partner stay unmatched.`
 }
 
