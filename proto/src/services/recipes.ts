@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox'
+import { Identifier } from '../identifiers.ts'
 import { Recipe } from '../recipe.ts'
+import { SourceOptions } from '../source-options.ts'
 import { defineEndpoint } from '../transport.ts'
 import { FileBinding, ProblemSchema, Row, Timestamp } from './common.ts'
 
@@ -40,4 +42,52 @@ export const PreviewRecipe = defineEndpoint({
     row_limit: Type.Integer({ minimum: 0, maximum: 500, default: 20 })
   }),
   response: RecipePreview
+})
+
+export const MatchPatterns = ['one_to_one', 'split', 'batch'] as const
+
+/** One of the two sources to suggest a recipe for: an uploaded file, or a registered (source:<alias>) or database URI. */
+export const SuggestSource = Type.Object({
+  alias: Identifier,
+  upload_id: Type.Optional(Type.String({ minLength: 1 })),
+  uri: Type.Optional(Type.String({ minLength: 1 })),
+  options: Type.Optional(SourceOptions)
+}, { additionalProperties: false })
+export type SuggestSource = Static<typeof SuggestSource>
+
+export const RecipeSuggestion = Type.Object({
+  rank: Type.Integer({ minimum: 1 }),
+  pattern: Type.Enum(MatchPatterns),
+  /** In the recipe-file format: it validates, previews and saves as any recipe does. */
+  recipe: Recipe,
+  evidence: Type.Array(Type.String()),
+  /** The recipe run on the sampled rows. */
+  preview: Type.Object({
+    matched_left: Type.Integer({ minimum: 0 }),
+    matched_right: Type.Integer({ minimum: 0 }),
+    total_left: Type.Integer({ minimum: 0 }),
+    total_right: Type.Integer({ minimum: 0 }),
+    match_rate: Type.Number({ minimum: 0, maximum: 1 })
+  }, { additionalProperties: false })
+}, { additionalProperties: false })
+export type RecipeSuggestion = Static<typeof RecipeSuggestion>
+
+export const RecipeSuggestions = Type.Object({
+  suggestions: Type.Array(RecipeSuggestion),
+  /** Set when nothing is good enough: "No good recipe found: ..." */
+  none: Type.Optional(Type.String()),
+  /** What was measured over which rows. */
+  notes: Type.Array(Type.String())
+}, { additionalProperties: false })
+export type RecipeSuggestions = Static<typeof RecipeSuggestions>
+
+/** Ranked recipes for two sources, from their data: keys, join, tolerance, date window and pattern, each previewed. */
+export const SuggestRecipes = defineEndpoint({
+  subject: 'kalla.recipes.suggest.v1',
+  request: Type.Object({
+    sources: Type.Array(SuggestSource, { minItems: 2, maxItems: 2 }),
+    sample_rows: Type.Integer({ minimum: 100, maximum: 200_000, default: 20_000 }),
+    limit: Type.Integer({ minimum: 1, maximum: 20, default: 5 })
+  }),
+  response: RecipeSuggestions
 })

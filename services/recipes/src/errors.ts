@@ -7,7 +7,9 @@ export const RecipesErrors = codedErrors({
   RECIPES_FILE_UNEXPECTED: 400,
   RECIPES_UPLOAD_NOT_FOUND: 404,
   RECIPES_SOURCE_NOT_FOUND: 404,
-  RECIPES_SOURCES_UNAVAILABLE: 503
+  RECIPES_SOURCES_UNAVAILABLE: 503,
+  RECIPES_SUGGEST_INVALID: 400,
+  RECIPES_URI_HAS_CREDENTIALS: 400
 })
 
 /** Codes of the problems validation reports next to the RECIPE_ (proto) and ENGINE_SQL_ (engine) ones. */

@@ -2,12 +2,13 @@ import { resolve } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { JobSource } from '@kalla/proto'
 import { EngineError, toEngineError } from '../errors.ts'
-import type { EngineOptions } from '../options.ts'
+import { resolveEngineOptions, type EngineOptions } from '../options.ts'
 import { withSandbox } from '../sandbox.ts'
 import { ident } from '../sql/quote.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { localPath } from '../stage/files.ts'
 import { stageSource } from '../stage/index.ts'
+import { Watchdog } from '../watchdog.ts'
 import { candidatesOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
 import { profileTable, type TableProfile } from './profile.ts'
@@ -19,6 +20,8 @@ export interface SuggestOptions extends EngineOptions {
   sampleRows?: number
   /** At most this many suggestions are returned (default 5). */
   limit?: number
+  /** Aborting stops the work with ENGINE_CANCELLED. */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_SAMPLE_ROWS = 20_000
@@ -38,18 +41,24 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   if (left.alias.toLowerCase() === right.alias.toLowerCase()) throw new EngineError('ENGINE_JOB_INVALID', `Both sources are called "${left.alias}": give them different names.`)
   const sampleRows = options.sampleRows ?? DEFAULT_SAMPLE_ROWS
   const readable = [left, right].filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri)))
+  const settings = resolveEngineOptions(options)
+  // The same limits as a run: a time limit (ENGINE_TIMEOUT) and a cancel interrupt DuckDB and end the work.
+  const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: 1000 })
   try {
-    return await withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
+    return await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
+      watchdog.attach(connection)
       const profiles: TableProfile[] = []
       for (const [source, side] of [[left, 'left'], [right, 'right']] as const) {
         const job: JobSource = { alias: source.alias, side, type: source.type, uri: source.uri, sample_rows: sampleRows, ...(source.format === undefined ? {} : { format: source.format }), ...(source.options === undefined ? {} : { options: source.options }) }
-        const staged = await stageSource({ connection, tempDir, intervalMs: 1000, signal: new AbortController().signal, report: () => {} }, job)
+        const staged = await stageSource({ connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }, job)
         profiles.push(await profileTable(connection, source.alias, staged.columns))
       }
       return await suggestFromProfiles(connection, profiles[0]!, profiles[1]!, { left, right }, sampleRows, options.limit ?? 5)
-    })
+    }))
   } catch (error) {
-    throw toEngineError(error, 'staging')
+    throw toEngineError(watchdog.reason() ?? error, 'staging')
+  } finally {
+    watchdog.dispose()
   }
 }
 
