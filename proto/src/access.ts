@@ -27,6 +27,7 @@ export const GRAPHQL_ACCESS = {
     importRecipe: 'operator',
     validateRecipe: 'operator',
     previewRecipe: 'operator',
+    suggestRecipes: 'operator',
     startRun: 'operator',
     cancelRun: 'operator',
     registerSource: 'admin',

@@ -11,7 +11,7 @@ const LONG = { timeoutMs: 60_000 }
 const dir = await mkdtemp(join(tmpdir(), 'kalla-suggest-svc-'))
 t.teardown(() => rm(dir, { recursive: true, force: true }))
 const shares = { exact: 0.6, withinTolerance: 0.25, beyondTolerance: 0.1, late: 0, split: 0, batch: 0, cross: 0, orphanInvoice: 0.05, orphanPayment: 0.03 }
-const data = await generateDataset({ outDir: dir, invoices: 1000, seed: 1202, formats: ['csv'] , shares })
+const data = await generateDataset({ outDir: dir, invoices: 1000, seed: 1202, formats: ['csv'], shares })
 
 /** Puts a CSV into storage and lets the stand-in sources service describe it as an upload. */
 async function upload (s: Setup, id: string, filename: string, path: string): Promise<void> {
