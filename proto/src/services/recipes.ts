@@ -91,3 +91,30 @@ export const SuggestRecipes = defineEndpoint({
   }),
   response: RecipeSuggestions
 })
+
+export const RecipeDraft = Type.Object({
+  /** The recipe built from the model's answer, absent when the answer could not be read as one. */
+  recipe: Type.Optional(Recipe),
+  /** Every problem found binding and validating the draft; a draft with problems is never run. */
+  problems: Type.Array(ProblemSchema),
+  /** The draft run on the first sample_rows records of each source, when it has no problems. */
+  preview: Type.Optional(Type.Object({
+    matched_count: Type.Integer({ minimum: 0 }),
+    unmatched_left_count: Type.Integer({ minimum: 0 }),
+    unmatched_right_count: Type.Integer({ minimum: 0 })
+  }, { additionalProperties: false })),
+  /** Whether sample rows were sent to the model (the operator's KALLA_LLM_SAMPLE_VALUES). */
+  sample_values_shared: Type.Boolean()
+}, { additionalProperties: false })
+export type RecipeDraft = Static<typeof RecipeDraft>
+
+/** A recipe drafted by the operator's language model from plain words, bound, validated and previewed. */
+export const DraftRecipe = defineEndpoint({
+  subject: 'kalla.recipes.draft.v1',
+  request: Type.Object({
+    sources: Type.Array(SuggestSource, { minItems: 2, maxItems: 2 }),
+    prompt: Type.String({ minLength: 1, maxLength: 2000 }),
+    sample_rows: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 })
+  }),
+  response: RecipeDraft
+})

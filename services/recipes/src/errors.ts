@@ -9,7 +9,10 @@ export const RecipesErrors = codedErrors({
   RECIPES_SOURCE_NOT_FOUND: 404,
   RECIPES_SOURCES_UNAVAILABLE: 503,
   RECIPES_SUGGEST_INVALID: 400,
-  RECIPES_URI_HAS_CREDENTIALS: 400
+  RECIPES_URI_HAS_CREDENTIALS: 400,
+  RECIPES_LLM_OFF: 501,
+  RECIPES_LLM_FAILED: 502,
+  RECIPES_LLM_TIMEOUT: 504
 })
 
 /** Codes of the problems validation reports next to the RECIPE_ (proto) and ENGINE_SQL_ (engine) ones. */

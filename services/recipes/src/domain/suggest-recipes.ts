@@ -35,7 +35,7 @@ export async function suggestRecipes (deps: RecipesDeps, request: RequestOf<type
   }
 }
 
-async function engineSource (deps: RecipesDeps, source: SuggestSource, dir: string): Promise<EngineSource> {
+export async function engineSource (deps: RecipesDeps, source: SuggestSource, dir: string): Promise<EngineSource> {
   const options = source.options === undefined ? {} : { options: source.options }
   if ((source.upload_id === undefined) === (source.uri === undefined)) {
     throw RecipesErrors.RECIPES_SUGGEST_INVALID(`Give the ${source.alias} source either an upload_id (an uploaded file) or a uri (source:<alias> for a registered source), not ${source.uri === undefined ? 'neither' : 'both'}.`)
