@@ -20,7 +20,7 @@ export const MIN_COVERAGE = 0.2
 export function joinExpression (table: string, column: string, normalisation: Normalisation, asText: boolean, regex?: string): string {
   const col = `${ident(table)}.${ident(column)}`
   const text = asText ? `CAST(${col} AS VARCHAR)` : col
-  if (normalisation === 'case_space') return `upper(regexp_replace(${text}, '\\s+', '', 'g'))`
+  if (normalisation === 'case_space') return `upper(replace(${text}, ' ', ''))`
   if (normalisation === 'digits') return `ltrim(regexp_replace(upper(${text}), '^[A-Z]*[^A-Z0-9]*', ''), '0')`
   if (normalisation === 'embedded' && regex !== undefined) return `regexp_extract(${text}, ${literal(regex)})`
   return text
@@ -32,14 +32,7 @@ const identifying = (c: ColumnProfile): boolean => c.distinct >= 10 && c.distinc
 
 /** Every column pair whose values line up, measured over the whole sample, best first. */
 export async function findJoinPairs (connection: DuckDBConnection, left: TableProfile, right: TableProfile): Promise<JoinPair[]> {
-  const found: JoinPair[] = []
-  for (const l of left.columns.filter(joinable)) {
-    for (const r of right.columns.filter(joinable)) {
-      if (!identifying(l) && !identifying(r)) continue
-      const best = await bestNormalisation(connection, left.alias, l, right.alias, r)
-      if (best !== undefined) found.push(best)
-    }
-  }
+  const found = await directPairs(connection, left, right)
   const embedded = (await embeddedPairs(connection, left, right)).filter((e) => !found.some((p) => p.left === e.left && p.right === e.right && joinScore(p) >= joinScore(e) - 0.01))
   found.push(...embedded)
   return found.filter((p) => Math.max(p.leftCoverage, p.rightCoverage) >= MIN_COVERAGE).sort((a, b) => joinScore(b) - joinScore(a))
@@ -49,17 +42,60 @@ export function joinScore (pair: JoinPair): number {
   return (pair.leftCoverage + pair.rightCoverage) / 2 + 0.05 * pair.nameSimilarity
 }
 
-async function bestNormalisation (connection: DuckDBConnection, la: string, l: ColumnProfile, ra: string, r: ColumnProfile): Promise<JoinPair | undefined> {
-  const asText = l.kind !== r.kind
-  let best: JoinPair | undefined
-  for (const normalisation of NORMALISATIONS) {
-    if (normalisation === 'digits' && !samePrefix(await prefixes(connection, la, l.name), await prefixes(connection, ra, r.name))) continue
-    const text = asText || normalisation !== 'exact'
-    const pair = await measurePair(connection, { alias: la, column: l.name, expression: joinExpression(la, l.name, normalisation, text) }, { alias: ra, column: r.name, expression: joinExpression(ra, r.name, normalisation, text) }, normalisation)
-    const margin = best?.normalisation === 'exact' ? NORMALISED_MARGIN : 0
-    if (best === undefined || joinScore(pair) > joinScore(best) + margin) best = pair
+/**
+ * Every pair of joinable columns under every normalisation in a handful of queries: each side's distinct
+ * values per column and normalisation in one table, then one join of the two tables counts what meets.
+ */
+async function directPairs (connection: DuckDBConnection, left: TableProfile, right: TableProfile): Promise<JoinPair[]> {
+  const [lt, rt] = [await valuesTable(connection, left, 'l'), await valuesTable(connection, right, 'r')]
+  const totals = new Map<string, number>()
+  for (const table of [lt, rt]) {
+    const reader = await connection.runAndReadAll(`SELECT col, norm, sum(n) FROM ${table} GROUP BY ALL`)
+    for (const [col, norm, n] of reader.getRowsJS()) totals.set(`${table}|${String(col)}|${String(norm)}`, Number(n))
   }
-  return best !== undefined && best.leftCoverage + best.rightCoverage > 0 ? best : undefined
+  const reader = await connection.runAndReadAll(`SELECT l.col AS lc, r.col AS rc, l.norm AS norm, sum(l.n) AS lm, sum(r.n) AS rm, count(*) AS shared,
+    count(*) FILTER (WHERE r.n > 1) AS lmany, count(*) FILTER (WHERE l.n > 1) AS rmany
+    FROM ${lt} l JOIN ${rt} r ON l.norm = r.norm AND l.v = r.v GROUP BY ALL`)
+  const byColumns = new Map<string, JoinPair>()
+  for (const row of reader.getRowObjectsJS()) {
+    const [lc, rc, norm] = [String(row.lc), String(row.rc), String(row.norm) as Normalisation]
+    const l = left.columns.find((c) => c.name === lc)!
+    const r = right.columns.find((c) => c.name === rc)!
+    if (!identifying(l) && !identifying(r)) continue
+    if (norm === 'digits' && !samePrefix(await prefixes(connection, left.alias, lc), await prefixes(connection, right.alias, rc))) continue
+    const n = (k: string): number => Number(row[k] ?? 0)
+    const pair: JoinPair = {
+      left: lc,
+      right: rc,
+      normalisation: norm,
+      leftCoverage: share(n('lm'), totals.get(`${lt}|${lc}|${norm}`) ?? 0),
+      rightCoverage: share(n('rm'), totals.get(`${rt}|${rc}|${norm}`) ?? 0),
+      nameSimilarity: nameSimilarity(lc, rc),
+      cardinality: { leftValuesWithManyRight: n('lmany'), rightValuesWithManyLeft: n('rmany'), matchedLeftValues: n('shared'), matchedRightValues: n('shared') }
+    }
+    const key = `${lc}\u0000${rc}`
+    const best = byColumns.get(key)
+    if (best === undefined || better(pair, best)) byColumns.set(key, pair)
+  }
+  return [...byColumns.values()]
+}
+
+// Comparing values as written wins unless a normalisation joins clearly more.
+function better (pair: JoinPair, than: JoinPair): boolean {
+  const margin = (p: JoinPair): number => p.normalisation === 'exact' ? NORMALISED_MARGIN : 0
+  return joinScore(pair) + margin(pair) > joinScore(than) + margin(than) || (joinScore(pair) + margin(pair) === joinScore(than) + margin(than) && NORMALISATIONS.indexOf(pair.normalisation) < NORMALISATIONS.indexOf(than.normalisation))
+}
+
+/** One side's distinct join values: (col, norm, v, n) for every joinable column under every normalisation, as text. */
+async function valuesTable (connection: DuckDBConnection, profile: TableProfile, side: string): Promise<string> {
+  const table = `kalla_join_values_${side}`
+  // A column of a handful of values (a currency, a status) joins nothing on its own: left out.
+  const parts = profile.columns.filter((c) => joinable(c) && c.distinct >= 10).flatMap((c) => NORMALISATIONS.map((norm) => {
+    const expression = joinExpression(profile.alias, c.name, norm, true)
+    return `SELECT ${literal(c.name)} AS col, ${literal(norm)} AS norm, v, count(*) AS n FROM (SELECT ${expression} AS v FROM ${ident(profile.alias)}) WHERE coalesce(v, '') <> '' GROUP BY ALL`
+  }))
+  await connection.run(`CREATE TEMP TABLE ${table} AS ${parts.length === 0 ? "SELECT '' AS col, '' AS norm, '' AS v, 0 AS n WHERE false" : parts.join(' UNION ALL ')}`)
+  return table
 }
 
 /**
@@ -68,9 +104,37 @@ async function bestNormalisation (connection: DuckDBConnection, la: string, l: C
  * INV-0042 against 42, not INV-0042 against PAY-0042 or B-0042.
  */
 async function prefixes (connection: DuckDBConnection, alias: string, column: string): Promise<string[]> {
+  const memo = memoOf(connection)
+  const key = `${alias}.${column}`
+  const known = memo.prefixes.get(key)
+  if (known !== undefined) return known
   const prefix = `regexp_extract(upper(CAST(${ident(column)} AS VARCHAR)), '^[A-Z]*')`
   const reader = await connection.runAndReadAll(`SELECT p FROM (SELECT ${prefix} AS p, count(*) AS n FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL GROUP BY 1) WHERE p <> '' AND n >= 0.02 * (SELECT count(${ident(column)}) FROM ${ident(alias)}) ORDER BY 1`)
-  return reader.getRowsJS().map((r) => String(r[0]))
+  const found = reader.getRowsJS().map((r) => String(r[0]))
+  memo.prefixes.set(key, found)
+  return found
+}
+
+/** Per sandbox: each side's distinct join values (one table per column and normalisation) and prefixes, computed once. */
+interface Memo { tables: Map<string, string>, prefixes: Map<string, string[]> }
+const memos = new WeakMap<DuckDBConnection, Memo>()
+
+function memoOf (connection: DuckDBConnection): Memo {
+  let memo = memos.get(connection)
+  if (memo === undefined) memos.set(connection, memo = { tables: new Map(), prefixes: new Map() })
+  return memo
+}
+
+// A column is grouped by its join value once, however many columns of the other side it is compared with.
+async function valueTable (connection: DuckDBConnection, m: Measured): Promise<string> {
+  const memo = memoOf(connection)
+  const key = `${m.alias}\u0000${m.expression}`
+  const known = memo.tables.get(key)
+  if (known !== undefined) return known
+  const table = `kalla_join_values_${memo.tables.size}`
+  await connection.run(`CREATE TEMP TABLE ${table} AS SELECT ${m.expression} AS v, count(*) AS n FROM ${ident(m.alias)} WHERE coalesce(CAST(${m.expression} AS VARCHAR), '') <> '' GROUP BY 1`)
+  memo.tables.set(key, table)
+  return table
 }
 
 function samePrefix (left: readonly string[], right: readonly string[]): boolean {
@@ -82,8 +146,8 @@ interface Measured { alias: string, column: string, expression: string }
 
 /** Coverage both ways and the join's cardinality, from the distinct values of each side and their counts. */
 export async function measurePair (connection: DuckDBConnection, l: Measured, r: Measured, normalisation: Normalisation, pattern?: JoinPair['pattern'], rows?: { left?: number, right?: number }): Promise<JoinPair> {
-  const side = (m: Measured): string => `SELECT ${m.expression} AS v, count(*) AS n FROM ${ident(m.alias)} WHERE coalesce(CAST(${m.expression} AS VARCHAR), '') <> '' GROUP BY 1`
-  const reader = await connection.runAndReadAll(`WITH lv AS (${side(l)}), rv AS (${side(r)})
+  const [lt, rt] = [await valueTable(connection, l), await valueTable(connection, r)]
+  const reader = await connection.runAndReadAll(`WITH lv AS (SELECT v, n FROM ${lt}), rv AS (SELECT v, n FROM ${rt})
     SELECT coalesce(sum(lv.n), 0) AS lrows, coalesce(sum(rv.n), 0) AS rrows,
       coalesce(sum(lv.n) FILTER (WHERE rv.v IS NOT NULL), 0) AS lmatched, coalesce(sum(rv.n) FILTER (WHERE lv.v IS NOT NULL), 0) AS rmatched,
       count(*) FILTER (WHERE lv.v IS NOT NULL AND rv.v IS NOT NULL) AS shared,
@@ -112,7 +176,8 @@ async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, 
     for (const key of keys.columns.filter((c) => c.kind === 'text' && identifying(c))) {
       const regex = await valueShape(connection, keys.alias, key.name)
       if (regex === undefined) continue
-      for (const text of texts.columns.filter((c) => c.kind === 'text')) {
+      // Only free text longer than the references themselves can hold one written inside it.
+      for (const text of texts.columns.filter((c) => c.kind === 'text' && c.meanLength > key.meanLength + 2)) {
         const keyed = { alias: keys.alias, column: key.name, expression: joinExpression(keys.alias, key.name, 'exact', false) }
         const texted = { alias: texts.alias, column: text.name, expression: joinExpression(texts.alias, text.name, 'embedded', false, regex) }
         const pattern = { regex, textSide: keySide === 'left' ? 'right' as const : 'left' as const }

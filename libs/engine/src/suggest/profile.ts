@@ -11,6 +11,8 @@ export interface ColumnProfile {
   kind: ColumnKind
   nonNull: number
   distinct: number
+  /** Mean length of the values as text: long free text may hold references written inside it. */
+  meanLength: number
 }
 
 export interface TableProfile {
@@ -32,11 +34,11 @@ export function kindOf (type: string): ColumnKind {
 
 /** Counts every column of a staged table in one pass: rows, non-empty values and distinct values. */
 export async function profileTable (connection: DuckDBConnection, alias: string, columns: readonly Column[]): Promise<TableProfile> {
-  const parts = columns.flatMap((c, i) => [`count(${ident(c.name)}) AS n${i}`, `count(DISTINCT ${ident(c.name)}) AS d${i}`])
+  const parts = columns.flatMap((c, i) => [`count(${ident(c.name)}) AS n${i}`, `count(DISTINCT ${ident(c.name)}) AS d${i}`, `coalesce(avg(length(CAST(${ident(c.name)} AS VARCHAR))), 0) AS l${i}`])
   const reader = await connection.runAndReadAll(`SELECT count(*) AS rows${parts.length > 0 ? ', ' : ''}${parts.join(', ')} FROM ${ident(alias)}`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const rows = Number(row.rows ?? 0)
-  const profiles = columns.map((c, i): ColumnProfile => ({ name: c.name, type: c.type, kind: kindOf(c.type), nonNull: Number(row[`n${i}`] ?? 0), distinct: Number(row[`d${i}`] ?? 0) }))
+  const profiles = columns.map((c, i): ColumnProfile => ({ name: c.name, type: c.type, kind: kindOf(c.type), nonNull: Number(row[`n${i}`] ?? 0), distinct: Number(row[`d${i}`] ?? 0), meanLength: Number(row[`l${i}`] ?? 0) }))
   return { alias, rows, columns: profiles, keys: candidateKeys(profiles, rows) }
 }
 
