@@ -28,6 +28,7 @@ export const GRAPHQL_ACCESS = {
     validateRecipe: 'operator',
     previewRecipe: 'operator',
     suggestRecipes: 'operator',
+    draftRecipe: 'operator',
     startRun: 'operator',
     cancelRun: 'operator',
     registerSource: 'admin',

@@ -1,4 +1,4 @@
-import type { ColumnOptions, Recipe, RecipePreview, RecipeSuggestions, SuggestSource, RecipeSource, Run, Source, SourceOptions, StoredRecipe } from '@kalla/proto'
+import type { ColumnOptions, Recipe, RecipeDraft, RecipePreview, RecipeSuggestions, SuggestSource, RecipeSource, Run, Source, SourceOptions, StoredRecipe } from '@kalla/proto'
 
 // Field names are camelCase in GraphQL and snake_case in the services' contracts; enums already map
 // through the schema (SUBMITTED <-> 'submitted'), so values pass through unchanged.
@@ -199,5 +199,16 @@ export function toSuggestions (answer: RecipeSuggestions) {
     })),
     noGoodRecipe: answer.none ?? null,
     notes: answer.notes
+  }
+}
+
+export function toDraft (draft: RecipeDraft) {
+  return {
+    recipe: draft.recipe ?? null,
+    matchSql: draft.recipe?.match_sql ?? null,
+    matchDescription: draft.recipe?.match_description ?? null,
+    problems: draft.problems,
+    preview: draft.preview === undefined ? null : { matchedCount: draft.preview.matched_count, unmatchedLeftCount: draft.preview.unmatched_left_count, unmatchedRightCount: draft.preview.unmatched_right_count },
+    sampleValuesShared: draft.sample_values_shared
   }
 }
