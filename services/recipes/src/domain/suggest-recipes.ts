@@ -49,6 +49,8 @@ export async function engineSource (deps: RecipesDeps, source: SuggestSource, di
   }
   const type = source.uri!.startsWith('source:') ? 'postgres' : sourceTypeOf(source.uri!)
   const bound = await persistentBinding(deps, { alias: source.alias, type, uri: source.uri!, primary_key: [] })
-  if (bound.type === 'file') throw RecipesErrors.RECIPES_SUGGEST_INVALID(`The ${source.alias} source is a file path: upload the file and give its upload_id instead.`)
-  return { alias: source.alias, type: bound.type, uri: bound.uri, ...options }
+  const boundType = bound.type ?? type
+  // A path on the server is not the user's to read: files come as uploads.
+  if (boundType === 'file') throw RecipesErrors.RECIPES_SUGGEST_INVALID(`The ${source.alias} source is a file path: upload the file and give its upload_id instead.`)
+  return { alias: source.alias, type: boundType, uri: bound.uri, ...options }
 }
