@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { expectedResults, generateDataset, type Expected, type Shares } from '@kalla/datagen'
@@ -97,4 +97,12 @@ t.test('two unrelated files: no good recipe rather than a poor one, even when bo
   t.same(result.suggestions, [])
   t.match(result.none, /^No good recipe found: /)
   t.match(result.none, /amounts mostly disagree/)
+})
+
+t.test('a suggestion past its time limit stops with ENGINE_TIMEOUT and leaves no temporary directory', async (t) => {
+  const d = await dataset('timeout', { exact: 0.6, withinTolerance: 0.25, beyondTolerance: 0.1 })
+  const work = join(dir, 'timeout-work')
+  const error = await suggestRecipes({ alias: 'invoices', type: 'file', uri: d.invoices }, { alias: 'payments', type: 'file', uri: d.payments }, { workDir: work, timeoutMs: 5 }).then(() => undefined, (e: unknown) => e)
+  t.match(error, { code: 'ENGINE_TIMEOUT' })
+  t.same((await readdir(work).catch(() => [])).filter((name) => name.startsWith('kalla-job-')), [], 'the sandbox directory is removed')
 })
