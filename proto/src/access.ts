@@ -27,6 +27,8 @@ export const GRAPHQL_ACCESS = {
     importRecipe: 'operator',
     validateRecipe: 'operator',
     previewRecipe: 'operator',
+    suggestRecipes: 'operator',
+    draftRecipe: 'operator',
     startRun: 'operator',
     cancelRun: 'operator',
     registerSource: 'admin',

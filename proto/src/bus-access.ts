@@ -1,7 +1,7 @@
 import { MATCHER_CONSUMER, RUNS_EVENTS_CONSUMER, type ConsumerDefinition } from './consumers.ts'
 import {
-  CancelRun, CreateUpload, DeleteRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
-  PreviewRecipe, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun,
+  CancelRun, CreateUpload, DeleteRecipe, DraftRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
+  PreviewRecipe, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun, SuggestRecipes,
   TestSource, UpdateSource, ValidateRecipe
 } from './services/index.ts'
 import { deadLetterAdvisorySubject, STREAMS, type StreamDefinition } from './streams.ts'
@@ -41,7 +41,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     deadLetters: []
   },
   recipes: {
-    serves: [SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe],
+    serves: [SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe],
     requests: [GetUpload, ResolveSource, SourceColumns],
     publishes: [],
     consumes: [],
@@ -72,7 +72,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     serves: [],
     requests: [
       RegisterSource, ListSources, GetSource, RemoveSource, CreateUpload,
-      SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, StartRun, GetRun, ListRuns, CancelRun
+      SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, StartRun, GetRun, ListRuns, CancelRun
     ],
     publishes: [],
     consumes: [],

@@ -19,6 +19,8 @@ export const MUTATION_TARGETS: Record<string, TargetRule> = {
   deleteRecipe: (args) => ({ recipeId: args.recipeId }),
   validateRecipe: (args) => ({ recipeId: args.input?.recipeId }),
   previewRecipe: (args) => ({ recipeId: args.input?.recipeId, uploadIds: uploadIds(args.files) }),
+  draftRecipe: (args) => ({ uploadIds: Array.isArray(args.sources) ? args.sources.filter((s: { uploadId?: unknown }) => s.uploadId != null).map((s: { uploadId?: unknown }) => String(s.uploadId)) : undefined }),
+  suggestRecipes: (args) => ({ uploadIds: Array.isArray(args.sources) ? args.sources.filter((s: { uploadId?: unknown }) => s.uploadId != null).map((s: { uploadId?: unknown }) => String(s.uploadId)) : undefined }),
   startRun: (args, result) => ({ recipeId: args.input?.recipeId, runId: result?.runId, uploadIds: uploadIds(args.input?.files) }),
   cancelRun: (args) => ({ runId: args.runId }),
   createApiKey: (_args, result) => ({ keyId: result?.id }),

@@ -1,4 +1,4 @@
-import type { ColumnOptions, Recipe, RecipePreview, RecipeSource, Run, Source, SourceOptions, StoredRecipe } from '@kalla/proto'
+import type { ColumnOptions, Recipe, RecipeDraft, RecipePreview, RecipeSuggestions, SuggestSource, RecipeSource, Run, Source, SourceOptions, StoredRecipe } from '@kalla/proto'
 
 // Field names are camelCase in GraphQL and snake_case in the services' contracts; enums already map
 // through the schema (SUBMITTED <-> 'submitted'), so values pass through unchanged.
@@ -172,4 +172,43 @@ export function runAsProgress (run: Run): GqlRunProgress {
 
 function present<K extends string, V> (key: K, value: V | null | undefined): { [P in K]?: V } {
   return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+export interface GqlSuggestSource { alias: string, uploadId?: string | null, uri?: string | null, options?: GqlSourceOptions | null }
+
+export function fromSuggestSource (source: GqlSuggestSource): SuggestSource {
+  return {
+    alias: source.alias,
+    ...(source.uploadId === null || source.uploadId === undefined ? {} : { upload_id: source.uploadId }),
+    ...(source.uri === null || source.uri === undefined ? {} : { uri: source.uri }),
+    ...(source.options === null || source.options === undefined ? {} : { options: fromSourceOptions(source.options) })
+  }
+}
+
+export function toSuggestions (answer: RecipeSuggestions) {
+  return {
+    suggestions: answer.suggestions.map((s) => ({
+      rank: s.rank,
+      pattern: s.pattern,
+      name: s.recipe.name,
+      matchSql: s.recipe.match_sql,
+      matchDescription: s.recipe.match_description ?? '',
+      evidence: s.evidence,
+      preview: { matchedLeft: s.preview.matched_left, matchedRight: s.preview.matched_right, totalLeft: s.preview.total_left, totalRight: s.preview.total_right, matchRate: s.preview.match_rate },
+      recipe: s.recipe
+    })),
+    noGoodRecipe: answer.none ?? null,
+    notes: answer.notes
+  }
+}
+
+export function toDraft (draft: RecipeDraft) {
+  return {
+    recipe: draft.recipe ?? null,
+    matchSql: draft.recipe?.match_sql ?? null,
+    matchDescription: draft.recipe?.match_description ?? null,
+    problems: draft.problems,
+    preview: draft.preview === undefined ? null : { matchedCount: draft.preview.matched_count, unmatchedLeftCount: draft.preview.unmatched_left_count, unmatchedRightCount: draft.preview.unmatched_right_count },
+    sampleValuesShared: draft.sample_values_shared
+  }
 }

@@ -1,7 +1,7 @@
-import { CancelRun, DeleteRecipe, PreviewRecipe, RegisterSource, RemoveSource, SaveRecipe, StartRun, ValidateRecipe, type SourceType } from '@kalla/proto'
+import { CancelRun, DeleteRecipe, DraftRecipe, PreviewRecipe, RegisterSource, RemoveSource, SaveRecipe, StartRun, SuggestRecipes, ValidateRecipe, type SourceType } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { fromInput, withInputPaths } from './input-paths.ts'
-import { fromFileBindings, fromRecipeInput, toPreview, toRecipe, toRun, toSource, type GqlFileBinding, type GqlRecipeInput } from './mapping.ts'
+import { fromFileBindings, fromRecipeInput, fromSuggestSource, toDraft, toPreview, toRecipe, toRun, toSource, toSuggestions, type GqlFileBinding, type GqlRecipeInput, type GqlSuggestSource } from './mapping.ts'
 
 const PREVIEW_ROWS = 20
 
@@ -26,6 +26,10 @@ export function mutationResolvers (deps: GatewayDeps) {
       const request = { recipe: fromRecipeInput(args.input), sample_rows: args.sampleRows, row_limit: PREVIEW_ROWS, ...(files === undefined ? {} : { files }) }
       return toPreview(await fromInput(ask(deps, PreviewRecipe, request)))
     },
+    suggestRecipes: async (_: unknown, args: { sources: GqlSuggestSource[], sampleRows: number, limit: number }) =>
+      toSuggestions(await fromInput(ask(deps, SuggestRecipes, { sources: args.sources.map(fromSuggestSource), sample_rows: args.sampleRows, limit: args.limit }))),
+    draftRecipe: async (_: unknown, args: { sources: GqlSuggestSource[], prompt: string, sampleRows: number }) =>
+      toDraft(await ask(deps, DraftRecipe, { sources: args.sources.map(fromSuggestSource), prompt: args.prompt, sample_rows: args.sampleRows })),
     startRun: async (_: unknown, { input }: { input: { recipeId: string, files?: GqlFileBinding[] | null } }) => {
       const files = fromFileBindings(input.files)
       return toRun(await ask(deps, StartRun, { recipe_id: input.recipeId, ...(files === undefined ? {} : { files }) }))

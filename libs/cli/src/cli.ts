@@ -4,6 +4,7 @@ import { UsageError, type Output } from './output.ts'
 export const USAGE = `Usage:
   kalla match <recipe.json> [--source alias=path-or-uri ...] [--out DIR] [options]
   kalla validate <recipe.json> [--source alias=path-or-uri ...]
+  kalla suggest --source left=path-or-uri --source right=path-or-uri [--out recipe.json] [--sample-rows N] [--json]
   kalla recipes push <recipe.json> --server URL
   kalla recipes pull <recipe-id> --server URL [--out FILE]
   kalla keys create <name> --role viewer|operator|admin [--database-url URL]
@@ -17,6 +18,12 @@ matched.csv ... or matched.xlsx ... beside them).
 
 validate binds the recipe's SQL against each source's columns without reading any rows: a file
 source's schema, or the real columns of the data given with --source.
+
+suggest reads the first rows of two sources (20,000 each unless --sample-rows says otherwise), finds
+their primary keys, the columns that join them, the amount tolerance and date window their differences
+support and whether records pair one to one, in parts (split) or in batches, runs each candidate on
+those rows and prints them ranked with their evidence; --out writes the best as a recipe file. Exit 1
+when no good recipe was found.
 
 recipes push saves a recipe file on a Kalla server as it is; recipes pull writes a saved recipe in
 the same format (to FILE, or to the screen). --server defaults to KALLA_URL; the API key is KALLA_KEY.
@@ -69,6 +76,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
         'database-url': { type: 'string' },
         schema: { type: 'string' },
         'audit-schema': { type: 'string' },
+        'sample-rows': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -81,6 +89,11 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
       if (recipePath === undefined || extra.length !== 1) throw new UsageError('kalla recipes takes push <recipe.json> or pull <recipe-id>.')
       const { recipesCommand } = await import('./recipes-command.ts')
       return await recipesCommand(recipePath, extra[0]!, values, out)
+    }
+    if (command === 'suggest') {
+      if (recipePath !== undefined) throw new UsageError('kalla suggest takes no recipe file: give the two sources with --source.')
+      const { suggestCommand } = await import('./suggest-command.ts')
+      return await suggestCommand(values, out)
     }
     if (command === 'keys') {
       if (recipePath === undefined || extra.length > 1) throw new UsageError('kalla keys takes create <name>, list or revoke <key-id>.')

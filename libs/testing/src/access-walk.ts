@@ -21,6 +21,8 @@ const OPERATIONS: Record<string, { query: string, variables?: Record<string, unk
   importRecipe: { query: 'mutation { importRecipe(recipe: {}) { recipeId } }' },
   validateRecipe: { query: 'mutation ($input: RecipeInput!) { validateRecipe(input: $input) { valid } }', variables: { input: RECIPE } },
   previewRecipe: { query: 'mutation ($input: RecipeInput!) { previewRecipe(input: $input) { matchedCount } }', variables: { input: RECIPE } },
+  suggestRecipes: { query: 'mutation { suggestRecipes(sources: [{ alias: "a", uploadId: "none" }, { alias: "b", uploadId: "none" }]) { noGoodRecipe } }' },
+  draftRecipe: { query: 'mutation { draftRecipe(sources: [{ alias: "a", uploadId: "none" }, { alias: "b", uploadId: "none" }], prompt: "by reference") { problems { code } } }' },
   startRun: { query: 'mutation { startRun(input: { recipeId: "none" }) { runId } }' },
   cancelRun: { query: 'mutation { cancelRun(runId: "none") { runId } }' },
   registerSource: { query: 'mutation { registerSource(input: { alias: "access_src", type: POSTGRES, uri: "postgres://127.0.0.1:1/x?table=t" }) { alias } }' },

@@ -29,6 +29,9 @@ export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfr
     access: sourceAccess(parseKey('KALLA_RESOLVE_KEY', config.KALLA_RESOLVE_KEY)),
     // A shared local storage is assumed to use the same directory; a file not found there is downloaded.
     localRoot: app.storage.kind === 'local' ? config.STORAGE_DIR : undefined,
+    ...(config.KALLA_LLM_URL === undefined || config.KALLA_LLM_MODEL === undefined
+      ? {}
+      : { llm: { url: config.KALLA_LLM_URL, model: config.KALLA_LLM_MODEL, timeoutMs: config.KALLA_LLM_TIMEOUT_S * 1000, sampleValues: config.KALLA_LLM_SAMPLE_VALUES, ...(config.KALLA_LLM_API_KEY === undefined ? {} : { apiKey: config.KALLA_LLM_API_KEY }) } }),
     engine: {
       memoryLimit: config.ENGINE_MEMORY_LIMIT,
       previewTimeoutMs: config.RECIPES_PREVIEW_TIMEOUT_S * 1000,

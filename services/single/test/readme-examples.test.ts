@@ -146,6 +146,11 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
     t.equal(answer.errors?.[0]?.extensions?.code, 'RUNS_NOT_CANCELLABLE', 'cancelling an ended run is refused with its code')
     return
   }
+  if (command.includes('draftRecipe')) {
+    // Single mode without KALLA_LLM_URL: the documented answer is that drafting is off.
+    t.equal(answer.errors?.[0]?.extensions?.code, 'RECIPES_LLM_OFF', 'drafting without a configured model is refused with its code')
+    return
+  }
   t.equal(answer.errors, undefined, `no errors: ${JSON.stringify(answer.errors)}`)
   const result = answer.data ?? {}
   const started = result.startRun as { runId: string } | undefined
@@ -153,6 +158,8 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
   const createdKey = result.createApiKey as { id: string, key: string } | undefined
   if (createdKey !== undefined) values.set('<key id>', createdKey.id)
   if ('revokeApiKey' in result) t.equal(result.revokeApiKey, true, 'the created key was revoked')
+  const suggested = result.suggestRecipes as { suggestions: { pattern: string }[], noGoodRecipe: string | null } | undefined
+  if (suggested !== undefined) t.ok(suggested.noGoodRecipe === null && suggested.suggestions.length > 0, 'the example files get a suggested recipe')
   const validation = result.validateRecipe as { valid: boolean } | undefined
   if (validation !== undefined) t.ok(validation.valid, 'the documented recipe is valid')
   const run = result.run as { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number } | undefined

@@ -532,6 +532,498 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > DraftRecipe 1`] = `
+{
+  "subject": "kalla.recipes.draft.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "sources",
+      "prompt",
+      "sample_rows"
+    ],
+    "properties": {
+      "sources": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "alias"
+          ],
+          "properties": {
+            "alias": {
+              "type": "string",
+              "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+              "description": "A plain SQL identifier"
+            },
+            "upload_id": {
+              "type": "string",
+              "minLength": 1
+            },
+            "uri": {
+              "type": "string",
+              "minLength": 1
+            },
+            "options": {
+              "type": "object",
+              "properties": {
+                "file": {
+                  "type": "object",
+                  "properties": {
+                    "delimiter": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 1,
+                      "description": "The field delimiter of a CSV file"
+                    },
+                    "encoding": {
+                      "enum": [
+                        "utf-8",
+                        "utf-16le",
+                        "utf-16be",
+                        "windows-1252",
+                        "iso-8859-1"
+                      ]
+                    },
+                    "header_row": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                    },
+                    "sheet": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 31,
+                      "description": "The worksheet of an Excel workbook (default: the first)"
+                    }
+                  },
+                  "additionalProperties": false
+                },
+                "columns": {
+                  "type": "object",
+                  "patternProperties": {
+                    "^.*$": {
+                      "type": "object",
+                      "properties": {
+                        "type": {
+                          "enum": [
+                            "text",
+                            "integer",
+                            "decimal",
+                            "date",
+                            "timestamp",
+                            "boolean"
+                          ]
+                        },
+                        "decimal_separator": {
+                          "enum": [
+                            ".",
+                            ","
+                          ],
+                          "description": "The decimal mark of a number column"
+                        },
+                        "thousands_separator": {
+                          "enum": [
+                            ",",
+                            ".",
+                            " ",
+                            "'",
+                            " ",
+                            " ",
+                            ""
+                          ],
+                          "description": "The digit-group separator of a number column (\\"\\" for none)"
+                        },
+                        "date_format": {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 64,
+                          "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                        }
+                      },
+                      "additionalProperties": false
+                    }
+                  }
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
+        "minItems": 2,
+        "maxItems": 2
+      },
+      "prompt": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+      },
+      "sample_rows": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100000,
+        "default": 1000
+      }
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "problems",
+      "sample_values_shared"
+    ],
+    "properties": {
+      "recipe": {
+        "type": "object",
+        "required": [
+          "recipe_id",
+          "name",
+          "match_sql",
+          "sources"
+        ],
+        "properties": {
+          "recipe_id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "description": {
+            "type": "string"
+          },
+          "match_sql": {
+            "type": "string"
+          },
+          "match_description": {
+            "type": "string"
+          },
+          "sources": {
+            "type": "object",
+            "required": [
+              "left",
+              "right"
+            ],
+            "properties": {
+              "left": {
+                "type": "object",
+                "required": [
+                  "alias",
+                  "type",
+                  "primary_key"
+                ],
+                "properties": {
+                  "alias": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                    "description": "A plain SQL identifier"
+                  },
+                  "type": {
+                    "enum": [
+                      "postgres",
+                      "bigquery",
+                      "elasticsearch",
+                      "file"
+                    ]
+                  },
+                  "uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "primary_key": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "options": {
+                    "type": "object",
+                    "properties": {
+                      "file": {
+                        "type": "object",
+                        "properties": {
+                          "delimiter": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1,
+                            "description": "The field delimiter of a CSV file"
+                          },
+                          "encoding": {
+                            "enum": [
+                              "utf-8",
+                              "utf-16le",
+                              "utf-16be",
+                              "windows-1252",
+                              "iso-8859-1"
+                            ]
+                          },
+                          "header_row": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                          },
+                          "sheet": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 31,
+                            "description": "The worksheet of an Excel workbook (default: the first)"
+                          }
+                        },
+                        "additionalProperties": false
+                      },
+                      "columns": {
+                        "type": "object",
+                        "patternProperties": {
+                          "^.*$": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "enum": [
+                                  "text",
+                                  "integer",
+                                  "decimal",
+                                  "date",
+                                  "timestamp",
+                                  "boolean"
+                                ]
+                              },
+                              "decimal_separator": {
+                                "enum": [
+                                  ".",
+                                  ","
+                                ],
+                                "description": "The decimal mark of a number column"
+                              },
+                              "thousands_separator": {
+                                "enum": [
+                                  ",",
+                                  ".",
+                                  " ",
+                                  "'",
+                                  " ",
+                                  " ",
+                                  ""
+                                ],
+                                "description": "The digit-group separator of a number column (\\"\\" for none)"
+                              },
+                              "date_format": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                              }
+                            },
+                            "additionalProperties": false
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              },
+              "right": {
+                "type": "object",
+                "required": [
+                  "alias",
+                  "type",
+                  "primary_key"
+                ],
+                "properties": {
+                  "alias": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                    "description": "A plain SQL identifier"
+                  },
+                  "type": {
+                    "enum": [
+                      "postgres",
+                      "bigquery",
+                      "elasticsearch",
+                      "file"
+                    ]
+                  },
+                  "uri": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "primary_key": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "options": {
+                    "type": "object",
+                    "properties": {
+                      "file": {
+                        "type": "object",
+                        "properties": {
+                          "delimiter": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1,
+                            "description": "The field delimiter of a CSV file"
+                          },
+                          "encoding": {
+                            "enum": [
+                              "utf-8",
+                              "utf-16le",
+                              "utf-16be",
+                              "windows-1252",
+                              "iso-8859-1"
+                            ]
+                          },
+                          "header_row": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                          },
+                          "sheet": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 31,
+                            "description": "The worksheet of an Excel workbook (default: the first)"
+                          }
+                        },
+                        "additionalProperties": false
+                      },
+                      "columns": {
+                        "type": "object",
+                        "patternProperties": {
+                          "^.*$": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "enum": [
+                                  "text",
+                                  "integer",
+                                  "decimal",
+                                  "date",
+                                  "timestamp",
+                                  "boolean"
+                                ]
+                              },
+                              "decimal_separator": {
+                                "enum": [
+                                  ".",
+                                  ","
+                                ],
+                                "description": "The decimal mark of a number column"
+                              },
+                              "thousands_separator": {
+                                "enum": [
+                                  ",",
+                                  ".",
+                                  " ",
+                                  "'",
+                                  " ",
+                                  " ",
+                                  ""
+                                ],
+                                "description": "The digit-group separator of a number column (\\"\\" for none)"
+                              },
+                              "date_format": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                              }
+                            },
+                            "additionalProperties": false
+                          }
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      },
+      "problems": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "code",
+            "message"
+          ],
+          "properties": {
+            "code": {
+              "type": "string"
+            },
+            "message": {
+              "type": "string"
+            },
+            "path": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "preview": {
+        "type": "object",
+        "required": [
+          "matched_count",
+          "unmatched_left_count",
+          "unmatched_right_count"
+        ],
+        "properties": {
+          "matched_count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_left_count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_right_count": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
+      "sample_values_shared": {
+        "type": "boolean"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ErrorReply 1`] = `
 {
   "type": "object",
@@ -3386,6 +3878,527 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       "updated_at": {
         "type": "string",
         "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > SuggestRecipes 1`] = `
+{
+  "subject": "kalla.recipes.suggest.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "sources",
+      "sample_rows",
+      "limit"
+    ],
+    "properties": {
+      "sources": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "alias"
+          ],
+          "properties": {
+            "alias": {
+              "type": "string",
+              "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+              "description": "A plain SQL identifier"
+            },
+            "upload_id": {
+              "type": "string",
+              "minLength": 1
+            },
+            "uri": {
+              "type": "string",
+              "minLength": 1
+            },
+            "options": {
+              "type": "object",
+              "properties": {
+                "file": {
+                  "type": "object",
+                  "properties": {
+                    "delimiter": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 1,
+                      "description": "The field delimiter of a CSV file"
+                    },
+                    "encoding": {
+                      "enum": [
+                        "utf-8",
+                        "utf-16le",
+                        "utf-16be",
+                        "windows-1252",
+                        "iso-8859-1"
+                      ]
+                    },
+                    "header_row": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                    },
+                    "sheet": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 31,
+                      "description": "The worksheet of an Excel workbook (default: the first)"
+                    }
+                  },
+                  "additionalProperties": false
+                },
+                "columns": {
+                  "type": "object",
+                  "patternProperties": {
+                    "^.*$": {
+                      "type": "object",
+                      "properties": {
+                        "type": {
+                          "enum": [
+                            "text",
+                            "integer",
+                            "decimal",
+                            "date",
+                            "timestamp",
+                            "boolean"
+                          ]
+                        },
+                        "decimal_separator": {
+                          "enum": [
+                            ".",
+                            ","
+                          ],
+                          "description": "The decimal mark of a number column"
+                        },
+                        "thousands_separator": {
+                          "enum": [
+                            ",",
+                            ".",
+                            " ",
+                            "'",
+                            " ",
+                            " ",
+                            ""
+                          ],
+                          "description": "The digit-group separator of a number column (\\"\\" for none)"
+                        },
+                        "date_format": {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 64,
+                          "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                        }
+                      },
+                      "additionalProperties": false
+                    }
+                  }
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
+        "minItems": 2,
+        "maxItems": 2
+      },
+      "sample_rows": {
+        "type": "integer",
+        "minimum": 100,
+        "maximum": 200000,
+        "default": 20000
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 20,
+        "default": 5
+      }
+    }
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "suggestions",
+      "notes"
+    ],
+    "properties": {
+      "suggestions": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "rank",
+            "pattern",
+            "recipe",
+            "evidence",
+            "preview"
+          ],
+          "properties": {
+            "rank": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "pattern": {
+              "enum": [
+                "one_to_one",
+                "split",
+                "batch"
+              ]
+            },
+            "recipe": {
+              "type": "object",
+              "required": [
+                "recipe_id",
+                "name",
+                "match_sql",
+                "sources"
+              ],
+              "properties": {
+                "recipe_id": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+                },
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "description": {
+                  "type": "string"
+                },
+                "match_sql": {
+                  "type": "string"
+                },
+                "match_description": {
+                  "type": "string"
+                },
+                "sources": {
+                  "type": "object",
+                  "required": [
+                    "left",
+                    "right"
+                  ],
+                  "properties": {
+                    "left": {
+                      "type": "object",
+                      "required": [
+                        "alias",
+                        "type",
+                        "primary_key"
+                      ],
+                      "properties": {
+                        "alias": {
+                          "type": "string",
+                          "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                          "description": "A plain SQL identifier"
+                        },
+                        "type": {
+                          "enum": [
+                            "postgres",
+                            "bigquery",
+                            "elasticsearch",
+                            "file"
+                          ]
+                        },
+                        "uri": {
+                          "type": "string",
+                          "minLength": 1
+                        },
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        },
+                        "primary_key": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        },
+                        "options": {
+                          "type": "object",
+                          "properties": {
+                            "file": {
+                              "type": "object",
+                              "properties": {
+                                "delimiter": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 1,
+                                  "description": "The field delimiter of a CSV file"
+                                },
+                                "encoding": {
+                                  "enum": [
+                                    "utf-8",
+                                    "utf-16le",
+                                    "utf-16be",
+                                    "windows-1252",
+                                    "iso-8859-1"
+                                  ]
+                                },
+                                "header_row": {
+                                  "type": "integer",
+                                  "minimum": 1,
+                                  "maximum": 1000,
+                                  "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                                },
+                                "sheet": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 31,
+                                  "description": "The worksheet of an Excel workbook (default: the first)"
+                                }
+                              },
+                              "additionalProperties": false
+                            },
+                            "columns": {
+                              "type": "object",
+                              "patternProperties": {
+                                "^.*$": {
+                                  "type": "object",
+                                  "properties": {
+                                    "type": {
+                                      "enum": [
+                                        "text",
+                                        "integer",
+                                        "decimal",
+                                        "date",
+                                        "timestamp",
+                                        "boolean"
+                                      ]
+                                    },
+                                    "decimal_separator": {
+                                      "enum": [
+                                        ".",
+                                        ","
+                                      ],
+                                      "description": "The decimal mark of a number column"
+                                    },
+                                    "thousands_separator": {
+                                      "enum": [
+                                        ",",
+                                        ".",
+                                        " ",
+                                        "'",
+                                        " ",
+                                        " ",
+                                        ""
+                                      ],
+                                      "description": "The digit-group separator of a number column (\\"\\" for none)"
+                                    },
+                                    "date_format": {
+                                      "type": "string",
+                                      "minLength": 1,
+                                      "maxLength": 64,
+                                      "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                                    }
+                                  },
+                                  "additionalProperties": false
+                                }
+                              }
+                            }
+                          },
+                          "additionalProperties": false
+                        }
+                      },
+                      "additionalProperties": false
+                    },
+                    "right": {
+                      "type": "object",
+                      "required": [
+                        "alias",
+                        "type",
+                        "primary_key"
+                      ],
+                      "properties": {
+                        "alias": {
+                          "type": "string",
+                          "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                          "description": "A plain SQL identifier"
+                        },
+                        "type": {
+                          "enum": [
+                            "postgres",
+                            "bigquery",
+                            "elasticsearch",
+                            "file"
+                          ]
+                        },
+                        "uri": {
+                          "type": "string",
+                          "minLength": 1
+                        },
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        },
+                        "primary_key": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1
+                          }
+                        },
+                        "options": {
+                          "type": "object",
+                          "properties": {
+                            "file": {
+                              "type": "object",
+                              "properties": {
+                                "delimiter": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 1,
+                                  "description": "The field delimiter of a CSV file"
+                                },
+                                "encoding": {
+                                  "enum": [
+                                    "utf-8",
+                                    "utf-16le",
+                                    "utf-16be",
+                                    "windows-1252",
+                                    "iso-8859-1"
+                                  ]
+                                },
+                                "header_row": {
+                                  "type": "integer",
+                                  "minimum": 1,
+                                  "maximum": 1000,
+                                  "description": "The line (or spreadsheet row) that holds the column names; the records follow it"
+                                },
+                                "sheet": {
+                                  "type": "string",
+                                  "minLength": 1,
+                                  "maxLength": 31,
+                                  "description": "The worksheet of an Excel workbook (default: the first)"
+                                }
+                              },
+                              "additionalProperties": false
+                            },
+                            "columns": {
+                              "type": "object",
+                              "patternProperties": {
+                                "^.*$": {
+                                  "type": "object",
+                                  "properties": {
+                                    "type": {
+                                      "enum": [
+                                        "text",
+                                        "integer",
+                                        "decimal",
+                                        "date",
+                                        "timestamp",
+                                        "boolean"
+                                      ]
+                                    },
+                                    "decimal_separator": {
+                                      "enum": [
+                                        ".",
+                                        ","
+                                      ],
+                                      "description": "The decimal mark of a number column"
+                                    },
+                                    "thousands_separator": {
+                                      "enum": [
+                                        ",",
+                                        ".",
+                                        " ",
+                                        "'",
+                                        " ",
+                                        " ",
+                                        ""
+                                      ],
+                                      "description": "The digit-group separator of a number column (\\"\\" for none)"
+                                    },
+                                    "date_format": {
+                                      "type": "string",
+                                      "minLength": 1,
+                                      "maxLength": 64,
+                                      "description": "A strptime format for a date or timestamp column, e.g. %d/%m/%Y"
+                                    }
+                                  },
+                                  "additionalProperties": false
+                                }
+                              }
+                            }
+                          },
+                          "additionalProperties": false
+                        }
+                      },
+                      "additionalProperties": false
+                    }
+                  },
+                  "additionalProperties": false
+                }
+              },
+              "additionalProperties": false
+            },
+            "evidence": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "preview": {
+              "type": "object",
+              "required": [
+                "matched_left",
+                "matched_right",
+                "total_left",
+                "total_right",
+                "match_rate"
+              ],
+              "properties": {
+                "matched_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "matched_right": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "total_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "total_right": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "match_rate": {
+                  "type": "number",
+                  "minimum": 0,
+                  "maximum": 1
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "none": {
+        "type": "string"
+      },
+      "notes": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
       }
     },
     "additionalProperties": false

@@ -13,6 +13,16 @@ export interface EngineLimits {
   workDir: string
 }
 
+/** The chat-completions provider that drafts recipes from plain words; absent when the operator set none. */
+export interface LlmProvider {
+  url: string
+  model: string
+  apiKey?: string
+  timeoutMs: number
+  /** Whether the model may see a few sample rows of each source. */
+  sampleValues: boolean
+}
+
 /** What the recipes domain functions need; handlers pass it in, tests build it directly. */
 export interface RecipesDeps {
   db: RecipesDb
@@ -24,4 +34,5 @@ export interface RecipesDeps {
   /** The local storage directory, so previews read uploads in place instead of copying them. */
   localRoot?: string
   engine: EngineLimits
+  llm?: LlmProvider
 }

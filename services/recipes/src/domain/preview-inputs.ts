@@ -35,12 +35,12 @@ export async function previewBindings (deps: RecipesDeps, recipe: Recipe, files:
   return bindings
 }
 
-async function fetchUpload (deps: RecipesDeps, uploadId: string): Promise<Upload> {
+export async function fetchUpload (deps: RecipesDeps, uploadId: string): Promise<Upload> {
   return await askSources(() => deps.bus.request(GetUpload, { upload_id: uploadId }), (error) =>
     RecipesErrors.RECIPES_UPLOAD_NOT_FOUND(`There is no upload "${uploadId}" (uploads expire; upload the file again).`, error))
 }
 
-async function localCopy (deps: RecipesDeps, upload: Upload, dir: string): Promise<string> {
+export async function localCopy (deps: RecipesDeps, upload: Upload, dir: string): Promise<string> {
   if (deps.storage.kind === 'local' && deps.localRoot !== undefined) {
     assertKey(upload.key)
     const inPlace = await storedFile(deps.localRoot, upload.key)
@@ -64,7 +64,7 @@ async function storedFile (root: string, key: string): Promise<string | undefine
   return await stat(real).then((s) => s.isFile() ? real : undefined, () => undefined)
 }
 
-async function persistentBinding (deps: RecipesDeps, source: RecipeSource): Promise<SourceBinding> {
+export async function persistentBinding (deps: RecipesDeps, source: RecipeSource): Promise<SourceBinding> {
   const reference = SOURCE_REFERENCE.exec(source.uri ?? '')?.[1]
   if (reference === undefined) return { uri: source.uri ?? '', type: source.type }
   // Resolved as the matcher does, proven and sealed with KALLA_RESOLVE_KEY; the URI stays in this preview's memory.

@@ -1,10 +1,12 @@
 import type { Bus, Service } from '@kalla/bus'
-import { DeleteRecipe, GetRecipe, ListRecipes, PreviewRecipe, SaveRecipe, ValidateRecipe } from '@kalla/proto'
+import { DeleteRecipe, DraftRecipe, GetRecipe, ListRecipes, PreviewRecipe, SaveRecipe, SuggestRecipes, ValidateRecipe } from '@kalla/proto'
 import { deleteRecipe, findRecipe, listRecipes } from '../db/recipes-repository.ts'
 import type { RecipesDeps } from '../domain/deps.ts'
+import { draftRecipe } from '../domain/draft/draft-recipe.ts'
 import { previewRecipe } from '../domain/preview-recipe.ts'
 import { shownRecipe } from '../domain/recipe-credentials.ts'
 import { saveRecipe } from '../domain/save-recipe.ts'
+import { suggestRecipes } from '../domain/suggest-recipes.ts'
 import { validateRecipe } from '../domain/validate-recipe.ts'
 import { RecipesErrors } from '../errors.ts'
 
@@ -25,6 +27,8 @@ export async function serveEndpoints (bus: Bus, deps: RecipesDeps): Promise<Serv
     bus.serve(ListRecipes, async () => ({ recipes: (await listRecipes(deps.db)).map(shownRecipe) }), QUEUE),
     bus.serve(DeleteRecipe, async ({ recipe_id: recipeId }) => ({ deleted: await deleteRecipe(deps.db, recipeId) }), QUEUE),
     bus.serve(ValidateRecipe, ({ recipe }) => validateRecipe(deps, recipe), QUEUE),
-    bus.serve(PreviewRecipe, (request) => previewRecipe(deps, request), QUEUE)
+    bus.serve(PreviewRecipe, (request) => previewRecipe(deps, request), QUEUE),
+    bus.serve(SuggestRecipes, (request) => suggestRecipes(deps, request), QUEUE),
+    bus.serve(DraftRecipe, (request) => draftRecipe(deps, request), QUEUE)
   ])
 }

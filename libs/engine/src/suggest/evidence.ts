@@ -1,0 +1,101 @@
+import type { DuckDBConnection } from '@duckdb/node-api'
+import { ident } from '../sql/quote.ts'
+import type { ColumnProfile } from './profile.ts'
+import type { AmountEvidence, DateEvidence, MatchPattern } from './types.ts'
+
+/** A join as SQL: each side's alias and join expression. */
+export interface JoinSql { left: { alias: string, expression: string }, right: { alias: string, expression: string } }
+
+/** Tolerances tried, smallest first; differences above the last are taken to be other payments. */
+export const TOLERANCES = ['0.00', '0.01', '0.02', '0.05', '0.10', '0.50', '1.00'] as const
+/** Day windows tried, smallest first. */
+export const WINDOWS = [0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180] as const
+// The smallest tolerance covering this share of the pairs that agree within the largest one is "the bulk".
+const AMOUNT_BULK = 0.95
+// The smallest window covering this share of the agreeing pairs' lags.
+const DATE_BULK = 0.9
+// When the window covers nearly every pair, comparing dates adds nothing to the recipe.
+const DATE_ALL = 0.995
+
+const col = (alias: string, name: string): string => `${ident(alias)}.${ident(name)}`
+
+/**
+ * The amount pair whose differences over the joined records (one to one) or groups (split: the right
+ * amounts summed per join value; batch: the left ones) cluster closest to zero, with the tolerance that
+ * covers the bulk. Arithmetic is DuckDB's exact DECIMAL arithmetic on the staged amounts.
+ */
+export async function amountEvidence (connection: DuckDBConnection, join: JoinSql, pattern: MatchPattern, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<AmountEvidence | undefined> {
+  if (lefts.length === 0 || rights.length === 0) return undefined
+  const { from, leftOf, rightOf } = groupedFrom(join, pattern, lefts, rights)
+  const measures: string[] = []
+  lefts.forEach((l, i) => rights.forEach((r, j) => TOLERANCES.forEach((t, k) => {
+    measures.push(`count(*) FILTER (WHERE abs(${leftOf(l, i)} - ${rightOf(r, j)}) <= ${t}) AS m${i}_${j}_${k}`)
+  })))
+  const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, ${measures.join(', ')} FROM ${from}`)
+  const row = reader.getRowObjectsJS()[0] ?? {}
+  const pairs = Number(row.pairs ?? 0)
+  if (pairs === 0) return undefined
+  let best: AmountEvidence | undefined
+  lefts.forEach((l, i) => rights.forEach((r, j) => {
+    const within = Object.fromEntries(TOLERANCES.map((t, k) => [t, Number(row[`m${i}_${j}_${k}`] ?? 0) / pairs]))
+    const widest = within[TOLERANCES.at(-1)!] ?? 0
+    const tolerance = TOLERANCES.find((t) => (within[t] ?? 0) >= AMOUNT_BULK * widest) ?? '0.00'
+    const evidence = { left: l.name, right: r.name, pairs, within, tolerance, covered: within[tolerance] ?? 0 }
+    if (best === undefined || widest > (best.within[TOLERANCES.at(-1)!] ?? 0)) best = evidence
+  }))
+  return best
+}
+
+// One to one compares record with record; split sums the right amounts per join value, batch the left ones.
+function groupedFrom (join: JoinSql, pattern: MatchPattern, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): { from: string, leftOf: (c: ColumnProfile, i: number) => string, rightOf: (c: ColumnProfile, j: number) => string } {
+  const { left, right } = join
+  if (pattern === 'split') {
+    const sums = rights.map((r, j) => `sum(${col(right.alias, r.name)}) AS s${j}`).join(', ')
+    return {
+      from: `${ident(left.alias)} JOIN (SELECT ${right.expression} AS v, ${sums} FROM ${ident(right.alias)} GROUP BY 1) AS kalla_groups ON kalla_groups.v = ${left.expression}`,
+      leftOf: (c) => col(left.alias, c.name),
+      rightOf: (_c, j) => `kalla_groups.s${j}`
+    }
+  }
+  if (pattern === 'batch') {
+    const sums = lefts.map((l, i) => `sum(${col(left.alias, l.name)}) AS s${i}`).join(', ')
+    return {
+      from: `(SELECT ${left.expression} AS v, ${sums} FROM ${ident(left.alias)} GROUP BY 1) AS kalla_groups JOIN ${ident(right.alias)} ON kalla_groups.v = ${right.expression}`,
+      leftOf: (_c, i) => `kalla_groups.s${i}`,
+      rightOf: (c) => col(right.alias, c.name)
+    }
+  }
+  return { from: `${ident(left.alias)} JOIN ${ident(right.alias)} ON ${left.expression} = ${right.expression}`, leftOf: (c) => col(left.alias, c.name), rightOf: (c) => col(right.alias, c.name) }
+}
+
+/**
+ * The date pair whose day lags over the joined records that agree on amount are the tightest, with the
+ * smallest window covering the bulk; `window` is left out when the window would leave out (almost) nothing.
+ */
+export async function dateEvidence (connection: DuckDBConnection, join: JoinSql, amounts: { left: string, right: string, tolerance: string } | undefined, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<DateEvidence | undefined> {
+  const { left, right } = join
+  const agree = amounts === undefined ? '' : ` AND abs(${col(left.alias, amounts.left)} - ${col(right.alias, amounts.right)}) <= ${amounts.tolerance}`
+  let best: DateEvidence | undefined
+  for (const l of lefts) {
+    for (const r of rights) {
+      const lag = `date_diff('day', CAST(${col(left.alias, l.name)} AS DATE), CAST(${col(right.alias, r.name)} AS DATE))`
+      const windows = WINDOWS.map((w, k) => `count(*) FILTER (WHERE abs(lag) <= ${w}) AS w${k}`).join(', ')
+      const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, coalesce(median(lag), 0) AS median, ${windows} FROM (SELECT ${lag} AS lag FROM ${ident(left.alias)} JOIN ${ident(right.alias)} ON ${left.expression} = ${right.expression}${agree}) WHERE lag IS NOT NULL`)
+      const row = reader.getRowObjectsJS()[0] ?? {}
+      const pairs = Number(row.pairs ?? 0)
+      if (pairs === 0) continue
+      const within = Object.fromEntries(WINDOWS.map((w, k) => [String(w), Number(row[`w${k}`] ?? 0) / pairs]))
+      const chosen = WINDOWS.find((w) => (within[String(w)] ?? 0) >= DATE_BULK)
+      const covered = chosen === undefined ? 0 : within[String(chosen)] ?? 0
+      const evidence: DateEvidence = { left: l.name, right: r.name, pairs, within, covered, medianLagDays: Number(row.median), ...(chosen !== undefined && covered < DATE_ALL ? { window: chosen } : {}) }
+      if (best === undefined || tighter(evidence, best)) best = evidence
+    }
+  }
+  return best
+}
+
+function tighter (a: DateEvidence, b: DateEvidence): boolean {
+  const a30 = a.within['30'] ?? 0
+  const b30 = b.within['30'] ?? 0
+  return a30 !== b30 ? a30 > b30 : Math.abs(a.medianLagDays) < Math.abs(b.medianLagDays)
+}

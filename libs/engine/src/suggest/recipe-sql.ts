@@ -1,0 +1,119 @@
+import { ident } from '../sql/quote.ts'
+import type { JoinSql } from './evidence.ts'
+import type { AmountEvidence, DateEvidence, JoinPair, MatchPattern } from './types.ts'
+
+/** Everything a suggested recipe is built from. */
+export interface Candidate {
+  pattern: MatchPattern
+  aliases: { left: string, right: string }
+  keys: { left: string, right: string }
+  join: JoinPair
+  joinSql: JoinSql
+  amount?: AmountEvidence
+  date?: DateEvidence
+}
+
+const col = (alias: string, name: string): string => `${ident(alias)}.${ident(name)}`
+
+/** The recipe's match SQL, written with the engine's helpers (tolerance_match, date_within) so the planner keeps a hash join. */
+export function matchSql (c: Candidate): string {
+  const { left: la, right: ra } = c.aliases
+  const { left: lj, right: rj } = { left: c.joinSql.left.expression, right: c.joinSql.right.expression }
+  const select = `SELECT ${selectList(c).join(', ')}`
+  if (c.pattern === 'split' && c.amount !== undefined) {
+    return `WITH kalla_groups AS (SELECT ${rj} AS v, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} GROUP BY 1) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj} AND ${amountCondition(col(la, c.amount.left), 'kalla_groups.total', c.amount.tolerance)} JOIN ${ident(ra)} ON ${rj} = ${lj}`
+  }
+  if (c.pattern === 'batch' && c.amount !== undefined) {
+    return `WITH kalla_groups AS (SELECT ${lj} AS v, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL GROUP BY 1) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v AND ${amountCondition('kalla_groups.total', col(ra, c.amount.right), c.amount.tolerance)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v`
+  }
+  const conditions = [`${lj} = ${rj}`]
+  if (c.amount !== undefined) conditions.push(amountCondition(col(la, c.amount.left), col(ra, c.amount.right), c.amount.tolerance))
+  if (c.date?.window !== undefined) conditions.push(`date_within(${col(la, c.date.left)}, ${col(ra, c.date.right)}, ${c.date.window})`)
+  return `${select} FROM ${ident(la)} JOIN ${ident(ra)} ON ${conditions.join(' AND ')}`
+}
+
+function amountCondition (a: string, b: string, tolerance: string): string {
+  return Number(tolerance) === 0 ? `${a} = ${b}` : `tolerance_match(${a}, ${b}, ${tolerance})`
+}
+
+// Both keys by name (prefixed with the alias when the names clash), then the compared amounts.
+function selectList (c: Candidate): string[] {
+  const { left: la, right: ra } = c.aliases
+  const clash = c.keys.left.toLowerCase() === c.keys.right.toLowerCase()
+  const key = (alias: string, name: string): string => clash ? `${col(alias, name)} AS ${ident(`${alias}_${name}`)}` : col(alias, name)
+  const list = [key(la, c.keys.left), key(ra, c.keys.right)]
+  if (c.amount !== undefined) {
+    list.push(`${col(la, c.amount.left)} AS ${ident(`${la}_${c.amount.left}`)}`, `${col(ra, c.amount.right)} AS ${ident(`${ra}_${c.amount.right}`)}`)
+  }
+  return list
+}
+
+/** The recipe's match_description: what matches what, in plain words. */
+export function matchDescription (c: Candidate): string {
+  const { left: la, right: ra } = c.aliases
+  const how = joinWords(c)
+  const amount = c.amount === undefined ? '' : amountWords(c)
+  const date = c.date?.window === undefined ? '' : ` and ${ra}.${c.date.right} is at most ${c.date.window} days before or after ${la}.${c.date.left}`
+  if (c.pattern === 'split') {
+    return `A ${la} record is paid in one or more parts: the ${ra} records ${how} are summed, and when their ${c.amount?.right ?? ''} adds up to its ${c.amount?.left ?? ''}${amount} every one of them matches it. When the parts do not add up, the record and its parts stay unmatched.`
+  }
+  if (c.pattern === 'batch') {
+    return `Several ${la} records are settled at once: the ${la} records ${how.replace('whose', 'sharing')} are summed, and a ${ra} record matches all of them when its ${c.amount?.right ?? ''} equals that total${amount}. ${la} records without a ${c.join.left} never match here.`
+  }
+  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
+  return `A ${ra} record matches the ${la} record ${how}${agree}${date}. Records without such a partner stay unmatched.`
+}
+
+function joinWords (c: Candidate): string {
+  const { left: la, right: ra } = c.aliases
+  const { left: l, right: r } = c.join
+  if (c.join.normalisation === 'embedded' && c.join.pattern !== undefined) {
+    const [text, value] = c.join.pattern.textSide === 'right' ? [`${ra}.${r}`, `${la}.${l}`] : [`${la}.${l}`, `${ra}.${r}`]
+    return `whose ${value} is written inside ${text} (the first text shaped like ${c.join.pattern.regex.replaceAll('\\', '')})`
+  }
+  const norm = c.join.normalisation === 'case_space' ? ' (ignoring case and spaces)' : c.join.normalisation === 'digits' ? ' (comparing the digits after any letter prefix, without leading zeros)' : ''
+  return `whose ${la}.${l} equals ${ra}.${r}${norm}`
+}
+
+function amountWords (c: Candidate): string {
+  if (c.amount === undefined) return ''
+  return Number(c.amount.tolerance) === 0 ? ' to the cent' : ` within ${c.amount.tolerance} (inclusive)`
+}
+
+/** Plain sentences saying what in the data supports the suggestion. */
+export function evidenceSentences (c: Candidate, rows: { left: number, right: number }): string[] {
+  const { left: la, right: ra } = c.aliases
+  const { join } = c
+  const sentences = [
+    `${la}.${c.keys.left} and ${ra}.${c.keys.right} are unique and never empty in the ${rows.left} and ${rows.right} rows read: they are the primary keys.`,
+    `${pct(join.rightCoverage)} of ${ra}.${join.right} values ${join.normalisation === 'embedded' ? 'contain' : 'equal'} a value of ${la}.${join.left}${normWords(join)}; ${pct(join.leftCoverage)} of ${la}.${join.left} values have a partner.`
+  ]
+  const shared = Math.max(1, join.cardinality.matchedLeftValues)
+  if (c.pattern === 'split') sentences.push(`${pct(join.cardinality.leftValuesWithManyRight / shared)} of the matched ${la}.${join.left} values meet several ${ra} records: paid in parts.`)
+  else if (c.pattern === 'batch') sentences.push(`${pct(join.cardinality.rightValuesWithManyLeft / shared)} of the matched values meet several ${la} records: settled together.`)
+  else sentences.push(`${pct(1 - (join.cardinality.leftValuesWithManyRight + join.cardinality.rightValuesWithManyLeft) / shared)} of the matched values pair exactly one record with one.`)
+  if (c.amount !== undefined) sentences.push(amountSentence(c.amount, c))
+  if (c.date !== undefined) {
+    const d = c.date
+    const windowed = d.window === undefined ? `every one within ${Object.keys(d.within).find((w) => (d.within[w] ?? 0) >= 0.995) ?? 'the widest window'} days, so dates are not compared` : `${pct(d.covered)} within ${d.window} days`
+    sentences.push(`Over the pairs whose amounts agree, ${ra}.${d.right} is a median ${d.medianLagDays} days after ${la}.${d.left}; ${windowed}.`)
+  }
+  return sentences
+}
+
+function amountSentence (a: AmountEvidence, c: Candidate): string {
+  const what = c.pattern === 'split' ? `invoice-and-parts groups (${c.aliases.right}.${a.right} summed)` : c.pattern === 'batch' ? `batches (${c.aliases.left}.${a.left} summed)` : 'joined pairs'
+  const exact = a.within['0.00'] ?? 0
+  const more = Number(a.tolerance) === 0 ? '' : `; ${pct(a.covered - exact)} more are within ${a.tolerance}`
+  return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right})${more}; ${pct(1 - (a.within['1.00'] ?? 0))} differ by more than 1.00.`
+}
+
+function normWords (join: JoinPair): string {
+  if (join.normalisation === 'case_space') return ' ignoring case and spaces'
+  if (join.normalisation === 'digits') return ' once letter prefixes and leading zeros are dropped'
+  return ''
+}
+
+export function pct (share: number): string {
+  return `${(Math.round(share * 1000) / 10).toFixed(1)} %`
+}

@@ -1,0 +1,135 @@
+import { resolve } from 'node:path'
+import type { DuckDBConnection } from '@duckdb/node-api'
+import type { JobSource } from '@kalla/proto'
+import { EngineError, toEngineError } from '../errors.ts'
+import { resolveEngineOptions, type EngineOptions } from '../options.ts'
+import { withSandbox } from '../sandbox.ts'
+import { ident } from '../sql/quote.ts'
+import { matchSqlProblems } from '../sql/validate.ts'
+import { localPath } from '../stage/files.ts'
+import { stageSource } from '../stage/index.ts'
+import { Watchdog } from '../watchdog.ts'
+import { candidatesOf } from './candidates.ts'
+import { findJoinPairs } from './join-pairs.ts'
+import { profileTable, type TableProfile } from './profile.ts'
+import { evidenceSentences, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
+import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
+
+export interface SuggestOptions extends EngineOptions {
+  /** Rows read from the start of each source and profiled (default 20,000). */
+  sampleRows?: number
+  /** At most this many suggestions are returned (default 5). */
+  limit?: number
+  /** Aborting stops the work with ENGINE_CANCELLED. */
+  signal?: AbortSignal
+}
+
+export const DEFAULT_SAMPLE_ROWS = 20_000
+// A suggestion that pairs fewer records than this in its own sample is not a recipe worth proposing.
+const MIN_MATCH_RATE = 0.05
+// Joins tried, best first.
+const JOINS_TRIED = 4
+
+/**
+ * Proposes ranked recipes for two sources from their data: reads the first `sampleRows` rows of each as
+ * a run types them, finds the primary keys, the columns that join them (exact or normalised), the
+ * amount tolerance and date window their differences support and the pattern the join's cardinality
+ * shows, then runs each candidate on the sample. Resolves with `none` set when nothing is good enough.
+ * @example const { suggestions } = await suggestRecipes({ alias: 'invoices', type: 'file', uri: 'a.csv' }, { alias: 'payments', type: 'file', uri: 'b.xlsx' })
+ */
+export async function suggestRecipes (left: SuggestSource, right: SuggestSource, options: SuggestOptions = {}): Promise<SuggestResult> {
+  if (left.alias.toLowerCase() === right.alias.toLowerCase()) throw new EngineError('ENGINE_JOB_INVALID', `Both sources are called "${left.alias}": give them different names.`)
+  const sampleRows = options.sampleRows ?? DEFAULT_SAMPLE_ROWS
+  const readable = [left, right].filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri)))
+  const settings = resolveEngineOptions(options)
+  // The same limits as a run: a time limit (ENGINE_TIMEOUT) and a cancel interrupt DuckDB and end the work.
+  const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: 1000 })
+  try {
+    return await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
+      watchdog.attach(connection)
+      const profiles: TableProfile[] = []
+      for (const [source, side] of [[left, 'left'], [right, 'right']] as const) {
+        const job: JobSource = { alias: source.alias, side, type: source.type, uri: source.uri, sample_rows: sampleRows, ...(source.format === undefined ? {} : { format: source.format }), ...(source.options === undefined ? {} : { options: source.options }) }
+        const staged = await stageSource({ connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }, job)
+        profiles.push(await profileTable(connection, source.alias, staged.columns))
+      }
+      return await suggestFromProfiles(connection, profiles[0]!, profiles[1]!, { left, right }, sampleRows, options.limit ?? 5)
+    }))
+  } catch (error) {
+    throw toEngineError(watchdog.reason() ?? error, 'staging')
+  } finally {
+    watchdog.dispose()
+  }
+}
+
+async function suggestFromProfiles (connection: DuckDBConnection, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }, sampleRows: number, limit: number): Promise<SuggestResult> {
+  const profile = { sampledRows: { left: left.rows, right: right.rows }, sampleLimit: sampleRows, notes: profileNotes(left, right, sampleRows) }
+  const keys = { left: left.keys[0], right: right.keys[0] }
+  if (keys.left === undefined || keys.right === undefined) {
+    const which = [keys.left === undefined ? left.alias : undefined, keys.right === undefined ? right.alias : undefined].filter((a) => a !== undefined).join(' and ')
+    return { suggestions: [], none: `No good recipe found: ${which} has no column whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
+  }
+  const joins = (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)
+  const refused: string[] = []
+  const built: Suggestion[] = []
+  for (const join of joins) {
+    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, { left: keys.left, right: keys.right })
+    refused.push(...why)
+    for (const candidate of candidates) {
+      const suggestion = await tryCandidate(connection, candidate, left, right, sources)
+      if (suggestion !== undefined) built.push(suggestion)
+    }
+  }
+  const ranked = built.filter((s) => s.preview.match_rate >= MIN_MATCH_RATE).sort((a, b) => b.preview.match_rate - a.preview.match_rate || simplicity(a) - simplicity(b))
+  if (ranked.length === 0) return { suggestions: [], none: noneReason(left, right, joins.length, refused), profile }
+  return { suggestions: ranked.slice(0, limit).map((s, i) => ({ ...s, rank: i + 1 })), profile }
+}
+
+const simplicity = (s: Suggestion): number => ['one_to_one', 'split', 'batch'].indexOf(s.pattern)
+
+function noneReason (left: TableProfile, right: TableProfile, joins: number, refused: string[]): string {
+  if (joins === 0) return `No good recipe found: no column of ${left.alias} shares enough values with a column of ${right.alias}, compared as written, ignoring case and spaces, without letter prefixes and leading zeros, and as references inside text.`
+  return `No good recipe found: ${refused.length > 0 ? refused.join(' ') : `the joins found pair fewer than ${MIN_MATCH_RATE * 100} % of the records.`}`
+}
+
+function profileNotes (left: TableProfile, right: TableProfile, sampleRows: number): string[] {
+  const notes = [`Columns were typed, counted and compared over the first ${sampleRows} rows of each source (read: ${left.alias} ${left.rows}, ${right.alias} ${right.rows}); keys found unique there are checked on every row when the recipe runs.`]
+  if (left.rows < sampleRows && right.rows < sampleRows) notes.push('Both sources were read whole, so every measure covers every row.')
+  return notes
+}
+
+/** Builds a candidate's recipe, checks its SQL as any recipe's is checked, and runs it on the sample. */
+async function tryCandidate (connection: DuckDBConnection, c: Candidate, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }): Promise<Suggestion | undefined> {
+  const sql = matchSql(c)
+  if ((await matchSqlProblems(connection, sql, [c.aliases.left, c.aliases.right])).length > 0) return undefined
+  const keyOut = (alias: string, key: string): string => c.keys.left.toLowerCase() === c.keys.right.toLowerCase() ? `${alias}_${key}` : key
+  const reader = await connection.runAndReadAll(`SELECT count(DISTINCT ${ident(keyOut(c.aliases.left, c.keys.left))}) AS l, count(DISTINCT ${ident(keyOut(c.aliases.right, c.keys.right))}) AS r FROM (${sql})`)
+  const row = reader.getRowObjectsJS()[0] ?? {}
+  const matched = { left: Number(row.l ?? 0), right: Number(row.r ?? 0) }
+  const total = left.rows + right.rows
+  const preview = { matched_left: matched.left, matched_right: matched.right, total_left: left.rows, total_right: right.rows, match_rate: total === 0 ? 0 : (matched.left + matched.right) / total }
+  return {
+    rank: 0,
+    pattern: c.pattern,
+    recipe: {
+      recipe_id: `${c.aliases.left}-${c.aliases.right}-${c.pattern.replaceAll('_', '-')}`,
+      name: `${c.aliases.left} to ${c.aliases.right}, ${c.pattern.replaceAll('_', ' ')}`,
+      match_sql: sql,
+      match_description: matchDescription(c),
+      sources: { left: recipeSource(sources.left, usedColumns(c, 'left'), c.keys.left), right: recipeSource(sources.right, usedColumns(c, 'right'), c.keys.right) }
+    },
+    evidence: evidenceSentences(c, { left: left.rows, right: right.rows }),
+    preview
+  }
+}
+
+// A file recipe's schema lists the columns its SQL reads, so files with extra columns still fit.
+function usedColumns (c: Candidate, side: 'left' | 'right'): string[] {
+  const names = [c.keys[side], c.join[side], c.amount?.[side], c.date?.window === undefined ? undefined : c.date[side]]
+  return [...new Set(names.filter((n) => n !== undefined))]
+}
+
+function recipeSource (source: SuggestSource, schema: string[], key: string): Suggestion['recipe']['sources']['left'] {
+  const base = { alias: source.alias, type: source.type, primary_key: [key], ...(source.options === undefined ? {} : { options: source.options }) }
+  return source.type === 'file' ? { ...base, schema } : { ...base, uri: source.uri }
+}
