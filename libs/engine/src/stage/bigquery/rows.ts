@@ -1,0 +1,98 @@
+import { EngineError } from '../../errors.ts'
+import type { BigQueryApi } from './client.ts'
+import type { BigQueryField } from './schema.ts'
+import type { BigQuerySource } from './uri.ts'
+
+/** A row as the REST API sends it: every value its text (or null), in schema order. */
+export interface RestRow { f: Array<{ v: unknown }> }
+
+/** A source opened for reading: its schema, its row count, and its rows page by page. */
+export interface OpenedRows {
+  fields: BigQueryField[]
+  /** From the table's metadata or the query job's statistics. */
+  totalRows: number
+  pages: () => AsyncGenerator<RestRow[]>
+  /** Checks, once every row is read, that they all come from one state of the source. */
+  finish: () => Promise<void>
+}
+
+interface Page { rows?: RestRow[], pageToken?: string, totalRows?: string }
+interface TableResource { type?: string, numRows?: string, lastModifiedTime?: string, schema?: { fields?: BigQueryField[] } }
+interface QueryResponse extends Page { jobComplete?: boolean, jobReference?: { jobId?: string, location?: string }, schema?: { fields?: BigQueryField[] } }
+
+// The API caps a page at about 10 MB whatever this asks; fewer, larger pages mean fewer round trips.
+const PAGE_ROWS = 100_000
+// How long one jobs.query or getQueryResults call waits for the job before answering "not yet".
+const WAIT_MS = 10_000
+const TIMESTAMPS = { 'formatOptions.useInt64Timestamp': true }
+
+/**
+ * Opens a table (tabledata.list, paged by pageToken; free of query charges) or a query (one job, whose
+ * result is one snapshot, paged by getQueryResults). Views and external tables are read through a query.
+ * A table read that finds the table modified meanwhile fails with ENGINE_SOURCE_CHANGED.
+ */
+export async function openRows (api: BigQueryApi, source: BigQuerySource, alias: string): Promise<OpenedRows> {
+  if (source.table === undefined) return await openQuery(api, source, source.query ?? '')
+  const path = `/datasets/${source.dataset!}/tables/${source.table}`
+  const table = await api.get<TableResource>(path)
+  if (table.type !== undefined && table.type !== 'TABLE' && table.type !== 'SNAPSHOT') {
+    return await openQuery(api, source, `SELECT * FROM \`${source.project}.${source.dataset!}.${source.table}\``)
+  }
+  return {
+    fields: table.schema?.fields ?? [],
+    totalRows: Number(table.numRows ?? 0),
+    pages: () => pagesOf(api.get<Page>(`${path}/data`, { maxResults: PAGE_ROWS, ...TIMESTAMPS }), async (pageToken) => await api.get<Page>(`${path}/data`, { maxResults: PAGE_ROWS, pageToken, ...TIMESTAMPS })),
+    finish: async () => {
+      const after = await api.get<TableResource>(path)
+      if (after.lastModifiedTime !== table.lastModifiedTime) {
+        throw new EngineError('ENGINE_SOURCE_CHANGED', `${alias}: ${source.what} in ${source.display} was modified while Kalla read it, so the rows read may mix two versions. Run again once the loads into it have finished, or read it with ?query=, which reads one snapshot.`, { stage: 'staging' })
+      }
+    }
+  }
+}
+
+/** The query's schema without running it (a dry run, which BigQuery does not bill). */
+export async function dryRunSchema (api: BigQueryApi, source: BigQuerySource, query: string): Promise<BigQueryField[]> {
+  const response = await api.post<QueryResponse>('/queries', { ...queryRequest(source, query), dryRun: true })
+  return response.schema?.fields ?? []
+}
+
+async function openQuery (api: BigQueryApi, source: BigQuerySource, query: string): Promise<OpenedRows> {
+  let response = await api.post<QueryResponse>('/queries', queryRequest(source, query))
+  const jobId = response.jobReference?.jobId
+  const location = response.jobReference?.location ?? source.location
+  const results = (more: Record<string, string | number | boolean | undefined>): Promise<QueryResponse> =>
+    api.get<QueryResponse>(`/queries/${jobId ?? ''}`, { location, timeoutMs: WAIT_MS, maxResults: PAGE_ROWS, ...TIMESTAMPS, ...more })
+  while (response.jobComplete !== true) response = await results({})
+  const first = response
+  return {
+    fields: first.schema?.fields ?? [],
+    totalRows: Number(first.totalRows ?? 0),
+    pages: () => pagesOf(Promise.resolve(first), async (pageToken) => await results({ pageToken })),
+    finish: async () => {}
+  }
+}
+
+function queryRequest (source: BigQuerySource, query: string): object {
+  return {
+    query,
+    useLegacySql: false,
+    maxResults: PAGE_ROWS,
+    timeoutMs: WAIT_MS,
+    formatOptions: { useInt64Timestamp: true },
+    ...(source.location === undefined ? {} : { location: source.location }),
+    ...(source.dataset === undefined ? {} : { defaultDataset: { projectId: source.project, datasetId: source.dataset } })
+  }
+}
+
+// The next page is asked for as soon as its token is known, so the network and the writing overlap.
+async function * pagesOf (first: Promise<Page>, next: (pageToken: string) => Promise<Page>): AsyncGenerator<RestRow[]> {
+  let pending: Promise<Page> | undefined = first
+  while (pending !== undefined) {
+    const page: Page = await pending
+    pending = page.pageToken === undefined || page.pageToken === '' ? undefined : next(page.pageToken)
+    // Awaited on the next turn; a consumer that stops early must not leave an unhandled rejection.
+    pending?.catch(() => {})
+    yield page.rows ?? []
+  }
+}
