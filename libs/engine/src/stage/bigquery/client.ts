@@ -34,7 +34,7 @@ export function bigQueryApi (source: BigQuerySource, alias: string, limits: BigQ
   if (tokenUri !== undefined && tokenUri !== GOOGLE_TOKEN_URL) {
     auth.transporter.interceptors.request.add({
       resolved: async (config) => {
-        if (String(config.url) === GOOGLE_TOKEN_URL) config.url = tokenUri
+        if (String(config.url) === GOOGLE_TOKEN_URL) config.url = new URL(tokenUri)
         return config
       }
     })
@@ -97,12 +97,13 @@ function statusOf (error: unknown): number | undefined {
 
 function messageOf (error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  const cause = (error as { cause?: { code?: string, message?: string } }).cause
-  return cause?.code !== undefined && !message.includes(cause.code) ? `${message}: ${cause.code}` : message
+  // A network failure says which (ECONNREFUSED, ENOTFOUND) only in its cause.
+  const code = (error as { cause?: { code?: unknown } }).cause?.code
+  return typeof code === 'string' && !message.includes(code) ? `${message}: ${code}` : message
 }
 
 // BigQuery's messages can quote a whole query or list every inner error; the first lines say it.
 function trimmed (message: string): string {
-  const text = message.replace(/\s+/g, ' ').trim().replace(/\.$/, '')
+  const text = message.replace(/\s+/g, ' ').trim().replace(/\.(?=:|$)/g, '')
   return text.length > 300 ? `${text.slice(0, 297)}...` : text
 }

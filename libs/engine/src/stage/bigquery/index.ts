@@ -51,7 +51,7 @@ export async function extractRows (api: BigQueryApi, bq: BigQuerySource, target:
   let rows = 0
   const timer = setInterval(() => { progress.report(Math.min(rows / Math.max(1, wanted), 0.99) * DOWNLOAD_SHARE) }, progress.intervalMs)
   try {
-    for await (const page of opened.pages()) {
+    for await (const page of opened.pages(target.limit)) {
       progress.signal.throwIfAborted()
       const taken = target.limit === undefined ? page : page.slice(0, Math.max(0, target.limit - rows))
       if (!out.write(csvText(taken, plans))) await once(out, 'drain')

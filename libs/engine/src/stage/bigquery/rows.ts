@@ -11,7 +11,8 @@ export interface OpenedRows {
   fields: BigQueryField[]
   /** From the table's metadata or the query job's statistics. */
   totalRows: number
-  pages: () => AsyncGenerator<RestRow[]>
+  /** Pages in order; no page is asked for beyond the first `limit` rows. */
+  pages: (limit?: number) => AsyncGenerator<RestRow[]>
   /** Checks, once every row is read, that they all come from one state of the source. */
   finish: () => Promise<void>
 }
@@ -41,7 +42,7 @@ export async function openRows (api: BigQueryApi, source: BigQuerySource, alias:
   return {
     fields: table.schema?.fields ?? [],
     totalRows: Number(table.numRows ?? 0),
-    pages: () => pagesOf(api.get<Page>(`${path}/data`, { maxResults: PAGE_ROWS, ...TIMESTAMPS }), async (pageToken) => await api.get<Page>(`${path}/data`, { maxResults: PAGE_ROWS, pageToken, ...TIMESTAMPS })),
+    pages: (limit) => pagesOf(async (pageToken) => await api.get<Page>(`${path}/data`, { maxResults: Math.min(PAGE_ROWS, limit ?? PAGE_ROWS), pageToken, ...TIMESTAMPS }), limit),
     finish: async () => {
       const after = await api.get<TableResource>(path)
       if (after.lastModifiedTime !== table.lastModifiedTime) {
@@ -68,7 +69,7 @@ async function openQuery (api: BigQueryApi, source: BigQuerySource, query: strin
   return {
     fields: first.schema?.fields ?? [],
     totalRows: Number(first.totalRows ?? 0),
-    pages: () => pagesOf(Promise.resolve(first), async (pageToken) => await results({ pageToken })),
+    pages: (limit) => pagesOf(async (pageToken) => pageToken === undefined ? first : await results({ pageToken }), limit),
     finish: async () => {}
   }
 }
@@ -86,11 +87,13 @@ function queryRequest (source: BigQuerySource, query: string): object {
 }
 
 // The next page is asked for as soon as its token is known, so the network and the writing overlap.
-async function * pagesOf (first: Promise<Page>, next: (pageToken: string) => Promise<Page>): AsyncGenerator<RestRow[]> {
-  let pending: Promise<Page> | undefined = first
+async function * pagesOf (fetch: (pageToken?: string) => Promise<Page>, limit = Infinity): AsyncGenerator<RestRow[]> {
+  let pending: Promise<Page> | undefined = fetch()
+  let rows = 0
   while (pending !== undefined) {
     const page: Page = await pending
-    pending = page.pageToken === undefined || page.pageToken === '' ? undefined : next(page.pageToken)
+    rows += page.rows?.length ?? 0
+    pending = page.pageToken === undefined || page.pageToken === '' || rows >= limit ? undefined : fetch(page.pageToken)
     // Awaited on the next turn; a consumer that stops early must not leave an unhandled rejection.
     pending?.catch(() => {})
     yield page.rows ?? []
