@@ -79,6 +79,7 @@ t.test('bad credentials, a missing table, a denied table and a failing query are
     const secrets = [server.credentials.private_key, ...server.credentials.private_key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-'))]
     t.notOk(secrets.some((secret) => error.message.includes(secret)), 'no part of the key in the message')
     t.notMatch(error.message, /credentials=[A-Za-z0-9%]/, 'never the value of credentials=')
+    t.notMatch(JSON.stringify({ ...(error as { cause?: object }).cause }), /ya29\.|Bearer|private_key/, 'the cause holds no request, token or key')
     return error
   }
   t.match(await attempt(server.uri({ dataset: 'finance', table: 'payments' }, server.unknownKey())), { code: 'ENGINE_SOURCE_AUTH_FAILED', message: /^ledger: BigQuery refused the service-account key of kalla-test\/finance \(invalid_grant: Invalid JWT Signature\)/ })

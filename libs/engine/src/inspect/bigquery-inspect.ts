@@ -44,15 +44,10 @@ export async function previewBigQuery (spec: SourceSpec, request: { limit: numbe
   return await withSandbox(options, {}, async ({ connection, tempDir }) => {
     const path = join(tempDir, 'preview.csv')
     const scan = filtered ? PREVIEW_SCAN_ROWS : limit
-    let read: number
-    try {
-      const api = connect(source, alias, options)
-      const extracted = await extractRows(api, source, { alias, path, limit: scan }, { intervalMs: 1000, signal: new AbortController().signal, report: () => {} })
-      read = extracted.rows
-      await loadExtract(connection, 'kalla_preview', path, extracted.plans)
-    } catch (error) {
-      throw bigQueryError(error, source, alias)
-    }
+    const extracted = await extractRows(connect(source, alias, options), source, { alias, path, limit: scan }, { intervalMs: 1000, signal: new AbortController().signal, report: () => {} })
+      .catch((error: unknown) => { throw bigQueryError(error, source, alias) })
+    const read = extracted.rows
+    await loadExtract(connection, 'kalla_preview', path, extracted.plans)
     const columns = (await connection.runAndReadAll('DESCRIBE kalla_preview')).getRowObjectsJson().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }))
     const { where, values } = filterClause(checkFilters(alias, columns, request.filters ?? []), 'duckdb')
     try {

@@ -73,7 +73,9 @@ export function bigQueryError (error: unknown, source: BigQuerySource, alias: st
   const status = statusOf(error)
   const reason = (error as { errors?: Array<{ reason?: string }> }).errors?.[0]?.reason
   const detail = trimmed(scrubKey(messageOf(error), source))
-  const options = { stage: 'staging' as const, cause: error }
+  // The client's error holds the request it made (its access token among the headers): a log that
+  // serialises causes gets only what BigQuery answered.
+  const options = { stage: 'staging' as const, cause: Object.assign(new Error(detail), { status, reason }) }
   if (status === 401 || /invalid_grant|invalid_client|unauthorized_client/.test(detail)) {
     return new EngineError('ENGINE_SOURCE_AUTH_FAILED', `${alias}: BigQuery refused the service-account key of ${source.display} (${detail}). Check that the key in credentials= is current and not deleted.`, options)
   }

@@ -27,16 +27,17 @@ const DOWNLOAD_SHARE = 0.9
 export async function stageBigQuery (context: StageContext, source: JobSource): Promise<StagedTable> {
   const bq = parseBigQueryUri(source.uri, source.alias)
   const extract = join(context.tempDir, `${source.alias}.bq.csv`)
+  let plans: FieldPlan[]
   try {
     const api = bigQueryApi(bq, source.alias)
-    const { plans } = await extractRows(api, bq, { alias: source.alias, path: extract, ...(source.sample_rows === undefined ? {} : { limit: source.sample_rows }) }, context)
-    await loadExtract(context.connection, source.alias, extract, plans)
-    const columns = await describe(context.connection, ident(source.alias))
-    return { columns, typings: columns.map((c) => ({ name: c.name, type: c.type, how: 'source' as const })), blankRows: 0 }
+    plans = (await extractRows(api, bq, { alias: source.alias, path: extract, ...(source.sample_rows === undefined ? {} : { limit: source.sample_rows }) }, context)).plans
   } catch (error) {
     if (context.signal.aborted) throw new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage: 'staging', cause: error })
     throw bigQueryError(error, bq, source.alias)
   }
+  await loadExtract(context.connection, source.alias, extract, plans)
+  const columns = await describe(context.connection, ident(source.alias))
+  return { columns, typings: columns.map((c) => ({ name: c.name, type: c.type, how: 'source' as const })), blankRows: 0 }
 }
 
 /** Where an extract goes and how many rows it may hold (previews and samples read only the first rows). */
