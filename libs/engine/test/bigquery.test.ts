@@ -152,6 +152,9 @@ t.test('a read that fails midway fails the run cleanly; a passing fault is retri
   server.fail({ afterPages: 3, status: 503, times: 1 })
   const { job: once } = await paymentsJob(t, uri)
   t.equal((await runJob(once)).total_right, 100, 'the page that failed once was asked again')
+  server.fail({ afterPages: 2, status: 'reset', times: 1 })
+  const { job: reset } = await paymentsJob(t, uri)
+  t.equal((await runJob(reset)).total_right, 100, 'a connection dropped mid-read is asked again')
 
   server.fail({ afterPages: 6, status: 503 })
   const { job, dir } = await paymentsJob(t, uri)

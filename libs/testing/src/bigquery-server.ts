@@ -14,7 +14,7 @@ export type BigQueryRows = BigQueryCell[][] | { count: number, row: (index: numb
 
 export interface BigQueryTable { schema: BigQuerySchemaField[], rows: BigQueryRows, type?: 'TABLE' | 'VIEW', forbidden?: boolean }
 export type BigQueryQueryResult = { schema: BigQuerySchemaField[], rows: BigQueryRows, pendingPolls?: number } | { error: { status: number, reason: string, message: string } }
-/** Fails page requests (tabledata.list, getQueryResults with a pageToken) once `afterPages` pages were served. */
+/** Fails page requests (tabledata.list, getQueryResults) once `afterPages` more pages were served, `times` times (default: always). */
 export interface BigQueryFault { afterPages: number, status: number | 'reset', times?: number }
 
 export interface BigQueryServer {
@@ -77,7 +77,7 @@ export async function startBigQueryServer (options: { project?: string, pageRows
     addTable: (dataset, name, table) => { tables.set(`${dataset}.${name}`, { ...table, modified: clock++ }) },
     addQuery: (sql, result) => { queries.set(sql, result) },
     touch: (dataset, name) => { const t = tables.get(`${dataset}.${name}`); if (t !== undefined) t.modified = ++clock },
-    fail: (fault) => { faults.push({ ...fault }) },
+    fail: (fault) => { faults.push({ ...fault, afterPages: pagesServed + fault.afterPages }) },
     requests: [],
     pageRows: options.pageRows ?? 1000,
     close: async () => { await new Promise<void>((resolve) => { http.close(() => { resolve() }); http.closeAllConnections() }) }

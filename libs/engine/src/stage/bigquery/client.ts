@@ -13,6 +13,8 @@ export interface BigQueryLimits { requestTimeoutMs?: number, maxRetries?: number
 /** The REST API reached through the official client: its authentication, retries and user agent. */
 export interface BigQueryApi {
   get: <T>(path: string, qs?: Record<string, string | number | boolean | undefined>) => Promise<T>
+  /** A GET whose large answer (a page of rows) comes back as its text, skipping the client's deep copy of every response. */
+  getText: (path: string, qs?: Record<string, string | number | boolean | undefined>) => Promise<string>
   post: <T>(path: string, body: object) => Promise<T>
 }
 
@@ -39,21 +41,62 @@ export function bigQueryApi (source: BigQuerySource, alias: string, limits: BigQ
       }
     })
   }
-  const client = new BigQuery({
+  const maxRetries = limits.maxRetries ?? 3
+  const options = {
     projectId: source.project,
     authClient: auth,
     ...(source.endpoint === undefined ? {} : { apiEndpoint: source.endpoint }),
     ...(source.location === undefined ? {} : { location: source.location }),
-    ...(limits.requestTimeoutMs === undefined ? {} : { timeout: limits.requestTimeoutMs }),
-    retryOptions: { maxRetries: limits.maxRetries ?? 3, retryDelayMultiplier: 2, maxRetryDelay: 8, totalTimeout: 120 }
-  })
+    ...(limits.requestTimeoutMs === undefined ? {} : { timeout: limits.requestTimeoutMs })
+  }
+  const client = new BigQuery({ ...options, retryOptions: { maxRetries, retryDelayMultiplier: 2, maxRetryDelay: 8, totalTimeout: 120 } })
+  // The client cannot retry a streamed request (it fails re-piping the body): pages are retried here.
+  const pager = new BigQuery({ ...options, retryOptions: { autoRetry: false } })
   const call = async <T>(options: object): Promise<T> => await new Promise<T>((resolve, reject) => {
     client.request(options as Parameters<BigQuery['request']>[0], (error, body) => { if (error === null || error === undefined) resolve(body as T); else reject(error) })
   })
+  const query = (qs?: Record<string, string | number | boolean | undefined>): object => Object.fromEntries(Object.entries(qs ?? {}).filter(([, v]) => v !== undefined))
   return {
-    get: async (path, qs) => await call({ uri: path, qs: Object.fromEntries(Object.entries(qs ?? {}).filter(([, v]) => v !== undefined)) }),
+    get: async (path, qs) => await call({ uri: path, qs: query(qs) }),
+    getText: async (path, qs) => await withRetries(maxRetries, async () => await streamed(pager, { uri: path, qs: query(qs) })),
     post: async (path, body) => await call({ uri: path, method: 'POST', json: body })
   }
+}
+
+// As the client retries: rate limits, server errors and dropped connections, waiting 1, 2, 4... seconds.
+async function withRetries<T> (maxRetries: number, attempt: () => Promise<T>): Promise<T> {
+  for (let tried = 0; ; tried++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const status = statusOf(error)
+      const transient = status === undefined ? !(error instanceof SyntaxError) : [408, 429, 500, 502, 503, 504].includes(status)
+      if (!transient || tried >= maxRetries) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 1000 * 2 ** tried) + Math.random() * 1000))
+    }
+  }
+}
+
+// The client's stream form keeps its authentication but hands over the body as it came.
+async function streamed (client: BigQuery, options: object): Promise<string> {
+  return await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let status = 200
+    client.requestStream(options as Parameters<BigQuery['requestStream']>[0])
+      .on('response', (response: { statusCode?: number }) => { status = response.statusCode ?? 200 })
+      .on('data', (chunk: Buffer) => { chunks.push(chunk) })
+      .on('error', reject)
+      .on('end', () => {
+        try {
+          const text = Buffer.concat(chunks).toString('utf8')
+          if (status < 400) { resolve(text); return }
+          const body = JSON.parse(text) as { error?: { code?: number, message?: string, errors?: unknown[] } }
+          reject(Object.assign(new Error(body.error?.message ?? `HTTP ${status}`), { code: status, errors: body.error?.errors ?? [] }))
+        } catch (error) {
+          reject(error)
+        }
+      })
+  })
 }
 
 /** Removes the key (and anything of it an error might quote) from a message. */

@@ -9,7 +9,8 @@ import { blanksToNull } from '../column-measure.ts'
 import { describe } from '../columns.ts'
 import type { StageContext, StagedTable } from '../context.ts'
 import { bigQueryApi, bigQueryError, type BigQueryApi } from './client.ts'
-import { openRows, type RestRow } from './rows.ts'
+import { openRows } from './rows.ts'
+import type { Cells } from './page-text.ts'
 import { planFields, type FieldPlan } from './schema.ts'
 import { parseBigQueryUri, type BigQuerySource } from './uri.ts'
 
@@ -54,9 +55,10 @@ export async function extractRows (api: BigQueryApi, bq: BigQuerySource, target:
   try {
     for await (const page of opened.pages(target.limit)) {
       progress.signal.throwIfAborted()
-      const taken = target.limit === undefined ? page : page.slice(0, Math.max(0, target.limit - rows))
-      if (!out.write(csvText(taken, plans))) await once(out, 'drain')
-      rows += taken.length
+      const taken = target.limit === undefined ? page.rows : Math.min(page.rows, Math.max(0, target.limit - rows))
+      if (page.rows > 0 && page.width !== plans.length) throw new Error(`BigQuery sent rows of ${page.width} values for ${plans.length} columns`)
+      if (!out.write(csvText(page, taken, plans))) await once(out, 'drain')
+      rows += taken
       if (target.limit !== undefined && rows >= target.limit) break
     }
     out.end()
@@ -83,15 +85,17 @@ export async function loadExtract (connection: DuckDBConnection, table: string, 
 }
 
 // NULL is an empty unquoted field; every value, even an empty string, is quoted.
-function csvText (rows: readonly RestRow[], plans: readonly FieldPlan[]): string {
-  let text = ''
-  for (const row of rows) {
-    for (let i = 0; i < plans.length; i++) {
-      const value = row.f[i]?.v
-      if (i > 0) text += ','
-      if (value !== null && value !== undefined) text += `"${plans[i]!.text(String(value)).replaceAll('"', '""')}"`
+function csvText (cells: Cells, rows: number, plans: readonly FieldPlan[]): string {
+  const width = plans.length
+  const parts: string[] = []
+  for (let r = 0; r < rows; r++) {
+    let line = ''
+    for (let i = 0; i < width; i++) {
+      const value = cells.values[r * width + i]
+      if (i > 0) line += ','
+      if (value !== null && value !== undefined) line += `"${plans[i]!.text(value).replaceAll('"', '""')}"`
     }
-    text += '\n'
+    parts.push(line)
   }
-  return text
+  return rows === 0 ? '' : parts.join('\n') + '\n'
 }

@@ -1,10 +1,8 @@
 import { EngineError } from '../../errors.ts'
 import type { BigQueryApi } from './client.ts'
+import { fromRows, parsePage, type Cells, type ParsedPage } from './page-text.ts'
 import type { BigQueryField } from './schema.ts'
 import type { BigQuerySource } from './uri.ts'
-
-/** A row as the REST API sends it: every value its text (or null), in schema order. */
-export interface RestRow { f: Array<{ v: unknown }> }
 
 /** A source opened for reading: its schema, its row count, and its rows page by page. */
 export interface OpenedRows {
@@ -12,14 +10,14 @@ export interface OpenedRows {
   /** From the table's metadata or the query job's statistics. */
   totalRows: number
   /** Pages in order; no page is asked for beyond the first `limit` rows. */
-  pages: (limit?: number) => AsyncGenerator<RestRow[]>
+  pages: (limit?: number) => AsyncGenerator<Cells>
   /** Checks, once every row is read, that they all come from one state of the source. */
   finish: () => Promise<void>
 }
 
-interface Page { rows?: RestRow[], pageToken?: string, totalRows?: string }
+interface Page { pageToken?: string, totalRows?: string }
 interface TableResource { type?: string, numRows?: string, lastModifiedTime?: string, schema?: { fields?: BigQueryField[] } }
-interface QueryResponse extends Page { jobComplete?: boolean, jobReference?: { jobId?: string, location?: string }, schema?: { fields?: BigQueryField[] } }
+interface QueryResponse extends Page { rows?: Array<{ f: Array<{ v: unknown }> }>, jobComplete?: boolean, jobReference?: { jobId?: string, location?: string }, schema?: { fields?: BigQueryField[] } }
 
 // The API caps a page at about 10 MB whatever this asks; fewer, larger pages mean fewer round trips.
 const PAGE_ROWS = 100_000
@@ -42,7 +40,7 @@ export async function openRows (api: BigQueryApi, source: BigQuerySource, alias:
   return {
     fields: table.schema?.fields ?? [],
     totalRows: Number(table.numRows ?? 0),
-    pages: (limit) => pagesOf(async (pageToken) => await api.get<Page>(`${path}/data`, { maxResults: Math.min(PAGE_ROWS, limit ?? PAGE_ROWS), pageToken, ...TIMESTAMPS }), limit),
+    pages: (limit) => pagesOf(async (pageToken) => parsePage<Page>(await api.getText(`${path}/data`, { maxResults: Math.min(PAGE_ROWS, limit ?? PAGE_ROWS), pageToken, ...TIMESTAMPS })), limit),
     finish: async () => {
       const after = await api.get<TableResource>(path)
       if (after.lastModifiedTime !== table.lastModifiedTime) {
@@ -59,17 +57,18 @@ export async function dryRunSchema (api: BigQueryApi, source: BigQuerySource, qu
 }
 
 async function openQuery (api: BigQueryApi, source: BigQuerySource, query: string): Promise<OpenedRows> {
-  let response = await api.post<QueryResponse>('/queries', queryRequest(source, query))
+  const response = await api.post<QueryResponse>('/queries', queryRequest(source, query))
   const jobId = response.jobReference?.jobId
   const location = response.jobReference?.location ?? source.location
-  const results = (more: Record<string, string | number | boolean | undefined>): Promise<QueryResponse> =>
-    api.get<QueryResponse>(`/queries/${jobId ?? ''}`, { location, timeoutMs: WAIT_MS, maxResults: PAGE_ROWS, ...TIMESTAMPS, ...more })
-  while (response.jobComplete !== true) response = await results({})
-  const first = response
+  const results = async (more: Record<string, string | number | boolean | undefined>): Promise<ParsedPage<QueryResponse>> =>
+    parsePage<QueryResponse>(await api.getText(`/queries/${jobId ?? ''}`, { location, timeoutMs: WAIT_MS, maxResults: PAGE_ROWS, ...TIMESTAMPS, ...more }))
+  let first: ParsedPage<QueryResponse> = { meta: response, cells: fromRows(response.rows ?? []) }
+  while (first.meta.jobComplete !== true) first = await results({})
+  const done = first
   return {
-    fields: first.schema?.fields ?? [],
-    totalRows: Number(first.totalRows ?? 0),
-    pages: (limit) => pagesOf(async (pageToken) => pageToken === undefined ? first : await results({ pageToken }), limit),
+    fields: done.meta.schema?.fields ?? [],
+    totalRows: Number(done.meta.totalRows ?? 0),
+    pages: (limit) => pagesOf(async (pageToken) => pageToken === undefined ? done : await results({ pageToken }), limit),
     finish: async () => {}
   }
 }
@@ -87,15 +86,16 @@ function queryRequest (source: BigQuerySource, query: string): object {
 }
 
 // The next page is asked for as soon as its token is known, so the network and the writing overlap.
-async function * pagesOf (fetch: (pageToken?: string) => Promise<Page>, limit = Infinity): AsyncGenerator<RestRow[]> {
-  let pending: Promise<Page> | undefined = fetch()
+async function * pagesOf (fetch: (pageToken?: string) => Promise<ParsedPage<Page>>, limit = Infinity): AsyncGenerator<Cells> {
+  let pending: Promise<ParsedPage<Page>> | undefined = fetch()
   let rows = 0
   while (pending !== undefined) {
-    const page: Page = await pending
-    rows += page.rows?.length ?? 0
-    pending = page.pageToken === undefined || page.pageToken === '' || rows >= limit ? undefined : fetch(page.pageToken)
+    const page: ParsedPage<Page> = await pending
+    const token = page.meta.pageToken
+    rows += page.cells.rows
+    pending = token === undefined || token === '' || rows >= limit ? undefined : fetch(token)
     // Awaited on the next turn; a consumer that stops early must not leave an unhandled rejection.
     pending?.catch(() => {})
-    yield page.rows ?? []
+    yield page.cells
   }
 }
