@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { RunProgress } from '@kalla/proto'
-import { startBigQueryServer, type BigQueryCell, type BigQueryServer } from '@kalla/testing'
+import { startBigQueryServer, type BigQueryCell, type BigQuerySchemaField, type BigQueryServer } from '@kalla/testing'
 import { isEngineError, runJob } from '../src/index.ts'
 import { fileJob, INVOICES_CSV, readRows, tempDir, writeText } from './fixtures.ts'
 
@@ -130,12 +130,12 @@ t.test('a view is read through a query of it', async (t) => {
 
 t.test('REPEATED, RECORD and too wide BIGNUMERIC columns are refused, naming the column', async (t) => {
   const server = await bigQuery(t)
-  const cases = [
+  const cases: Array<[BigQuerySchemaField, RegExp]> = [
     [{ name: 'tags', type: 'STRING', mode: 'REPEATED' }, /the column tags is a REPEATED \(array\) STRING field.*UNNEST\(tags\)/],
     [{ name: 'address', type: 'RECORD', fields: [{ name: 'city', type: 'STRING' }] }, /the column address is a RECORD \(STRUCT\) field/],
     [{ name: 'ratio', type: 'BIGNUMERIC' }, /the column ratio is declared BIGNUMERIC \(76 digits, 38 after the point\), wider than the 38 digits/],
     [{ name: 'ratio', type: 'BIGNUMERIC', precision: '40', scale: '2' }, /the column ratio is declared BIGNUMERIC\(40, 2\)/]
-  ] as const
+  ]
   for (const [i, [field, message]] of cases.entries()) {
     server.addTable('finance', `t${i}`, { schema: [...PAYMENT_FIELDS, field], rows: [] })
     const { job } = await paymentsJob(t, server.uri({ dataset: 'finance', table: `t${i}` }))

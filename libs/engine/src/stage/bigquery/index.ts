@@ -15,7 +15,7 @@ import { planFields, type FieldPlan } from './schema.ts'
 import { parseBigQueryUri, type BigQuerySource } from './uri.ts'
 
 export { parseBigQueryUri, encodeCredentials, type BigQuerySource } from './uri.ts'
-export { bigQueryApi, bigQueryError, type BigQueryLimits } from './client.ts'
+export { bigQueryApi, bigQueryError, type BigQueryApi, type BigQueryLimits } from './client.ts'
 
 // The download is most of the staging work; DuckDB's parse of the extract is the rest.
 const DOWNLOAD_SHARE = 0.9
