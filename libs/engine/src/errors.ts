@@ -37,6 +37,8 @@ export const EngineErrorCodes = {
   ENGINE_SOURCE_AUTH_FAILED: 'A source database refused the credentials',
   ENGINE_SOURCE_NOT_FOUND: 'A source table does not exist',
   ENGINE_SOURCE_QUERY_FAILED: 'A source query failed',
+  ENGINE_SOURCE_TYPE_UNSUPPORTED: 'A source column has a type Kalla cannot read exactly',
+  ENGINE_SOURCE_CHANGED: 'A source table changed while it was read',
   ENGINE_FILTER_INVALID: 'A preview filter names no column of the source, or its value does not fit',
   ENGINE_OUT_OF_MEMORY: 'The run needed more memory than allowed',
   ENGINE_SPILL_LIMIT: 'The run needed more temporary disk than allowed',
@@ -58,6 +60,7 @@ const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'ENGINE_FILE_EXCEL_LEGACY', 'ENGINE_FILE_SHEET_NOT_FOUND',
   'ENGINE_MISSING_COLUMNS', 'ENGINE_DUPLICATE_KEY', 'ENGINE_NULL_KEY', 'ENGINE_SOURCE_UNSUPPORTED',
   'ENGINE_SOURCE_URI_INVALID', 'ENGINE_SOURCE_AUTH_FAILED', 'ENGINE_SOURCE_NOT_FOUND', 'ENGINE_SOURCE_QUERY_FAILED',
+  'ENGINE_SOURCE_TYPE_UNSUPPORTED',
   'ENGINE_OUT_OF_MEMORY', 'ENGINE_SPILL_LIMIT', 'ENGINE_OUTPUT_LIMIT', 'ENGINE_CANCELLED', 'ENGINE_TIMEOUT',
   'ENGINE_FILE_ENCODING', 'ENGINE_COLUMN_VALUES_INVALID', 'ENGINE_COLUMN_FORMAT_AMBIGUOUS', 'ENGINE_NON_FINITE_NUMBER'
 ])

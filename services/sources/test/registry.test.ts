@@ -41,8 +41,8 @@ t.test('a source goes through register, list, get, update and remove, always sho
 t.test('a second source with a taken alias is refused, whatever its case', async (t) => {
   const { bus } = await startSources(t)
   await bus.request(RegisterSource, { alias: 'ledger', type: 'bigquery', uri: 'bigquery://project/dataset?table=ledger' })
-  t.equal(await errorCode(bus.request(RegisterSource, { alias: 'ledger', type: 'bigquery', uri: 'bigquery://p/d' })), 'SOURCES_ALREADY_EXISTS')
-  t.equal(await errorCode(bus.request(RegisterSource, { alias: 'Ledger', type: 'bigquery', uri: 'bigquery://p/d' })), 'SOURCES_ALREADY_EXISTS')
+  t.equal(await errorCode(bus.request(RegisterSource, { alias: 'ledger', type: 'bigquery', uri: 'bigquery://p/d?table=t' })), 'SOURCES_ALREADY_EXISTS')
+  t.equal(await errorCode(bus.request(RegisterSource, { alias: 'Ledger', type: 'bigquery', uri: 'bigquery://p/d?table=t' })), 'SOURCES_ALREADY_EXISTS')
   t.equal((await bus.request(ListSources, {})).sources.length, 1)
 })
 

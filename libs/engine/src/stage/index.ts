@@ -6,6 +6,7 @@ import type { Stager, StageContext, StagedSource } from './context.ts'
 import { checkReadable, localPath, stageFile } from './files.ts'
 import { refuseNonFiniteDoubles } from './non-finite.ts'
 import { stagePostgres } from './postgres.ts'
+import { stageBigQuery } from './bigquery/index.ts'
 
 export type { StageContext, StagedSource, StagedTable } from './context.ts'
 export { describe, findColumn, type Column } from './columns.ts'
@@ -14,7 +15,7 @@ export type { ColumnTyping } from './column-typing.ts'
 const STAGERS: Record<JobSource['type'], Stager | undefined> = {
   file: stageFile,
   postgres: stagePostgres,
-  bigquery: undefined,
+  bigquery: stageBigQuery,
   elasticsearch: undefined
 }
 
