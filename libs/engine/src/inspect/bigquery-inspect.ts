@@ -22,7 +22,7 @@ export async function describeBigQuery (spec: SourceSpec, options: InspectOption
   const alias = spec.alias ?? DEFAULT_ALIAS
   const source = parseBigQueryUri(spec.uri, alias)
   try {
-    const api = connect(source, alias, options)
+    const api = await connect(source, alias, options)
     const { fields, rows } = await shape(api, source)
     const columns = planFields(fields, alias, source.display).map((p) => ({ name: p.name, type: p.duckdbType }))
     return { columns, location: { display: source.display, what: source.what }, ...(rows === undefined ? {} : { rows: { count: rows, exact: true } }) }
@@ -44,7 +44,7 @@ export async function previewBigQuery (spec: SourceSpec, request: { limit: numbe
   return await withSandbox(options, {}, async ({ connection, tempDir }) => {
     const path = join(tempDir, 'preview.csv')
     const scan = filtered ? PREVIEW_SCAN_ROWS : limit
-    const extracted = await extractRows(connect(source, alias, options), source, { alias, path, limit: scan }, { intervalMs: 1000, signal: new AbortController().signal, report: () => {} })
+    const extracted = await extractRows(await connect(source, alias, options), source, { alias, path, limit: scan }, { intervalMs: 1000, signal: new AbortController().signal, report: () => {} })
       .catch((error: unknown) => { throw bigQueryError(error, source, alias) })
     const read = extracted.rows
     await loadExtract(connection, 'kalla_preview', path, extracted.plans)
@@ -65,9 +65,9 @@ export async function previewBigQuery (spec: SourceSpec, request: { limit: numbe
 }
 
 // Describing and previewing answer a person waiting: one retry, and the service's time limit per call.
-function connect (source: BigQuerySource, alias: string, options: InspectOptions): BigQueryApi {
+async function connect (source: BigQuerySource, alias: string, options: InspectOptions): Promise<BigQueryApi> {
   const timeout = options.queryTimeoutMs ?? options.connectTimeoutMs
-  return bigQueryApi(source, alias, { maxRetries: 1, ...(timeout === undefined ? {} : { requestTimeoutMs: timeout }) })
+  return await bigQueryApi(source, alias, { maxRetries: 1, ...(timeout === undefined ? {} : { requestTimeoutMs: timeout }) })
 }
 
 async function shape (api: BigQueryApi, source: BigQuerySource): Promise<{ fields: BigQueryField[], rows?: number }> {

@@ -1,5 +1,4 @@
-import { BigQuery } from '@google-cloud/bigquery'
-import { JWT } from 'google-auth-library'
+import type { BigQuery } from '@google-cloud/bigquery'
 import { EngineError } from '../../errors.ts'
 import type { BigQuerySource } from './uri.ts'
 
@@ -22,10 +21,12 @@ export interface BigQueryApi {
  * The official client for the source's project, with its key, endpoint and limits. Requests go to the
  * key's token_uri (Google's own unless the key says otherwise), so a private token endpoint works too.
  */
-export function bigQueryApi (source: BigQuerySource, alias: string, limits: BigQueryLimits = {}): BigQueryApi {
+export async function bigQueryApi (source: BigQuerySource, alias: string, limits: BigQueryLimits = {}): Promise<BigQueryApi> {
   if (source.credentials === undefined) {
     throw new EngineError('ENGINE_SOURCE_AUTH_FAILED', `${alias}: the BigQuery source ${source.display} has no credentials=: add the service account's JSON key, base64-encoded, to its URI.`, { stage: 'staging' })
   }
+  // Loaded when a BigQuery source is read: Google's client is large, and most runs never need it.
+  const [{ BigQuery: Client }, { JWT }] = await Promise.all([import('@google-cloud/bigquery'), import('google-auth-library')])
   const auth = new JWT({
     email: source.credentials.client_email,
     key: source.credentials.private_key,
@@ -49,9 +50,9 @@ export function bigQueryApi (source: BigQuerySource, alias: string, limits: BigQ
     ...(source.location === undefined ? {} : { location: source.location }),
     ...(limits.requestTimeoutMs === undefined ? {} : { timeout: limits.requestTimeoutMs })
   }
-  const client = new BigQuery({ ...options, retryOptions: { maxRetries, retryDelayMultiplier: 2, maxRetryDelay: 8, totalTimeout: 120 } })
+  const client = new Client({ ...options, retryOptions: { maxRetries, retryDelayMultiplier: 2, maxRetryDelay: 8, totalTimeout: 120 } })
   // The client cannot retry a streamed request (it fails re-piping the body): pages are retried here.
-  const pager = new BigQuery({ ...options, retryOptions: { autoRetry: false } })
+  const pager = new Client({ ...options, retryOptions: { autoRetry: false } })
   const call = async <T>(options: object): Promise<T> => await new Promise<T>((resolve, reject) => {
     client.request(options as Parameters<BigQuery['request']>[0], (error, body) => { if (error === null || error === undefined) resolve(body as T); else reject(error) })
   })

@@ -30,7 +30,7 @@ export async function stageBigQuery (context: StageContext, source: JobSource): 
   const extract = join(context.tempDir, `${source.alias}.bq.csv`)
   let plans: FieldPlan[]
   try {
-    const api = bigQueryApi(bq, source.alias)
+    const api = await bigQueryApi(bq, source.alias)
     plans = (await extractRows(api, bq, { alias: source.alias, path: extract, ...(source.sample_rows === undefined ? {} : { limit: source.sample_rows }) }, context)).plans
   } catch (error) {
     if (context.signal.aborted) throw new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage: 'staging', cause: error })
