@@ -2,6 +2,8 @@ import { EngineError } from '../errors.ts'
 import { describeFile, previewFile } from './file-inspect.ts'
 import { describePostgres, previewPostgres } from './postgres-inspect.ts'
 import { parsePostgresUri } from '../stage/postgres-uri.ts'
+import { describeElasticsearch, previewElasticsearch } from './elasticsearch-inspect.ts'
+import { parseElasticsearchUri } from '../stage/elasticsearch/index.ts'
 import { DEFAULT_ALIAS, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './source-spec.ts'
 
 export type { InspectOptions, PreviewFilter, SourceDescription, SourcePreview, SourceSpec } from './source-spec.ts'
@@ -14,6 +16,7 @@ export type { InspectOptions, PreviewFilter, SourceDescription, SourcePreview, S
 export async function describeSource (spec: SourceSpec, options: InspectOptions = {}): Promise<SourceDescription> {
   if (spec.type === 'file') return await describeFile(spec, options)
   if (spec.type === 'postgres') return await describePostgres(spec, options)
+  if (spec.type === 'elasticsearch') return await describeElasticsearch(spec, options)
   throw unsupported(spec)
 }
 
@@ -26,6 +29,7 @@ export async function describeSource (spec: SourceSpec, options: InspectOptions 
 export async function previewSource (spec: SourceSpec, request: { limit: number, filters?: readonly PreviewFilter[] }, options: InspectOptions = {}): Promise<SourcePreview> {
   if (spec.type === 'file') return await previewFile(spec, request, options)
   if (spec.type === 'postgres') return await previewPostgres(spec, request, options)
+  if (spec.type === 'elasticsearch') return await previewElasticsearch(spec, request, options)
   throw unsupported(spec)
 }
 
@@ -36,6 +40,7 @@ export async function previewSource (spec: SourceSpec, request: { limit: number,
  */
 export function checkSourceUri (spec: SourceSpec): void {
   if (spec.type === 'postgres') parsePostgresUri(spec.uri, spec.alias ?? DEFAULT_ALIAS)
+  if (spec.type === 'elasticsearch') parseElasticsearchUri(spec.uri, spec.alias ?? DEFAULT_ALIAS)
 }
 
 function unsupported (spec: SourceSpec): EngineError {
