@@ -6,9 +6,8 @@ import type { ColumnTyping } from '../column-typing.ts'
 import { exactTypes } from '../typing.ts'
 import { planDate } from './dates.ts'
 import type { FieldPlan } from './mapping.ts'
+import { MAX_LINE_BYTES } from './read.ts'
 
-// One page's response is one JSON line; a page of large documents can be big.
-const MAX_PAGE_BYTES = 1 << 30
 
 /**
  * Loads the pages `readDocuments` wrote into `table`, one row per document, then gives every column its
@@ -18,7 +17,7 @@ const MAX_PAGE_BYTES = 1 << 30
  */
 export async function loadDocuments (connection: DuckDBConnection, target: { table: string, alias: string, path: string }, fields: FieldPlan[]): Promise<ColumnTyping[]> {
   const columns = fields.map((f) => `${f.name === '_id' ? "json_extract_string(hit, '$._id')" : sourceValue(f)} AS ${ident(f.name)}`)
-  const hits = `SELECT unnest(json_extract(json, '$.hits.hits[*]')) AS hit FROM read_ndjson_objects(${literal(target.path)}, maximum_object_size = ${MAX_PAGE_BYTES})`
+  const hits = `SELECT unnest(json_extract(json, '$.hits.hits[*]')) AS hit FROM read_ndjson_objects(${literal(target.path)}, maximum_object_size = ${MAX_LINE_BYTES})`
   await connection.run(`CREATE TABLE ${ident(target.table)} AS SELECT ${columns.join(', ')} FROM (${hits})`)
   await blanksToNull(connection, target.table, fields.map((f) => f.name))
   const typings: ColumnTyping[] = []

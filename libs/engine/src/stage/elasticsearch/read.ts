@@ -9,6 +9,12 @@ import type { ElasticsearchSource } from './uri.ts'
 const KEEP_ALIVE = '2m'
 const NEWLINE = Buffer.from('\n')
 
+/**
+ * The longest line the pages file holds, which DuckDB's JSON reader must be told (it allocates twice this
+ * per thread). A page longer than this is written one document per line instead.
+ */
+export const MAX_LINE_BYTES = 32 << 20
+
 /** How a read goes: where the pages go, how many documents at most, and who hears about progress. */
 export interface ReadPlan {
   path: string
@@ -19,7 +25,8 @@ export interface ReadPlan {
   report: (read: number, total: number) => void
 }
 
-interface Page { pit_id?: string, hits?: { total?: { value?: string | number }, hits?: { sort?: unknown[] }[] } }
+interface Page { pit_id?: string, hits?: { total?: { value?: string | number }, hits?: Hit[] } }
+interface Hit { sort?: unknown[] }
 
 /**
  * Reads every document the query selects in one point in time, page after page with search_after on
@@ -48,7 +55,7 @@ export async function readDocuments (client: Client, source: ElasticsearchSource
       if (after === undefined) total = Math.min(Number(page.hits?.total?.value ?? 0), plan.sampleRows ?? Infinity)
       if (page.pit_id !== undefined) pit = page.pit_id
       if (hits.length === 0) break
-      await write(out, text)
+      await write(out, text.length <= MAX_LINE_BYTES ? text : oneLinePerHit(hits))
       if (failed !== undefined) throw failed
       documents += hits.length
       plan.report(documents, total)
@@ -93,6 +100,11 @@ async function collect (stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
+}
+
+// Numbers are strings by now, so serialising the parsed hits again keeps every digit.
+function oneLinePerHit (hits: Hit[]): Buffer {
+  return Buffer.from(hits.map((hit) => JSON.stringify({ hits: { hits: [hit] } })).join('\n'))
 }
 
 async function write (out: WriteStream, text: Buffer): Promise<void> {
