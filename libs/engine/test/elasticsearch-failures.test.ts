@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { isEngineError, runJob } from '../src/index.ts'
 import { fileJob, INVOICES_CSV, tempDir, writeText } from './fixtures.ts'
 import { PAYMENTS, PAYMENTS_MAPPING, standIn } from './elasticsearch/es-fixtures.ts'
 
-async function failure (t: Tap.Test, uri: string): Promise<{ code: string, message: string, dir: string }> {
+async function failure (t: Test, uri: string): Promise<{ code: string, message: string, dir: string }> {
   const dir = await tempDir(t)
   const job = fileJob(dir, await writeText(dir, 'inv.csv', INVOICES_CSV), '', {}, [{}, { type: 'elasticsearch', uri }])
   const error = await runJob(job).then(() => undefined, (e: unknown) => e)

@@ -8,7 +8,6 @@ import { planDate } from './dates.ts'
 import type { FieldPlan } from './mapping.ts'
 import { MAX_LINE_BYTES } from './read.ts'
 
-
 /**
  * Loads the pages `readDocuments` wrote into `table`, one row per document, then gives every column its
  * type from the mapping, from the values' exact text: long as BIGINT, scaled_float as the DECIMAL its
