@@ -6,11 +6,14 @@ import type { SourcesDeps } from './deps.ts'
 import { engineMessage, fromEngine } from './engine-errors.ts'
 import { withObjectFile } from './object-files.ts'
 
+// The source types the engine reads where they are (databases, clusters) or from object storage (files).
+const READABLE: ReadonlySet<SourceType> = new Set<SourceType>(['postgres', 'file', 'elasticsearch'])
+
 export interface SourceAccess { alias: string, type: SourceType, uri: string }
 
 /** Connects and reads the source's shape; answers ok or what failed, and never throws for a source that is down. */
 export async function testSource (deps: SourcesDeps, source: SourceAccess): Promise<{ ok: boolean, message: string }> {
-  if (source.type !== 'postgres' && source.type !== 'file') throw unsupported(source)
+  if (!READABLE.has(source.type)) throw unsupported(source)
   try {
     const described = await read(deps, source, (spec) => describeSource(spec, options(deps)))
     const message = source.type === 'file'
@@ -36,11 +39,11 @@ function options (deps: SourcesDeps): InspectOptions {
   return { workDir: deps.files.workDir, ...deps.pg }
 }
 
-/** Runs an engine read on the source: a Postgres URI as it is, a file source's object as a local file. */
+/** Runs an engine read on the source: a database or cluster URI as it is, a file source's object as a local file. */
 async function read<T> (deps: SourcesDeps, source: SourceAccess, work: (spec: SourceSpec) => Promise<T>): Promise<T> {
-  if (source.type !== 'postgres' && source.type !== 'file') throw unsupported(source)
+  if (!READABLE.has(source.type)) throw unsupported(source)
   try {
-    if (source.type === 'postgres') return await work({ type: 'postgres', uri: source.uri, alias: source.alias })
+    if (source.type !== 'file') return await work({ type: source.type, uri: source.uri, alias: source.alias })
     return await withObjectFile(deps.files, source.uri, (path) => work({ type: 'file', uri: path, alias: source.alias, name: source.uri }))
   } catch (error) {
     if (isStorageError(error, 'STORAGE_NOT_FOUND')) throw SourcesErrors.SOURCES_UNREACHABLE(`No file is stored under ${source.uri}: upload it there, or update ${source.alias} with the right key.`, error)

@@ -6,14 +6,17 @@ import type { ElasticsearchSource } from './uri.ts'
 /** How long describing or previewing may wait for the cluster; a run has its own time limit. */
 export interface ElasticsearchLimits { connectTimeoutMs?: number, queryTimeoutMs?: number }
 
-/** The official client for the source's node; it retries only what Elasticsearch says is transient. */
+/**
+ * The official client for the source's node. A run retries what is transient (a refused connection, 502,
+ * 503, 504) twice, with the client's backoff; describing and previewing (given limits) answer at once.
+ */
 export function elasticsearchClient (source: ElasticsearchSource, limits: ElasticsearchLimits = {}): Client {
   const timeout = limits.queryTimeoutMs ?? limits.connectTimeoutMs
   return new Client({
     node: source.node,
     ...(source.auth === undefined ? {} : { auth: source.auth }),
     ...(timeout === undefined ? {} : { requestTimeout: timeout }),
-    maxRetries: 2,
+    maxRetries: timeout === undefined ? 2 : 0,
     name: 'kalla'
   })
 }
