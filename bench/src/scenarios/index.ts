@@ -1,4 +1,5 @@
 import type { Scenario } from '../harness/context.ts'
+import { elasticsearchStaging } from './elasticsearch-staging.ts'
 import { engineOverhead } from './engine-overhead.ts'
 import { gatewayLoad } from './gateway-load.ts'
 import { matcherScaleOut } from './matcher-scale-out.ts'
@@ -7,7 +8,7 @@ import { scaleAndMemory } from './scale-and-memory.ts'
 import { servicesEndToEnd } from './services-end-to-end.ts'
 
 /** Every scenario, in report order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, servicesEndToEnd, postgresStaging, scaleAndMemory, gatewayLoad, matcherScaleOut]
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, servicesEndToEnd, postgresStaging, scaleAndMemory, gatewayLoad, matcherScaleOut, elasticsearchStaging]
 
 /** A scenario by its number ("1") or name ("engine"). */
 export function findScenario (name: string): Scenario | undefined {
