@@ -43,9 +43,14 @@ t.test('an empty index stages as an empty table with its mapped columns', async 
 
 t.test('numbers become strings of their exact text; strings, escapes and literals are left alone', async (t) => {
   const json = '{"a":12345678901234567.891,"b":"x\\"1.5\\\\","c":[-0.10,2e-3,true,null],"d":"\\\\","e":9007199254740993}'
-  t.equal(numbersAsText(Buffer.from(json)).toString(), '{"a":"12345678901234567.891","b":"x\\"1.5\\\\","c":["-0.10","2e-3",true,null],"d":"\\\\","e":"9007199254740993"}')
+  t.equal(numbersAsText(Buffer.from(json)).bytes.toString(), '{"a":"12345678901234567.891","b":"x\\"1.5\\\\","c":["-0.10","2e-3",true,null],"d":"\\\\","e":"9007199254740993"}')
+  const page = '{"pit_id":"p1","_shards":{"failures":[{"shard":0}]},"hits":{"total":{"value":2},"hits":[{"_id":"a","_source":{"hits":[{"x":1}]},"sort":[0]},{"_id":"b","_source":{},"sort":[12345678901234567890]}]}}'
+  const rewritten = numbersAsText(Buffer.from(page))
+  t.equal(rewritten.hits, 2, 'the hits are counted, not shard failures or arrays inside a document')
+  t.same(JSON.parse(rewritten.bytes.subarray(rewritten.lastHit.start, rewritten.lastHit.end).toString()), { _id: 'b', _source: {}, sort: ['12345678901234567890'] })
+  t.equal(rewritten.bytes.subarray(rewritten.firstHit, rewritten.firstHit + 9).toString(), '{"_id":"a')
   const big = `[${Array.from({ length: 5000 }, (_, i) => i).join(',')}]`
-  t.same(JSON.parse(numbersAsText(Buffer.from(big)).toString()), Array.from({ length: 5000 }, (_, i) => String(i)), 'the output grows as needed')
+  t.same(JSON.parse(numbersAsText(Buffer.from(big)).bytes.toString()), Array.from({ length: 5000 }, (_, i) => String(i)), 'the output grows as needed')
 })
 
 t.test('URI forms: elasticsearch:// is HTTPS, basic auth from the user info, an API key from api_key=, a path prefix kept', async (t) => {

@@ -50,17 +50,17 @@ export async function readDocuments (client: Client, source: ElasticsearchSource
       const size = Math.min(source.pageSize, (plan.sampleRows ?? Infinity) - documents)
       if (size <= 0) break
       const body = { pit: { id: pit, keep_alive: KEEP_ALIVE }, size, sort: [{ _shard_doc: 'asc' }], query: source.query, track_total_hits: after === undefined, ...(after === undefined ? {} : { search_after: after }) }
-      const { text, page } = await searchPage(client, body, options)
-      const hits = page.hits?.hits ?? []
+      const { text, page, last } = await searchPage(client, body, options, after === undefined)
       if (after === undefined) total = Math.min(Number(page.hits?.total?.value ?? 0), plan.sampleRows ?? Infinity)
       if (page.pit_id !== undefined) pit = page.pit_id
-      if (hits.length === 0) break
-      await write(out, text.length <= MAX_LINE_BYTES ? text : oneLinePerHit(hits))
+      if (page.count === 0) break
+      await write(out, text.length <= MAX_LINE_BYTES ? text : oneLinePerHit(text))
       if (failed !== undefined) throw failed
-      documents += hits.length
+      documents += page.count
       plan.report(documents, total)
-      after = hits[hits.length - 1]!.sort?.map(sortValue)
-      if (hits.length < size) break
+      after = last?.sort?.map(sortValue)
+      if (after === undefined) throw new Error('the cluster answered hits without sort values')
+      if (page.count < size) break
     }
     out.end()
     await once(out, 'finish')
@@ -76,7 +76,8 @@ export async function readDocuments (client: Client, source: ElasticsearchSource
 }
 
 // The page comes back as bytes so numbers keep their text; the client's own parse would make them doubles.
-async function searchPage (client: Client, body: Record<string, unknown>, options: { signal?: AbortSignal }): Promise<{ text: Buffer, page: Page }> {
+// Only the first page is parsed whole (for its total); later ones only where their hits are and the last hit.
+async function searchPage (client: Client, body: Record<string, unknown>, options: { signal?: AbortSignal }, first: boolean): Promise<{ text: Buffer, page: Page & { count: number }, last?: Hit }> {
   const result = await client.search(body, { ...options, asStream: true, meta: true })
   const raw = await collect(result.body as unknown as Readable)
   const status = result.statusCode ?? 200
@@ -84,8 +85,18 @@ async function searchPage (client: Client, body: Record<string, unknown>, option
     // Shaped like the client's own refusal, for elasticsearchError.
     throw Object.assign(Object.create(null) as object, { statusCode: status, body: parseOr(raw.toString('utf8')) })
   }
-  const bytes = numbersAsText(raw)
-  return { text: bytes, page: JSON.parse(bytes.toString('utf8')) as Page }
+  const rewritten = numbersAsText(raw)
+  const text = rewritten.bytes
+  const head = rewritten.firstHit === -1 ? text : text.subarray(0, rewritten.firstHit)
+  const page: Page = first ? JSON.parse(text.toString('utf8')) as Page : { ...pitOf(head) }
+  const last = rewritten.hits === 0 ? undefined : JSON.parse(text.subarray(rewritten.lastHit.start, rewritten.lastHit.end).toString('utf8')) as Hit
+  return { text, page: { ...page, count: rewritten.hits }, ...(last === undefined ? {} : { last }) }
+}
+
+// The pit_id a response carries before its hits (Elasticsearch may hand out a new one with any page).
+function pitOf (head: Buffer): { pit_id?: string } {
+  const match = /"pit_id":"([^"\\]+)"/.exec(head.toString('utf8'))
+  return match === null ? {} : { pit_id: match[1]! }
 }
 
 function parseOr (text: string): unknown {
@@ -102,8 +113,10 @@ async function collect (stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-// Numbers are strings by now, so serialising the parsed hits again keeps every digit.
-function oneLinePerHit (hits: Hit[]): Buffer {
+// A page too long for one line is written a hit a line, each wrapped as a page of one; numbers are strings
+// by now, so serialising the parsed hits again keeps every digit.
+function oneLinePerHit (text: Buffer): Buffer {
+  const hits = (JSON.parse(text.toString('utf8')) as Page).hits?.hits ?? []
   return Buffer.from(hits.map((hit) => JSON.stringify({ hits: { hits: [hit] } })).join('\n'))
 }
 
