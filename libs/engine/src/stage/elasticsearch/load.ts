@@ -15,38 +15,20 @@ import { MAX_LINE_BYTES } from './read.ts'
  * not fit its field's type fails the read, naming the field, the document and the value.
  */
 export async function loadDocuments (connection: DuckDBConnection, target: { table: string, alias: string, path: string }, fields: FieldPlan[]): Promise<ColumnTyping[]> {
-  const columns = fields.map((f) => `${f.name === '_id' ? 'h."_id"' : sourceValue(f)} AS ${ident(f.name)}`)
-  const hitType = `STRUCT("_id" VARCHAR, "_source" ${sourceType(fields.filter((f) => f.name !== '_id'))})`
-  // One typed read of the pages: every value is a JSON string by now, so VARCHAR leaves get its exact text
-  // (and an array or object, its JSON text).
-  const pages = `read_json(${literal(target.path)}, format = 'newline_delimited', columns = {'hits': ${literal(`STRUCT("hits" ${hitType}[])`)}}, maximum_object_size = ${MAX_LINE_BYTES})`
-  await connection.run(`CREATE TABLE ${ident(target.table)} AS SELECT ${columns.join(', ')} FROM (SELECT unnest(hits.hits) AS h FROM ${pages})`)
+  const columns = fields.map((f) => `${f.name === '_id' ? "json_extract_string(hit, '$._id')" : sourceValue(f)} AS ${ident(f.name)}`)
+  const hits = `SELECT unnest(json_extract(json, '$.hits.hits[*]')) AS hit FROM read_ndjson_objects(${literal(target.path)}, maximum_object_size = ${MAX_LINE_BYTES})`
+  await connection.run(`CREATE TABLE ${ident(target.table)} AS SELECT ${columns.join(', ')} FROM (${hits})`)
   await blanksToNull(connection, target.table, fields.map((f) => f.name))
   const typings: ColumnTyping[] = []
   for (const field of fields) typings.push(await typeField(connection, target, field))
   return typings
 }
 
-interface KeyTree { [key: string]: KeyTree | null }
-
-// The _source as a STRUCT of the mapped fields: objects nested, each leaf VARCHAR, and every dotted name
-// (customer.name) also as a key of its own, since a document may write it either way.
-function sourceType (fields: FieldPlan[]): string {
-  const tree: KeyTree = {}
-  for (const field of fields) {
-    let node = tree
-    for (const key of field.path.slice(0, -1)) node = (node[key] ??= {}) as KeyTree
-    node[field.path.at(-1)!] = null
-    if (field.path.length > 1) tree[field.name] = null
-  }
-  const render = (node: KeyTree): string => `STRUCT(${Object.entries(node).map(([key, child]) => `${ident(key)} ${child === null ? 'VARCHAR' : render(child)}`).join(', ')})`
-  return Object.keys(tree).length === 0 ? 'JSON' : render(tree)
-}
-
 // Objects arrive nested ({"customer":{"name":..}}) or with dotted keys ({"customer.name":..}); both are read.
 function sourceValue (field: FieldPlan): string {
-  const nested = `h."_source".${field.path.map(ident).join('.')}`
-  return field.path.length === 1 ? nested : `coalesce(${nested}, h."_source".${ident(field.name)})`
+  const quoted = (keys: string[]): string => literal(`$._source.${keys.map((k) => `"${k.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join('.')}`)
+  const nested = `json_extract_string(hit, ${quoted(field.path)})`
+  return field.path.length === 1 ? nested : `coalesce(${nested}, json_extract_string(hit, ${quoted([field.path.join('.')])}))`
 }
 
 async function typeField (connection: DuckDBConnection, target: { table: string, alias: string }, field: FieldPlan): Promise<ColumnTyping> {
