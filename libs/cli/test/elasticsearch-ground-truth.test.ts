@@ -55,8 +55,8 @@ for (const name of RECIPES) {
     for (const field of ['matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right'] as const) {
       t.equal(summary[field], expected[field], field)
     }
-    t.same(await keys(join(out, 'unmatched_left.parquet'), 'invoice_id'), [...expected.unmatched_left_keys].sort(), 'unmatched invoice ids')
-    t.same(await keys(join(out, 'unmatched_right.parquet'), 'payment_id'), [...expected.unmatched_right_keys].sort(), 'unmatched payment ids')
+    t.same(await keys(join(out, 'unmatched_left.parquet'), 'invoice_id'), [...(expected.unmatched_left_keys ?? [])].sort(), 'unmatched invoice ids')
+    t.same(await keys(join(out, 'unmatched_right.parquet'), 'payment_id'), [...(expected.unmatched_right_keys ?? [])].sort(), 'unmatched payment ids')
   })
 }
 

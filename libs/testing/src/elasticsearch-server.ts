@@ -68,7 +68,7 @@ export async function startElasticsearchServer (options: ElasticsearchServerOpti
     const end = Math.min(selected.documents.length, start + (body.size ?? 10))
     pagesServed++
     const total = body.track_total_hits === false ? '' : `"total":{"value":${selected.documents.length},"relation":"eq"},`
-    const parts = [Buffer.from(`{"pit_id":${JSON.stringify(body.pit?.id)},"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{${total}"max_score":null,"hits":[`)]
+    const parts: Buffer[] = [Buffer.from(`{"pit_id":${JSON.stringify(body.pit?.id)},"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{${total}"max_score":null,"hits":[`)]
     for (let i = start; i < end; i++) {
       if (i > start) parts.push(COMMA)
       parts.push(hitHead(pit.index, selected.documents[i]!), Buffer.from(`,"sort":[${selected.positions[i]!}]}`))

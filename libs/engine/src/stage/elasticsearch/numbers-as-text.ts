@@ -25,7 +25,7 @@ export interface RewrittenPage {
  * @example numbersAsText(Buffer.from('{"a":1.10}')).bytes.toString() // '{"a":"1.10"}'
  */
 export function numbersAsText (json: Buffer): RewrittenPage {
-  let out = Buffer.allocUnsafe(json.length + (json.length >> 2) + 16)
+  let out: Buffer = Buffer.allocUnsafe(json.length + (json.length >> 2) + 16)
   let o = 0
   let i = 0
   const n = json.length
