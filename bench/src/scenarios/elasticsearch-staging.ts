@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { checkExit, ROOT, runNode } from '../harness/child.ts'
 import { repetitions, type Scenario } from '../harness/context.ts'
@@ -16,8 +17,9 @@ const SMOKE = [{ invoices: 300, reps: 1 }]
 async function startStandIn (csv: string): Promise<{ url: string, documents: number, child: ChildProcess }> {
   const child = spawn(process.execPath, ['bench/src/children/elasticsearch-stand-in.ts', '--csv', csv], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout! })
-  for await (const line of lines) return { ...(JSON.parse(line) as { url: string, documents: number }), child }
-  throw new Error('the stand-in Elasticsearch node exited before it was ready')
+  const exited = once(child, 'exit').then(() => { throw new Error('the stand-in Elasticsearch node exited before it was ready') })
+  const [line] = await Promise.race([once(lines, 'line'), exited]) as [string]
+  return { ...(JSON.parse(line) as { url: string, documents: number }), child }
 }
 
 async function stageFromIndex (uri: string): Promise<StageRun> {
