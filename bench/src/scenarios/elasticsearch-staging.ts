@@ -18,6 +18,8 @@ async function startStandIn (csv: string): Promise<{ url: string, documents: num
   const child = spawn(process.execPath, ['bench/src/children/elasticsearch-stand-in.ts', '--csv', csv], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout! })
   const exited = once(child, 'exit').then(() => { throw new Error('the stand-in Elasticsearch node exited before it was ready') })
+  // Once ready, its later exit (when the scenario ends its stdin) is expected.
+  exited.catch(() => {})
   const [line] = await Promise.race([once(lines, 'line'), exited]) as [string]
   return { ...(JSON.parse(line) as { url: string, documents: number }), child }
 }
