@@ -1,4 +1,4 @@
-// Serves a dataset's invoices from the stand-in Elasticsearch node (libs/testing) for scenario 7, in a process
+// Serves a dataset's invoices from the stand-in Elasticsearch node (libs/testing) for scenario 10, in a process
 // of its own so serving does not share the stager's event loop. `--csv <invoices.csv>`; prints {"url"} once
 // ready and serves until its stdin closes.
 import { createReadStream } from 'node:fs'

@@ -9,7 +9,7 @@ import { measuredRow, pairedRatio } from '../harness/rows.ts'
 import { ENGINE_DIR, rotation, stageOnce, type StageRun } from '../harness/staging.ts'
 import { summarize } from '../harness/stats.ts'
 
-const SCENARIO = '7 elasticsearch staging'
+const SCENARIO = '10 elasticsearch staging'
 const FULL = [{ invoices: 1_000_000, reps: 3 }]
 const SMOKE = [{ invoices: 300, reps: 1 }]
 
@@ -38,7 +38,7 @@ async function stageFromIndex (uri: string): Promise<StageRun> {
  * Kalla's side of the wire (client, page parsing, the pages file, DuckDB's load), not Elasticsearch's speed.
  */
 export const elasticsearchStaging: Scenario = {
-  number: 7,
+  number: 10,
   id: 'elasticsearch',
   title: 'Elasticsearch staging vs a local file',
   run: async (context) => {
