@@ -2,6 +2,7 @@
 // `--engine <dir of an engine package>`: the engine's own stageFile (sniffing, reading, typing every column).
 // `--raw`: the baseline, what a DuckDB user who knows the data writes: one read_csv with the amount columns
 // typed DECIMAL (`--decimal <column>`), or one read_parquet. Both get the same plain instance (memory limit, UTC, no progress bar).
+// `--uri <elasticsearch URI>` (with `--engine`): the engine's stageElasticsearch reads that index instead of a file.
 // `--trace` adds the time of every statement the engine ran. Prints {"ms", "cpuMs", "rows", "types", "statements"?} as JSON.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -16,12 +17,13 @@ const { values } = parseArgs({
     raw: { type: 'boolean', default: false },
     decimal: { type: 'string', multiple: true },
     file: { type: 'string' },
+    uri: { type: 'string' },
     'memory-limit': { type: 'string', default: '2GB' },
     trace: { type: 'boolean', default: false }
   }
 })
 const file = resolve(values.file ?? '')
-const alias = basename(file).replace(/\..*$/, '')
+const alias = values.uri === undefined ? basename(file).replace(/\..*$/, '') : 'invoices'
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`
 // The amount columns (`--decimal amount`): the only thing the baseline is told about the data.
 const decimals = (values.decimal ?? []).map((c) => `${quote(c)}: 'DECIMAL(18,2)'`).join(', ')
@@ -34,12 +36,12 @@ await connection.run("SET TimeZone = 'UTC'")
 const statements: Statement[] = []
 if (values.trace) trace(connection, statements)
 const tempDir = await mkdtemp(join(tmpdir(), 'kalla-bench-stage-'))
-const stage = values.raw ? undefined : await importStager(values.engine ?? '')
+const stage = values.raw ? undefined : await importStager(values.engine ?? '', values.uri !== undefined)
 const cpuBefore = process.cpuUsage()
 const started = performance.now()
 try {
   if (stage === undefined) await raw(connection, file)
-  else await stage({ connection, tempDir, intervalMs: 1000, signal: new AbortController().signal, report: () => {} }, { alias, side: 'left', type: 'file', uri: file })
+  else await stage({ connection, tempDir, intervalMs: 1000, signal: new AbortController().signal, report: () => {} }, { alias, side: 'left', type: values.uri === undefined ? 'file' : 'elasticsearch', uri: values.uri ?? file })
   const ms = performance.now() - started
   const cpu = process.cpuUsage(cpuBefore)
   const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM "${alias}"`)).getRowsJS()[0]?.[0] ?? 0)
@@ -60,7 +62,11 @@ type Stager = (context: unknown, source: unknown) => Promise<unknown>
 
 // stageFile(context, source) has had this shape since before files were typed from every value, so one
 // child measures an engine of any commit. Imported before the clock starts.
-async function importStager (engineDir: string): Promise<Stager> {
+async function importStager (engineDir: string, elasticsearch: boolean): Promise<Stager> {
+  if (elasticsearch) {
+    const es = await import(pathToFileURL(join(resolve(engineDir), 'src/stage/elasticsearch/index.ts')).href) as { stageElasticsearch: Stager }
+    return es.stageElasticsearch
+  }
   const files = await import(pathToFileURL(join(resolve(engineDir), 'src/stage/files.ts')).href) as { stageFile: Stager }
   return files.stageFile
 }

@@ -37,7 +37,8 @@ modified, deleted or reordered: exit 0 when it holds, 1 when it is broken.
 Relative paths are read from the directory you ran the command in.
 
 Options for match:
-  --source alias=VALUE   data for a source: a CSV, Parquet, JSON or Excel (.xlsx) file, or a postgres:// URI
+  --source alias=VALUE   data for a source: a CSV, Parquet, JSON or Excel (.xlsx) file, a postgres:// URI,
+                         or an Elasticsearch index (elasticsearch://, https:// or http://host:9200/index)
                          (file sources need one; database sources default to the recipe's uri)
   --out DIR              output directory (default ./results/<recipe_id>)
   --format FORMAT        parquet (default), csv or xlsx: csv and xlsx also write the results in that

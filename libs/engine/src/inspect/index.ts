@@ -4,6 +4,8 @@ import { describePostgres, previewPostgres } from './postgres-inspect.ts'
 import { parsePostgresUri } from '../stage/postgres-uri.ts'
 import { describeBigQuery, previewBigQuery } from './bigquery-inspect.ts'
 import { parseBigQueryUri } from '../stage/bigquery/uri.ts'
+import { describeElasticsearch, previewElasticsearch } from './elasticsearch-inspect.ts'
+import { parseElasticsearchUri } from '../stage/elasticsearch/index.ts'
 import { DEFAULT_ALIAS, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './source-spec.ts'
 
 export type { InspectOptions, PreviewFilter, SourceDescription, SourcePreview, SourceSpec } from './source-spec.ts'
@@ -17,6 +19,7 @@ export async function describeSource (spec: SourceSpec, options: InspectOptions 
   if (spec.type === 'file') return await describeFile(spec, options)
   if (spec.type === 'postgres') return await describePostgres(spec, options)
   if (spec.type === 'bigquery') return await describeBigQuery(spec, options)
+  if (spec.type === 'elasticsearch') return await describeElasticsearch(spec, options)
   throw unsupported(spec)
 }
 
@@ -30,6 +33,7 @@ export async function previewSource (spec: SourceSpec, request: { limit: number,
   if (spec.type === 'file') return await previewFile(spec, request, options)
   if (spec.type === 'postgres') return await previewPostgres(spec, request, options)
   if (spec.type === 'bigquery') return await previewBigQuery(spec, request, options)
+  if (spec.type === 'elasticsearch') return await previewElasticsearch(spec, request, options)
   throw unsupported(spec)
 }
 
@@ -41,6 +45,7 @@ export async function previewSource (spec: SourceSpec, request: { limit: number,
 export function checkSourceUri (spec: SourceSpec): void {
   if (spec.type === 'postgres') parsePostgresUri(spec.uri, spec.alias ?? DEFAULT_ALIAS)
   if (spec.type === 'bigquery') parseBigQueryUri(spec.uri, spec.alias ?? DEFAULT_ALIAS)
+  if (spec.type === 'elasticsearch') parseElasticsearchUri(spec.uri, spec.alias ?? DEFAULT_ALIAS)
 }
 
 function unsupported (spec: SourceSpec): EngineError {

@@ -7,6 +7,7 @@ import { checkReadable, localPath, stageFile } from './files.ts'
 import { refuseNonFiniteDoubles } from './non-finite.ts'
 import { stagePostgres } from './postgres.ts'
 import { stageBigQuery } from './bigquery/index.ts'
+import { stageElasticsearch } from './elasticsearch/index.ts'
 
 export type { StageContext, StagedSource, StagedTable } from './context.ts'
 export { describe, findColumn, type Column } from './columns.ts'
@@ -16,7 +17,7 @@ const STAGERS: Record<JobSource['type'], Stager | undefined> = {
   file: stageFile,
   postgres: stagePostgres,
   bigquery: stageBigQuery,
-  elasticsearch: undefined
+  elasticsearch: stageElasticsearch
 }
 
 /** Loads one source into a table named after its alias and counts its rows. */

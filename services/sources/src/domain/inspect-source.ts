@@ -6,6 +6,9 @@ import type { SourcesDeps } from './deps.ts'
 import { engineMessage, fromEngine } from './engine-errors.ts'
 import { withObjectFile } from './object-files.ts'
 
+// The source types the engine reads where they are (databases, clusters) or from object storage (files).
+const READABLE: ReadonlySet<SourceType> = new Set<SourceType>(['postgres', 'file', 'elasticsearch'])
+
 export interface SourceAccess { alias: string, type: SourceType, uri: string }
 
 // The source types the engine reads where they are (a file source is first fetched from object storage).
@@ -39,7 +42,7 @@ function options (deps: SourcesDeps): InspectOptions {
   return { workDir: deps.files.workDir, ...deps.pg }
 }
 
-/** Runs an engine read on the source: a database URI as it is, a file source's object as a local file. */
+/** Runs an engine read on the source: a database or cluster URI as it is, a file source's object as a local file. */
 async function read<T> (deps: SourcesDeps, source: SourceAccess, work: (spec: SourceSpec) => Promise<T>): Promise<T> {
   if (!READABLE.has(source.type)) throw unsupported(source)
   try {

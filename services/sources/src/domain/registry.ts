@@ -117,7 +117,6 @@ function checkUri (type: SourceType, uri: string, alias: string): void {
 type Problem = { code: string, message: string }
 
 async function columnsIfReachable (deps: SourcesDeps, source: { alias: string, type: SourceType, uri: string }): Promise<{ columns: Column[], problem?: Problem }> {
-  if (source.type === 'elasticsearch') return { columns: [] }
   try {
     return { columns: await sourceColumns(deps, source) }
   } catch (error) {
