@@ -1,6 +1,6 @@
 import t from 'tap'
 import { sql } from 'kysely'
-import { GetSource, ListSources, PreviewSource, RegisterSource, RemoveSource, SourceColumns, TestSource, UpdateSource } from '@kalla/proto'
+import { GetSource, ListSources, RegisterSource, RemoveSource, UpdateSource } from '@kalla/proto'
 import { createInvoicesTable, errorCode, resolveAsWorker, sourceUri, startSources } from './helpers.ts'
 
 t.test('a source goes through register, list, get, update and remove, always shown without its password', async (t) => {
@@ -73,14 +73,4 @@ t.test('an unreachable source is registered without columns; bad URIs are refuse
   t.equal(await errorCode(bus.request(RegisterSource, { alias: 'bad', type: 'postgres', uri: 'postgres://h/db' })), 'SOURCES_URI_INVALID')
   t.equal(await errorCode(bus.request(RegisterSource, { alias: 'bad', type: 'file', uri: '../etc/passwd' })), 'SOURCES_URI_INVALID')
   t.equal(await errorCode(bus.request(UpdateSource, { alias: 'nobody', type: 'file' })), 'SOURCES_NOT_FOUND')
-})
-
-t.test('bigquery sources are kept but cannot be tested, introspected or previewed', async (t) => {
-  const { bus } = await startSources(t)
-  await bus.request(RegisterSource, { alias: 'bq', type: 'bigquery', uri: 'bigquery://project/dataset?table=ledger&credentials=eyJrZXkiOiJzZWNyZXQifQ' })
-  const shown = await bus.request(GetSource, { alias: 'bq' })
-  t.equal(shown.uri, 'bigquery://project/dataset?table=ledger&credentials=***')
-  t.equal(await errorCode(bus.request(TestSource, { alias: 'bq' })), 'SOURCES_UNSUPPORTED_TYPE')
-  t.equal(await errorCode(bus.request(SourceColumns, { alias: 'bq' })), 'SOURCES_UNSUPPORTED_TYPE')
-  t.equal(await errorCode(bus.request(PreviewSource, { alias: 'bq', limit: 5 })), 'SOURCES_UNSUPPORTED_TYPE')
 })

@@ -6,17 +6,10 @@ import type { SourcesDeps } from './deps.ts'
 import { engineMessage, fromEngine } from './engine-errors.ts'
 import { withObjectFile } from './object-files.ts'
 
-// The source types the engine reads where they are (databases, clusters) or from object storage (files).
-const READABLE: ReadonlySet<SourceType> = new Set<SourceType>(['postgres', 'file', 'elasticsearch'])
-
 export interface SourceAccess { alias: string, type: SourceType, uri: string }
-
-// The source types the engine reads where they are (a file source is first fetched from object storage).
-const READABLE: ReadonlySet<SourceType> = new Set<SourceType>(['postgres', 'file', 'bigquery'])
 
 /** Connects and reads the source's shape; answers ok or what failed, and never throws for a source that is down. */
 export async function testSource (deps: SourcesDeps, source: SourceAccess): Promise<{ ok: boolean, message: string }> {
-  if (!READABLE.has(source.type)) throw unsupported(source)
   try {
     const described = await read(deps, source, (spec) => describeSource(spec, options(deps)))
     const message = source.type === 'file'
@@ -44,7 +37,6 @@ function options (deps: SourcesDeps): InspectOptions {
 
 /** Runs an engine read on the source: a database or cluster URI as it is, a file source's object as a local file. */
 async function read<T> (deps: SourcesDeps, source: SourceAccess, work: (spec: SourceSpec) => Promise<T>): Promise<T> {
-  if (!READABLE.has(source.type)) throw unsupported(source)
   try {
     if (source.type !== 'file') return await work({ type: source.type, uri: source.uri, alias: source.alias })
     return await withObjectFile(deps.files, source.uri, (path) => work({ type: 'file', uri: path, alias: source.alias, name: source.uri }))
@@ -53,8 +45,4 @@ async function read<T> (deps: SourcesDeps, source: SourceAccess, work: (spec: So
     if (isStorageError(error)) throw SourcesErrors.SOURCES_UNREACHABLE(`The file of ${source.alias} cannot be read from object storage (${error.message}).`, error)
     throw fromEngine(error, source, SourcesErrors.SOURCES_QUERY_FAILED)
   }
-}
-
-function unsupported (source: SourceAccess): Error {
-  return SourcesErrors.SOURCES_UNSUPPORTED_TYPE(`${source.alias} is a ${source.type} source, which Kalla cannot read yet: export the data to Postgres or a file to test, introspect or preview it.`)
 }
