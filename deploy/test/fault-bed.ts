@@ -1,6 +1,6 @@
-import { appendFile, mkdtemp, rm } from 'node:fs/promises'
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { Test } from 'tap'
 import { createNatsBus, type NatsBus } from '@kalla/bus'
@@ -38,24 +38,38 @@ export interface Followed {
 
 const RECONNECT = { maxReconnectAttempts: -1, reconnectTimeWait: 250 }
 
-/** Starts the bed with `invoices` generated invoices; the test's services are started by the caller. */
-export async function startFaultBed (t: Test, options: { invoices: number, seed?: number }): Promise<FaultBed> {
+/**
+ * Starts the bed with `invoices` generated invoices, then the test's services through `start`. Should
+ * anything fail on the way, everything started is stopped before the error is thrown: a test file that
+ * fails at its top level runs no teardown, and its processes would outlive it.
+ */
+export async function startFaultBed (t: Test, options: { invoices: number, seed?: number, start: (bed: FaultBed) => Promise<void> }): Promise<FaultBed> {
   const dir = await mkdtemp(join(tmpdir(), 'kalla-faults-'))
+  const stops: Array<() => Promise<void>> = [async () => { await rm(dir, { recursive: true, force: true }) }]
+  const stop = async (): Promise<void> => { for (const step of stops.splice(0).reverse()) await step().catch(() => {}) }
+  t.teardown(stop)
+  try {
+    const bed = await openBed(options, dir, stops)
+    await options.start(bed)
+    return bed
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+async function openBed (options: { invoices: number, seed?: number }, dir: string, stops: Array<() => Promise<void>>): Promise<FaultBed> {
   const topology = await startTopology({ postgres: 'private' })
+  stops.push(topology.stop)
+  stops.push(async () => { await keepOutputs(topology) })
   const bus = await createNatsBus({ servers: topology.natsUrl, name: 'fault-test', connectOptions: { ...topology.natsTestUser, ...RECONNECT } })
   const nc = await connect({ servers: topology.natsUrl, name: 'fault-test-streams', ...topology.natsTestUser, ...RECONNECT })
   const storage = createS3Storage({ bucket: topology.s3.bucket, region: 'us-east-1', endpoint: topology.s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })
-  t.teardown(async () => {
-    await bus.close()
-    await nc.close()
-    await storage.close()
-    await topology.stop()
-    await rm(dir, { recursive: true, force: true })
-  })
+  stops.push(async () => { await bus.close(); await nc.close(); await storage.close() })
   const data = await prepareFlowData(join(dir, 'flow'), topology.databaseUrl, options.invoices, options.seed ?? 7)
   const followers: Array<{ unsubscribe: () => Promise<void> }> = []
-  t.teardown(async () => { await Promise.all(followers.map((f) => f.unsubscribe())) })
-  const bed: FaultBed = {
+  stops.push(async () => { await Promise.all(followers.map((f) => f.unsubscribe())) })
+  return {
     topology,
     bus,
     nc,
@@ -76,7 +90,6 @@ export async function startFaultBed (t: Test, options: { invoices: number, seed?
     }, timeoutMs, `run ${runId} to end`),
     saveRecipe: async (recipe) => { await bus.request(SaveRecipe, { recipe }) }
   }
-  return bed
 }
 
 /** Starts sources, recipes and runs, registers the invoices source and saves the flow's recipe. */
@@ -87,6 +100,14 @@ export async function startServices (bed: FaultBed): Promise<void> {
   source.searchParams.set('table', data.invoicesTable)
   await bed.bus.request(RegisterSource, { alias: 'erp_invoices', type: 'postgres', uri: source.toString() })
   await bed.saveRecipe(data.recipe)
+}
+
+/** Writes every process' output into the directory KALLA_FAULT_LOGS names, when set, to see what a failed run did. */
+async function keepOutputs (topology: Topology): Promise<void> {
+  const dir = process.env.KALLA_FAULT_LOGS
+  if (dir === undefined || dir === '') return
+  await mkdir(dir, { recursive: true })
+  for (const [name, started] of topology.processes) await writeFile(join(dir, `${basename(process.argv[1] ?? 'test')}-${name}.log`), started.output())
 }
 
 /** The ground-truth counts of the flow's data, as a run reports them. */

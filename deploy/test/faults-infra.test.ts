@@ -6,10 +6,15 @@ import { checkEndedOnce, checkNothingLeft } from './run-history.ts'
 
 // The infrastructure under a run goes away and comes back: NATS and Postgres crash and restart, the runs
 // service is killed and started again. Each time the run in flight completes once with the right counts.
-const bed = await startFaultBed(t, { invoices: 100_000, seed: 5 })
-await startServices(bed)
-await bed.topology.start('matcher', 'matcher')
-await bed.topology.start('gateway', 'gateway')
+const bed = await startFaultBed(t, {
+  invoices: 100_000,
+  seed: 5,
+  start: async (bed) => {
+    await startServices(bed)
+    await bed.topology.start('matcher', 'matcher')
+    await bed.topology.start('gateway', 'gateway')
+  }
+})
 const gatewayUrl = `http://127.0.0.1:${bed.topology.port('gateway')}`
 const RUNS_QUERY = '{ runs(limit: 1) { runId } }'
 

@@ -8,11 +8,16 @@ import { checkEndedOnce, checkNothingLeft, cpuSeconds, treeSize } from './run-hi
 
 // Runaway queries against the scaled topology: a cancel stops the matcher's work (its CPU and its spill),
 // and a run that spills past the matcher's spill limit fails with ENGINE_SPILL_LIMIT, its spill removed.
-const bed = await startFaultBed(t, { invoices: 2000 })
-await startServices(bed)
-// Multiplies the sources' rows by 10^12: it would compute and spill for hours.
-const runaway = { ...bed.data.recipe, recipe_id: 'runaway-cross-join', match_sql: 'SELECT i.invoice_id, p.payment_id, a.range AS x FROM invoices i, payments p, range(1000000) a, range(1000000) b' }
-await bed.saveRecipe(runaway)
+const RUNAWAY_ID = 'runaway-cross-join'
+const bed = await startFaultBed(t, {
+  invoices: 2000,
+  start: async (bed) => {
+    await startServices(bed)
+    // Multiplies the sources' rows by 10^12: it would compute and spill for hours.
+    await bed.saveRecipe({ ...bed.data.recipe, recipe_id: RUNAWAY_ID, match_sql: 'SELECT i.invoice_id, p.payment_id, a.range AS x FROM invoices i, payments p, range(1000000) a, range(1000000) b' })
+  }
+})
+const runaway = { recipe_id: RUNAWAY_ID }
 const workRoot = join(bed.topology.dataDir, 'work', 'matcher')
 
 /** CPU seconds the process used over the next `ms`. */

@@ -11,12 +11,18 @@ import { checkEndedOnce, checkNothingLeft } from './run-history.ts'
 // A matcher killed (SIGKILL) in each stage of a run, another started in its place: the job comes back
 // from JetStream once its ack wait passes, and the run completes once with the ground-truth counts.
 // The matchers run with the production ack wait (15 s), so the recovery measured is the one deployed.
-const bed = await startFaultBed(t, { invoices: 150_000, seed: 11 })
-await startServices(bed)
 const PRODUCTION_ACK_WAIT = { MATCHER_ACK_WAIT_S: '15' }
 let started = 0
 const startMatcher = async (): Promise<ServiceProcess> => await bed.topology.start(`matcher-${++started}`, 'matcher', PRODUCTION_ACK_WAIT)
-let matcher = await startMatcher()
+let matcher: ServiceProcess | undefined
+const bed = await startFaultBed(t, {
+  invoices: 150_000,
+  seed: 11,
+  start: async (bed) => {
+    await startServices(bed)
+    matcher = await bed.topology.start(`matcher-${++started}`, 'matcher', PRODUCTION_ACK_WAIT)
+  }
+})
 const dir = await mkdtemp(join(tmpdir(), 'kalla-faults-matcher-'))
 t.teardown(() => rm(dir, { recursive: true, force: true }))
 
@@ -28,6 +34,7 @@ for (const stage of STAGES) {
     const followed = await bed.follow(runId)
     await followed.next((e) => e.type === 'progress' && e.stage === stage)
     const killed = matcher
+    if (killed === undefined) throw new Error('no matcher runs')
     t.equal(await killed.stop('SIGKILL'), 'SIGKILL', 'the matcher was killed')
     const killedAt = Date.now()
     t.notOk(followed.events.some((e) => e.type === 'completed'), `it was killed before the run completed (during ${stage})`)

@@ -20,6 +20,9 @@ export { ROOT }
  */
 export const TEST_TUNING: Record<string, string> = { MATCHER_ACK_WAIT_S: '5', MATCHER_PROGRESS_INTERVAL_MS: '200' }
 
+// On a loaded machine, several topologies starting at once, a process can take long to load its sources.
+const READY_TIMEOUT_MS = 90_000
+
 /** The scaled topology: private NATS, Postgres database and S3 bucket, each service its own OS process. */
 export interface Topology {
   /** The local values that stand in for the compose network's hosts and credentials. */
@@ -102,7 +105,7 @@ export async function startTopology (options: TopologyOptions = {}): Promise<Top
       const port = await freePort()
       ports.set(name, port)
       const spec = await local(role, port)
-      const started = await startServiceProcess({ name, args: spec.args, env: { ...spec.env, ...TEST_TUNING, ...extraEnv }, port, cwd: ROOT })
+      const started = await startServiceProcess({ name, args: spec.args, env: { ...spec.env, ...TEST_TUNING, ...extraEnv }, port, cwd: ROOT, readyTimeoutMs: READY_TIMEOUT_MS })
       processes.set(name, started)
       return started
     },
