@@ -7,7 +7,7 @@ import { checkEndedOnce, checkNothingLeft } from './run-history.ts'
 // The infrastructure under a run goes away and comes back: NATS and Postgres crash and restart, the runs
 // service is killed and started again. Each time the run in flight completes once with the right counts.
 const bed = await startFaultBed(t, {
-  invoices: 100_000,
+  invoices: 40_000,
   seed: 5,
   start: async (bed) => {
     await startServices(bed)

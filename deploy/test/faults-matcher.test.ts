@@ -16,7 +16,7 @@ let started = 0
 const startMatcher = async (): Promise<ServiceProcess> => await bed.topology.start(`matcher-${++started}`, 'matcher', PRODUCTION_ACK_WAIT)
 let matcher: ServiceProcess | undefined
 const bed = await startFaultBed(t, {
-  invoices: 150_000,
+  invoices: 80_000,
   seed: 11,
   start: async (bed) => {
     await startServices(bed)

@@ -10,7 +10,7 @@ import { checkEndedOnce, checkNothingLeft } from './run-history.ts'
 // Longer than nats.js' 10 reconnect attempts (about 20 s) and than 10 deliveries of a run event 2 s apart.
 const OUTAGE_MS = 25_000
 const bed = await startFaultBed(t, {
-  invoices: 50_000,
+  invoices: 20_000,
   seed: 3,
   start: async (bed) => {
     await startServices(bed)
