@@ -90,6 +90,8 @@ export async function startTopology (options: TopologyOptions = {}): Promise<Top
   await promisify(execFile)(process.execPath, migrate.args, { cwd: ROOT, env: { ...process.env, ...migrate.env } })
   const processes = new Map<string, ServiceProcess>()
   const ports = new Map<string, number>()
+  // Starts still under way when the topology is stopped (one of several failed): stopped once they are up.
+  const starting = new Set<Promise<unknown>>()
   return {
     env: localSubstitutes(infra),
     natsUrl: nats.url,
@@ -105,12 +107,19 @@ export async function startTopology (options: TopologyOptions = {}): Promise<Top
       const port = await freePort()
       ports.set(name, port)
       const spec = await local(role, port)
-      const started = await startServiceProcess({ name, args: spec.args, env: { ...spec.env, ...TEST_TUNING, ...extraEnv }, port, cwd: ROOT, readyTimeoutMs: READY_TIMEOUT_MS })
-      processes.set(name, started)
-      return started
+      const start = startServiceProcess({ name, args: spec.args, env: { ...spec.env, ...TEST_TUNING, ...extraEnv }, port, cwd: ROOT, readyTimeoutMs: READY_TIMEOUT_MS })
+      starting.add(start)
+      try {
+        const started = await start
+        processes.set(name, started)
+        return started
+      } finally {
+        starting.delete(start)
+      }
     },
     port: (name) => ports.get(name) ?? 0,
     stop: async () => {
+      await Promise.allSettled([...starting])
       await Promise.all([...processes.values()].map((p) => p.stop('SIGTERM')))
       await s3.stop()
       await database.drop()
