@@ -27,6 +27,10 @@ export async function openDatabase (config: DatabaseConfig): Promise<Database> {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10, application_name: 'kalla' })
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
     pool.on('error', () => {})
+    // Neither may the error of a client checked out between two queries (a transaction holding a lock when
+    // the server goes away): pg emits it with no listener, which ends the process. Its next query fails
+    // instead, and the pool drops the client when it is released.
+    pool.on('connect', (client) => { client.on('error', () => {}) })
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
     return wrap(db, 'postgres')
   }

@@ -51,3 +51,28 @@ t.test('an unreachable Postgres fails the readiness probe', async (t) => {
   t.teardown(() => database.close())
   await t.rejects(database.ping())
 })
+
+t.test('a connection lost in the middle of a transaction, between its queries, fails the transaction and leaves the process and the pool working', async (t) => {
+  const application = `kalla-lost-${randomBytes(4).toString('hex')}`
+  const url = new URL(PG_URL)
+  url.searchParams.set('application_name', application)
+  const database = await openDatabase({ url: url.toString(), poolSize: 2 })
+  t.teardown(() => database.close())
+  const admin = await openDatabase({ url: PG_URL })
+  t.teardown(() => admin.close())
+  // The server ending a connection is what a Postgres restart or failover does to every client checked out
+  // of the pool, also to one that holds a transaction open between two queries (a row locked, then updated).
+  let terminated = false
+  const transaction = database.db.transaction().execute(async (trx) => {
+    await sql`SELECT 1`.execute(trx)
+    await sql`SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = ${application} AND state = 'idle in transaction'`.execute(admin.db)
+    terminated = true
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await sql`SELECT 2`.execute(trx)
+  })
+  const outcome = await transaction.then(() => 'committed', (error: unknown) => String(error))
+  t.ok(terminated, 'the connection was ended while the transaction waited')
+  t.match(outcome, /terminat|Connection|not queryable/i, 'the transaction fails')
+  await database.ping()
+  t.pass('the next query works on a new connection, and the process is still here')
+})

@@ -17,7 +17,7 @@ export type BusEnv = Static<ReturnType<typeof Type.Object<typeof BusEnv>>>
 
 /**
  * nats.js connection settings from the bus variables, with replies under `inboxPrefix` (a prefix no
- * other user may subscribe to). A password file is read here, so the password never sits in the env.
+ * other user may subscribe to), reconnecting for as long as the server is away. A password file is read here, so the password never sits in the env.
  * @example createNatsBus({ servers: config.NATS_URL.split(','), name: 'runs', ...natsConnection(config, '_INBOX_runs') })
  */
 export function natsConnection (config: BusEnv, inboxPrefix: string): Pick<NatsBusOptions, 'connectOptions'> {
@@ -31,6 +31,9 @@ export function natsConnection (config: BusEnv, inboxPrefix: string): Pick<NatsB
       }
   return {
     connectOptions: {
+      // nats.js gives up after 10 attempts (about 20 s) and closes the connection for good; a service
+      // outlives any NATS outage instead, refusing calls with BUS_UNAVAILABLE until the server is back.
+      maxReconnectAttempts: -1,
       inboxPrefix,
       ...(config.NATS_USER === undefined ? {} : { user: config.NATS_USER }),
       ...(password === undefined ? {} : { pass: password }),

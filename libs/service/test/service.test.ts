@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream'
 import t from 'tap'
 import Fastify from 'fastify'
 import Type from 'typebox'
-import { ConfigError, codedErrors, configVariables, createLogger, healthRoutes, loadConfig, metricsRoute, serviceEnv } from '../src/index.ts'
+import { ConfigError, codedErrors, configVariables, createLogger, healthRoutes, loadConfig, metricsRoute, natsConnection, serviceEnv } from '../src/index.ts'
 
 const Config = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 4000, description: 'HTTP port' }),
@@ -82,6 +82,12 @@ t.test('logs never contain credentials', async (t) => {
   await new Promise((resolve) => setImmediate(resolve))
   t.notMatch(lines.join(''), /s3cret/)
   t.match(lines.join(''), /"name":"sources"/)
+})
+
+t.test('a service\'s NATS connection reconnects for as long as the server is away, never giving up', async (t) => {
+  const { connectOptions } = natsConnection({ NATS_URL: 'nats://127.0.0.1:4222', NATS_USER: 'runs', NATS_PASSWORD: 'pw' }, '_INBOX_runs')
+  t.equal(connectOptions?.maxReconnectAttempts, -1, 'nats.js would close the connection for good after 10 attempts')
+  t.equal(connectOptions?.inboxPrefix, '_INBOX_runs')
 })
 
 t.test('coded errors carry code and status', async (t) => {

@@ -25,7 +25,7 @@ export async function buildRunsApp (config: RunsConfig, shared: SharedInfrastruc
   const deps: RunsDeps = { db: app.database.db.withSchema(config.RUNS_DB_SCHEMA) as RunsDb, bus: app.bus, log: app.log, resultsPrefix: config.RUNS_RESULTS_PREFIX }
   await sweepUnfinishedRuns(deps, { redispatch: true, stallTimeoutMs: config.RUNS_STALL_TIMEOUT_S * 1000 })
   const services = await serveEndpoints(app.bus, deps)
-  const events = await consumeRunEvents(app.bus, deps)
+  const events = await consumeRunEvents(app.bus, deps, app.database.ping)
   const deadJobs = await failDeadJobs(app.bus, deps)
   const sweep = setInterval(() => {
     sweepUnfinishedRuns(deps, { redispatch: false, stallTimeoutMs: config.RUNS_STALL_TIMEOUT_S * 1000 }).catch((error: unknown) => { app.log.error({ err: error }, 'sweep failed') })
