@@ -52,10 +52,30 @@ export const StageTimings = Type.Object({
 }, { additionalProperties: false, description: 'Milliseconds spent in each stage' })
 export type StageTimings = Static<typeof StageTimings>
 
+/**
+ * How a run's decisions (manual matches, unmatches, write-offs carried over from earlier runs) changed its
+ * counts: matched_left = sql_matched_left + decision_matched_left, and
+ * matched_left + unmatched_left_count + written_off_left = total_left (the same for right).
+ */
+export const DecisionCounts = Type.Object({
+  sql_matched_left: Count,
+  sql_matched_right: Count,
+  decision_matched_left: Count,
+  decision_matched_right: Count,
+  written_off_left: Count,
+  written_off_right: Count,
+  /** Rows of the match SQL removed by unmatch decisions. */
+  unmatched_by_decision: Count,
+  /** Decisions of the job that named no record present in this run. */
+  decisions_not_applied: Count
+}, { additionalProperties: false })
+export type DecisionCounts = Static<typeof DecisionCounts>
+
 /** A run finished: every count, and where its three result files and summary are. */
 export const RunCompleted = Type.Object({
   run_id: Type.String(),
   ...RunCounts.properties,
+  decisions: Type.Optional(DecisionCounts),
   outputs: RunOutputs,
   timings_ms: StageTimings,
   at: At
