@@ -20,7 +20,11 @@ export const GRAPHQL_ACCESS = {
     runResults: 'viewer',
     apiKeys: 'admin',
     auditLog: 'admin',
-    auditChain: 'admin'
+    auditChain: 'admin',
+    decisions: 'viewer',
+    exceptions: 'viewer',
+    exceptionRecords: 'viewer',
+    recipeExceptionSettings: 'viewer'
   },
   Mutation: {
     saveRecipe: 'operator',
@@ -29,6 +33,14 @@ export const GRAPHQL_ACCESS = {
     previewRecipe: 'operator',
     startRun: 'operator',
     cancelRun: 'operator',
+    recordManualMatch: 'operator',
+    recordUnmatch: 'operator',
+    reviewDecision: 'operator',
+    revokeDecision: 'operator',
+    updateExceptions: 'operator',
+    updateRunExceptions: 'operator',
+    reviewWriteOff: 'operator',
+    setRecipeFourEyes: 'admin',
     registerSource: 'admin',
     removeSource: 'admin',
     deleteRecipe: 'admin',

@@ -29,7 +29,10 @@ export const RunOutputs = Type.Object({
   matched: Type.String(),
   unmatched_left: Type.String(),
   unmatched_right: Type.String(),
-  summary: Type.String()
+  summary: Type.String(),
+  /** Only a run with carried-over decisions: the records a decision settled (manual match or write-off). */
+  decided_left: Type.Optional(Type.String()),
+  decided_right: Type.Optional(Type.String())
 }, { additionalProperties: false })
 export type RunOutputs = Static<typeof RunOutputs>
 

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { duckdbVersion } from './version.ts'
-import { Job, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
+import { applyDecisions, type AppliedDecisions } from './decisions.ts'
+import { Job, RESULT_FILES, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { standInForEmptySources } from './empty-sources.ts'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
@@ -104,6 +105,8 @@ class JobRun {
   private readonly heartbeat: Heartbeat<RunProgress> | undefined
   /** Rows of the match SQL that lacked a side's key (an outer join's), left out of the matched output. */
   private rowsWithoutKeys = 0
+  /** What the job's carried-over decisions changed, when it has any. */
+  private applied: AppliedDecisions | undefined
 
   constructor (job: LocalJob, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
     this.job = job
@@ -161,7 +164,8 @@ class JobRun {
     }
     this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
     checkMatchedRows(rows - this.rowsWithoutKeys, this.settings.maxMatchedRows)
-    this.counts.matched_count = rows - this.rowsWithoutKeys
+    if (this.job.decisions !== undefined) this.applied = await applyDecisions(connection, sides, this.job.decisions)
+    this.counts.matched_count = rows - this.rowsWithoutKeys - (this.applied?.unmatched ?? 0)
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0
     return sides
@@ -171,19 +175,20 @@ class JobRun {
     const t0 = performance.now()
     this.emit('writing_results', 0)
     const totals = { left: this.counts.total_left, right: this.counts.total_right, matched: this.counts.matched_count }
-    const { counts, outputs } = await writeResults(this.sandbox.connection, resolve(this.job.output_path), sides, totals, {
+    const decided = this.applied === undefined ? undefined : { applied: this.applied, manualMatches: this.job.decisions?.manual_matches.length ?? 0 }
+    const { counts, outputs, decisions } = await writeResults(this.sandbox.connection, resolve(this.job.output_path), sides, totals, {
       intervalMs: this.settings.progressIntervalMs,
       report: (f) => { this.emit('writing_results', f) }
-    })
+    }, decided)
     await checkOutputSize(outputs, this.settings.maxOutputBytes)
     this.timings.writing_results = performance.now() - t0
     this.timings.total = performance.now() - this.started
     const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)])) as typeof this.timings
-    const completed: RunCompleted = { run_id: this.job.run_id, ...counts, outputs, timings_ms: timings, at: new Date().toISOString() }
+    const completed: RunCompleted = { run_id: this.job.run_id, ...counts, ...(decisions === undefined ? {} : { decisions }), outputs, timings_ms: timings, at: new Date().toISOString() }
     const sources = staged.map((s) => sourceSummary(s, this.keys[s.alias] ?? []))
     await writeSummary(outputs.summary, {
       ...completed,
-      outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
+      outputs: Object.fromEntries(Object.keys(outputs).filter((k) => k !== 'summary').map((k) => [k, RESULT_FILES[k as keyof typeof RESULT_FILES]])),
       rows_without_both_keys: this.rowsWithoutKeys,
       sources,
       engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
