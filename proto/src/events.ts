@@ -32,7 +32,10 @@ export const RunOutputs = Type.Object({
   summary: Type.String(),
   /** Only a run with carried-over decisions: the records a decision settled (manual match or write-off). */
   decided_left: Type.Optional(Type.String()),
-  decided_right: Type.Optional(Type.String())
+  decided_right: Type.Optional(Type.String()),
+  /** Only an explained run: each unmatched record's nearest candidates and the conditions they failed. */
+  explain_left: Type.Optional(Type.String()),
+  explain_right: Type.Optional(Type.String())
 }, { additionalProperties: false })
 export type RunOutputs = Static<typeof RunOutputs>
 
@@ -51,6 +54,7 @@ export const StageTimings = Type.Object({
   staging: Type.Number({ minimum: 0 }),
   matching: Type.Number({ minimum: 0 }),
   writing_results: Type.Number({ minimum: 0 }),
+  explaining: Type.Optional(Type.Number({ minimum: 0 })),
   total: Type.Number({ minimum: 0 })
 }, { additionalProperties: false, description: 'Milliseconds spent in each stage' })
 export type StageTimings = Static<typeof StageTimings>
@@ -74,11 +78,23 @@ export const DecisionCounts = Type.Object({
 }, { additionalProperties: false })
 export type DecisionCounts = Static<typeof DecisionCounts>
 
+/** What a run's explanation of its unmatched records covers; `reason` says why there is none. */
+export const ExplainSummary = Type.Object({
+  available: Type.Boolean(),
+  reason: Type.Optional(Type.String()),
+  conditions: Type.Array(Type.String()),
+  skipped: Type.Array(Type.Object({ condition: Type.String(), reason: Type.String() }, { additionalProperties: false })),
+  explained_left: Count,
+  explained_right: Count
+}, { additionalProperties: false })
+export type ExplainSummary = Static<typeof ExplainSummary>
+
 /** A run finished: every count, and where its three result files and summary are. */
 export const RunCompleted = Type.Object({
   run_id: Type.String(),
   ...RunCounts.properties,
   decisions: Type.Optional(DecisionCounts),
+  explain: Type.Optional(ExplainSummary),
   outputs: RunOutputs,
   timings_ms: StageTimings,
   at: At

@@ -49,6 +49,8 @@ export const Job = Type.Object({
   sources: Type.Array(JobSource, { minItems: 2, maxItems: 2 }),
   primary_keys: Type.Record(Type.String(), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
   output_path: Type.String({ minLength: 1 }),
-  decisions: Type.Optional(JobDecisions)
+  decisions: Type.Optional(JobDecisions),
+  /** Explain every unmatched record: its nearest candidates and the conditions of match_sql they failed. */
+  explain: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 export type Job = Static<typeof Job>

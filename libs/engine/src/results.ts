@@ -25,7 +25,7 @@ export async function writeResults (
   decisions?: { applied: AppliedDecisions, manualMatches: number }
 ): Promise<{ counts: RunCounts, outputs: RunOutputs, decisions?: DecisionCounts }> {
   await mkdir(outputDir, { recursive: true })
-  const paths = resultKeys(normalize(outputDir), decisions !== undefined)
+  const paths = resultKeys(normalize(outputDir), { decided: decisions !== undefined })
   const files = Object.keys(RESULT_FILES).filter((k) => k !== 'summary' && paths[k as keyof RunOutputs] !== undefined) as (keyof RunOutputs)[]
   // Each file an equal share of the stage; DuckDB reports progress within each COPY.
   let done = 0

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { DecisionActor, DecisionCounts, Job, RecordKey, RunStatus } from '@kalla/proto'
+import type { DecisionActor, DecisionCounts, ExplainSummary, Job, RecordKey, RunStatus } from '@kalla/proto'
 
 /** One row per run: its job (for re-dispatch), status, latest progress, counts, error and outputs. */
 export interface RunsTable {
@@ -22,6 +22,7 @@ export interface RunsTable {
   error_stage: string | null
   outputs: ColumnType<Record<string, string> | null, string | null, string | null>
   decision_counts: ColumnType<DecisionCounts | null, string | null, string | null>
+  explain_summary: ColumnType<ExplainSummary | null, string | null, string | null>
   created_at: ColumnType<Date, Date | undefined, never>
   started_at: Date | null
   finished_at: Date | null

