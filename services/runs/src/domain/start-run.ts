@@ -22,7 +22,8 @@ export async function startRun (deps: RunsDeps, request: { recipe_id: string, fi
   if (built.job === undefined) throw RunsErrors.RUNS_FILE_MISSING(`Bind a file to ${built.unbound.join(' and ')}.`)
   // Earlier decisions on this recipe's records travel with the job (keys only), so the engine applies them.
   const decisions = await jobDecisions(deps.db, recipe.recipe_id)
-  const job = hasDecisions(decisions) ? { ...built.job, decisions } : built.job
+  // Every run explains its unmatched records (bench/: the cost is measured against the run without).
+  const job = { ...built.job, ...(hasDecisions(decisions) ? { decisions } : {}), explain: true }
   const run = await insertRun(deps.db, newRun({ run_id: runId, recipe_id: recipe.recipe_id, at: new Date().toISOString() }), job)
   await publishRun(deps, run).catch((error: unknown) => {
     // Live views learn of the run with its first progress instead.
