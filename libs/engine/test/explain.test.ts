@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import t from 'tap'
 import { expectedResults, generateDataset, parseCents, formatCents } from '@kalla/datagen'
 import { recipeJob, type Recipe } from '@kalla/proto'
-import { runJob } from '../src/index.ts'
+import { exceptionsExportStream, readExplanations, runJob } from '../src/index.ts'
 import { readRows, tempDir } from './fixtures.ts'
+import { text } from 'node:stream/consumers'
 
 // Explanations over the generator's data with planted near misses, checked against differences computed
 // here in integer cents and whole days, never by the engine.
@@ -104,4 +105,21 @@ t.test('a match SQL the explainer cannot take apart still runs, and says why the
   t.equal(or.explain?.available, true, 'the conditions it understands are still measured')
   t.equal(or.explain?.skipped.length, 1)
   t.match(or.explain?.skipped[0]?.reason, /is an OR of conditions/)
+})
+
+t.test('explanations are read back by key, and the exceptions export carries states and nearest candidates', async (t) => {
+  const found = await readExplanations(done.outputs.explain_left!, ['invoice_id'], ['payment_id'], [['INV-P1'], ['INV-P2'], ['NOT-THERE']])
+  t.same([...found.keys()].sort(), ['["INV-P1"]', '["INV-P2"]'])
+  t.match(found.get('["INV-P1"]')?.[0], { rank: 1, key: ['PAY-P1'], failedCount: 1, conditions: [{ condition: REF, held: true }, { condition: TOL, held: false, difference: 'off by 0.03 at a tolerance of 0.02' }, { held: true }] })
+  const states = join(dir, 'states.ndjson')
+  await writeFile(states, JSON.stringify({ k0: 'INV-P1', state: 'investigating', resolution: null, assignee: 'carla', due_date: '2026-12-31', comments: 'ana: asked the bank' }) + '\n')
+  const csv = await text((await exceptionsExportStream({ unmatched: done.outputs.unmatched_left, explain: done.outputs.explain_left, keyColumns: ['invoice_id'], candidateColumns: ['payment_id'], states, format: 'csv' }, { workDir: dir })).stream)
+  const lines = csv.trim().split('\n')
+  t.equal(lines.length, truth.unmatched_left_count + 1, 'one line per open invoice, plus the header')
+  t.match(lines[0], /^invoice_id,customer_id,currency,amount,invoice_date,batch_ref,exception_state,exception_resolution,exception_assignee,exception_due_date,exception_comments,nearest_1_payment_id,nearest_1_failed,nearest_2_payment_id/)
+  t.ok(lines.includes('INV-P1,C-90001,EUR,900100.00,2025-03-01,,investigating,,carla,2026-12-31,ana: asked the bank,PAY-P1,"tolerance_match(i.amount, p.paid_amount, 0.02): off by 0.03 at a tolerance of 0.02",,,,'), 'the planted invoice with its state and nearest payment')
+  t.ok(lines.some((l) => l.startsWith('INV-P2,') && l.includes(',open,')), 'a record nobody touched is open')
+  const xlsx = await exceptionsExportStream({ unmatched: done.outputs.unmatched_left, explain: done.outputs.explain_left, keyColumns: ['invoice_id'], candidateColumns: ['payment_id'], states, format: 'xlsx' }, { workDir: dir })
+  t.ok(xlsx.sizeBytes > 1000, 'an .xlsx workbook is written')
+  xlsx.stream.destroy()
 })
