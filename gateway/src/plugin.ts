@@ -26,6 +26,7 @@ import { noIntrospectionRule } from './graphql/introspection.ts'
 import { queryLimitsRule } from './graphql/limits.ts'
 import { tokenLimitHook } from './graphql/token-limit.ts'
 import { exceptionResolvers } from './graphql/exceptions.ts'
+import { runExceptionResolvers } from './graphql/run-exceptions.ts'
 import { loaders } from './graphql/loaders.ts'
 import { mutationResolvers } from './graphql/mutations.ts'
 import { queryResolvers } from './graphql/queries.ts'
@@ -98,7 +99,8 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     resolvers: {
       Query: { ...queryResolvers(deps), ...keys.Query, ...auditResolvers({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA }), ...exceptions.Query },
       Mutation: auditedMutations({ ...mutationResolvers(deps), ...keys.Mutation, ...exceptions.Mutation }, audit, KEY_MUTATIONS),
-      Subscription: subscriptionResolvers(deps)
+      Subscription: subscriptionResolvers(deps),
+      Run: runExceptionResolvers(deps)
     },
     loaders: loaders(deps),
     context: auth.context,

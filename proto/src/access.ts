@@ -66,6 +66,7 @@ export const HTTP_ACCESS = {
   'GET /graphql': 'viewer',
   'POST /uploads': 'operator',
   'GET /runs/:runId/results/:kind': 'viewer',
+  'GET /runs/:runId/exceptions/:side': 'viewer',
   // CORS preflights, answered before authentication (browsers send no key with them); 404 without KALLA_CORS_ORIGINS.
   'OPTIONS *': 'public'
 } as const satisfies Record<string, Access>

@@ -8,6 +8,7 @@ import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
 import { readPage } from '../results/read-page.ts'
 import { checkPage } from './page-args.ts'
+import { keyText, toException } from './exception-mapping.ts'
 
 interface Context { identity?: Identity | null, reply?: { request?: { identity?: Identity } } }
 interface DecisionInput { recipeId: string, left: string[][], right: string[][], reason: string, runId?: string | null }
@@ -93,12 +94,6 @@ async function selectRunRecords (deps: GatewayDeps, runId: string, filter: RunFi
   return { recipeId: run.recipe_id, records: selected }
 }
 
-// A key column in the result row, matched without regard to case as the engine resolves it.
-function keyText (row: Record<string, unknown>, column: string): string {
-  const name = Object.keys(row).find((k) => k.toLowerCase() === column.toLowerCase()) ?? column
-  return String(row[name])
-}
-
 function fromChange (change: ChangeInput): ExceptionChange {
   const out: ExceptionChange = {}
   if (change.state != null) out.state = change.state
@@ -111,10 +106,6 @@ function fromChange (change: ChangeInput): ExceptionChange {
 
 function toDecision (d: Decision) {
   return { decisionId: d.decision_id, recipeId: d.recipe_id, kind: d.kind, left: d.left, right: d.right, reason: d.reason, status: d.status, runId: d.run_id ?? null, createdBy: d.created_by, createdAt: d.created_at, reviewedBy: d.reviewed_by ?? null, reviewedAt: d.reviewed_at ?? null }
-}
-
-function toException (e: ExceptionRecord) {
-  return { recipeId: e.recipe_id, side: e.side, key: e.key, state: e.state, resolution: e.resolution ?? null, writeOffStatus: e.write_off_status ?? null, assignee: e.assignee ?? null, dueDate: e.due_date ?? null, comments: e.comments, updatedBy: e.updated_by ?? null, updatedAt: e.updated_at ?? null }
 }
 
 function toUpdate (u: { updated: number, exceptions: ExceptionRecord[] }) {

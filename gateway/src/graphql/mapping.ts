@@ -29,6 +29,7 @@ export interface GqlRun {
   matchedLeft: number | null
   matchedRight: number | null
   decisionCounts: Record<string, number> | null
+  explanation: Record<string, unknown> | null
   unmatchedLeftCount: number | null
   unmatchedRightCount: number | null
   totalLeft: number | null
@@ -149,6 +150,7 @@ export function toRun (run: Run): GqlRun {
     matchedLeft: run.matched_left ?? null,
     matchedRight: run.matched_right ?? null,
     decisionCounts: run.decisions === undefined ? null : camelKeys(run.decisions),
+    explanation: run.explain === undefined ? null : { ...run.explain, explainedLeft: run.explain.explained_left, explainedRight: run.explain.explained_right, reason: run.explain.reason ?? null },
     unmatchedLeftCount: run.unmatched_left_count ?? null,
     unmatchedRightCount: run.unmatched_right_count ?? null,
     totalLeft: run.total_left ?? null,
@@ -176,7 +178,7 @@ export function runAsProgress (run: Run): GqlRunProgress {
   }
 }
 
-function camelKeys (value: Record<string, number>): Record<string, number> {
+function camelKeys (value: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]))
 }
 

@@ -8,7 +8,8 @@ export const PAGE_RANGES = {
   'Recipe.runs': { min: 1, max: 500 },
   runResults: { min: 0, max: 1000 },
   decisions: { min: 1, max: 500 },
-  exceptions: { min: 1, max: 500 }
+  exceptions: { min: 1, max: 500 },
+  'Run.exceptions': { min: 1, max: 200 }
 } as const satisfies Record<string, PageRange>
 
 /**

@@ -135,6 +135,7 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
       return await fetch(`${url}/uploads`, { method: 'POST', body: form, headers: authHeaders(auth) })
     },
     'GET /runs/:runId/results/:kind': async (auth) => await fetch(`${url}/runs/none/results/matched`, { headers: authHeaders(auth) }),
+    'GET /runs/:runId/exceptions/:side': async (auth) => await fetch(`${url}/runs/none/exceptions/left`, { headers: authHeaders(auth) }),
     // A browser's CORS preflight from the origin the harness allows (KALLA_CORS_ORIGINS); it carries no key.
     'OPTIONS *': async () => await fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin: corsOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } })
   }

@@ -74,4 +74,23 @@ t.test('decisions need the operator role, are audited, wait for a second person 
   const still = await firstKeys(second.runId, 'UNMATCHED_LEFT', 'invoice_id', 1000)
   t.notOk(still.includes(inv1!) || still.includes(inv2!), 'neither decided invoice is open')
   t.ok(still.includes(inv3!), 'an undecided one still is')
+
+  const explained = await graphqlOk<{ run: { explanation: { available: boolean, conditions: string[] }, exceptions: { totalCount: number, records: Array<{ key: string[], exception: { state: string, assignee: string | null }, nearest: Array<{ rank: number, key: string[], failedConditions: Array<{ condition: string, difference: string }> }> }> } } }>(url,
+    'query ($id: ID!) { run(runId: $id) { explanation { available conditions } exceptions(side: RIGHT, limit: 200) { totalCount records { key exception { state assignee } nearest { rank key failedConditions { condition difference } } } } } }', { id: second.runId }, { key: viewer })
+  t.equal(explained.run.explanation.available, true, 'every run is explained')
+  t.ok(explained.run.explanation.conditions.length > 0)
+  t.equal(explained.run.exceptions.totalCount, second.unmatchedRightCount)
+  t.ok(explained.run.exceptions.records.every((r) => r.exception.assignee === 'carla'), 'the bulk assignee carried to the payments still open')
+  t.ok(explained.run.exceptions.records.some((r) => r.nearest.length > 0 && r.nearest[0]!.failedConditions.length > 0), 'some payments have candidates with their failed conditions')
+
+  const csv = await fetch(`${url}/runs/${second.runId}/exceptions/right?format=csv`, { headers: { authorization: `Bearer ${viewer}` } })
+  t.equal(csv.status, 200)
+  const lines = (await csv.text()).trim().split('\n')
+  t.match(lines[0], /payment_id.*exception_state,exception_resolution,exception_assignee,exception_due_date,exception_comments,nearest_1_invoice_id,nearest_1_failed/)
+  t.equal(lines.length, second.unmatchedRightCount + 1, 'the export has every open payment')
+  const xlsx = await fetch(`${url}/runs/${second.runId}/exceptions/left?format=xlsx`, { headers: { authorization: `Bearer ${viewer}` } })
+  t.equal(xlsx.status, 200)
+  t.equal(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString(), 'PK', 'the Excel export is a workbook')
+  const log = await graphqlOk<{ auditLog: Array<{ operation: string }> }>(url, '{ auditLog(filter: { operation: "exportExceptions" }, limit: 5) { operation } }')
+  t.equal(log.auditLog.length, 2, 'each export is in the audit trail')
 })
