@@ -1,5 +1,6 @@
 import type { Scenario } from '../harness/context.ts'
 import { engineOverhead } from './engine-overhead.ts'
+import { explainOverhead } from './explain-overhead.ts'
 import { gatewayLoad } from './gateway-load.ts'
 import { matcherScaleOut } from './matcher-scale-out.ts'
 import { postgresStaging } from './postgres-staging.ts'
@@ -7,7 +8,7 @@ import { scaleAndMemory } from './scale-and-memory.ts'
 import { servicesEndToEnd } from './services-end-to-end.ts'
 
 /** Every scenario, in report order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, servicesEndToEnd, postgresStaging, scaleAndMemory, gatewayLoad, matcherScaleOut]
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, servicesEndToEnd, postgresStaging, scaleAndMemory, gatewayLoad, matcherScaleOut, explainOverhead]
 
 /** A scenario by its number ("1") or name ("engine"). */
 export function findScenario (name: string): Scenario | undefined {

@@ -215,6 +215,58 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         },
         "additionalProperties": false
       },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -266,6 +318,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -1337,6 +1395,58 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         },
         "additionalProperties": false
       },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -1388,6 +1498,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -2449,6 +2565,58 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
               },
               "additionalProperties": false
             },
+            "explain": {
+              "type": "object",
+              "required": [
+                "available",
+                "conditions",
+                "skipped",
+                "explained_left",
+                "explained_right"
+              ],
+              "properties": {
+                "available": {
+                  "type": "boolean"
+                },
+                "reason": {
+                  "type": "string"
+                },
+                "conditions": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "skipped": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "condition",
+                      "reason"
+                    ],
+                    "properties": {
+                      "condition": {
+                        "type": "string"
+                      },
+                      "reason": {
+                        "type": "string"
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "explained_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "explained_right": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              "additionalProperties": false
+            },
             "error": {
               "type": "object",
               "required": [
@@ -2500,6 +2668,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                   "type": "string"
                 },
                 "decided_right": {
+                  "type": "string"
+                },
+                "explain_left": {
+                  "type": "string"
+                },
+                "explain_right": {
                   "type": "string"
                 }
               },
@@ -2927,6 +3101,9 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
           }
         },
         "additionalProperties": false
+      },
+      "explain": {
+        "type": "boolean"
       }
     },
     "additionalProperties": false
@@ -4296,6 +4473,58 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             },
             "additionalProperties": false
           },
+          "explain": {
+            "type": "object",
+            "required": [
+              "available",
+              "conditions",
+              "skipped",
+              "explained_left",
+              "explained_right"
+            ],
+            "properties": {
+              "available": {
+                "type": "boolean"
+              },
+              "reason": {
+                "type": "string"
+              },
+              "conditions": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "skipped": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "condition",
+                    "reason"
+                  ],
+                  "properties": {
+                    "condition": {
+                      "type": "string"
+                    },
+                    "reason": {
+                      "type": "string"
+                    }
+                  },
+                  "additionalProperties": false
+                }
+              },
+              "explained_left": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "explained_right": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "additionalProperties": false
+          },
           "outputs": {
             "type": "object",
             "required": [
@@ -4322,6 +4551,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
               },
               "decided_right": {
                 "type": "string"
+              },
+              "explain_left": {
+                "type": "string"
+              },
+              "explain_right": {
+                "type": "string"
               }
             },
             "additionalProperties": false
@@ -4344,6 +4579,10 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                 "minimum": 0
               },
               "writing_results": {
+                "type": "number",
+                "minimum": 0
+              },
+              "explaining": {
                 "type": "number",
                 "minimum": 0
               },
@@ -4554,6 +4793,58 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         },
         "additionalProperties": false
       },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -4605,6 +4896,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -5227,6 +5524,58 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         },
         "additionalProperties": false
       },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -5278,6 +5627,12 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
