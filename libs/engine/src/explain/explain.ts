@@ -43,8 +43,8 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   for (const side of ['left', 'right'] as const) await connection.run(`CREATE TEMP TABLE ${T[side]} AS SELECT * FROM read_parquet(${literal(input[side].unmatched)})`)
   const keys = { left: input.left.keys.map((k) => `l.${ident(k)}`), right: input.right.keys.map((k) => `r.${ident(k)}`) }
   const joins = candidateJoins(conditions)
-  const select = `SELECT ${[...keys.left.map((k, i) => `${k} AS lk${i}`), ...keys.right.map((k, i) => `${k} AS rk${i}`)].join(', ')} FROM ${T.left} l JOIN ${T.right} r ON `
-  await connection.run(`CREATE TEMP TABLE ${T.pairs} AS ${joins.map((on) => select + on).join('\nUNION\n')}`)
+  const select = `SELECT ${[...keys.left.map((k, i) => `${k} AS lk${i}`), ...keys.right.map((k, i) => `${k} AS rk${i}`)].join(', ')} FROM `
+  await connection.run(`CREATE TEMP TABLE ${T.pairs} AS ${joins.map((j) => `${select}${j.left} l JOIN ${j.right} r ON ${j.on}`).join('\nUNION\n')}`)
   const on = [...keys.left.map((k, i) => `${k} = p.lk${i}`), ...keys.right.map((k, i) => `${k} = p.rk${i}`)].join(' AND ')
   const measured = conditions.map(measure)
   await connection.run(`CREATE TEMP TABLE ${T.eval} AS SELECT p.*,
@@ -61,22 +61,57 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   }
 }
 
-// Every condition but one, for each condition; then equal references ignoring case and spaces. A join left
-// with only date windows would pair nearly everything with everything, so it is not used.
-function candidateJoins (conditions: Condition[]): string[] {
-  const joins: string[] = []
+interface Join { left: string, right: string, on: string }
+const plain = (on: string): Join => ({ left: T.left, right: T.right, on })
+
+// Every condition but one, for each condition; then equal references ignoring case and spaces. Without an
+// equality left, the join runs on buckets of amount (and date) so it stays a hash join, and a dropped
+// equality must be a likely typo (edit distance at most 2, or a quarter of the value's length): a pair
+// whose only link is an amount and a date is a coincidence, not a candidate. A join left with only date
+// windows would pair nearly everything with everything, so it is not used.
+function candidateJoins (conditions: Condition[]): Join[] {
+  const joins: Join[] = []
   if (conditions.length === 1) {
     const only = conditions[0]!
-    if (only.kind === 'tolerance') joins.push(relaxedTolerance(only))
+    if (only.kind === 'tolerance' && !only.percent) joins.push(bucketed(relaxedTolerance(only), { ...only, tolerance: `(${only.tolerance} * ${BAND})` }, undefined))
   } else {
     for (const dropped of conditions) {
       const rest = conditions.filter((c) => c !== dropped)
-      if (rest.some((c) => c.kind !== 'date_window')) joins.push(rest.map(predicate).join(' AND '))
+      const typo = dropped.kind === 'equal' ? ` AND ${likelyTypo(dropped)}` : ''
+      const on = rest.map(predicate).join(' AND ') + typo
+      if (rest.some((c) => c.kind === 'equal')) joins.push(plain(on))
+      else {
+        const tolerance = rest.find((c): c is Extract<Condition, { kind: 'tolerance' }> => c.kind === 'tolerance' && !c.percent)
+        if (tolerance !== undefined) joins.push(bucketed(on, tolerance, rest.find((c): c is Extract<Condition, { kind: 'date_window' }> => c.kind === 'date_window')))
+      }
     }
   }
-  for (const c of conditions) if (c.kind === 'equal') joins.push(`${normalised(c.args[0])} = ${normalised(c.args[1])}`)
-  if (joins.length === 0) joins.push('false')
+  for (const c of conditions) if (c.kind === 'equal') joins.push(plain(`${normalised(c.args[0])} = ${normalised(c.args[1])}`))
+  if (joins.length === 0) joins.push(plain('false'))
   return joins
+}
+
+function likelyTypo (c: Extract<Condition, { kind: 'equal' }>): string {
+  const [a, b] = c.args.map((x) => `coalesce(${normalised(x)}, '')`)
+  return `levenshtein(${a}, ${b}) <= greatest(2, length(${a}) // 4)`
+}
+
+/**
+ * A hash join on buckets: amounts in buckets twice the tolerance wide (so a pair within the tolerance is in
+ * the same or a neighbouring bucket, whatever the rounding of the division), dates in buckets one day wider
+ * than the window; each left record probes its bucket and the neighbours, and `on` keeps the true pairs.
+ */
+function bucketed (on: string, tolerance: Extract<Condition, { kind: 'tolerance' }>, window: Extract<Condition, { kind: 'date_window' }> | undefined): Join {
+  const width = `greatest(2 * ${tolerance.tolerance}, 0.01)`
+  const column = (c: Condition, side: 'left' | 'right'): string => ident(c.args.find((a) => a.side === side)!.column)
+  const amount = (side: 'left' | 'right'): string => `floor(${column(tolerance, side)} / ${width})`
+  const day = (side: 'left' | 'right'): string => window === undefined ? '0' : `floor(date_diff('day', DATE '1970-01-01', CAST(${column(window, side)} AS DATE)) / ${window.days + 1})`
+  const offsets = window === undefined ? '(VALUES (-1, 0), (0, 0), (1, 0))' : '(VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1))'
+  return {
+    left: `(SELECT s.*, ${amount('left')} + o.__kalla_da AS __kalla_ab, ${day('left')} + o.__kalla_dd AS __kalla_db FROM ${T.left} s, ${offsets} o(__kalla_da, __kalla_dd))`,
+    right: `(SELECT *, ${amount('right')} AS __kalla_ab, ${day('right')} AS __kalla_db FROM ${T.right})`,
+    on: `l.__kalla_ab = r.__kalla_ab AND l.__kalla_db = r.__kalla_db AND ${on}`
+  }
 }
 
 const ref = (c: SideColumn): string => `${c.side === 'left' ? 'l' : 'r'}.${ident(c.column)}`
