@@ -99,7 +99,7 @@ t.test('a match SQL the explainer cannot take apart still runs, and says why the
   const { job } = recipeJob(split, { invoices: { uri: invoices, type: 'file' }, payments: { uri: payments, type: 'file' } }, { run_id: 'explain-split', output_path: join(dir, 'split') })
   const run = await runJob({ ...job!, explain: true }, { threads: 2 })
   t.equal(run.explain?.available, false)
-  t.match(run.explain?.reason, /not|only/, run.explain?.reason)
+  t.match(run.explain?.reason, /WITH queries; the explainer only reads a join of the two sources/, run.explain?.reason ?? 'no reason')
   t.equal(run.outputs.explain_left, undefined, 'no explain file is written')
   const or = await runJob({ ...job!, run_id: 'explain-or', output_path: join(dir, 'or'), explain: true, match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON (p.reference_number = i.invoice_id OR p.reference_number = i.batch_ref) AND tolerance_match(i.amount, p.paid_amount, 0.02)' }, { threads: 2 })
   t.equal(or.explain?.available, true, 'the conditions it understands are still measured')

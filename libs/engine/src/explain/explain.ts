@@ -118,20 +118,23 @@ const ref = (c: SideColumn): string => `${c.side === 'left' ? 'l' : 'r'}.${ident
 const normalised = (c: SideColumn): string => `lower(regexp_replace(CAST(${ref(c)} AS VARCHAR), '\\s+', '', 'g'))`
 
 function predicate (c: Condition): string {
-  const [a, b] = c.args.map(ref)
+  const a = ref(c.args[0])
+  const b = ref(c.args[1])
   if (c.kind === 'equal') return `${a} = ${b}`
   if (c.kind === 'date_window') return `date_within(${a}, ${b}, ${c.days})`
   return `${c.percent ? 'pct_tolerance_match' : 'tolerance_match'}(${a}, ${b}, ${c.tolerance})`
 }
 
 function relaxedTolerance (c: Extract<Condition, { kind: 'tolerance' }>): string {
-  const [a, b] = c.args.map(ref)
+  const a = ref(c.args[0])
+  const b = ref(c.args[1])
   return `${c.percent ? 'pct_tolerance_match' : 'tolerance_match'}(${a}, ${b}, ${c.tolerance} * ${BAND})`
 }
 
 /** How one condition is measured on a pair: held (never null), the difference as text, a ranking score. */
 function measure (c: Condition): { text: string, held: string, difference: string, score: string } {
-  const [a, b] = c.args.map(ref)
+  const a = ref(c.args[0])
+  const b = ref(c.args[1])
   const held = `coalesce(${predicate(c)}, false)`
   const empty = `'${c.args[0].written} or ${c.args[1].written} is empty'`
   if (c.kind === 'equal') {
