@@ -40,7 +40,11 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   const { conditions, skipped, unavailable } = input.decomposition
   const base = { conditions: conditions.map((c) => c.text), skipped }
   if (unavailable !== undefined) return { available: false, reason: unavailable, ...base, explained_left: 0, explained_right: 0 }
-  for (const side of ['left', 'right'] as const) await connection.run(`CREATE TEMP TABLE ${T[side]} AS SELECT * FROM read_parquet(${literal(input[side].unmatched)})`)
+  // Only the keys and the columns the conditions read: every join and the evaluation carry less.
+  for (const side of ['left', 'right'] as const) {
+    const columns = new Set([...input[side].keys, ...conditions.flatMap((c) => c.args.filter((a) => a.side === side).map((a) => a.column))])
+    await connection.run(`CREATE TEMP TABLE ${T[side]} AS SELECT ${[...columns].map(ident).join(', ')} FROM read_parquet(${literal(input[side].unmatched)})`)
+  }
   const keys = { left: input.left.keys.map((k) => `l.${ident(k)}`), right: input.right.keys.map((k) => `r.${ident(k)}`) }
   const joins = candidateJoins(conditions)
   const select = `SELECT ${[...keys.left.map((k, i) => `${k} AS lk${i}`), ...keys.right.map((k, i) => `${k} AS rk${i}`)].join(', ')} FROM `
@@ -176,7 +180,7 @@ async function writeSide (connection: DuckDBConnection, side: 'left' | 'right', 
   const theirs = input[other].keys.map((k, i) => `${other[0]}k${i}`)
   const named = [...input[side].keys.map((k, i) => `${own[i]} AS ${ident(k)}`), 'rank', ...input[other].keys.map((k, i) => `${theirs[i]} AS ${ident(`candidate_${k}`)}`), 'failed_count', 'failed', 'conditions']
   const ranked = `SELECT *, row_number() OVER (PARTITION BY ${own.join(', ')} ORDER BY failed_count, score, ${theirs.join(', ')}) AS rank FROM ${T.eval}`
-  await connection.run(`COPY (SELECT ${named.join(', ')} FROM (${ranked}) WHERE rank <= ${TOP_CANDIDATES} ORDER BY ${own.join(', ')}, rank) TO ${literal(input[side].out)} (FORMAT parquet, COMPRESSION zstd)`)
+  await connection.run(`COPY (SELECT ${named.join(', ')} FROM (${ranked}) WHERE rank <= ${TOP_CANDIDATES}) TO ${literal(input[side].out)} (FORMAT parquet, COMPRESSION zstd)`)
   const reader = await connection.runAndReadAll(`SELECT count(DISTINCT (${own.join(', ')})) FROM ${T.eval}`)
   return Number(reader.getRowsJS()[0]?.[0] ?? 0)
 }
