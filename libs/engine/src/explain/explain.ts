@@ -27,6 +27,8 @@ export const TOP_CANDIDATES = 3
 // A tolerance alone finds candidates within this many tolerances (a near miss at 0.03 for 0.02 is 1.5).
 const BAND = 10
 const T = { left: '__kalla_explain_left', right: '__kalla_explain_right', pairs: '__kalla_explain_pairs', eval: '__kalla_explain_eval' } as const
+// The records no candidate sharing their reference was found for: the only ones a typo is looked for.
+const REST = { left: '__kalla_explain_left_rest', right: '__kalla_explain_right_rest' } as const
 
 /**
  * For every unmatched record of each side, the nearest unmatched records of the other side and, for each
@@ -48,7 +50,16 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   const keys = { left: input.left.keys.map((k) => `l.${ident(k)}`), right: input.right.keys.map((k) => `r.${ident(k)}`) }
   const joins = candidateJoins(conditions)
   const select = `SELECT ${[...keys.left.map((k, i) => `${k} AS lk${i}`), ...keys.right.map((k, i) => `${k} AS rk${i}`)].join(', ')} FROM `
-  await connection.run(`CREATE TEMP TABLE ${T.pairs} AS ${joins.map((j) => `${select}${j.left} l JOIN ${j.right} r ON ${j.on}`).join('\nUNION\n')}`)
+  const union = (list: Join[]): string => list.map((j) => `${select}${j.left} l JOIN ${j.right} r ON ${j.on}`).join('\nUNION\n')
+  const [first, late] = [joins.filter((j) => j.late !== true), joins.filter((j) => j.late === true)]
+  await connection.run(`CREATE TEMP TABLE ${T.pairs} AS ${union(first)}`)
+  if (late.length > 0) {
+    for (const side of ['left', 'right'] as const) {
+      const on = input[side].keys.map((k, i) => `s.${ident(k)} = p.${side[0]}k${i}`).join(' AND ')
+      await connection.run(`CREATE TEMP VIEW ${REST[side]} AS SELECT s.* FROM ${T[side]} s ANTI JOIN ${T.pairs} p ON ${on}`)
+    }
+    await connection.run(`INSERT INTO ${T.pairs} ${union(late)} EXCEPT SELECT * FROM ${T.pairs}`)
+  }
   const on = [...keys.left.map((k, i) => `${k} = p.lk${i}`), ...keys.right.map((k, i) => `${k} = p.rk${i}`)].join(' AND ')
   const measured = conditions.map(measure)
   await connection.run(`CREATE TEMP TABLE ${T.eval} AS SELECT p.*,
@@ -65,13 +76,14 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   }
 }
 
-interface Join { left: string, right: string, on: string }
+interface Join { left: string, right: string, on: string, late?: boolean }
 const plain = (on: string): Join => ({ left: T.left, right: T.right, on })
 
 // Every condition but one, for each condition; then equal references ignoring case and spaces. Without an
 // equality left, the join runs on buckets of amount (and date) so it stays a hash join, and a dropped
 // equality must be a likely typo (edit distance at most 2, or a quarter of the value's length): a pair
-// whose only link is an amount and a date is a coincidence, not a candidate. A join left with only date
+// whose only link is an amount and a date is a coincidence, not a candidate. Typos are looked for last,
+// and only between records that have no candidate sharing their reference. A join left with only date
 // windows would pair nearly everything with everything, so it is not used.
 function candidateJoins (conditions: Condition[]): Join[] {
   const joins: Join[] = []
@@ -86,7 +98,8 @@ function candidateJoins (conditions: Condition[]): Join[] {
       if (rest.some((c) => c.kind === 'equal')) joins.push(plain(on))
       else {
         const tolerance = rest.find((c): c is Extract<Condition, { kind: 'tolerance' }> => c.kind === 'tolerance' && !c.percent)
-        if (tolerance !== undefined) joins.push(bucketed(on, tolerance, rest.find((c): c is Extract<Condition, { kind: 'date_window' }> => c.kind === 'date_window')))
+        const window = rest.find((c): c is Extract<Condition, { kind: 'date_window' }> => c.kind === 'date_window')
+        if (tolerance !== undefined) joins.push(dropped.kind === 'equal' ? { ...bucketed(on, tolerance, window, REST), late: true } : bucketed(on, tolerance, window))
       }
     }
   }
@@ -105,15 +118,15 @@ function likelyTypo (c: Extract<Condition, { kind: 'equal' }>): string {
  * the same or a neighbouring bucket, whatever the rounding of the division), dates in buckets one day wider
  * than the window; each left record probes its bucket and the neighbours, and `on` keeps the true pairs.
  */
-function bucketed (on: string, tolerance: Extract<Condition, { kind: 'tolerance' }>, window: Extract<Condition, { kind: 'date_window' }> | undefined): Join {
+function bucketed (on: string, tolerance: Extract<Condition, { kind: 'tolerance' }>, window: Extract<Condition, { kind: 'date_window' }> | undefined, from: { left: string, right: string } = T): Join {
   const width = `greatest(2 * ${tolerance.tolerance}, 0.01)`
   const column = (c: Condition, side: 'left' | 'right'): string => ident(c.args.find((a) => a.side === side)!.column)
   const amount = (side: 'left' | 'right'): string => `floor(${column(tolerance, side)} / ${width})`
   const day = (side: 'left' | 'right'): string => window === undefined ? '0' : `floor(date_diff('day', DATE '1970-01-01', CAST(${column(window, side)} AS DATE)) / ${window.days + 1})`
   const offsets = window === undefined ? '(VALUES (-1, 0), (0, 0), (1, 0))' : '(VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1))'
   return {
-    left: `(SELECT s.*, ${amount('left')} + o.__kalla_da AS __kalla_ab, ${day('left')} + o.__kalla_dd AS __kalla_db FROM ${T.left} s, ${offsets} o(__kalla_da, __kalla_dd))`,
-    right: `(SELECT *, ${amount('right')} AS __kalla_ab, ${day('right')} AS __kalla_db FROM ${T.right})`,
+    left: `(SELECT s.*, ${amount('left')} + o.__kalla_da AS __kalla_ab, ${day('left')} + o.__kalla_dd AS __kalla_db FROM ${from.left} s, ${offsets} o(__kalla_da, __kalla_dd))`,
+    right: `(SELECT *, ${amount('right')} AS __kalla_ab, ${day('right')} AS __kalla_db FROM ${from.right})`,
     on: `l.__kalla_ab = r.__kalla_ab AND l.__kalla_db = r.__kalla_db AND ${on}`
   }
 }
