@@ -25,6 +25,8 @@ import { formatErrors } from './graphql/errors.ts'
 import { noIntrospectionRule } from './graphql/introspection.ts'
 import { queryLimitsRule } from './graphql/limits.ts'
 import { tokenLimitHook } from './graphql/token-limit.ts'
+import { exceptionResolvers } from './graphql/exceptions.ts'
+import { runExceptionResolvers } from './graphql/run-exceptions.ts'
 import { loaders } from './graphql/loaders.ts'
 import { mutationResolvers } from './graphql/mutations.ts'
 import { queryResolvers } from './graphql/queries.ts'
@@ -91,12 +93,14 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const limits = queryLimitsRule({ maxDepth: config.GATEWAY_MAX_DEPTH, maxCost: config.GATEWAY_MAX_COST, mutationCost: config.GATEWAY_MUTATION_COST })
   const rules = config.GATEWAY_INTROSPECTION === true ? [limits] : [limits, noIntrospectionRule]
   const documentLimits: DocumentLimits = { maxRootFields: config.GATEWAY_MAX_ROOT_FIELDS, maxAliases: config.GATEWAY_MAX_ALIASES, maxOperations: config.GATEWAY_MAX_OPERATIONS, maxFragmentDepth: config.GATEWAY_MAX_DEPTH }
+  const exceptions = exceptionResolvers(deps)
   await app.register(mercurius, {
     schema: buildSchema(),
     resolvers: {
-      Query: { ...queryResolvers(deps), ...keys.Query, ...auditResolvers({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA }) },
-      Mutation: auditedMutations({ ...mutationResolvers(deps), ...keys.Mutation }, audit, KEY_MUTATIONS),
-      Subscription: subscriptionResolvers(deps)
+      Query: { ...queryResolvers(deps), ...keys.Query, ...auditResolvers({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA }), ...exceptions.Query },
+      Mutation: auditedMutations({ ...mutationResolvers(deps), ...keys.Mutation, ...exceptions.Mutation }, audit, KEY_MUTATIONS),
+      Subscription: subscriptionResolvers(deps),
+      Run: runExceptionResolvers(deps)
     },
     loaders: loaders(deps),
     context: auth.context,

@@ -20,7 +20,11 @@ export const GRAPHQL_ACCESS = {
     runResults: 'viewer',
     apiKeys: 'admin',
     auditLog: 'admin',
-    auditChain: 'admin'
+    auditChain: 'admin',
+    decisions: 'viewer',
+    exceptions: 'viewer',
+    exceptionRecords: 'viewer',
+    recipeExceptionSettings: 'viewer'
   },
   Mutation: {
     saveRecipe: 'operator',
@@ -31,6 +35,14 @@ export const GRAPHQL_ACCESS = {
     draftRecipe: 'operator',
     startRun: 'operator',
     cancelRun: 'operator',
+    recordManualMatch: 'operator',
+    recordUnmatch: 'operator',
+    reviewDecision: 'operator',
+    revokeDecision: 'operator',
+    updateExceptions: 'operator',
+    updateRunExceptions: 'operator',
+    reviewWriteOff: 'operator',
+    setRecipeFourEyes: 'admin',
     registerSource: 'admin',
     removeSource: 'admin',
     deleteRecipe: 'admin',
@@ -56,6 +68,7 @@ export const HTTP_ACCESS = {
   'GET /graphql': 'viewer',
   'POST /uploads': 'operator',
   'GET /runs/:runId/results/:kind': 'viewer',
+  'GET /runs/:runId/exceptions/:side': 'viewer',
   // CORS preflights, answered before authentication (browsers send no key with them); 404 without KALLA_CORS_ORIGINS.
   'OPTIONS *': 'public'
 } as const satisfies Record<string, Access>

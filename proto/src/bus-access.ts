@@ -2,7 +2,8 @@ import { MATCHER_CONSUMER, RUNS_EVENTS_CONSUMER, type ConsumerDefinition } from 
 import {
   CancelRun, CreateUpload, DeleteRecipe, DraftRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
   PreviewRecipe, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun, SuggestRecipes,
-  TestSource, UpdateSource, ValidateRecipe
+  TestSource, UpdateSource, ValidateRecipe, RecordDecision, ReviewDecision, RevokeDecision, ListDecisions,
+  UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions, SetRecipeSettings, GetRecipeSettings
 } from './services/index.ts'
 import { deadLetterAdvisorySubject, STREAMS, type StreamDefinition } from './streams.ts'
 import { MatchJobs, RunEvents, RunUpdates } from './topics.ts'
@@ -27,6 +28,12 @@ export interface BusAccess {
   readonly deadLetters: readonly ConsumerDefinition[]
 }
 
+/** The exceptions workflow's endpoints: served by runs, asked by the gateway. */
+const EXCEPTION_ENDPOINTS = [
+  RecordDecision, ReviewDecision, RevokeDecision, ListDecisions, UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions,
+  SetRecipeSettings, GetRecipeSettings
+]
+
 export const BUS_IDENTITIES = ['sources', 'recipes', 'runs', 'matcher', 'gateway'] as const
 export type BusIdentity = typeof BUS_IDENTITIES[number]
 
@@ -50,7 +57,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     deadLetters: []
   },
   runs: {
-    serves: [StartRun, GetRun, ListRuns, CancelRun],
+    serves: [StartRun, GetRun, ListRuns, CancelRun, ...EXCEPTION_ENDPOINTS],
     requests: [GetRecipe, GetUpload, DescribeUpload, GetSource],
     publishes: [MatchJobs, RunEvents, RunUpdates],
     consumes: [RUNS_EVENTS_CONSUMER],
@@ -72,7 +79,8 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     serves: [],
     requests: [
       RegisterSource, ListSources, GetSource, RemoveSource, CreateUpload,
-      SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, StartRun, GetRun, ListRuns, CancelRun
+      SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, StartRun, GetRun, ListRuns, CancelRun,
+      ...EXCEPTION_ENDPOINTS
     ],
     publishes: [],
     consumes: [],

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { Identifier } from './identifiers.ts'
 import { Side, SourceType } from './recipe.ts'
 import { SourceOptions } from './source-options.ts'
+import { RecordKey } from './services/exceptions.ts'
 
 export const FileFormats = ['csv', 'parquet', 'json', 'xlsx'] as const
 export const FileFormat = Type.Enum(FileFormats)
@@ -24,12 +25,32 @@ export const JobSource = Type.Object({
 }, { additionalProperties: false })
 export type JobSource = Static<typeof JobSource>
 
+const DecisionGroup = Type.Object({
+  decision_id: Type.String(),
+  left: Type.Array(RecordKey, { minItems: 1 }),
+  right: Type.Array(RecordKey, { minItems: 1 })
+}, { additionalProperties: false })
+
+/**
+ * The recipe's effective decisions, carried into every later run: keys and kinds only (no reasons, names
+ * or credentials). Keys are the primary-key values as text, in primary_key order.
+ */
+export const JobDecisions = Type.Object({
+  manual_matches: Type.Array(DecisionGroup),
+  unmatches: Type.Array(DecisionGroup),
+  write_offs: Type.Object({ left: Type.Array(RecordKey), right: Type.Array(RecordKey) }, { additionalProperties: false })
+}, { additionalProperties: false })
+export type JobDecisions = Static<typeof JobDecisions>
+
 /** A self-contained unit of matching work: everything the engine needs, nothing it must look up. */
 export const Job = Type.Object({
   run_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
   match_sql: Type.String({ minLength: 1 }),
   sources: Type.Array(JobSource, { minItems: 2, maxItems: 2 }),
   primary_keys: Type.Record(Type.String(), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-  output_path: Type.String({ minLength: 1 })
+  output_path: Type.String({ minLength: 1 }),
+  decisions: Type.Optional(JobDecisions),
+  /** Explain every unmatched record: its nearest candidates and the conditions of match_sql they failed. */
+  explain: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 export type Job = Static<typeof Job>

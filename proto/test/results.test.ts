@@ -5,7 +5,8 @@ t.test('result keys put each output under the prefix, however the prefix ends', 
   const expected = { matched: 'results/r1/matched.parquet', unmatched_left: 'results/r1/unmatched_left.parquet', unmatched_right: 'results/r1/unmatched_right.parquet', summary: 'results/r1/summary.json' }
   t.same(resultKeys('results/r1'), expected)
   t.same(resultKeys('results/r1//'), expected)
-  t.same(Object.keys(RESULT_FILES).filter((k) => k !== 'summary'), [...RESULT_KINDS], 'every record set has a file')
+  t.same(Object.keys(RESULT_FILES).filter((k) => k !== 'summary' && !k.startsWith('decided_') && !k.startsWith('explain_')), [...RESULT_KINDS], 'every record set has a file')
+  t.same(resultKeys('results/r1', { decided: true }), { ...expected, decided_left: 'results/r1/decided_left.parquet', decided_right: 'results/r1/decided_right.parquet' }, 'a run with decisions also has its decided files')
 })
 
 t.test('only the three record sets are result kinds', async (t) => {

@@ -15,7 +15,8 @@ const { values } = parseArgs({
     source: { type: 'string', multiple: true },
     out: { type: 'string' },
     'memory-limit': { type: 'string', default: '2GB' },
-    'work-dir': { type: 'string' }
+    'work-dir': { type: 'string' },
+    explain: { type: 'boolean', default: false }
   }
 })
 const started = performance.now()
@@ -39,7 +40,7 @@ const onProgress = (p: RunProgress): void => {
   if (p.progress >= 0.9) mark(`${step}:copied`)
   if (p.progress >= 1) mark(`${step}:done`)
 }
-const completed = await engine.runJob(built.job, {
+const completed = await engine.runJob({ ...built.job, ...(values.explain === true ? { explain: true } : {}) }, {
   memoryLimit: values['memory-limit'] ?? '2GB',
   progressIntervalMs: 100,
   onProgress,

@@ -13,7 +13,7 @@ export interface BenchContext {
 }
 
 export interface Scenario {
-  /** 1..6, as the report numbers them. */
+  /** 1..7, as the report numbers them. */
   number: number
   /** Short name used on the command line, e.g. "engine". */
   id: string

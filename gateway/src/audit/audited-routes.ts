@@ -16,6 +16,10 @@ export const AUDITED_ROUTES: Record<string, RouteRule> = {
   'GET /runs/:runId/results/:kind': (request) => {
     const { runId, kind } = request.params as { runId: string, kind: string }
     return { operation: 'download', targets: { runId }, args: { kind, format: (request.query as { format?: string }).format ?? 'csv' } }
+  },
+  'GET /runs/:runId/exceptions/:side': (request) => {
+    const { runId, side } = request.params as { runId: string, side: string }
+    return { operation: 'exportExceptions', targets: { runId }, args: { side, format: (request.query as { format?: string }).format ?? 'csv' } }
   }
 }
 

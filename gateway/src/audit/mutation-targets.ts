@@ -23,6 +23,14 @@ export const MUTATION_TARGETS: Record<string, TargetRule> = {
   suggestRecipes: (args) => ({ uploadIds: Array.isArray(args.sources) ? args.sources.filter((s: { uploadId?: unknown }) => s.uploadId != null).map((s: { uploadId?: unknown }) => String(s.uploadId)) : undefined }),
   startRun: (args, result) => ({ recipeId: args.input?.recipeId, runId: result?.runId, uploadIds: uploadIds(args.input?.files) }),
   cancelRun: (args) => ({ runId: args.runId }),
+  recordManualMatch: (args, result) => ({ recipeId: args.input?.recipeId, decisionId: result?.decisionId }),
+  recordUnmatch: (args, result) => ({ recipeId: args.input?.recipeId, decisionId: result?.decisionId }),
+  reviewDecision: (args) => ({ decisionId: args.decisionId }),
+  revokeDecision: (args) => ({ decisionId: args.decisionId }),
+  updateExceptions: (args) => ({ recipeId: args.recipeId }),
+  updateRunExceptions: (args) => ({ runId: args.runId }),
+  reviewWriteOff: (args) => ({ recipeId: args.recipeId }),
+  setRecipeFourEyes: (args) => ({ recipeId: args.recipeId }),
   createApiKey: (_args, result) => ({ keyId: result?.id }),
   revokeApiKey: (args) => ({ keyId: args.id })
 }

@@ -26,6 +26,10 @@ export interface GqlRun {
   stage: string | null
   progress: number | null
   matchedCount: number | null
+  matchedLeft: number | null
+  matchedRight: number | null
+  decisionCounts: Record<string, number> | null
+  explanation: Record<string, unknown> | null
   unmatchedLeftCount: number | null
   unmatchedRightCount: number | null
   totalLeft: number | null
@@ -143,6 +147,10 @@ export function toRun (run: Run): GqlRun {
     stage: run.stage ?? null,
     progress: run.progress ?? null,
     matchedCount: run.matched_count ?? null,
+    matchedLeft: run.matched_left ?? null,
+    matchedRight: run.matched_right ?? null,
+    decisionCounts: run.decisions === undefined ? null : camelKeys(run.decisions),
+    explanation: run.explain === undefined ? null : { ...run.explain, explainedLeft: run.explain.explained_left, explainedRight: run.explain.explained_right, reason: run.explain.reason ?? null },
     unmatchedLeftCount: run.unmatched_left_count ?? null,
     unmatchedRightCount: run.unmatched_right_count ?? null,
     totalLeft: run.total_left ?? null,
@@ -168,6 +176,10 @@ export function runAsProgress (run: Run): GqlRunProgress {
     totalRight: run.total_right ?? null,
     at: run.updated_at
   }
+}
+
+function camelKeys (value: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]))
 }
 
 function present<K extends string, V> (key: K, value: V | null | undefined): { [P in K]?: V } {

@@ -6,7 +6,10 @@ export interface PageRange { min: number, max: number }
 export const PAGE_RANGES = {
   runs: { min: 1, max: 500 },
   'Recipe.runs': { min: 1, max: 500 },
-  runResults: { min: 0, max: 1000 }
+  runResults: { min: 0, max: 1000 },
+  decisions: { min: 1, max: 500 },
+  exceptions: { min: 1, max: 500 },
+  'Run.exceptions': { min: 1, max: 200 }
 } as const satisfies Record<string, PageRange>
 
 /**

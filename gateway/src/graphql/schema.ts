@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql'
-import { ColumnTypes, FileEncodings, MatchPatterns, ROLES, RunStatuses, SourceTypes } from '@kalla/proto'
+import { ColumnTypes, DecisionKinds, DecisionStatuses, ExceptionStates, FileEncodings, MatchPatterns, Resolutions, ROLES, RunStatuses, Sides, SourceTypes } from '@kalla/proto'
 import { RESULT_KINDS } from '@kalla/proto'
 
 /** proto/graphql, found through the proto package so it works wherever the workspace is installed. */
@@ -31,7 +31,13 @@ export function buildSchema (): GraphQLSchema {
       FileEncoding: upperCaseEnum(FileEncodings),
       Role: upperCaseEnum(ROLES),
       AuditOutcome: upperCaseEnum(['ok', 'error']),
-      MatchPattern: upperCaseEnum(MatchPatterns)
+      MatchPattern: upperCaseEnum(MatchPatterns),
+      Side: upperCaseEnum(Sides),
+      DecisionKind: upperCaseEnum(DecisionKinds),
+      DecisionStatus: upperCaseEnum(DecisionStatuses),
+      ExceptionState: upperCaseEnum(ExceptionStates),
+      Resolution: upperCaseEnum(Resolutions),
+      WriteOffStatus: upperCaseEnum(['pending', 'effective', 'rejected'])
     }
   })
 }

@@ -6,6 +6,7 @@ import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
 import { completedResultKey, openResult } from '../results/read-page.ts'
 import { isResultKind, type ResultKind } from '@kalla/proto'
+import { exceptionExportRoutes } from './exceptions-export.ts'
 import { asCodedError } from './http-errors.ts'
 
 interface DownloadRequest { Params: { runId: string, kind: string }, Querystring: { format?: string } }
@@ -45,6 +46,8 @@ export async function downloadRoutes (app: FastifyInstance, options: { deps: Gat
       : (path: string) => resultCsvStream(path, { workDir: deps.workDir })
     return await sendConverted(deps, reply, { runId, key, kind, format: format as Format }, write)
   })
+  // Shares this plugin's error handler: the same { error: { code, message } } answers.
+  await app.register(exceptionExportRoutes, { deps })
 }
 
 async function sendParquet (deps: GatewayDeps, reply: FastifyReply, runId: string, key: string, kind: ResultKind): Promise<FastifyReply> {

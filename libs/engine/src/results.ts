@@ -1,7 +1,8 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { normalize } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { resultKeys, type RunCounts, type RunOutputs } from '@kalla/proto'
+import { RESULT_FILES, resultKeys, type DecisionCounts, type RunCounts, type RunOutputs } from '@kalla/proto'
+import { decidedCounts, decidedRelation, decisionCounts, openRelation, type AppliedDecisions } from './decisions.ts'
 import { EngineError, resourceError } from './errors.ts'
 import { MATCHED_TABLE, type SideKeys } from './match.ts'
 import { withQueryProgress, type FractionReporter } from './progress.ts'
@@ -11,37 +12,50 @@ const PARTIAL = '.partial'
 
 /**
  * Writes matched.parquet and the two unmatched files: each source's full rows whose key appears in no
- * matched row (an anti join). Files are written under a temporary name and renamed only when all
- * three are complete, so a failed run never leaves a result that looks whole.
+ * matched row (an anti join). With carried-over decisions, records a manual match or a write-off settled
+ * leave the unmatched files for decided_left/right.parquet. Files are written under a temporary name and
+ * renamed only when all are complete, so a failed run never leaves a result that looks whole.
  */
 export async function writeResults (
   connection: DuckDBConnection,
   outputDir: string,
   sides: { left: SideKeys, right: SideKeys },
   totals: { left: number, right: number, matched: number },
-  progress: { intervalMs: number, report: FractionReporter }
-): Promise<{ counts: RunCounts, outputs: RunOutputs }> {
+  progress: { intervalMs: number, report: FractionReporter },
+  decisions?: { applied: AppliedDecisions, manualMatches: number }
+): Promise<{ counts: RunCounts, outputs: RunOutputs, decisions?: DecisionCounts }> {
   await mkdir(outputDir, { recursive: true })
-  const paths = resultKeys(normalize(outputDir))
-  // Three files, each a third of the stage; DuckDB reports progress within each COPY.
-  const copy = (third: number, relation: string, path: string): Promise<number> =>
-    withQueryProgress(connection, progress.intervalMs, (f) => progress.report((third + f) / 3), () => copyToParquet(connection, relation, path))
+  const paths = resultKeys(normalize(outputDir), { decided: decisions !== undefined })
+  const files = Object.keys(RESULT_FILES).filter((k) => k !== 'summary' && paths[k as keyof RunOutputs] !== undefined) as (keyof RunOutputs)[]
+  // Each file an equal share of the stage; DuckDB reports progress within each COPY.
+  let done = 0
+  const copy = async (relation: string, path: string): Promise<number> => {
+    const share = done++
+    return await withQueryProgress(connection, progress.intervalMs, (f) => progress.report((share + f) / files.length), () => copyToParquet(connection, relation, path))
+  }
   try {
-    await copy(0, MATCHED_TABLE, paths.matched + PARTIAL)
-    const unmatchedLeft = await writeUnmatched(sides.left, (relation) => copy(1, relation, paths.unmatched_left + PARTIAL))
-    const unmatchedRight = await writeUnmatched(sides.right, (relation) => copy(2, relation, paths.unmatched_right + PARTIAL))
-    for (const file of [paths.matched, paths.unmatched_left, paths.unmatched_right]) await rename(file + PARTIAL, file)
+    await copy(MATCHED_TABLE, paths.matched + PARTIAL)
+    const relation = (side: 'left' | 'right'): string => decisions === undefined ? unmatchedRelation(sides[side]) : openRelation(sides[side], side)
+    const unmatched = { left: await copy(relation('left'), paths.unmatched_left + PARTIAL), right: await copy(relation('right'), paths.unmatched_right + PARTIAL) }
+    let decided: DecisionCounts | undefined
+    if (decisions !== undefined) {
+      for (const side of ['left', 'right'] as const) await copy(decidedRelation(sides[side], side), paths[`decided_${side}`]! + PARTIAL)
+      const counted = { left: await decidedCounts(connection, paths.decided_left! + PARTIAL), right: await decidedCounts(connection, paths.decided_right! + PARTIAL) }
+      decided = decisionCounts({ total: totals, unmatched, decided: counted, ...decisions })
+    }
+    for (const file of files) await rename(paths[file]! + PARTIAL, paths[file]!)
     progress.report(1)
+    const writtenOff = { left: decided?.written_off_left ?? 0, right: decided?.written_off_right ?? 0 }
     const counts: RunCounts = {
       matched_count: totals.matched,
-      matched_left: totals.left - unmatchedLeft,
-      matched_right: totals.right - unmatchedRight,
-      unmatched_left_count: unmatchedLeft,
-      unmatched_right_count: unmatchedRight,
+      matched_left: totals.left - unmatched.left - writtenOff.left,
+      matched_right: totals.right - unmatched.right - writtenOff.right,
+      unmatched_left_count: unmatched.left,
+      unmatched_right_count: unmatched.right,
       total_left: totals.left,
       total_right: totals.right
     }
-    return { counts, outputs: paths }
+    return { counts, outputs: paths, ...(decided === undefined ? {} : { decisions: decided }) }
   } catch (error) {
     await Promise.all(Object.values(paths).map((p) => rm(p + PARTIAL, { force: true })))
     throw error
@@ -56,10 +70,10 @@ export async function writeSummary (path: string, summary: unknown): Promise<voi
 
 // An anti join straight against the matched table: a key repeated there (a split payment's invoice) or
 // NULL changes nothing, so no distinct key table is built first.
-async function writeUnmatched (side: SideKeys, copy: (relation: string) => Promise<number>): Promise<number> {
+function unmatchedRelation (side: SideKeys): string {
   const keys = side.outputKeys.map((k, i) => `${ident(k)} AS k${i}`).join(', ')
   const on = side.sourceKeys.map((k, i) => `s.${ident(k)} = m.k${i}`).join(' AND ')
-  return await copy(`(SELECT s.* FROM ${ident(side.alias)} AS s ANTI JOIN (SELECT ${keys} FROM ${MATCHED_TABLE}) AS m ON ${on})`)
+  return `(SELECT s.* FROM ${ident(side.alias)} AS s ANTI JOIN (SELECT ${keys} FROM ${MATCHED_TABLE}) AS m ON ${on})`
 }
 
 async function copyToParquet (connection: DuckDBConnection, relation: string, path: string): Promise<number> {

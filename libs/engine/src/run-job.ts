@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { duckdbVersion } from './version.ts'
-import { Job, checker, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
+import { applyDecisions, type AppliedDecisions } from './decisions.ts'
+import { decomposeMatchSql } from './explain/conditions.ts'
+import { explainUnmatched } from './explain/explain.ts'
+import { Job, RESULT_FILES, checker, resultKeys, type ExplainSummary, type RunOutputs, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { standInForEmptySources } from './empty-sources.ts'
 import { EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
@@ -99,11 +102,13 @@ class JobRun {
   private readonly sandbox: Sandbox
   private readonly signal: AbortSignal
   private readonly started = performance.now()
-  private readonly timings = { staging: 0, matching: 0, writing_results: 0, total: 0 }
+  private readonly timings: { staging: number, matching: number, writing_results: number, explaining?: number, total: number } = { staging: 0, matching: 0, writing_results: 0, total: 0 }
   private readonly counts = { matched_count: 0, total_left: 0, total_right: 0 }
   private readonly heartbeat: Heartbeat<RunProgress> | undefined
   /** Rows of the match SQL that lacked a side's key (an outer join's), left out of the matched output. */
   private rowsWithoutKeys = 0
+  /** What the job's carried-over decisions changed, when it has any. */
+  private applied: AppliedDecisions | undefined
 
   constructor (job: LocalJob, settings: ResolvedEngineOptions, sandbox: Sandbox, signal: AbortSignal, onProgress?: (progress: RunProgress) => void) {
     this.job = job
@@ -161,7 +166,8 @@ class JobRun {
     }
     this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
     checkMatchedRows(rows - this.rowsWithoutKeys, this.settings.maxMatchedRows)
-    this.counts.matched_count = rows - this.rowsWithoutKeys
+    if (this.job.decisions !== undefined) this.applied = await applyDecisions(connection, sides, this.job.decisions)
+    this.counts.matched_count = rows - this.rowsWithoutKeys - (this.applied?.unmatched ?? 0)
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0
     return sides
@@ -171,24 +177,43 @@ class JobRun {
     const t0 = performance.now()
     this.emit('writing_results', 0)
     const totals = { left: this.counts.total_left, right: this.counts.total_right, matched: this.counts.matched_count }
-    const { counts, outputs } = await writeResults(this.sandbox.connection, resolve(this.job.output_path), sides, totals, {
+    const decided = this.applied === undefined ? undefined : { applied: this.applied, manualMatches: this.job.decisions?.manual_matches.length ?? 0 }
+    const { counts, outputs, decisions } = await writeResults(this.sandbox.connection, resolve(this.job.output_path), sides, totals, {
       intervalMs: this.settings.progressIntervalMs,
       report: (f) => { this.emit('writing_results', f) }
-    })
-    await checkOutputSize(outputs, this.settings.maxOutputBytes)
+    }, decided)
     this.timings.writing_results = performance.now() - t0
+    const explained = this.job.explain === true ? await this.explain(outputs, staged) : undefined
+    await checkOutputSize(outputs, this.settings.maxOutputBytes)
     this.timings.total = performance.now() - this.started
     const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)])) as typeof this.timings
-    const completed: RunCompleted = { run_id: this.job.run_id, ...counts, outputs, timings_ms: timings, at: new Date().toISOString() }
+    const completed: RunCompleted = { run_id: this.job.run_id, ...counts, ...(decisions === undefined ? {} : { decisions }), ...(explained === undefined ? {} : { explain: explained }), outputs, timings_ms: timings, at: new Date().toISOString() }
     const sources = staged.map((s) => sourceSummary(s, this.keys[s.alias] ?? []))
     await writeSummary(outputs.summary, {
       ...completed,
-      outputs: { matched: 'matched.parquet', unmatched_left: 'unmatched_left.parquet', unmatched_right: 'unmatched_right.parquet' },
+      outputs: Object.fromEntries(Object.keys(outputs).filter((k) => k !== 'summary').map((k) => [k, RESULT_FILES[k as keyof typeof RESULT_FILES]])),
       rows_without_both_keys: this.rowsWithoutKeys,
       sources,
       engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
     })
     return { ...completed, sources }
+  }
+
+  /** Explains the unmatched records just written; adds the two explain files to `outputs`. */
+  private async explain (outputs: RunOutputs, staged: StagedSource[]): Promise<ExplainSummary> {
+    const t0 = performance.now()
+    const [left, right] = [staged.find((s) => s.side === 'left')!, staged.find((s) => s.side === 'right')!]
+    const columns = (s: StagedSource) => ({ alias: s.alias, columns: s.columns.map((c) => c.name) })
+    const decomposition = await decomposeMatchSql(this.sandbox.connection, withoutTrailingSemicolon(this.job.match_sql), { left: columns(left), right: columns(right) })
+    const paths = resultKeys(resolve(this.job.output_path), { explained: true })
+    const summary = await explainUnmatched(this.sandbox.connection, {
+      left: { keys: this.keys[left.alias] ?? [], unmatched: outputs.unmatched_left, out: paths.explain_left! },
+      right: { keys: this.keys[right.alias] ?? [], unmatched: outputs.unmatched_right, out: paths.explain_right! },
+      decomposition
+    })
+    if (summary.available) Object.assign(outputs, { explain_left: paths.explain_left, explain_right: paths.explain_right })
+    this.timings.explaining = performance.now() - t0
+    return summary
   }
 
   private emit (stage: Stage, progress: number, source?: string): void {

@@ -30,6 +30,18 @@ const OPERATIONS: Record<string, { query: string, variables?: Record<string, unk
   deleteRecipe: { query: 'mutation { deleteRecipe(recipeId: "none") }' },
   createApiKey: { query: 'mutation { createApiKey(name: "made in the access test", role: VIEWER) { id } }' },
   revokeApiKey: { query: 'mutation { revokeApiKey(id: "none") }' },
+  decisions: { query: '{ decisions(recipeId: "none") { decisionId } }' },
+  exceptions: { query: '{ exceptions(recipeId: "none") { key } }' },
+  exceptionRecords: { query: '{ exceptionRecords(recipeId: "none", records: [{ side: LEFT, key: ["1"] }]) { state } }' },
+  recipeExceptionSettings: { query: '{ recipeExceptionSettings(recipeId: "none") { fourEyes } }' },
+  recordManualMatch: { query: 'mutation { recordManualMatch(input: { recipeId: "none", left: [["1"]], right: [["2"]], reason: "access" }) { decisionId } }' },
+  recordUnmatch: { query: 'mutation { recordUnmatch(input: { recipeId: "none", left: [["1"]], right: [["2"]], reason: "access" }) { decisionId } }' },
+  reviewDecision: { query: 'mutation { reviewDecision(decisionId: "none", approve: true) { status } }' },
+  revokeDecision: { query: 'mutation { revokeDecision(decisionId: "none", reason: "access") { status } }' },
+  updateExceptions: { query: 'mutation { updateExceptions(recipeId: "none", records: [{ side: LEFT, key: ["1"] }], change: { comment: "access" }) { updated } }' },
+  updateRunExceptions: { query: 'mutation { updateRunExceptions(runId: "none", filter: { side: LEFT }, change: { comment: "access" }) { updated } }' },
+  reviewWriteOff: { query: 'mutation { reviewWriteOff(recipeId: "none", record: { side: LEFT, key: ["1"] }, approve: true) { state } }' },
+  setRecipeFourEyes: { query: 'mutation { setRecipeFourEyes(recipeId: "none", fourEyes: false) { fourEyes } }' },
   runProgress: { query: 'subscription { runProgress(runId: "none") { runId } }' },
   runUpdated: { query: 'subscription { runUpdated { runId } }' }
 }
@@ -125,6 +137,7 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
       return await fetch(`${url}/uploads`, { method: 'POST', body: form, headers: authHeaders(auth) })
     },
     'GET /runs/:runId/results/:kind': async (auth) => await fetch(`${url}/runs/none/results/matched`, { headers: authHeaders(auth) }),
+    'GET /runs/:runId/exceptions/:side': async (auth) => await fetch(`${url}/runs/none/exceptions/left`, { headers: authHeaders(auth) }),
     // A browser's CORS preflight from the origin the harness allows (KALLA_CORS_ORIGINS); it carries no key.
     'OPTIONS *': async () => await fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin: corsOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } })
   }

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { FailureStage, RunOutputs, Stage } from '../events.ts'
+import { DecisionCounts, ExplainSummary, FailureStage, RunOutputs, Stage } from '../events.ts'
 import { defineEndpoint } from '../transport.ts'
 import { FileBinding, Timestamp } from './common.ts'
 
@@ -25,6 +25,8 @@ export const Run = Type.Object({
   unmatched_right_count: Count,
   total_left: Count,
   total_right: Count,
+  decisions: Type.Optional(DecisionCounts),
+  explain: Type.Optional(ExplainSummary),
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), stage: FailureStage }, { additionalProperties: false })),
   outputs: Type.Optional(RunOutputs),
   created_at: Timestamp,

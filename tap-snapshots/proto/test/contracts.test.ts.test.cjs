@@ -167,6 +167,106 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "type": "integer",
         "minimum": 0
       },
+      "decisions": {
+        "type": "object",
+        "required": [
+          "sql_matched_left",
+          "sql_matched_right",
+          "decision_matched_left",
+          "decision_matched_right",
+          "written_off_left",
+          "written_off_right",
+          "unmatched_by_decision",
+          "decisions_not_applied"
+        ],
+        "properties": {
+          "sql_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sql_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_by_decision": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decisions_not_applied": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -212,6 +312,18 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "summary": {
+            "type": "string"
+          },
+          "decided_left": {
+            "type": "string"
+          },
+          "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -1080,6 +1192,201 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetExceptions 1`] = `
+{
+  "subject": "kalla.runs.exceptions.get.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "records"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "records": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "side",
+            "key"
+          ],
+          "properties": {
+            "side": {
+              "enum": [
+                "left",
+                "right"
+              ]
+            },
+            "key": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "maxLength": 1000
+              },
+              "minItems": 1,
+              "maxItems": 16
+            }
+          },
+          "additionalProperties": false
+        },
+        "maxItems": 10000
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "exceptions"
+    ],
+    "properties": {
+      "exceptions": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "recipe_id",
+            "side",
+            "key",
+            "state",
+            "comments"
+          ],
+          "properties": {
+            "recipe_id": {
+              "type": "string"
+            },
+            "side": {
+              "enum": [
+                "left",
+                "right"
+              ]
+            },
+            "key": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "maxLength": 1000
+              },
+              "minItems": 1,
+              "maxItems": 16
+            },
+            "state": {
+              "enum": [
+                "open",
+                "investigating",
+                "resolved"
+              ]
+            },
+            "resolution": {
+              "enum": [
+                "matched_manually",
+                "written_off",
+                "timing",
+                "data_corrected"
+              ]
+            },
+            "write_off_status": {
+              "enum": [
+                "pending",
+                "effective",
+                "rejected"
+              ]
+            },
+            "assignee": {
+              "type": "string"
+            },
+            "due_date": {
+              "type": "string",
+              "format": "date"
+            },
+            "comments": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "author",
+                  "body",
+                  "at"
+                ],
+                "properties": {
+                  "author": {
+                    "type": "object",
+                    "required": [
+                      "name",
+                      "id"
+                    ],
+                    "properties": {
+                      "name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 200
+                      },
+                      "id": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ]
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "body": {
+                    "type": "string"
+                  },
+                  "at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "updated_by": {
+              "type": "object",
+              "required": [
+                "name",
+                "id"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "id": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "updated_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetRecipe 1`] = `
 {
   "subject": "kalla.recipes.get.v1",
@@ -1412,6 +1719,41 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetRecipeSettings 1`] = `
+{
+  "subject": "kalla.runs.settings.get.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "four_eyes"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "four_eyes": {
+        "type": "boolean"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > GetRun 1`] = `
 {
   "subject": "kalla.runs.get.v1",
@@ -1497,6 +1839,106 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "type": "integer",
         "minimum": 0
       },
+      "decisions": {
+        "type": "object",
+        "required": [
+          "sql_matched_left",
+          "sql_matched_right",
+          "decision_matched_left",
+          "decision_matched_right",
+          "written_off_left",
+          "written_off_right",
+          "unmatched_by_decision",
+          "decisions_not_applied"
+        ],
+        "properties": {
+          "sql_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sql_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_by_decision": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decisions_not_applied": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -1542,6 +1984,18 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "summary": {
+            "type": "string"
+          },
+          "decided_left": {
+            "type": "string"
+          },
+          "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -1725,6 +2179,380 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       }
     },
     "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListDecisions 1`] = `
+{
+  "subject": "kalla.runs.decisions.list.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "limit",
+      "offset"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "pending",
+          "effective",
+          "rejected",
+          "revoked"
+        ]
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 100
+      },
+      "offset": {
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "decisions"
+    ],
+    "properties": {
+      "decisions": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "decision_id",
+            "recipe_id",
+            "kind",
+            "left",
+            "right",
+            "reason",
+            "status",
+            "created_by",
+            "created_at"
+          ],
+          "properties": {
+            "decision_id": {
+              "type": "string"
+            },
+            "recipe_id": {
+              "type": "string"
+            },
+            "kind": {
+              "enum": [
+                "manual_match",
+                "unmatch"
+              ]
+            },
+            "left": {
+              "type": "array",
+              "items": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "maxLength": 1000
+                },
+                "minItems": 1,
+                "maxItems": 16
+              },
+              "minItems": 1,
+              "maxItems": 1000
+            },
+            "right": {
+              "type": "array",
+              "items": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "maxLength": 1000
+                },
+                "minItems": 1,
+                "maxItems": 16
+              },
+              "minItems": 1,
+              "maxItems": 1000
+            },
+            "reason": {
+              "type": "string"
+            },
+            "status": {
+              "enum": [
+                "pending",
+                "effective",
+                "rejected",
+                "revoked"
+              ]
+            },
+            "run_id": {
+              "type": "string"
+            },
+            "created_by": {
+              "type": "object",
+              "required": [
+                "name",
+                "id"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "id": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "reviewed_by": {
+              "type": "object",
+              "required": [
+                "name",
+                "id"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "id": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "reviewed_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListExceptions 1`] = `
+{
+  "subject": "kalla.runs.exceptions.list.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "limit",
+      "offset"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "side": {
+        "enum": [
+          "left",
+          "right"
+        ]
+      },
+      "state": {
+        "enum": [
+          "open",
+          "investigating",
+          "resolved"
+        ]
+      },
+      "assignee": {
+        "type": "string"
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 100
+      },
+      "offset": {
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "exceptions"
+    ],
+    "properties": {
+      "exceptions": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "recipe_id",
+            "side",
+            "key",
+            "state",
+            "comments"
+          ],
+          "properties": {
+            "recipe_id": {
+              "type": "string"
+            },
+            "side": {
+              "enum": [
+                "left",
+                "right"
+              ]
+            },
+            "key": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "maxLength": 1000
+              },
+              "minItems": 1,
+              "maxItems": 16
+            },
+            "state": {
+              "enum": [
+                "open",
+                "investigating",
+                "resolved"
+              ]
+            },
+            "resolution": {
+              "enum": [
+                "matched_manually",
+                "written_off",
+                "timing",
+                "data_corrected"
+              ]
+            },
+            "write_off_status": {
+              "enum": [
+                "pending",
+                "effective",
+                "rejected"
+              ]
+            },
+            "assignee": {
+              "type": "string"
+            },
+            "due_date": {
+              "type": "string",
+              "format": "date"
+            },
+            "comments": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "author",
+                  "body",
+                  "at"
+                ],
+                "properties": {
+                  "author": {
+                    "type": "object",
+                    "required": [
+                      "name",
+                      "id"
+                    ],
+                    "properties": {
+                      "name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 200
+                      },
+                      "id": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ]
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "body": {
+                    "type": "string"
+                  },
+                  "at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "updated_by": {
+              "type": "object",
+              "required": [
+                "name",
+                "id"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "id": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "updated_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    }
   }
 }
 `
@@ -2181,6 +3009,106 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
               "type": "integer",
               "minimum": 0
             },
+            "decisions": {
+              "type": "object",
+              "required": [
+                "sql_matched_left",
+                "sql_matched_right",
+                "decision_matched_left",
+                "decision_matched_right",
+                "written_off_left",
+                "written_off_right",
+                "unmatched_by_decision",
+                "decisions_not_applied"
+              ],
+              "properties": {
+                "sql_matched_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "sql_matched_right": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "decision_matched_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "decision_matched_right": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "written_off_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "written_off_right": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "unmatched_by_decision": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "decisions_not_applied": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              "additionalProperties": false
+            },
+            "explain": {
+              "type": "object",
+              "required": [
+                "available",
+                "conditions",
+                "skipped",
+                "explained_left",
+                "explained_right"
+              ],
+              "properties": {
+                "available": {
+                  "type": "boolean"
+                },
+                "reason": {
+                  "type": "string"
+                },
+                "conditions": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "skipped": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "condition",
+                      "reason"
+                    ],
+                    "properties": {
+                      "condition": {
+                        "type": "string"
+                      },
+                      "reason": {
+                        "type": "string"
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "explained_left": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "explained_right": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              "additionalProperties": false
+            },
             "error": {
               "type": "object",
               "required": [
@@ -2226,6 +3154,18 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                   "type": "string"
                 },
                 "summary": {
+                  "type": "string"
+                },
+                "decided_left": {
+                  "type": "string"
+                },
+                "decided_right": {
+                  "type": "string"
+                },
+                "explain_left": {
+                  "type": "string"
+                },
+                "explain_right": {
                   "type": "string"
                 }
               },
@@ -2522,6 +3462,140 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       "output_path": {
         "type": "string",
         "minLength": 1
+      },
+      "decisions": {
+        "type": "object",
+        "required": [
+          "manual_matches",
+          "unmatches",
+          "write_offs"
+        ],
+        "properties": {
+          "manual_matches": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "decision_id",
+                "left",
+                "right"
+              ],
+              "properties": {
+                "decision_id": {
+                  "type": "string"
+                },
+                "left": {
+                  "type": "array",
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "maxLength": 1000
+                    },
+                    "minItems": 1,
+                    "maxItems": 16
+                  },
+                  "minItems": 1
+                },
+                "right": {
+                  "type": "array",
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "maxLength": 1000
+                    },
+                    "minItems": 1,
+                    "maxItems": 16
+                  },
+                  "minItems": 1
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "unmatches": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "decision_id",
+                "left",
+                "right"
+              ],
+              "properties": {
+                "decision_id": {
+                  "type": "string"
+                },
+                "left": {
+                  "type": "array",
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "maxLength": 1000
+                    },
+                    "minItems": 1,
+                    "maxItems": 16
+                  },
+                  "minItems": 1
+                },
+                "right": {
+                  "type": "array",
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "maxLength": 1000
+                    },
+                    "minItems": 1,
+                    "maxItems": 16
+                  },
+                  "minItems": 1
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "write_offs": {
+            "type": "object",
+            "required": [
+              "left",
+              "right"
+            ],
+            "properties": {
+              "left": {
+                "type": "array",
+                "items": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "maxLength": 1000
+                  },
+                  "minItems": 1,
+                  "maxItems": 16
+                }
+              },
+              "right": {
+                "type": "array",
+                "items": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "maxLength": 1000
+                  },
+                  "minItems": 1,
+                  "maxItems": 16
+                }
+              }
+            },
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      },
+      "explain": {
+        "type": "boolean"
       }
     },
     "additionalProperties": false
@@ -2738,6 +3812,226 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RecordDecision 1`] = `
+{
+  "subject": "kalla.runs.decisions.record.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "kind",
+      "left",
+      "right",
+      "reason",
+      "actor"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "kind": {
+        "enum": [
+          "manual_match",
+          "unmatch"
+        ]
+      },
+      "left": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "right": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "reason": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+      },
+      "run_id": {
+        "type": "string"
+      },
+      "actor": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "decision_id",
+      "recipe_id",
+      "kind",
+      "left",
+      "right",
+      "reason",
+      "status",
+      "created_by",
+      "created_at"
+    ],
+    "properties": {
+      "decision_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "kind": {
+        "enum": [
+          "manual_match",
+          "unmatch"
+        ]
+      },
+      "left": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "right": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "reason": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "pending",
+          "effective",
+          "rejected",
+          "revoked"
+        ]
+      },
+      "run_id": {
+        "type": "string"
+      },
+      "created_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "reviewed_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "reviewed_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RegisterSource 1`] = `
 {
   "subject": "kalla.sources.register.v1",
@@ -2943,6 +4237,574 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ReviewDecision 1`] = `
+{
+  "subject": "kalla.runs.decisions.review.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "decision_id",
+      "approve",
+      "actor"
+    ],
+    "properties": {
+      "decision_id": {
+        "type": "string"
+      },
+      "approve": {
+        "type": "boolean"
+      },
+      "actor": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "decision_id",
+      "recipe_id",
+      "kind",
+      "left",
+      "right",
+      "reason",
+      "status",
+      "created_by",
+      "created_at"
+    ],
+    "properties": {
+      "decision_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "kind": {
+        "enum": [
+          "manual_match",
+          "unmatch"
+        ]
+      },
+      "left": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "right": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "reason": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "pending",
+          "effective",
+          "rejected",
+          "revoked"
+        ]
+      },
+      "run_id": {
+        "type": "string"
+      },
+      "created_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "reviewed_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "reviewed_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ReviewWriteOff 1`] = `
+{
+  "subject": "kalla.runs.exceptions.review-write-off.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "record",
+      "approve",
+      "actor"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "record": {
+        "type": "object",
+        "required": [
+          "side",
+          "key"
+        ],
+        "properties": {
+          "side": {
+            "enum": [
+              "left",
+              "right"
+            ]
+          },
+          "key": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 1000
+            },
+            "minItems": 1,
+            "maxItems": 16
+          }
+        },
+        "additionalProperties": false
+      },
+      "approve": {
+        "type": "boolean"
+      },
+      "actor": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "side",
+      "key",
+      "state",
+      "comments"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "side": {
+        "enum": [
+          "left",
+          "right"
+        ]
+      },
+      "key": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "maxLength": 1000
+        },
+        "minItems": 1,
+        "maxItems": 16
+      },
+      "state": {
+        "enum": [
+          "open",
+          "investigating",
+          "resolved"
+        ]
+      },
+      "resolution": {
+        "enum": [
+          "matched_manually",
+          "written_off",
+          "timing",
+          "data_corrected"
+        ]
+      },
+      "write_off_status": {
+        "enum": [
+          "pending",
+          "effective",
+          "rejected"
+        ]
+      },
+      "assignee": {
+        "type": "string"
+      },
+      "due_date": {
+        "type": "string",
+        "format": "date"
+      },
+      "comments": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "author",
+            "body",
+            "at"
+          ],
+          "properties": {
+            "author": {
+              "type": "object",
+              "required": [
+                "name",
+                "id"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "id": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "body": {
+              "type": "string"
+            },
+            "at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "updated_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "updated_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RevokeDecision 1`] = `
+{
+  "subject": "kalla.runs.decisions.revoke.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "decision_id",
+      "reason",
+      "actor"
+    ],
+    "properties": {
+      "decision_id": {
+        "type": "string"
+      },
+      "reason": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+      },
+      "actor": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "decision_id",
+      "recipe_id",
+      "kind",
+      "left",
+      "right",
+      "reason",
+      "status",
+      "created_by",
+      "created_at"
+    ],
+    "properties": {
+      "decision_id": {
+        "type": "string"
+      },
+      "recipe_id": {
+        "type": "string"
+      },
+      "kind": {
+        "enum": [
+          "manual_match",
+          "unmatch"
+        ]
+      },
+      "left": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "right": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        },
+        "minItems": 1,
+        "maxItems": 1000
+      },
+      "reason": {
+        "type": "string"
+      },
+      "status": {
+        "enum": [
+          "pending",
+          "effective",
+          "rejected",
+          "revoked"
+        ]
+      },
+      "run_id": {
+        "type": "string"
+      },
+      "created_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "reviewed_by": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "reviewed_at": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RunEvents 1`] = `
 {
   "subject": "kalla.runs.events.v1",
@@ -3055,6 +4917,106 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "integer",
             "minimum": 0
           },
+          "decisions": {
+            "type": "object",
+            "required": [
+              "sql_matched_left",
+              "sql_matched_right",
+              "decision_matched_left",
+              "decision_matched_right",
+              "written_off_left",
+              "written_off_right",
+              "unmatched_by_decision",
+              "decisions_not_applied"
+            ],
+            "properties": {
+              "sql_matched_left": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "sql_matched_right": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "decision_matched_left": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "decision_matched_right": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "written_off_left": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "written_off_right": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "unmatched_by_decision": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "decisions_not_applied": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "additionalProperties": false
+          },
+          "explain": {
+            "type": "object",
+            "required": [
+              "available",
+              "conditions",
+              "skipped",
+              "explained_left",
+              "explained_right"
+            ],
+            "properties": {
+              "available": {
+                "type": "boolean"
+              },
+              "reason": {
+                "type": "string"
+              },
+              "conditions": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "skipped": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "condition",
+                    "reason"
+                  ],
+                  "properties": {
+                    "condition": {
+                      "type": "string"
+                    },
+                    "reason": {
+                      "type": "string"
+                    }
+                  },
+                  "additionalProperties": false
+                }
+              },
+              "explained_left": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "explained_right": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "additionalProperties": false
+          },
           "outputs": {
             "type": "object",
             "required": [
@@ -3074,6 +5036,18 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                 "type": "string"
               },
               "summary": {
+                "type": "string"
+              },
+              "decided_left": {
+                "type": "string"
+              },
+              "decided_right": {
+                "type": "string"
+              },
+              "explain_left": {
+                "type": "string"
+              },
+              "explain_right": {
                 "type": "string"
               }
             },
@@ -3097,6 +5071,10 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
                 "minimum": 0
               },
               "writing_results": {
+                "type": "number",
+                "minimum": 0
+              },
+              "explaining": {
                 "type": "number",
                 "minimum": 0
               },
@@ -3259,6 +5237,106 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "type": "integer",
         "minimum": 0
       },
+      "decisions": {
+        "type": "object",
+        "required": [
+          "sql_matched_left",
+          "sql_matched_right",
+          "decision_matched_left",
+          "decision_matched_right",
+          "written_off_left",
+          "written_off_right",
+          "unmatched_by_decision",
+          "decisions_not_applied"
+        ],
+        "properties": {
+          "sql_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sql_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_by_decision": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decisions_not_applied": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -3304,6 +5382,18 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "summary": {
+            "type": "string"
+          },
+          "decided_left": {
+            "type": "string"
+          },
+          "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -3662,6 +5752,71 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > SetRecipeSettings 1`] = `
+{
+  "subject": "kalla.runs.settings.set.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "four_eyes",
+      "actor"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "four_eyes": {
+        "type": "boolean"
+      },
+      "actor": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "four_eyes"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "four_eyes": {
+        "type": "boolean"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > SourceColumns 1`] = `
 {
   "subject": "kalla.sources.columns.v1",
@@ -3813,6 +5968,106 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         "type": "integer",
         "minimum": 0
       },
+      "decisions": {
+        "type": "object",
+        "required": [
+          "sql_matched_left",
+          "sql_matched_right",
+          "decision_matched_left",
+          "decision_matched_right",
+          "written_off_left",
+          "written_off_right",
+          "unmatched_by_decision",
+          "decisions_not_applied"
+        ],
+        "properties": {
+          "sql_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sql_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decision_matched_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "written_off_right": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unmatched_by_decision": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "decisions_not_applied": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
+      "explain": {
+        "type": "object",
+        "required": [
+          "available",
+          "conditions",
+          "skipped",
+          "explained_left",
+          "explained_right"
+        ],
+        "properties": {
+          "available": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "condition",
+                "reason"
+              ],
+              "properties": {
+                "condition": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "explained_left": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "explained_right": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": false
+      },
       "error": {
         "type": "object",
         "required": [
@@ -3858,6 +6113,18 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "type": "string"
           },
           "summary": {
+            "type": "string"
+          },
+          "decided_left": {
+            "type": "string"
+          },
+          "decided_right": {
+            "type": "string"
+          },
+          "explain_left": {
+            "type": "string"
+          },
+          "explain_right": {
             "type": "string"
           }
         },
@@ -4434,6 +6701,283 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       },
       "message": {
         "type": "string"
+      }
+    }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > UpdateExceptions 1`] = `
+{
+  "subject": "kalla.runs.exceptions.update.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "records",
+      "change",
+      "actor"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "records": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "side",
+            "key"
+          ],
+          "properties": {
+            "side": {
+              "enum": [
+                "left",
+                "right"
+              ]
+            },
+            "key": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "maxLength": 1000
+              },
+              "minItems": 1,
+              "maxItems": 16
+            }
+          },
+          "additionalProperties": false
+        },
+        "minItems": 1,
+        "maxItems": 10000
+      },
+      "change": {
+        "type": "object",
+        "properties": {
+          "state": {
+            "enum": [
+              "open",
+              "investigating",
+              "resolved"
+            ]
+          },
+          "resolution": {
+            "enum": [
+              "matched_manually",
+              "written_off",
+              "timing",
+              "data_corrected"
+            ]
+          },
+          "assignee": {
+            "anyOf": [
+              {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "due_date": {
+            "anyOf": [
+              {
+                "type": "string",
+                "format": "date"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "comment": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000
+          }
+        },
+        "additionalProperties": false
+      },
+      "actor": {
+        "type": "object",
+        "required": [
+          "name",
+          "id"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "updated",
+      "exceptions"
+    ],
+    "properties": {
+      "updated": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "exceptions": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "recipe_id",
+            "side",
+            "key",
+            "state",
+            "comments"
+          ],
+          "properties": {
+            "recipe_id": {
+              "type": "string"
+            },
+            "side": {
+              "enum": [
+                "left",
+                "right"
+              ]
+            },
+            "key": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "maxLength": 1000
+              },
+              "minItems": 1,
+              "maxItems": 16
+            },
+            "state": {
+              "enum": [
+                "open",
+                "investigating",
+                "resolved"
+              ]
+            },
+            "resolution": {
+              "enum": [
+                "matched_manually",
+                "written_off",
+                "timing",
+                "data_corrected"
+              ]
+            },
+            "write_off_status": {
+              "enum": [
+                "pending",
+                "effective",
+                "rejected"
+              ]
+            },
+            "assignee": {
+              "type": "string"
+            },
+            "due_date": {
+              "type": "string",
+              "format": "date"
+            },
+            "comments": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "author",
+                  "body",
+                  "at"
+                ],
+                "properties": {
+                  "author": {
+                    "type": "object",
+                    "required": [
+                      "name",
+                      "id"
+                    ],
+                    "properties": {
+                      "name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 200
+                      },
+                      "id": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          }
+                        ]
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "body": {
+                    "type": "string"
+                  },
+                  "at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "updated_by": {
+              "type": "object",
+              "required": [
+                "name",
+                "id"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200
+                },
+                "id": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              },
+              "additionalProperties": false
+            },
+            "updated_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
       }
     }
   }

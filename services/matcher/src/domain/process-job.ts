@@ -44,7 +44,7 @@ export async function processJob (deps: MatcherDeps, job: Job, control: Delivery
 async function attempt (deps: MatcherDeps, job: Job, control: DeliveryControl, log: FastifyBaseLogger): Promise<Settled> {
   const reached: Reached = { stage: 'dispatch' }
   try {
-    const keys = resultKeys(job.output_path)
+    const keys = resultKeys(job.output_path, { decided: job.decisions !== undefined, explained: job.explain === true })
     const previous = await previousCompletion(deps.storage, job.run_id, keys, log)
     if (previous !== undefined) {
       await publishCompleted(deps.bus, previous)
@@ -90,7 +90,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     })
     reached.stage = 'writing_results'
     await events.flush()
-    return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path))
+    return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path, { decided: job.decisions !== undefined, explained: job.explain === true }))
   } catch (error) {
     // The engine never quotes a URI; should a driver's message ever do so, no credential leaves the job.
     throw withoutCredentials(error, resolved)

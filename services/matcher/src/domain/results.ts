@@ -36,7 +36,9 @@ function completionFrom (runId: string, keys: RunOutputs, text: string): RunComp
   }
   if (typeof summary !== 'object' || summary === null || summary.run_id !== runId) return undefined
   const counts = Object.fromEntries(Object.keys(RunCounts.properties).map((name) => [name, summary[name]]))
-  const completed = { run_id: runId, ...counts, outputs: keys, timings_ms: summary.timings_ms, at: summary.at }
+  const decisions = summary.decisions === undefined ? {} : { decisions: summary.decisions }
+  const explain = summary.explain === undefined ? {} : { explain: summary.explain }
+  const completed = { run_id: runId, ...counts, ...decisions, ...explain, outputs: keys, timings_ms: summary.timings_ms, at: summary.at }
   return checkCompleted.check(completed) ? completed : undefined
 }
 
@@ -45,9 +47,9 @@ function completionFrom (runId: string, keys: RunOutputs, text: string): RunComp
  * the storage keys in place of the local paths.
  */
 export async function storeResults (storage: Storage, local: RunCompleted, keys: RunOutputs): Promise<RunCompleted> {
-  const files = ['matched', 'unmatched_left', 'unmatched_right'] as const
+  const files = (['matched', 'unmatched_left', 'unmatched_right', 'decided_left', 'decided_right', 'explain_left', 'explain_right'] as const).filter((name) => local.outputs[name] !== undefined && keys[name] !== undefined)
   try {
-    await Promise.all(files.map((name) => storage.upload(local.outputs[name], keys[name], { contentType: PARQUET })))
+    await Promise.all(files.map((name) => storage.upload(local.outputs[name]!, keys[name]!, { contentType: PARQUET })))
     // Last: a redelivery takes a stored summary as proof that everything else is stored.
     await storage.upload(local.outputs.summary, keys.summary, { contentType: 'application/json' })
   } catch (error) {

@@ -17,7 +17,7 @@ function isoText<C extends Timestamp> (column: C) {
 }
 
 /** Every column a run shows; the stored job (large, only needed to dispatch) is not among them. */
-const PLAIN_COLUMNS = ['run_id', 'recipe_id', 'status', 'stage', 'source', 'progress', 'matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right', 'error_code', 'error_message', 'error_stage', 'outputs'] as const
+const PLAIN_COLUMNS = ['run_id', 'recipe_id', 'status', 'stage', 'source', 'progress', 'matched_count', 'matched_left', 'matched_right', 'unmatched_left_count', 'unmatched_right_count', 'total_left', 'total_right', 'error_code', 'error_message', 'error_stage', 'outputs', 'decision_counts', 'explain_summary'] as const
 const RUN_COLUMNS = [...PLAIN_COLUMNS, isoText('created_at'), isoText('started_at'), isoText('finished_at'), isoText('updated_at')]
 
 /** Records a new run (see newRun in proto) with the job it was queued with. */
@@ -106,6 +106,8 @@ function toRow (run: Run) {
     error_message: run.error?.message ?? null,
     error_stage: run.error?.stage ?? null,
     outputs: run.outputs === undefined ? null : JSON.stringify(run.outputs),
+    decision_counts: run.decisions === undefined ? null : JSON.stringify(run.decisions),
+    explain_summary: run.explain === undefined ? null : JSON.stringify(run.explain),
     started_at: run.started_at === undefined ? null : new Date(run.started_at),
     finished_at: run.finished_at === undefined ? null : new Date(run.finished_at),
     updated_at: new Date(run.updated_at)
@@ -133,6 +135,8 @@ function toRun (row: RunRow): Run {
   }
   if (row.error_code !== null) run.error = { code: row.error_code, message: row.error_message ?? '', stage: (row.error_stage ?? 'dispatch') as NonNullable<Run['error']>['stage'] }
   if (row.outputs !== null) run.outputs = row.outputs as Run['outputs']
+  if (row.decision_counts !== null) run.decisions = row.decision_counts
+  if (row.explain_summary !== null) run.explain = row.explain_summary
   if (row.started_at !== null) run.started_at = iso(row.started_at)
   if (row.finished_at !== null) run.finished_at = iso(row.finished_at)
   return run

@@ -1,0 +1,12 @@
+import type { ExceptionRecord } from '@kalla/proto'
+
+/** An exception as GraphQL shows it. */
+export function toException (e: ExceptionRecord) {
+  return { recipeId: e.recipe_id, side: e.side, key: e.key, state: e.state, resolution: e.resolution ?? null, writeOffStatus: e.write_off_status ?? null, assignee: e.assignee ?? null, dueDate: e.due_date ?? null, comments: e.comments, updatedBy: e.updated_by ?? null, updatedAt: e.updated_at ?? null }
+}
+
+/** A key column of a result row as text, matched without regard to case as the engine resolves it. */
+export function keyText (row: Record<string, unknown>, column: string): string {
+  const name = Object.keys(row).find((k) => k.toLowerCase() === column.toLowerCase()) ?? column
+  return String(row[name])
+}
