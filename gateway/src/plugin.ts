@@ -32,6 +32,7 @@ import { buildSchema } from './graphql/schema.ts'
 import { sharedReads } from './graphql/shared-reads.ts'
 import { subscriptionResolvers, validateSubscription } from './graphql/subscriptions.ts'
 import { createResultFiles } from './results/result-files.ts'
+import { consoleRoutes } from './routes/console.ts'
 import { downloadRoutes } from './routes/downloads.ts'
 import { routeNotFound } from './routes/not-found.ts'
 import { graphqlBodyLimit, securityHeaders, corsPolicy } from './security/headers.ts'
@@ -122,5 +123,6 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
   await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })
   await app.register(downloadRoutes, { deps, xlsxRowsPerSheet: config.GATEWAY_XLSX_ROWS_PER_SHEET })
+  await app.register(consoleRoutes)
   app.setNotFoundHandler(routeNotFound)
 }

@@ -18,6 +18,7 @@ export const GRAPHQL_ACCESS = {
     runs: 'viewer',
     run: 'viewer',
     runResults: 'viewer',
+    me: 'viewer',
     apiKeys: 'admin',
     auditLog: 'admin',
     auditChain: 'admin'
@@ -46,6 +47,9 @@ export const HTTP_ACCESS = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /metrics': 'public',
+  // The web console's page and bundled assets: no data in them; the page signs in over /graphql.
+  'GET /': 'public',
+  'GET /assets/*': 'public',
   'GET /graphiql': 'public',
   'GET /graphiql/main.js': 'public',
   'GET /graphiql/sw.js': 'public',

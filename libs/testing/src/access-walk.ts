@@ -15,6 +15,7 @@ const OPERATIONS: Record<string, { query: string, variables?: Record<string, unk
   run: { query: '{ run(runId: "none") { runId } }' },
   runResults: { query: '{ runResults(runId: "none", kind: MATCHED) { totalCount } }' },
   apiKeys: { query: '{ apiKeys { id name role } }' },
+  me: { query: '{ me { name role kind } }' },
   auditLog: { query: '{ auditLog(filter: { outcome: ERROR }, limit: 5) { seq operation actor { name } } }' },
   auditChain: { query: '{ auditChain { valid entries firstBroken { seq } } }' },
   saveRecipe: { query: 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', variables: { input: RECIPE } },
@@ -111,6 +112,8 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
     'GET /healthz': async (auth) => await fetch(`${url}/healthz`, { headers: authHeaders(auth) }),
     'GET /readyz': async (auth) => await fetch(`${url}/readyz`, { headers: authHeaders(auth) }),
     'GET /metrics': async (auth) => await fetch(`${url}/metrics`, { headers: authHeaders(auth) }),
+    'GET /': async (auth) => await fetch(`${url}/`, { headers: authHeaders(auth) }),
+    'GET /assets/*': async (auth) => await fetch(`${url}/assets/${await consoleScript(url)}`, { headers: authHeaders(auth) }),
     'GET /graphiql': async (auth) => await fetch(`${url}/graphiql`, { headers: authHeaders(auth) }),
     'GET /graphiql/main.js': async (auth) => await fetch(`${url}/graphiql/main.js`, { headers: authHeaders(auth) }),
     'GET /graphiql/sw.js': async (auth) => await fetch(`${url}/graphiql/sw.js`, { headers: authHeaders(auth) }),
@@ -144,4 +147,10 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
       }
     }
   })
+}
+
+/** The console's script named in its page (hashed by the build). */
+async function consoleScript (url: string): Promise<string> {
+  const page = await (await fetch(`${url}/`)).text()
+  return /\/assets\/([^"]+\.js)/.exec(page)?.[1] ?? 'missing.js'
 }
