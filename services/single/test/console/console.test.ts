@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises'
+import t from 'tap'
+import { keysSha256 } from '@kalla/datagen'
+import { graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
+import { SCREENSHOTS, signIn, startConsole, uploadFiles } from './console-harness.ts'
+
+const shot = (name: string): { path: string, fullPage: boolean } => ({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
+
+t.test('a user signs in, uploads both files, writes a recipe from a template, runs it live and downloads the unmatched rows', async (t) => {
+  const { page, url, invoicesCsv, paymentsCsv, truth, foreign } = await startConsole(t)
+  await signIn(page, url, TEST_ADMIN_KEY)
+  await uploadFiles(page, url, [invoicesCsv, paymentsCsv])
+  await page.locator('details[data-upload="invoices.csv"] summary').click()
+  await page.screenshot(shot('sources'))
+
+  await page.goto(`${url}/#/recipes/new`)
+  await page.getByLabel('Recipe id').fill('console-one-to-one')
+  await page.getByLabel('Name', { exact: true }).fill('Invoices to payments')
+  await page.getByLabel('File').first().selectOption({ label: 'invoices.csv' })
+  await page.getByLabel('File').nth(1).selectOption({ label: 'payments.csv' })
+  await page.getByLabel('Match pattern').selectOption({ label: 'One to one, with an amount tolerance' })
+  await page.getByRole('button', { name: 'Use this template' }).click()
+  t.match(await page.getByLabel('Match SQL').inputValue(), /tolerance_match\(l\.amount, r\.paid_amount, 0\.02\)/, 'the template wrote the SQL over the chosen columns')
+  await page.getByText('The recipe is valid.').waitFor()
+  await page.getByRole('button', { name: 'Preview on a sample' }).click()
+  const previewMatched = Number(await page.getByTestId('preview-matched').textContent())
+  t.ok(previewMatched > 0 && previewMatched <= truth.matched_count, `the preview matches some sampled rows (${previewMatched})`)
+  await page.screenshot(shot('recipe-editor'))
+
+  await page.getByRole('button', { name: 'Save and run' }).click()
+  await page.getByTestId('run-status').getByText('COMPLETED').waitFor({ timeout: 60_000 })
+  await page.getByTestId('count-unmatched-right').waitFor()
+  t.same(await Promise.all(['matched', 'unmatched-left', 'unmatched-right'].map(async (k) => Number(await page.getByTestId(`count-${k}`).textContent()))),
+    [truth.matched_count, truth.unmatched_left_count, truth.unmatched_right_count], 'the run shows the ground truth counts')
+  await page.screenshot(shot('run'))
+
+  await page.getByTestId('count-unmatched-left').getByRole('link').click()
+  await page.getByTestId('result-total').getByText(String(truth.unmatched_left_count)).waitFor()
+  await page.locator('[data-row="0"] [role=gridcell]').first().filter({ hasNotText: '…' }).waitFor()
+  await page.screenshot(shot('results'))
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+  const [header, ...rows] = parseCsv(await readFile(await download.path(), 'utf8'))
+  t.equal(rows.length, truth.unmatched_left_count, 'the CSV holds every unmatched left row')
+  const key = header?.indexOf('invoice_id') ?? -1
+  t.equal(keysSha256(rows.map((r) => r[key] ?? '').sort()), truth.unmatched_left_keys_sha256, 'and exactly the ground truth keys')
+  t.same(foreign, [], 'the console asked nothing of any other host')
+})
+
+t.test('a viewer sees runs and recipes but cannot upload or start a run', async (t) => {
+  const { page, url, foreign } = await startConsole(t, 50)
+  const viewer = await graphqlOk<{ createApiKey: { key: string } }>(url, 'mutation { createApiKey(name: "auditor", role: VIEWER) { key } }')
+  await signIn(page, url, viewer.createApiKey.key)
+  t.match(await page.locator('.who').textContent(), /auditor · viewer/)
+  await page.goto(`${url}/#/sources`)
+  await page.getByRole('heading', { name: 'Registered sources' }).waitFor()
+  t.equal(await page.getByLabel(/Upload CSV/).count(), 0, 'no upload control')
+  await page.goto(`${url}/#/recipes/new`)
+  t.ok(await page.getByRole('button', { name: 'Save and run' }).isDisabled(), 'Save and run is disabled')
+  await page.getByText('Viewers can read recipes').waitFor()
+  t.same(foreign, [])
+})
+
+t.test('a broken recipe shows its problem at the SQL line', async (t) => {
+  const { page, url, invoicesCsv, paymentsCsv } = await startConsole(t, 50)
+  await signIn(page, url, TEST_ADMIN_KEY)
+  await uploadFiles(page, url, [invoicesCsv, paymentsCsv])
+  await page.goto(`${url}/#/recipes/new`)
+  await page.getByLabel('Recipe id').fill('broken')
+  await page.getByLabel('Name', { exact: true }).fill('Broken')
+  await page.getByLabel('File').first().selectOption({ label: 'invoices.csv' })
+  await page.getByLabel('File').nth(1).selectOption({ label: 'payments.csv' })
+  await page.getByLabel('Match SQL').fill('SELECT l.invoice_id, r.payment_id\nFROM invoices l\nJOIN payments r ON ON r.reference_number = l.invoice_id')
+  const problem = page.locator('.sql-problem[data-line="3"]')
+  await problem.waitFor()
+  t.match(await problem.textContent(), /Line 3: .*syntax error/, 'the syntax error is shown against line 3')
+  t.ok(await page.getByRole('button', { name: 'Save and run' }).isDisabled(), 'and the recipe cannot be run')
+  await page.screenshot(shot('broken-recipe'))
+})
