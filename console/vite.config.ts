@@ -10,6 +10,6 @@ export default defineConfig({
     emptyOutDir: true,
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
-    rollupOptions: { input: { index: 'index.html' } }
+    rollupOptions: { input: { index: 'index.html', graphiql: 'graphiql.html' } }
   }
 })

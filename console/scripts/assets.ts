@@ -12,7 +12,7 @@ export const CONSOLE_DIST = join(CONSOLE_DIR, 'dist')
 /** The file in dist/ holding the hash of the sources it was built from. */
 export const BUILD_STAMP = join(CONSOLE_DIST, '.source-hash')
 
-const SOURCES = ['src', 'index.html', 'graphiql.html', 'vite.config.ts', 'package.json']
+const SOURCES = ['src', 'index.html', 'graphiql.html', 'vite.config.ts', 'package.json', 'schema.graphql', '../package-lock.json']
 
 function filesUnder (path: string): string[] {
   const stat = statSync(path, { throwIfNoEntry: false })

@@ -6,8 +6,8 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
  * Security headers on every answer (@fastify/helmet). The API answers JSON, CSV, Parquet and workbooks,
  * never pages, so its Content-Security-Policy allows nothing (`default-src 'none'`, no framing). The web
  * console's page and assets may load their own scripts, styles and connections ('self') and nothing else. The
- * GraphiQL page (when GATEWAY_GRAPHIQL is on) gets a policy that lets it run: its own scripts plus React and
- * GraphiQL from unpkg.com, its inline style, and requests back to this gateway only.
+ * GraphiQL page (when GATEWAY_GRAPHIQL is on, bundled with the console) gets a policy that lets it run: its
+ * own scripts, its editors' inline styles and bundled fonts (data: URLs), and requests back to this gateway only.
  */
 export async function securityHeaders (app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -37,10 +37,10 @@ const CONSOLE_CSP = {
 
 const GRAPHIQL_CSP = {
   defaultSrc: ["'self'"],
-  scriptSrc: ["'self'", 'https://unpkg.com'],
-  styleSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'", 'data:', 'https://unpkg.com'],
+  fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
   workerSrc: ["'self'"],
   frameAncestors: ["'none'"],

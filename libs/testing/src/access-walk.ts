@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import { buildConsole } from '@kalla/console/build'
 import { GRAPHQL_ACCESS, HTTP_ACCESS, ROLES, hasRole, type Access, type Role } from '@kalla/proto'
 import { authHeaders, errorCode, graphql, graphqlOk, watch, wsClient, type AuthOptions } from './graphql.ts'
 import type { TestIdentityProvider } from './identity-provider.ts'
@@ -55,6 +56,8 @@ export interface AccessWalkOptions {
  */
 export async function walkAccessTable (t: Test, options: AccessWalkOptions): Promise<void> {
   const { url, idp, corsOrigin } = options
+  // The console's page and assets are routes of the table too; they are served from its build.
+  await buildConsole()
   const keys: Record<Role, string> = Object.fromEntries(await Promise.all(ROLES.map(async (role) => {
     const created = await graphqlOk<{ createApiKey: { key: string } }>(url, 'mutation ($name: String!, $role: Role!) { createApiKey(name: $name, role: $role) { key } }', { name: role, role: role.toUpperCase() })
     return [role, created.createApiKey.key]
@@ -115,9 +118,6 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
     'GET /': async (auth) => await fetch(`${url}/`, { headers: authHeaders(auth) }),
     'GET /assets/*': async (auth) => await fetch(`${url}/assets/${await consoleScript(url)}`, { headers: authHeaders(auth) }),
     'GET /graphiql': async (auth) => await fetch(`${url}/graphiql`, { headers: authHeaders(auth) }),
-    'GET /graphiql/main.js': async (auth) => await fetch(`${url}/graphiql/main.js`, { headers: authHeaders(auth) }),
-    'GET /graphiql/sw.js': async (auth) => await fetch(`${url}/graphiql/sw.js`, { headers: authHeaders(auth) }),
-    'GET /graphiql/config.js': async (auth) => await fetch(`${url}/graphiql/config.js`, { headers: authHeaders(auth) }),
     'POST /graphql': async (auth) => await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(auth) }, body: JSON.stringify({ query: '{ __typename }' }) }),
     'GET /graphql': async (auth) => await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: authHeaders(auth) }),
     'POST /uploads': async (auth) => {

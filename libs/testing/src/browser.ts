@@ -14,6 +14,8 @@ export interface TestBrowser {
   context: BrowserContext
   /** Every request to a host other than 127.0.0.1/localhost the page attempted (each was aborted). */
   foreign: string[]
+  /** Console messages of the page that report a Content-Security-Policy refusal. */
+  cspViolations: string[]
   downloads: string
 }
 
@@ -48,5 +50,7 @@ export async function startBrowser (t: Test, viewport = { width: 1280, height: 8
   })
   context.on('websocket', (socket) => { if (!local(socket.url())) foreign.push(socket.url()) })
   const page = context.pages()[0] ?? await context.newPage()
-  return { page, context, foreign, downloads }
+  const cspViolations: string[] = []
+  page.on('console', (message) => { if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text()) })
+  return { page, context, foreign, cspViolations, downloads }
 }

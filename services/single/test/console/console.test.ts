@@ -7,7 +7,7 @@ import { SCREENSHOTS, signIn, startConsole, uploadFiles } from './console-harnes
 const shot = (name: string): { path: string, fullPage: boolean } => ({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
 
 t.test('a user signs in, uploads both files, writes a recipe from a template, runs it live and downloads the unmatched rows', async (t) => {
-  const { page, url, invoicesCsv, paymentsCsv, truth, foreign } = await startConsole(t)
+  const { page, url, invoicesCsv, paymentsCsv, truth, foreign, cspViolations } = await startConsole(t)
   await signIn(page, url, TEST_ADMIN_KEY)
   await uploadFiles(page, url, [invoicesCsv, paymentsCsv])
   await page.locator('details[data-upload="invoices.csv"] summary').click()
@@ -44,6 +44,7 @@ t.test('a user signs in, uploads both files, writes a recipe from a template, ru
   const key = header?.indexOf('invoice_id') ?? -1
   t.equal(keysSha256(rows.map((r) => r[key] ?? '').sort()), truth.unmatched_left_keys_sha256, 'and exactly the ground truth keys')
   t.same(foreign, [], 'the console asked nothing of any other host')
+  t.same(cspViolations, [], 'and broke no rule of its Content-Security-Policy')
 })
 
 t.test('a viewer sees runs and recipes but cannot upload or start a run', async (t) => {
@@ -75,4 +76,17 @@ t.test('a broken recipe shows its problem at the SQL line', async (t) => {
   t.match(await problem.textContent(), /Line 3: .*syntax error/, 'the syntax error is shown against line 3')
   t.ok(await page.getByRole('button', { name: 'Save and run' }).isDisabled(), 'and the recipe cannot be run')
   await page.screenshot(shot('broken-recipe'))
+})
+
+t.test('GraphiQL works offline: its bundled page runs a query with the signed-in key', async (t) => {
+  const { page, url, foreign, cspViolations } = await startConsole(t, 50)
+  await page.goto(`${url}/graphiql`)
+  await page.getByLabel('API key').fill(TEST_ADMIN_KEY)
+  await page.getByRole('button', { name: 'Open GraphiQL' }).click()
+  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor')?.textContent?.includes('me { name role }'))
+  await page.locator('.graphiql-execute-button').click()
+  await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('"ADMIN"'))
+  await page.screenshot(shot('graphiql'))
+  t.same(foreign, [], 'nothing was fetched from another host')
+  t.same(cspViolations, [], 'and nothing was refused by its Content-Security-Policy')
 })
