@@ -20,7 +20,7 @@ t.test('a user signs in, uploads both files, writes a recipe from a template, ru
   await page.getByLabel('File').nth(1).selectOption({ label: 'payments.csv' })
   await page.getByLabel('Match pattern').selectOption({ label: 'One to one, with an amount tolerance' })
   await page.getByRole('button', { name: 'Use this template' }).click()
-  t.match(await page.getByLabel('Match SQL').inputValue(), /tolerance_match\(l\.amount, r\.paid_amount, 0\.02\)/, 'the template wrote the SQL over the chosen columns')
+  t.match(await page.getByLabel('Match SQL').innerText(), /tolerance_match\(l\.amount, r\.paid_amount, 0\.02\)/, 'the template wrote the SQL over the chosen columns')
   await page.getByText('The recipe is valid.').waitFor()
   await page.getByRole('button', { name: 'Preview on a sample' }).click()
   const previewMatched = Number(await page.getByTestId('preview-matched').textContent())
@@ -76,6 +76,17 @@ t.test('a broken recipe shows its problem at the SQL line', async (t) => {
   t.match(await problem.textContent(), /Line 3: .*syntax error/, 'the syntax error is shown against line 3')
   t.ok(await page.getByRole('button', { name: 'Save and run' }).isDisabled(), 'and the recipe cannot be run')
   await page.screenshot(shot('broken-recipe'))
+
+  const editor = page.getByLabel('Match SQL')
+  await editor.press('ControlOrMeta+End')
+  await editor.pressSequentially('\nAND tol')
+  await page.keyboard.press('Control+Space')
+  t.match(await page.locator('.cm-tooltip-autocomplete').innerText(), /tolerance_match/, 'the editor completes the SQL helpers')
+  await page.keyboard.press('Escape')
+  await editor.pressSequentially(' l.')
+  await page.keyboard.press('Control+Space')
+  const columns = await page.locator('.cm-tooltip-autocomplete').innerText()
+  t.ok(['amount', 'invoice_date', 'batch_ref'].every((c) => columns.includes(c)), 'and the columns of a source after its alias')
 })
 
 t.test('GraphiQL works offline: its bundled page runs a query with the signed-in key', async (t) => {
