@@ -3,6 +3,7 @@ import { useRef, useState, type FormEvent } from 'react'
 import { href } from '../router.ts'
 import { useSession } from '../session.tsx'
 import { useResultPages, type Kind } from '../result-pages.ts'
+import { Totals } from './totals.tsx'
 
 const KINDS = [['matched', 'Matched'], ['unmatched_left', 'Unmatched left'], ['unmatched_right', 'Unmatched right']] as const
 const ROW_PX = 30
@@ -25,7 +26,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
   const download = (format: 'csv' | 'xlsx' | 'parquet'): void => { session.api.download(runId, kind, format).catch((e: Error) => { setDownloadError(e.message) }) }
   return (
     <section aria-labelledby='results-title' className='results'>
-      <h1 id='results-title'>Results of run <a href={href('runs', runId)}>{runId.slice(0, 8)}</a></h1>
+      <h1 id='results-title'>Results of run <a href={href('runs', runId)}>{runId}</a></h1>
       <nav aria-label='Result kind' className='tabs'>
         {KINDS.map(([id, label]) => <a key={id} href={href('runs', runId, 'results', id)} aria-current={id === kind ? 'page' : undefined}>{label}</a>)}
       </nav>
@@ -36,6 +37,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
         <button type='button' onClick={() => { download('xlsx') }}>Download Excel</button>
         <button type='button' onClick={() => { download('parquet') }}>Download Parquet</button>
       </div>
+      {meta !== undefined && <Totals key={kind} runId={runId} kind={kind.toUpperCase() as Kind} columns={meta.columns} totalCount={meta.totalCount} />}
       {(error ?? downloadError) !== undefined && <p role='alert' className='error'>{error ?? downloadError}</p>}
       <div className='grid' role='grid' aria-rowcount={(meta?.totalCount ?? 0) + 1} aria-colcount={columns.length + 1} aria-label='Result rows'>
         <div className='grid-row grid-head' role='row' aria-rowindex={1} style={{ gridTemplateColumns: template }}>
@@ -49,7 +51,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
               return (
                 <div key={item.key} role='row' aria-rowindex={item.index + 2} className='grid-row' data-row={item.index} style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_PX }}>
                   <span role='rowheader'>{item.index + 1}</span>
-                  {columns.map((c) => <span role='gridcell' key={c.name}>{values === undefined ? '…' : formatCell(values[c.name])}</span>)}
+                  {columns.map((c) => <span role='gridcell' key={c.name} className={/^(DECIMAL|BIGINT|INTEGER|DOUBLE)/.test(c.type) ? 'number' : undefined}>{values === undefined ? '…' : formatCell(values[c.name])}</span>)}
                 </div>
               )
             })}

@@ -31,7 +31,7 @@ export function RunView ({ runId }: { runId: string }) {
     <section aria-labelledby='run-title'>
       <h1 id='run-title'>Run {runId}</h1>
       {final !== null && final !== undefined && <p>Recipe <a href={href('recipes', final.recipe.recipeId)}>{final.recipe.name}</a></p>}
-      <p>Status: <strong data-testid='run-status'>{status}</strong></p>
+      <p>Status: <strong data-testid='run-status' data-seen={[...new Set(steps.map((s) => s.status))].join(' ')}>{status}</strong></p>
       <ol className='stages' aria-label='Stages'>
         {STAGES.map(([id, label], i) => {
           const done = status === 'COMPLETED' || i < stageIndex

@@ -25,9 +25,10 @@ export function keyResolvers (deps: KeyDeps) {
     Query: {
       apiKeys: async () => (await listKeys(keys(deps.db))).map(toGqlKey),
       // Identity is set by the access check before any resolver runs.
-      me: (_: unknown, __: unknown, context: { identity?: Identity | null }) => ({
-        name: context.identity?.name ?? '', role: context.identity?.role ?? 'viewer', kind: context.identity?.kind === 'jwt' ? 'OIDC_TOKEN' : 'API_KEY'
-      })
+      me: (_: unknown, __: unknown, context: Parameters<typeof auditCall>[2]) => {
+        const identity: Identity | null | undefined = context.identity ?? context.reply?.request?.identity
+        return { name: identity?.name ?? '', role: identity?.role ?? 'viewer', kind: identity?.kind === 'jwt' ? 'OIDC_TOKEN' : 'API_KEY' }
+      }
     },
     Mutation: {
       createApiKey: async (_: unknown, args: { name: string, role: Role }, context: Parameters<typeof auditCall>[2]) =>

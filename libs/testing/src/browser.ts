@@ -48,8 +48,9 @@ export async function startBrowser (t: Test, viewport = { width: 1280, height: 8
     foreign.push(url)
     await route.abort('blockedbyclient')
   })
-  context.on('websocket', (socket) => { if (!local(socket.url())) foreign.push(socket.url()) })
   const page = context.pages()[0] ?? await context.newPage()
+  // Websockets pass no route handler: a foreign one is recorded when it opens.
+  page.on('websocket', (socket) => { if (!local(socket.url())) foreign.push(socket.url()) })
   const cspViolations: string[] = []
   page.on('console', (message) => { if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text()) })
   return { page, context, foreign, cspViolations, downloads }

@@ -25,7 +25,7 @@ async function writeCsv (path: string, header: string, rows: number, line: (i: n
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 
-t.test(`the results grid on ${ROWS.toLocaleString('en')} rows`, async (t) => {
+t.test(`the results grid on ${ROWS.toLocaleString('en')} rows`, { timeout: 1_800_000 }, async (t) => {
   await buildConsole()
   const dir = await mkdtemp(join(tmpdir(), 'kalla-grid-'))
   const stateDb = await createTestDatabase()

@@ -30,7 +30,7 @@ export async function startConsole (t: Test, invoices = 1500, viewport?: { width
   })
   const url = await listen(app)
   const data = await generateDataset({ outDir: join(dir, 'input'), invoices, seed: 11, formats: ['csv'] })
-  const truth = (await expectedResults(data.invoicesPath, data.paymentsPath))['one-to-one']
+  const truth = (await expectedResults(data.invoicesPath, data.paymentsPath, { keys: true }))['one-to-one']
   const browser = await startBrowser(t, viewport)
   return { ...browser, url, invoicesCsv: data.invoicesPath, paymentsCsv: data.paymentsPath, truth }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { keysSha256 } from '@kalla/datagen'
+import { formatCents, keysSha256, parseCents } from '@kalla/datagen'
 import { graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
 import { SCREENSHOTS, signIn, startConsole, uploadFiles } from './console-harness.ts'
 
@@ -32,11 +32,21 @@ t.test('a user signs in, uploads both files, writes a recipe from a template, ru
   await page.getByTestId('count-unmatched-right').waitFor()
   t.same(await Promise.all(['matched', 'unmatched-left', 'unmatched-right'].map(async (k) => Number(await page.getByTestId(`count-${k}`).textContent()))),
     [truth.matched_count, truth.unmatched_left_count, truth.unmatched_right_count], 'the run shows the ground truth counts')
+  const seen = (await page.getByTestId('run-status').getAttribute('data-seen'))?.split(' ') ?? []
+  t.equal(seen.at(-1), 'COMPLETED', `the live progress reached COMPLETED (${seen.join(', ')})`)
+  t.ok(seen.slice(0, -1).every((s) => ['SUBMITTED', 'STAGING', 'MATCHING', 'WRITING_RESULTS'].includes(s)), 'through working statuses only')
   await page.screenshot(shot('run'))
 
   await page.getByTestId('count-unmatched-left').getByRole('link').click()
   await page.getByTestId('result-total').getByText(String(truth.unmatched_left_count)).waitFor()
   await page.locator('[data-row="0"] [role=gridcell]').first().filter({ hasNotText: '…' }).waitFor()
+  await page.getByRole('button', { name: 'Totals of amount columns' }).click()
+  const unmatched = new Set(truth.unmatched_left_keys)
+  const [invoiceHeader, ...invoices] = parseCsv(await readFile(invoicesCsv, 'utf8'))
+  const [id, amount] = [invoiceHeader?.indexOf('invoice_id') ?? -1, invoiceHeader?.indexOf('amount') ?? -1]
+  const expected = formatCents(invoices.filter((r) => unmatched.has(r[id] ?? '')).reduce((sum, r) => sum + (parseCents(r[amount] ?? '') ?? 0), 0))
+  await page.locator('[data-total="amount"]').waitFor()
+  t.equal(await page.locator('[data-total="amount"]').textContent(), expected, 'the total of the unmatched amounts is exact')
   await page.screenshot(shot('results'))
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
   const [header, ...rows] = parseCsv(await readFile(await download.path(), 'utf8'))
@@ -47,8 +57,8 @@ t.test('a user signs in, uploads both files, writes a recipe from a template, ru
   t.same(cspViolations, [], 'and broke no rule of its Content-Security-Policy')
 })
 
-t.test('a viewer sees runs and recipes but cannot upload or start a run', async (t) => {
-  const { page, url, foreign } = await startConsole(t, 50)
+t.test('a viewer on a tablet sees runs and recipes but cannot upload or start a run', async (t) => {
+  const { page, url, foreign } = await startConsole(t, 50, { width: 820, height: 1180 })
   const viewer = await graphqlOk<{ createApiKey: { key: string } }>(url, 'mutation { createApiKey(name: "auditor", role: VIEWER) { key } }')
   await signIn(page, url, viewer.createApiKey.key)
   t.match(await page.locator('.who').textContent(), /auditor · viewer/)
@@ -58,6 +68,12 @@ t.test('a viewer sees runs and recipes but cannot upload or start a run', async 
   await page.goto(`${url}/#/recipes/new`)
   t.ok(await page.getByRole('button', { name: 'Save and run' }).isDisabled(), 'Save and run is disabled')
   await page.getByText('Viewers can read recipes').waitFor()
+  await page.screenshot(shot('tablet-recipe-editor'))
+  for (const view of ['', 'sources', 'recipes', 'recipes/new']) {
+    await page.goto(`${url}/#/${view}`)
+    await page.locator('main h1').waitFor()
+    t.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `#/${view} fits a tablet's width without scrolling sideways`)
+  }
   t.same(foreign, [])
 })
 
@@ -94,9 +110,9 @@ t.test('GraphiQL works offline: its bundled page runs a query with the signed-in
   await page.goto(`${url}/graphiql`)
   await page.getByLabel('API key').fill(TEST_ADMIN_KEY)
   await page.getByRole('button', { name: 'Open GraphiQL' }).click()
-  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor')?.textContent?.includes('me { name role }'))
+  await page.locator('.graphiql-query-editor').filter({ hasText: 'me { name role }' }).waitFor()
   await page.locator('.graphiql-execute-button').click()
-  await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('"ADMIN"'))
+  await page.locator('.result-window').filter({ hasText: '"ADMIN"' }).waitFor()
   await page.screenshot(shot('graphiql'))
   t.same(foreign, [], 'nothing was fetched from another host')
   t.same(cspViolations, [], 'and nothing was refused by its Content-Security-Policy')
