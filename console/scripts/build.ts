@@ -15,7 +15,7 @@ export async function buildConsole (options: { force?: boolean } = {}): Promise<
   const outDir = join(CONSOLE_DIR, `.dist-${randomUUID().slice(0, 8)}`)
   const hash = sourceHash()
   try {
-    await build({ root: CONSOLE_DIR, configFile: join(CONSOLE_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+    await build({ root: CONSOLE_DIR, configFile: join(CONSOLE_DIR, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } })
     await writeFile(join(outDir, '.source-hash'), hash + '\n')
     const old = `${outDir}-old`
     await rename(CONSOLE_DIST, old).catch(() => undefined)
