@@ -81,7 +81,7 @@ export class Api {
     setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
   }
 
-  close (): void { void this.socket?.dispose() }
+  close (): void { Promise.resolve(this.socket?.dispose()).catch(() => undefined) }
 
   private headers (extra: Record<string, string> = {}): Record<string, string> {
     return { authorization: `Bearer ${this.key}`, ...extra }

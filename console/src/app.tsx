@@ -45,7 +45,7 @@ function Shell ({ session }: { session: Session }) {
           <a href='/graphiql'>GraphiQL</a>
         </nav>
         <span className='who'>{session.name} · {session.role.toLowerCase()}</span>
-        <button type='button' onClick={session.signOut}>Sign out</button>
+        <button type='button' onClick={() => { session.signOut() }}>Sign out</button>
       </header>
       <main>{page(route)}</main>
     </>

@@ -51,7 +51,7 @@ export function Sources () {
           <li key={s.alias}><strong>{s.alias}</strong> · {s.type.toLowerCase()} · <code>{s.uri}</code> · {s.columns.length} columns</li>
         ))}
       </ul>
-      {can(session, 'ADMIN') && <RegisterSource onRegistered={sources.reload} />}
+      {can(session, 'ADMIN') && <RegisterSource onRegistered={() => { sources.reload() }} />}
     </section>
   )
 }

@@ -57,13 +57,13 @@ export function SqlEditor ({ value, onChange, problems, draft }: { value: string
     view.current = editor
     return () => { editor.destroy() }
     // The editor is made once; value, draft and problems reach it through the effects below.
-  }, []) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [])
   useEffect(() => {
     const editor = view.current
     if (editor !== undefined && editor.state.doc.toString() !== value) editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } })
   }, [value])
   const sources = JSON.stringify([draft.left.alias, draft.left.columns, draft.right.alias, draft.right.columns])
-  useEffect(() => { view.current?.dispatch({ effects: lang.current.reconfigure(language(draft)) }) }, [sources]) // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => { view.current?.dispatch({ effects: lang.current.reconfigure(language(draft)) }) }, [sources])
   const lines = value.split('\n')
   const marked = problems.flatMap((p) => { const line = problemLine(p.message); return line === undefined || line > lines.length ? [] : [{ line, message: p.message }] })
   useEffect(() => {
@@ -74,7 +74,7 @@ export function SqlEditor ({ value, onChange, problems, draft }: { value: string
       return { from: at.from, to: at.to, severity: 'error', message }
     })
     editor.dispatch(setDiagnostics(editor.state, diagnostics))
-  }, [JSON.stringify(marked)]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [JSON.stringify(marked)])
   return (
     <div className='sql'>
       <span className='label' aria-hidden='true'>Match SQL</span>
