@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { ApiError } from '../api.ts'
 import { graphql, type ResultOf } from '../graphql.ts'
-import { emptySide, fileBindings, toInput, type Draft } from '../recipe-draft.ts'
+import { emptySide, fileBindings, fromRecipe, toInput, type Draft } from '../recipe-draft.ts'
 import { go } from '../router.ts'
 import { can, useSession } from '../session.tsx'
 import { PreviewPanel } from './preview-panel.tsx'
@@ -12,6 +12,7 @@ import { TemplatePicker } from './template-picker.tsx'
 export const ValidateMutation = graphql('mutation Validate($input: RecipeInput!) { validateRecipe(input: $input) { valid problems { code message path } } }')
 const SaveMutation = graphql('mutation Save($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }')
 const PreviewMutation = graphql('mutation Preview($input: RecipeInput!, $files: [FileBinding!]) { previewRecipe(input: $input, files: $files, sampleRows: 1000) { matchedCount unmatchedLeftCount unmatchedRightCount matched unmatchedLeft unmatchedRight } }')
+const RecipeQuery = graphql('query Recipe($recipeId: ID!) { recipe(recipeId: $recipeId) { recipeId name matchSql matchDescription left { alias type uri schema primaryKey options { file { delimiter encoding headerRow sheet } columns { name type decimalSeparator thousandsSeparator dateFormat } } } right { alias type uri schema primaryKey options { file { delimiter encoding headerRow sheet } columns { name type decimalSeparator thousandsSeparator dateFormat } } } } }')
 const StartMutation = graphql('mutation Start($input: StartRunInput!) { startRun(input: $input) { runId } }')
 
 type Problem = ResultOf<typeof ValidateMutation>['validateRecipe']['problems'][number]
@@ -27,6 +28,13 @@ export function RecipeEditor ({ recipeId }: { recipeId?: string }) {
   const [preview, setPreview] = useState<Preview | undefined>()
   const [status, setStatus] = useState<string | undefined>()
   const operator = can(session, 'OPERATOR')
+  useEffect(() => {
+    if (recipeId === undefined) return
+    session.api.request(RecipeQuery, { recipeId }).then(({ recipe }) => {
+      if (recipe === null) setStatus(`There is no recipe ${recipeId}; fill in the form to create it.`)
+      else setDraft(fromRecipe(recipe))
+    }, (e: Error) => { setStatus(e.message) })
+  }, [recipeId, session.api])
   const input = toInput(draft)
   const inputKey = JSON.stringify(input)
   useEffect(() => {
@@ -56,6 +64,7 @@ export function RecipeEditor ({ recipeId }: { recipeId?: string }) {
   return (
     <section aria-labelledby='editor-title' className='editor'>
       <h1 id='editor-title'>{recipeId === undefined ? 'New recipe' : `Recipe ${recipeId}`}</h1>
+      {recipeId !== undefined && <p className='hint'>Choose a file for each file source to preview or run it.</p>}
       <div className='row'>
         <label>Recipe id <input value={draft.recipeId} pattern='[a-z0-9][a-z0-9_-]*' required onChange={(e) => { setDraft({ ...draft, recipeId: e.target.value }) }} /></label>
         <label>Name <input value={draft.name} required onChange={(e) => { setDraft({ ...draft, name: e.target.value }) }} /></label>

@@ -15,7 +15,7 @@ export function Recipes () {
       {recipes.error !== undefined && <p role='alert' className='error'>{recipes.error.message}</p>}
       <ul className='cards'>
         {recipes.data?.recipes.map((r) => (
-          <li key={r.recipeId}><strong>{r.name}</strong> <code>{r.recipeId}</code> · {r.left.alias} ({r.left.type.toLowerCase()}) against {r.right.alias} ({r.right.type.toLowerCase()})<p className='hint'>{r.matchDescription}</p></li>
+          <li key={r.recipeId}><a href={href('recipes', r.recipeId)}><strong>{r.name}</strong></a> <code>{r.recipeId}</code> · {r.left.alias} ({r.left.type.toLowerCase()}) against {r.right.alias} ({r.right.type.toLowerCase()})<p className='hint'>{r.matchDescription}</p></li>
         ))}
       </ul>
     </section>

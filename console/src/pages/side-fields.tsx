@@ -1,4 +1,4 @@
-import type { SideDraft } from '../recipe-draft.ts'
+import { isFile, type SideDraft } from '../recipe-draft.ts'
 import { rememberedUploads } from '../uploads.ts'
 
 /** The form fields of one source of a recipe: its alias, the uploaded file it reads, its primary key. */
@@ -15,14 +15,20 @@ export function SideFields ({ label, side, onChange }: { label: string, side: Si
       <legend>{label} source</legend>
       <label htmlFor={`${id}-alias`}>Alias (the table name in the SQL)</label>
       <input id={`${id}-alias`} value={side.alias} pattern='[a-z][a-z0-9_]*' required onChange={(e) => { onChange({ ...side, alias: e.target.value }) }} />
-      <label htmlFor={`${id}-file`}>File</label>
-      <select id={`${id}-file`} value={side.uploadId} onChange={(e) => { chooseUpload(e.target.value) }}>
-        <option value=''>Choose an uploaded file…</option>
-        {uploads.map((u) => <option key={u.uploadId} value={u.uploadId}>{u.filename}</option>)}
-      </select>
+      {isFile(side)
+        ? (
+          <>
+            <label htmlFor={`${id}-file`}>File</label>
+            <select id={`${id}-file`} value={side.uploadId} onChange={(e) => { chooseUpload(e.target.value) }}>
+              <option value=''>Choose an uploaded file…</option>
+              {uploads.map((u) => <option key={u.uploadId} value={u.uploadId}>{u.filename}</option>)}
+            </select>
+          </>
+          )
+        : <p>{side.saved?.type.toLowerCase()} source <code>{side.saved?.uri}</code></p>}
       <label htmlFor={`${id}-key`}>Primary key</label>
       <select id={`${id}-key`} value={side.primaryKey} onChange={(e) => { onChange({ ...side, primaryKey: e.target.value }) }}>
-        {side.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+        {(side.columns.includes(side.primaryKey) || side.primaryKey === '' ? side.columns : [side.primaryKey, ...side.columns]).map((c) => <option key={c} value={c}>{c}</option>)}
       </select>
       {side.columns.length > 0 && <p className='hint'>Columns: {side.columns.join(', ')}</p>}
     </fieldset>
