@@ -22,7 +22,7 @@ export function Home () {
           <tbody>
             {runs.data?.runs.map((r) => (
               <tr key={r.runId}>
-                <td><a href={href('runs', r.runId)}>{r.runId.slice(0, 8)}</a></td><td>{r.recipe.name}</td><td>{r.status}</td>
+                <td><a href={href('runs', r.runId)}>{r.runId}</a></td><td>{r.recipe.name}</td><td>{r.status}</td>
                 <td>{percent(matchRate(r))}</td>
                 <td>{r.unmatchedLeftCount ?? '—'}</td><td>{r.unmatchedRightCount ?? '—'}</td><td>{r.createdAt.replace('T', ' ').slice(0, 16)} UTC</td>
               </tr>
