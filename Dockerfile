@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every role: single mode by default, a scaled service by command, e.g.
 #   docker run kalla node services/runs/src/server.ts
-# Kalla runs its TypeScript sources directly (Node's type stripping, Node >= 22.18): there is no build step.
+# Kalla runs its TypeScript sources directly (Node's type stripping, Node >= 22.18); only the web console is built.
 ARG NODE_IMAGE=node:24-slim
 
 # Only the package manifests, so the dependency layer is rebuilt when dependencies change, not on every edit.
@@ -30,7 +30,9 @@ WORKDIR /app
 # Code and dependencies stay owned by root, read-only to the process; only the data directory is writable.
 COPY --from=deps /app ./
 COPY . .
-RUN mkdir -p /var/lib/kalla/work && chown -R node:node /var/lib/kalla
+# The web console is the one thing built: Vite bundles it into console/dist, which the gateway serves at /.
+RUN node console/scripts/build.ts \
+ && mkdir -p /var/lib/kalla/work && chown -R node:node /var/lib/kalla
 USER node
 EXPOSE 4000
 # Liveness only (the role's PORT, 4000 by default); orchestrators probe /readyz for readiness.

@@ -1,7 +1,7 @@
 import neostandard, { plugins } from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '.tools/**', 'tap-snapshots/**', '**/.tsbuild/**', 'examples/data/**', 'bench/data/**', 'bench/results/**'] }),
+  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '.tools/**', 'tap-snapshots/**', '**/.tsbuild/**', 'examples/data/**', 'bench/data/**', 'bench/results/**', 'console/dist/**', 'console/.dist-*/**', 'console/src/graphql-env.d.ts'] }),
   {
     files: ['**/*.ts'],
     languageOptions: {
@@ -19,7 +19,7 @@ export default [
   },
   {
     // tap awaits every subtest it is handed, so t.test(...) needs no await.
-    files: ['**/test/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/test/**/*.ts', 'bench/**/*.ts', 'services/*/bench/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' }
   }
 ]

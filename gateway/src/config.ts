@@ -19,7 +19,7 @@ export const GatewayConfig = Type.Object({
   GATEWAY_MAX_DEPTH: Type.Integer({ minimum: 2, default: 8, description: 'Deepest field nesting a query or subscription may have' }),
   GATEWAY_MAX_COST: Type.Integer({ minimum: 1, default: 20_000, description: 'Highest cost a query or subscription may have (one per field, lists multiplied by their limit)' }),
   GATEWAY_JIT: Type.Integer({ minimum: 0, default: 0, description: 'Compile a query with graphql-jit after it has run this many times (0: never): faster execution of large answers, but its errors carry no locations' }),
-  GATEWAY_GRAPHIQL: Type.Optional(Type.Boolean({ description: 'Serve GraphiQL at /graphiql; off unless set, because the page loads its scripts from unpkg.com in the browser' })),
+  GATEWAY_GRAPHIQL: Type.Optional(Type.Boolean({ description: 'Serve GraphiQL at /graphiql (bundled with the console: it loads nothing from other sites); on in single mode on a developer machine, off for the scaled gateway and in production unless set' })),
   GATEWAY_INTROSPECTION: Type.Optional(Type.Boolean({ description: 'Answer GraphQL introspection (__schema, __type); refused with GATEWAY_INTROSPECTION_DISABLED when off. Off unless set: the page fetches its scripts from a public CDN' })),
   KALLA_CORS_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$', description: 'Comma-separated origins (scheme://host[:port]) whose pages may call the API from a browser and open its websocket; none when unset (same-origin pages and non-browser clients are always allowed)' })),
   GATEWAY_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Take the client address from X-Forwarded-For set by these proxies: true (any), a hop count, or comma-separated addresses/CIDRs; used by the per-address rate limit' })),
@@ -50,7 +50,7 @@ export interface GatewayMode { mode?: 'single' | 'scaled' }
 export function loadGatewayConfig (env: Record<string, string | undefined> = process.env, { mode = 'single' }: GatewayMode = {}): GatewayConfig {
   const config = loadConfig(GatewayConfig, env)
   const developerTools = mode === 'single' && env.NODE_ENV !== 'production'
-  return { ...config, GATEWAY_GRAPHIQL: config.GATEWAY_GRAPHIQL ?? false, GATEWAY_INTROSPECTION: config.GATEWAY_INTROSPECTION ?? developerTools }
+  return { ...config, GATEWAY_GRAPHIQL: config.GATEWAY_GRAPHIQL ?? developerTools, GATEWAY_INTROSPECTION: config.GATEWAY_INTROSPECTION ?? developerTools }
 }
 
 /** KALLA_CORS_ORIGINS as a list, without trailing spaces; empty when unset. */

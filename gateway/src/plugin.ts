@@ -34,6 +34,7 @@ import { buildSchema } from './graphql/schema.ts'
 import { sharedReads } from './graphql/shared-reads.ts'
 import { subscriptionResolvers, validateSubscription } from './graphql/subscriptions.ts'
 import { createResultFiles } from './results/result-files.ts'
+import { consoleRoutes } from './routes/console.ts'
 import { downloadRoutes } from './routes/downloads.ts'
 import { routeNotFound } from './routes/not-found.ts'
 import { graphqlBodyLimit, securityHeaders, corsPolicy } from './security/headers.ts'
@@ -51,7 +52,7 @@ export interface GatewayPluginOptions {
 
 /**
  * Kalla's public HTTP surface, mounted by the scaled gateway process and by single mode alike:
- * GraphQL at /graphql (subscriptions over websocket, graphql-transport-ws), GraphiQL at /graphiql,
+ * GraphQL at /graphql (subscriptions over websocket, graphql-transport-ws), the web console at / and GraphiQL at /graphiql (bundled, offline),
  * POST /uploads and GET /runs/:runId/results/:kind. Every call to a service goes over `bus`.
  * Every request is authenticated by API key or OIDC token and checked against proto's access table; every
  * mutation, upload and download is in the audit trail before its answer leaves.
@@ -106,7 +107,8 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
     context: auth.context,
     subscription: { context: auth.socketContext, onConnect: auth.onConnect },
     jit: config.GATEWAY_JIT,
-    graphiql: config.GATEWAY_GRAPHIQL === true,
+    // GraphiQL is the console's bundled page (routes/console.ts), not mercurius' CDN-loaded one.
+    graphiql: false,
     allowBatchedQueries: false,
     graphql: { parseOptions: { maxTokens: config.GATEWAY_MAX_TOKENS } },
     validationRules: rules,
@@ -126,5 +128,6 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
   await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })
   await app.register(downloadRoutes, { deps, xlsxRowsPerSheet: config.GATEWAY_XLSX_ROWS_PER_SHEET })
+  await app.register(consoleRoutes, { graphiql: config.GATEWAY_GRAPHIQL === true })
   app.setNotFoundHandler(routeNotFound)
 }

@@ -43,7 +43,7 @@ t.test('with no origins configured, no page of another origin may read an answer
   t.same(await handshake(closed.url), { opened: true }, 'a client that sends no Origin still may')
 })
 
-t.test('every answer carries security headers; the API allows no scripts, GraphiQL only its own and unpkg', async (t) => {
+t.test('every answer carries security headers; the API allows no scripts, GraphiQL and the console only their own', async (t) => {
   const api = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify({ query: '{ runs { runId } }' }) })
   t.match(api.headers.get('content-security-policy'), /default-src 'none'/)
   t.match(api.headers.get('content-security-policy'), /frame-ancestors 'none'/)
@@ -56,7 +56,9 @@ t.test('every answer carries security headers; the API allows no scripts, Graphi
   const page = await fetch(`${url}/graphiql`)
   t.equal(page.status, 200)
   const csp = page.headers.get('content-security-policy') ?? ''
-  t.match(csp, /script-src 'self' https:\/\/unpkg\.com/)
+  t.match(csp, /script-src 'self'(;|$)/, 'GraphiQL loads only its bundled scripts')
+  const console = await fetch(`${url}/`)
+  t.match(console.headers.get('content-security-policy'), /default-src 'self';.*script-src 'self';.*style-src 'self';.*connect-src 'self'/)
   t.match(csp, /connect-src 'self'/)
   t.notMatch(csp, /script-src[^;]*unsafe-inline/, 'no inline scripts')
 })
@@ -113,7 +115,7 @@ t.test('rate limits answer 429 with Retry-After and a code, per key and per addr
 t.test('GraphiQL is off unless asked for; introspection is off for the scaled gateway and in production; both can be set', async (t) => {
   const base = { KALLA_ADMIN_KEY: TEST_ADMIN_KEY }
   const pick = (c: { GATEWAY_GRAPHIQL?: boolean, GATEWAY_INTROSPECTION?: boolean }) => [c.GATEWAY_GRAPHIQL, c.GATEWAY_INTROSPECTION]
-  t.same(pick(loadGatewayConfig(base)), [false, true], 'single mode on a developer machine: introspection, no CDN-loaded page')
+  t.same(pick(loadGatewayConfig(base)), [true, true], 'single mode on a developer machine: introspection and the bundled GraphiQL')
   t.same(pick(loadGatewayConfig({ ...base, NODE_ENV: 'production' })), [false, false])
   t.same(pick(loadGatewayConfig(base, { mode: 'scaled' })), [false, false])
   t.same(pick(loadGatewayConfig({ ...base, GATEWAY_GRAPHIQL: 'true', GATEWAY_INTROSPECTION: 'true' }, { mode: 'scaled' })), [true, true])

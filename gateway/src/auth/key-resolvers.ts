@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { createKey, listKeys, revokeKey, type ApiKeyInfo, type AuthDb, type KeyVerifier } from '@kalla/auth'
+import { createKey, listKeys, revokeKey, type ApiKeyInfo, type AuthDb, type Identity, type KeyVerifier } from '@kalla/auth'
 import type { Role } from '@kalla/proto'
 import { auditCall } from '../audit/audited-mutations.ts'
 import type { AuditRecorder } from '../audit/recorder.ts'
@@ -18,12 +18,17 @@ export interface KeyDeps {
 /** The mutations below record their own audit entries, in the transaction that changes the key. */
 export const KEY_MUTATIONS: ReadonlySet<string> = new Set(['createApiKey', 'revokeApiKey'])
 
-/** apiKeys, createApiKey and revokeApiKey: the gateway owns the keys it checks. Admin only (proto's table). */
+/** me, apiKeys, createApiKey and revokeApiKey: the gateway owns the keys it checks. Admin only (proto's table), but for me. */
 export function keyResolvers (deps: KeyDeps) {
   const keys = (db: Kysely<any>) => db.withSchema(deps.schema) as AuthDb
   return {
     Query: {
-      apiKeys: async () => (await listKeys(keys(deps.db))).map(toGqlKey)
+      apiKeys: async () => (await listKeys(keys(deps.db))).map(toGqlKey),
+      // Identity is set by the access check before any resolver runs.
+      me: (_: unknown, __: unknown, context: Parameters<typeof auditCall>[2]) => {
+        const identity: Identity | null | undefined = context.identity ?? context.reply?.request?.identity
+        return { name: identity?.name ?? '', role: identity?.role ?? 'viewer', kind: identity?.kind === 'jwt' ? 'OIDC_TOKEN' : 'API_KEY' }
+      }
     },
     Mutation: {
       createApiKey: async (_: unknown, args: { name: string, role: Role }, context: Parameters<typeof auditCall>[2]) =>

@@ -4,12 +4,14 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 
 /**
  * Security headers on every answer (@fastify/helmet). The API answers JSON, CSV, Parquet and workbooks,
- * never pages, so its Content-Security-Policy allows nothing (`default-src 'none'`, no framing). The
- * GraphiQL page (when GATEWAY_GRAPHIQL is on) gets a policy that lets it run: its own scripts plus React and
- * GraphiQL from unpkg.com, its inline style, and requests back to this gateway only.
+ * never pages, so its Content-Security-Policy allows nothing (`default-src 'none'`, no framing). The web
+ * console's page and assets may load their own scripts, styles and connections ('self') and nothing else. The
+ * GraphiQL page (when GATEWAY_GRAPHIQL is on, bundled with the console) gets a policy that lets it run: its
+ * own scripts, its editors' inline styles and bundled fonts (data: URLs), and requests back to this gateway only.
  */
 export async function securityHeaders (app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url === '/' || route.url.startsWith('/assets/')) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP } }
     if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: GRAPHIQL_CSP } }
   })
   await app.register(helmet, {
@@ -19,12 +21,30 @@ export async function securityHeaders (app: FastifyInstance): Promise<void> {
   })
 }
 
+/**
+ * The console: its own scripts, style sheets and websocket only; no inline script or <style> element,
+ * nothing from another origin. (Its SQL editor lives in a shadow root, where CodeMirror styles itself with
+ * constructed style sheets, which a CSP does not govern.)
+ */
+const CONSOLE_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"]
+}
+
 const GRAPHIQL_CSP = {
   defaultSrc: ["'self'"],
-  scriptSrc: ["'self'", 'https://unpkg.com'],
-  styleSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'", 'data:', 'https://unpkg.com'],
+  fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
   workerSrc: ["'self'"],
   frameAncestors: ["'none'"],

@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import { buildConsole } from '@kalla/console/build'
 import { GRAPHQL_ACCESS, HTTP_ACCESS, ROLES, hasRole, type Access, type Role } from '@kalla/proto'
 import { authHeaders, errorCode, graphql, graphqlOk, watch, wsClient, type AuthOptions } from './graphql.ts'
 import type { TestIdentityProvider } from './identity-provider.ts'
@@ -15,6 +16,7 @@ const OPERATIONS: Record<string, { query: string, variables?: Record<string, unk
   run: { query: '{ run(runId: "none") { runId } }' },
   runResults: { query: '{ runResults(runId: "none", kind: MATCHED) { totalCount } }' },
   apiKeys: { query: '{ apiKeys { id name role } }' },
+  me: { query: '{ me { name role kind } }' },
   auditLog: { query: '{ auditLog(filter: { outcome: ERROR }, limit: 5) { seq operation actor { name } } }' },
   auditChain: { query: '{ auditChain { valid entries firstBroken { seq } } }' },
   saveRecipe: { query: 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', variables: { input: RECIPE } },
@@ -68,6 +70,8 @@ export interface AccessWalkOptions {
  */
 export async function walkAccessTable (t: Test, options: AccessWalkOptions): Promise<void> {
   const { url, idp, corsOrigin } = options
+  // The console's page and assets are routes of the table too; they are served from its build.
+  await buildConsole()
   const keys: Record<Role, string> = Object.fromEntries(await Promise.all(ROLES.map(async (role) => {
     const created = await graphqlOk<{ createApiKey: { key: string } }>(url, 'mutation ($name: String!, $role: Role!) { createApiKey(name: $name, role: $role) { key } }', { name: role, role: role.toUpperCase() })
     return [role, created.createApiKey.key]
@@ -125,10 +129,9 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
     'GET /healthz': async (auth) => await fetch(`${url}/healthz`, { headers: authHeaders(auth) }),
     'GET /readyz': async (auth) => await fetch(`${url}/readyz`, { headers: authHeaders(auth) }),
     'GET /metrics': async (auth) => await fetch(`${url}/metrics`, { headers: authHeaders(auth) }),
+    'GET /': async (auth) => await fetch(`${url}/`, { headers: authHeaders(auth) }),
+    'GET /assets/*': async (auth) => await fetch(`${url}/assets/${await consoleScript(url)}`, { headers: authHeaders(auth) }),
     'GET /graphiql': async (auth) => await fetch(`${url}/graphiql`, { headers: authHeaders(auth) }),
-    'GET /graphiql/main.js': async (auth) => await fetch(`${url}/graphiql/main.js`, { headers: authHeaders(auth) }),
-    'GET /graphiql/sw.js': async (auth) => await fetch(`${url}/graphiql/sw.js`, { headers: authHeaders(auth) }),
-    'GET /graphiql/config.js': async (auth) => await fetch(`${url}/graphiql/config.js`, { headers: authHeaders(auth) }),
     'POST /graphql': async (auth) => await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(auth) }, body: JSON.stringify({ query: '{ __typename }' }) }),
     'GET /graphql': async (auth) => await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: authHeaders(auth) }),
     'POST /uploads': async (auth) => {
@@ -159,4 +162,10 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
       }
     }
   })
+}
+
+/** The console's script named in its page (hashed by the build). */
+async function consoleScript (url: string): Promise<string> {
+  const page = await (await fetch(`${url}/`)).text()
+  return /\/assets\/([^"]+\.js)/.exec(page)?.[1] ?? 'missing.js'
 }

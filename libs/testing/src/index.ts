@@ -14,3 +14,4 @@ export { CORPUS_DIR, corpusCases, corpusOutcome, type CorpusCase, type CorpusOut
 export { ACCESS_WALK_FIELDS, walkAccessTable, type AccessWalkOptions } from './access-walk.ts'
 export { startBigQueryServer, serviceAccountKey, type BigQueryServer, type BigQueryTable, type BigQuerySchemaField, type BigQueryCell, type BigQueryRows, type BigQueryQueryResult, type BigQueryFault, type ServiceAccountJson } from './bigquery-server.ts'
 export { startElasticsearchServer, type ElasticsearchServer, type ElasticsearchServerOptions, type StandInIndex } from './elasticsearch-server.ts'
+export { startBrowser, CHROMIUM, type TestBrowser } from './browser.ts'
