@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Test } from 'tap'
-import { messageSubject, RunEvents, RunUpdates, TERMINAL_STATUSES, type Run, type RunEvent, type RunStatus } from '@kalla/proto'
+import { messageSubject, resultKeys, RunEvents, RunUpdates, TERMINAL_STATUSES, type Run, type RunEvent, type RunStatus } from '@kalla/proto'
 import type { Storage } from '@kalla/storage'
 import { waitFor } from '@kalla/testing'
 
@@ -77,8 +77,8 @@ export async function checkEndedOnce (t: Test, connection: NatsConnection, runId
   return history
 }
 
-/** The files of each kind a run may leave in storage: its four results when it completed, nothing otherwise. */
-const RESULT_FILES = ['matched.parquet', 'summary.json', 'unmatched_left.parquet', 'unmatched_right.parquet']
+/** The files a completed run leaves in storage: its results and, as every run the runs service starts is explained, its explanations. */
+const RESULT_FILES = Object.values(resultKeys('', { explained: true })).map((key) => key.replace(/^\//, '')).sort()
 
 /**
  * Checks that nothing of a run is left where it should not be: no work directory of any matcher
@@ -97,16 +97,30 @@ export async function checkNothingLeft (t: Test, options: { dataDir: string, sto
   for (const [runId, status] of Object.entries(options.runs)) {
     const keys: string[] = []
     for await (const key of options.storage.list(`results/${runId}/`)) keys.push(key.slice(`results/${runId}/`.length))
-    t.same(keys, status === 'completed' ? RESULT_FILES : [], `${runId} (${status}): ${status === 'completed' ? 'its four result files' : 'no result file'} in storage`)
+    t.same(keys.sort(), status === 'completed' ? RESULT_FILES : [], `${runId} (${status}): ${status === 'completed' ? 'its result files' : 'no result file'} in storage`)
   }
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux clock ticks are 1/100 s). */
+/**
+ * CPU seconds (user + system) a process and its descendants have used so far, from /proc (Linux clock
+ * ticks are 1/100 s): the matcher runs each job in a child process, whose work is the matcher's work.
+ */
 export async function cpuSeconds (pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)
+  if (stat === undefined) return 0
+  // Fields after the command name, which is in parentheses and may hold spaces: utime, stime, cutime and
+  // cstime (children that have ended) are 14 to 17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
+  const own = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100
+  let children = 0
+  for (const child of await childPids(pid)) children += await cpuSeconds(child)
+  return own + children
+}
+
+async function childPids (pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [])
+  const lists = await Promise.all(tasks.map(async (task) => await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')))
+  return lists.join(' ').split(/\s+/).filter(Boolean).map(Number)
 }
 
 /** Bytes of the files under `dir` right now (0 when it is gone); files removed meanwhile count nothing. */
