@@ -6,7 +6,7 @@ import { decomposeMatchSql } from './explain/conditions.ts'
 import { explainUnmatched } from './explain/explain.ts'
 import { Job, RESULT_FILES, checker, resultKeys, type ExplainSummary, type RunOutputs, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
 import { standInForEmptySources } from './empty-sources.ts'
-import { EngineError, toEngineError } from './errors.ts'
+import { duckdbMessage, EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
 import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
@@ -206,14 +206,30 @@ class JobRun {
     const columns = (s: StagedSource) => ({ alias: s.alias, columns: s.columns.map((c) => c.name) })
     const decomposition = await decomposeMatchSql(this.sandbox.connection, withoutTrailingSemicolon(this.job.match_sql), { left: columns(left), right: columns(right) })
     const paths = resultKeys(resolve(this.job.output_path), { explained: true })
-    const summary = await explainUnmatched(this.sandbox.connection, {
+    const summary = await this.explained(left, right, () => explainUnmatched(this.sandbox.connection, {
       left: { keys: this.keys[left.alias] ?? [], unmatched: outputs.unmatched_left, out: paths.explain_left! },
       right: { keys: this.keys[right.alias] ?? [], unmatched: outputs.unmatched_right, out: paths.explain_right! },
       decomposition
-    })
+    }), decomposition.conditions.map((c) => c.text))
     if (summary.available) Object.assign(outputs, { explain_left: paths.explain_left, explain_right: paths.explain_right })
     this.timings.explaining = performance.now() - t0
     return summary
+  }
+
+  /**
+   * The explanation is extra to the run's results: a side without records leaves nothing to compare, and
+   * an explanation that fails says why instead of failing the run (a cancel or a time limit still stops it).
+   */
+  private async explained (left: StagedSource, right: StagedSource, explain: () => Promise<ExplainSummary>, conditions: string[]): Promise<ExplainSummary> {
+    const unavailable = (reason: string): ExplainSummary => ({ available: false, reason, conditions, skipped: [], explained_left: 0, explained_right: 0 })
+    const empty = [left, right].find((s) => s.rows === 0)
+    if (empty !== undefined) return unavailable(`${empty.alias} has no records, so there is no candidate to compare an unmatched record with.`)
+    try {
+      return await explain()
+    } catch (error) {
+      if (this.signal.aborted) throw error
+      return unavailable(`The explanation could not be computed (${duckdbMessage(error).split('\n')[0] ?? ''}); the run's results are complete without it.`)
+    }
   }
 
   private emit (stage: Stage, progress: number, source?: string): void {

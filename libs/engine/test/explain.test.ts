@@ -107,6 +107,23 @@ t.test('a match SQL the explainer cannot take apart still runs, and says why the
   t.match(or.explain?.skipped[0]?.reason, /is an OR of conditions/)
 })
 
+t.test('a side without records (a month without payments) still completes, with no explanation and the reason', async (t) => {
+  const header = (await readFile(payments, 'utf8')).split('\n')[0] ?? ''
+  const empty = join(dir, 'no-payments.csv')
+  await writeFile(empty, `${header}\n`)
+  const invoiceCount = (await readFile(invoices, 'utf8')).trim().split('\n').length - 1
+  for (const side of ['right', 'left'] as const) {
+    const files = side === 'right' ? { invoices, payments: empty } : { invoices: empty.replace('no-payments', 'no-invoices'), payments }
+    if (side === 'left') await writeFile(files.invoices, `${(await readFile(invoices, 'utf8')).split('\n')[0] ?? ''}\n`)
+    const bound = recipeJob(recipe, { invoices: { uri: files.invoices, type: 'file' }, payments: { uri: files.payments, type: 'file' } }, { run_id: `explain-empty-${side}`, output_path: join(dir, `empty-${side}`) }).job!
+    const run = await runJob({ ...bound, explain: true }, { threads: 2 })
+    t.equal(run.matched_count, 0, `${side} empty: nothing matched`)
+    if (side === 'right') t.equal(run.unmatched_left_count, invoiceCount, 'every invoice is unmatched')
+    t.equal(run.explain?.available, false)
+    t.match(run.explain?.reason, side === 'right' ? /payments has no records/ : /invoices has no records/)
+  }
+})
+
 t.test('explanations are read back by key, and the exceptions export carries states and nearest candidates', async (t) => {
   const found = await readExplanations(done.outputs.explain_left!, ['invoice_id'], ['payment_id'], [['INV-P1'], ['INV-P2'], ['NOT-THERE']])
   t.same([...found.keys()].sort(), ['["INV-P1"]', '["INV-P2"]'])
