@@ -88,6 +88,8 @@ t.test('each open record shows when it was first unmatched and in how many runs,
     const wrong = shown.filter((r) => JSON.stringify(pick(r.exception)) !== JSON.stringify(expected.get(r.key[0]!)))
     t.same(wrong.slice(0, 3), [], `${side}: every open record's age is the truth's`)
   }
+  const spread = new Set((await allExceptions(runs[2]!.runId, 'LEFT')).map((r) => r.exception.runsUnmatched))
+  t.same([...spread].sort(), [1, 2, 3], 'run 3 has invoices open for one, two and three runs')
   const back = (await allExceptions(runs[2]!.runId, 'LEFT')).filter((r) => comeback.includes(r.key[0]!))
   t.ok(back.length > 0 && back.every((r) => r.exception.runsUnmatched === 2 && r.exception.firstSeenRunId === runs[0]!.runId), 'matched in run 2, open again in run 3: two runs, first seen in run 1')
 
