@@ -65,6 +65,9 @@ function eventState (run: Run, event: RunEvent): Run | undefined {
     }
     case 'failed':
       return { ...run, status: failureStatus(event.code), error: { code: event.code, message: event.message, stage: event.stage }, finished_at: event.at }
+    case 'unmatched_keys':
+      // Recorded apart (record ages); it changes nothing in the run's state.
+      return undefined
     case 'cancel_requested':
       return { ...run, status: 'cancelled', error: { code: 'RUNS_CANCELLED', message: 'The run was cancelled on request.', stage: run.stage ?? 'dispatch' }, finished_at: event.at }
   }

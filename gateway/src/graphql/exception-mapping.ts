@@ -2,7 +2,7 @@ import type { ExceptionRecord } from '@kalla/proto'
 
 /** An exception as GraphQL shows it. */
 export function toException (e: ExceptionRecord) {
-  return { recipeId: e.recipe_id, side: e.side, key: e.key, state: e.state, resolution: e.resolution ?? null, writeOffStatus: e.write_off_status ?? null, assignee: e.assignee ?? null, dueDate: e.due_date ?? null, comments: e.comments, updatedBy: e.updated_by ?? null, updatedAt: e.updated_at ?? null }
+  return { recipeId: e.recipe_id, side: e.side, key: e.key, state: e.state, resolution: e.resolution ?? null, writeOffStatus: e.write_off_status ?? null, assignee: e.assignee ?? null, dueDate: e.due_date ?? null, comments: e.comments, updatedBy: e.updated_by ?? null, updatedAt: e.updated_at ?? null, firstSeenAt: e.first_seen_at ?? null, firstSeenRunId: e.first_seen_run_id ?? null, runsUnmatched: e.runs_unmatched ?? 0 }
 }
 
 /** A key column of a result row as text, matched without regard to case as the engine resolves it. */

@@ -1,10 +1,9 @@
-import { writeFile } from 'node:fs/promises'
+import { appendFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { rm } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
-import { exceptionsExportStream } from '@kalla/engine'
-import { GetRecipe, GetRun, ListExceptions, type Side } from '@kalla/proto'
+import { exceptionsExportStream, forEachKeyPage } from '@kalla/engine'
+import { GetExceptions, GetRecipe, GetRun, type ExceptionRecord, type Side } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
 import { completedResultKey, openResult } from '../results/read-page.ts'
@@ -17,7 +16,7 @@ const STATES_PAGE = 500
 
 /**
  * GET /runs/:runId/exceptions/:side?format=csv|xlsx (csv by default): every unmatched record of the side
- * with its exception state, resolution, assignee, due date and comments, and its nearest candidates with
+ * with its exception state, resolution, assignee, due date, comments and age, and its nearest candidates with
  * the conditions they failed. Errors answer as the result downloads do (the same error handler).
  */
 export async function exceptionExportRoutes (app: FastifyInstance, options: { deps: GatewayDeps }): Promise<void> {
@@ -34,9 +33,9 @@ export async function exceptionExportRoutes (app: FastifyInstance, options: { de
     const states = join(deps.workDir, `kalla-states-${randomUUID()}.ndjson`)
     const opened: ResultFile[] = []
     try {
-      await writeFile(states, await statesNdjson(deps, run.recipe_id, side))
       const unmatched = await openResult(deps, runId, unmatchedKey)
       opened.push(unmatched)
+      await writeStates(deps, states, { recipeId: run.recipe_id, side, path: unmatched.path, keyColumns: recipe.sources[side].primary_key })
       const explainKey = run.outputs?.[`explain_${side}`]
       const explain = explainKey === undefined ? undefined : await openResult(deps, runId, explainKey)
       if (explain !== undefined) opened.push(explain)
@@ -59,16 +58,30 @@ export async function exceptionExportRoutes (app: FastifyInstance, options: { de
   })
 }
 
-// Every record of the side someone acted on, one JSON line each, comments as "author: text" lines.
-async function statesNdjson (deps: GatewayDeps, recipeId: string, side: Side): Promise<string> {
-  const lines: string[] = []
-  for (let offset = 0; ; offset += STATES_PAGE) {
-    const { exceptions } = await ask(deps, ListExceptions, { recipe_id: recipeId, side, limit: STATES_PAGE, offset })
-    for (const e of exceptions) {
-      const keys = Object.fromEntries(e.key.map((v, i) => [`k${i}`, v]))
-      lines.push(JSON.stringify({ ...keys, state: e.state, resolution: e.resolution ?? null, assignee: e.assignee ?? null, due_date: e.due_date ?? null, comments: e.comments.map((c) => `${c.author.name}: ${c.body}`).join('\n') || null }))
-    }
-    if (exceptions.length < STATES_PAGE) break
-  }
-  return lines.join('\n') + '\n'
+/**
+ * The state and age of every unmatched record of the run, one JSON line each (comments as "author: text"
+ * lines), written a page at a time: the keys are read from the result file in pages and each page's states
+ * asked of the runs service, so neither the file nor the states are ever held whole.
+ */
+async function writeStates (deps: GatewayDeps, target: string, input: { recipeId: string, side: Side, path: string, keyColumns: string[] }): Promise<void> {
+  await writeFile(target, '\n')
+  await forEachKeyPage(input.path, input.keyColumns, STATES_PAGE, async (keys) => {
+    const { exceptions } = await ask(deps, GetExceptions, { recipe_id: input.recipeId, records: keys.map((key) => ({ side: input.side, key })) })
+    await appendFile(target, exceptions.map(stateLine).join('\n') + '\n')
+  }, { workDir: deps.workDir })
+}
+
+function stateLine (e: ExceptionRecord): string {
+  const keys = Object.fromEntries(e.key.map((v, i) => [`k${i}`, v]))
+  return JSON.stringify({
+    ...keys,
+    state: e.state,
+    resolution: e.resolution ?? null,
+    assignee: e.assignee ?? null,
+    due_date: e.due_date ?? null,
+    comments: e.comments.map((c) => `${c.author.name}: ${c.body}`).join('\n') || null,
+    first_seen_at: e.first_seen_at ?? null,
+    first_seen_run_id: e.first_seen_run_id ?? null,
+    runs_unmatched: e.runs_unmatched ?? 0
+  })
 }

@@ -4,7 +4,7 @@ export { runCompletion, type ColumnSummary, type RunResult, type SourceSummary }
 export type { LocalJob, LocalJobSource } from './job.ts'
 export { checkSourceUri, describeSource, previewSource, type InspectOptions, type PreviewFilter, type SourceDescription, type SourcePreview, type SourceSpec } from './inspect/index.ts'
 export { bindMatchSql, type BindColumn, type BindSource, type Binding } from './bind/bind-sql.ts'
-export { readResultPage, resultCsvStream, type ResultPage, type ResultStream } from './read-results.ts'
+export { forEachKeyPage, readResultPage, resultCsvStream, type ResultPage, type ResultStream } from './read-results.ts'
 export { EXCEL_MAX_ROWS, exportResults, resultXlsxStream, writeResultXlsx, type ExportFormat, type XlsxOptions } from './export-results.ts'
 export { recipeSqlProblems, sqlProblems } from './sql/validate.ts'
 export { EngineError, EngineErrorCodes, isEngineError, type EngineErrorCode } from './errors.ts'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { EngineOptions } from './options.ts'
 import { withSandbox } from './sandbox.ts'
-import { literal } from './sql/quote.ts'
+import { ident, literal } from './sql/quote.ts'
 import { describe, type Column } from './stage/columns.ts'
 
 export interface ResultPage {
@@ -66,4 +66,29 @@ export async function streamWrittenFile (workDir: string | undefined, name: stri
     await rm(dir, { recursive: true, force: true })
     throw error
   }
+}
+
+/**
+ * Hands a result file's primary keys to `onPage`, `pageSize` records at a time, as text in `keyColumns`
+ * order, the way JSON rows show them (so a key read here names the same record as one read from a page).
+ * Only one page is in memory at a time.
+ * @example await forEachKeyPage('/results/run-1/unmatched_left.parquet', ['invoice_id'], 1000, async (keys) => { save(keys) })
+ */
+export async function forEachKeyPage (path: string, keyColumns: readonly string[], pageSize: number, onPage: (keys: string[][], page: number) => Promise<void>, options: EngineOptions = {}): Promise<number> {
+  const file = resolve(path)
+  return await withSandbox(options, { readable: [file] }, async ({ connection }) => {
+    const relation = `read_parquet(${literal(file)}, file_row_number = true)`
+    const names = (await describe(connection, `SELECT * FROM read_parquet(${literal(file)})`)).map((c) => c.name)
+    const columns = keyColumns.map((k) => names.find((n) => n.toLowerCase() === k.toLowerCase()) ?? k)
+    const projection = columns.map((c, i) => `${ident(c)} AS k${i}`).join(', ')
+    let total = 0
+    for (let page = 0; ; page++) {
+      const from = page * pageSize
+      const reader = await connection.runAndReadAll(`SELECT ${projection} FROM ${relation} WHERE file_row_number >= ${from} AND file_row_number < ${from + pageSize} ORDER BY file_row_number`)
+      const rows = reader.getRowObjectsJson() as Record<string, unknown>[]
+      if (rows.length === 0) return total
+      await onPage(rows.map((row) => columns.map((_, i) => String(row[`k${i}`]))), page)
+      total += rows.length
+    }
+  })
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import t from 'tap'
-import { readResultPage, resultCsvStream, runJob } from '../src/index.ts'
+import { forEachKeyPage, readResultPage, resultCsvStream, runJob } from '../src/index.ts'
 import { withSandbox } from '../src/sandbox.ts'
 import { fileJob, INVOICES_CSV, PAYMENTS_CSV, tempDir, writeText } from './fixtures.ts'
 
@@ -35,6 +35,15 @@ t.test('a result file is paged as JSON-safe rows and streamed as CSV, leaving no
   const until = Date.now() + 5000
   while ((await readdir(work)).length > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
   t.same(await readdir(work), [], 'the CSV is removed once streamed')
+})
+
+t.test('a result file\'s keys are read a page at a time, as text, in the key\'s order of columns', async (t) => {
+  const dir = await tempDir(t)
+  const done = await runJob(fileJob(dir, await writeText(dir, 'inv.csv', INVOICES_CSV), await writeText(dir, 'pay.csv', PAYMENTS_CSV)))
+  const pages: Array<[number, string[][]]> = []
+  const total = await forEachKeyPage(done.outputs.matched, ['PAYMENT_ID', 'amount'], 1, async (keys, page) => { pages.push([page, keys]) })
+  t.same(pages, [[0, [['P1', '100.00']]], [1, [['P3', '99.99']]]], 'decimals keep their digits; column names in any case')
+  t.equal(total, 2)
 })
 
 t.test('a sandbox reads only what it is allowed, installs nothing and cannot be reconfigured', async (t) => {

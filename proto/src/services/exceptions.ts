@@ -64,7 +64,12 @@ export const ExceptionRecord = Type.Object({
   due_date: Type.Optional(Type.String({ format: 'date' })),
   comments: Type.Array(ExceptionComment),
   updated_by: Type.Optional(DecisionActor),
-  updated_at: Type.Optional(Timestamp)
+  updated_at: Type.Optional(Timestamp),
+  /** Age: when the first completed run in which the record was unmatched was started, and that run. */
+  first_seen_at: Type.Optional(Timestamp),
+  first_seen_run_id: Type.Optional(Type.String()),
+  /** Completed runs of the recipe in which the record was unmatched, consecutive or not. */
+  runs_unmatched: Type.Optional(Type.Integer({ minimum: 0 }))
 }, { additionalProperties: false })
 export type ExceptionRecord = Static<typeof ExceptionRecord>
 

@@ -57,6 +57,9 @@ t.test('a job over two uploaded CSV files reports progress, stores four results 
   t.same([...new Set(progress.map((e) => e.stage))], ['staging', 'matching', 'writing_results'], 'progress covers every stage, in order')
   t.same([...new Set(progress.filter((e) => e.stage === 'staging').map((e) => e.source))], ['invoices', 'payments'])
   t.equal(events.at(-1)?.type, 'completed', 'no progress arrives after the completion')
+  const pages = events.flatMap((e) => e.type === 'unmatched_keys' ? [e] : [])
+  t.same(pages.filter((e) => e.side === 'left').flatMap((e) => e.keys.map((k) => k[0])), want.unmatchedLeft, 'the unmatched invoices\' keys are published, for their ages')
+  t.same(pages.filter((e) => e.side === 'right').flatMap((e) => e.keys.map((k) => k[0])).sort(), want.unmatchedRight)
 
   const unmatchedLeft = await readResultPage(join(h.root, completed.outputs.unmatched_left), { limit: 10, offset: 0 })
   const unmatchedRight = await readResultPage(join(h.root, completed.outputs.unmatched_right), { limit: 10, offset: 0 })

@@ -86,7 +86,7 @@ t.test('decisions need the operator role, are audited, wait for a second person 
   const csv = await fetch(`${url}/runs/${second.runId}/exceptions/right?format=csv`, { headers: { authorization: `Bearer ${viewer}` } })
   t.equal(csv.status, 200)
   const lines = (await csv.text()).trim().split('\n')
-  t.match(lines[0], /payment_id.*exception_state,exception_resolution,exception_assignee,exception_due_date,exception_comments,nearest_1_invoice_id,nearest_1_failed/)
+  t.match(lines[0], /payment_id.*exception_state,exception_resolution,exception_assignee,exception_due_date,exception_comments,exception_first_seen_at,exception_first_seen_run_id,exception_runs_unmatched,nearest_1_invoice_id,nearest_1_failed/)
   t.equal(lines.length, second.unmatchedRightCount + 1, 'the export has every open payment')
   const xlsx = await fetch(`${url}/runs/${second.runId}/exceptions/left?format=xlsx`, { headers: { authorization: `Bearer ${viewer}` } })
   t.equal(xlsx.status, 200)

@@ -1377,6 +1377,17 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "updated_at": {
               "type": "string",
               "format": "date-time"
+            },
+            "first_seen_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "first_seen_run_id": {
+              "type": "string"
+            },
+            "runs_unmatched": {
+              "type": "integer",
+              "minimum": 0
             }
           },
           "additionalProperties": false
@@ -2547,6 +2558,17 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "updated_at": {
               "type": "string",
               "format": "date-time"
+            },
+            "first_seen_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "first_seen_run_id": {
+              "type": "string"
+            },
+            "runs_unmatched": {
+              "type": "integer",
+              "minimum": 0
             }
           },
           "additionalProperties": false
@@ -4618,6 +4640,17 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       "updated_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "first_seen_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "first_seen_run_id": {
+        "type": "string"
+      },
+      "runs_unmatched": {
+        "type": "integer",
+        "minimum": 0
       }
     },
     "additionalProperties": false
@@ -5126,6 +5159,54 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
               "writing_results",
               "dispatch"
             ]
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "additionalProperties": false
+      },
+      {
+        "type": "object",
+        "required": [
+          "type",
+          "run_id",
+          "side",
+          "page",
+          "keys",
+          "at"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "const": "unmatched_keys"
+          },
+          "run_id": {
+            "type": "string"
+          },
+          "side": {
+            "enum": [
+              "left",
+              "right"
+            ]
+          },
+          "page": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "maxLength": 1000
+              },
+              "minItems": 1,
+              "maxItems": 16
+            },
+            "maxItems": 1000
           },
           "at": {
             "type": "string",
@@ -6974,6 +7055,17 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
             "updated_at": {
               "type": "string",
               "format": "date-time"
+            },
+            "first_seen_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "first_seen_run_id": {
+              "type": "string"
+            },
+            "runs_unmatched": {
+              "type": "integer",
+              "minimum": 0
             }
           },
           "additionalProperties": false

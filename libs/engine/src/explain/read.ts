@@ -40,7 +40,7 @@ export interface ExceptionsExportInput {
   explain?: string | undefined
   keyColumns: string[]
   candidateColumns: string[]
-  /** NDJSON of the side's exception states: k0.. (key values as text), state, resolution, assignee, due_date, comments. */
+  /** NDJSON of the side's exception states: k0.. (key values as text), state, resolution, assignee, due_date, comments, first_seen_at, first_seen_run_id, runs_unmatched. */
   states: string
   format: 'csv' | 'xlsx'
   sheetName?: string
@@ -48,7 +48,7 @@ export interface ExceptionsExportInput {
 
 /**
  * A run's open exceptions of one side as CSV or .xlsx: every unmatched record with its state, resolution,
- * assignee, due date and comments, and its nearest candidates with the conditions they failed.
+ * assignee, due date, comments and age (first seen, runs unmatched), and its nearest candidates with the conditions they failed.
  */
 export async function exceptionsExportStream (input: ExceptionsExportInput, options: EngineOptions = {}): Promise<ResultStream> {
   const files = [input.unmatched, input.states, ...(input.explain === undefined ? [] : [input.explain])].map((f) => resolve(f))
@@ -63,9 +63,9 @@ export async function exceptionsExportStream (input: ExceptionsExportInput, opti
 
 function exportRelation (input: ExceptionsExportInput): string {
   const own = input.keyColumns.map((k) => `CAST(u.${ident(k)} AS VARCHAR)`)
-  const states = `read_json(${literal(resolve(input.states))}, columns = {${[...input.keyColumns.map((_, i) => `k${i}: 'VARCHAR'`), "state: 'VARCHAR'", "resolution: 'VARCHAR'", "assignee: 'VARCHAR'", "due_date: 'VARCHAR'", "comments: 'VARCHAR'"].join(', ')}})`
+  const states = `read_json(${literal(resolve(input.states))}, columns = {${[...input.keyColumns.map((_, i) => `k${i}: 'VARCHAR'`), "state: 'VARCHAR'", "resolution: 'VARCHAR'", "assignee: 'VARCHAR'", "due_date: 'VARCHAR'", "comments: 'VARCHAR'", "first_seen_at: 'VARCHAR'", "first_seen_run_id: 'VARCHAR'", "runs_unmatched: 'BIGINT'"].join(', ')}})`
   const onState = own.map((k, i) => `${k} = s.k${i}`).join(' AND ')
-  const stateColumns = "coalesce(s.state, 'open') AS exception_state, s.resolution AS exception_resolution, s.assignee AS exception_assignee, s.due_date AS exception_due_date, s.comments AS exception_comments"
+  const stateColumns = "coalesce(s.state, 'open') AS exception_state, s.resolution AS exception_resolution, s.assignee AS exception_assignee, s.due_date AS exception_due_date, s.comments AS exception_comments, s.first_seen_at AS exception_first_seen_at, s.first_seen_run_id AS exception_first_seen_run_id, coalesce(s.runs_unmatched, 0) AS exception_runs_unmatched"
   if (input.explain === undefined) return `(SELECT u.*, ${stateColumns} FROM read_parquet(${literal(resolve(input.unmatched))}) u LEFT JOIN ${states} s ON ${onState} ORDER BY ${own.join(', ')})`
   const eKeys = input.keyColumns.map((k) => `CAST(${ident(k)} AS VARCHAR)`)
   const nearest = Array.from({ length: TOP_CANDIDATES }, (_, n) => [

@@ -11,6 +11,7 @@ import { withoutCredentials } from './registered-sources.ts'
 import { recordOutcome, type JobOutcome } from './metrics.ts'
 import { progressPublisher } from './progress.ts'
 import { previousCompletion, publishCompleted, storeResults } from './results.ts'
+import { publishUnmatchedKeys } from './unmatched-keys.ts'
 
 interface Settled {
   outcome: JobOutcome
@@ -90,7 +91,10 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     })
     reached.stage = 'writing_results'
     await events.flush()
-    return await storeResults(deps.storage, runCompletion(done), resultKeys(job.output_path, { decided: job.decisions !== undefined, explained: job.explain === true }))
+    const finished = runCompletion(done)
+    // Before the summary is stored: a redelivery that finds the summary knows the keys went out.
+    await publishUnmatchedKeys(deps.bus, job, finished, { workDir: dir })
+    return await storeResults(deps.storage, finished, resultKeys(job.output_path, { decided: job.decisions !== undefined, explained: job.explain === true }))
   } catch (error) {
     // The engine never quotes a URI; should a driver's message ever do so, no credential leaves the job.
     throw withoutCredentials(error, resolved)

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely'
 import type { DecisionActor, ExceptionChange, ExceptionRecord, ExceptionState, RecordKey, RecordRef, Resolution, Side } from '@kalla/proto'
+import { getAges } from './ages-repository.ts'
 import type { RunsDb } from './runs-repository.ts'
 import type { ExceptionsTable } from './tables.ts'
 
@@ -77,13 +78,15 @@ export async function getExceptions (db: RunsDb, recipeId: string, records: Reco
   const rows = await db.selectFrom('exceptions').selectAll().select(sql<string | null>`due_date::text`.as('due_date'))
     .where('recipe_id', '=', recipeId).where(match).execute()
   const comments = await db.selectFrom('exception_comments').selectAll().where('recipe_id', '=', recipeId).where(match).orderBy('id').execute()
+  const ages = await getAges(db, recipeId, records)
   const found = new Map(rows.map((r) => [`${r.side} ${r.record_key}`, r]))
   return records.map((r) => {
     const name = `${r.side} ${recordKey(r.key)}`
     const own = comments.filter((c) => `${c.side} ${c.record_key}` === name)
       .map((c) => ({ author: c.author, body: c.body, at: new Date(c.at).toISOString() }))
     const row = found.get(name)
-    return row === undefined ? { recipe_id: recipeId, side: r.side, key: r.key, state: 'open' as const, comments: own } : toException(row, own)
+    const state = row === undefined ? { recipe_id: recipeId, side: r.side, key: r.key, state: 'open' as const, comments: own } : toException(row, own)
+    return { ...state, ...ages.get(name) }
   })
 }
 

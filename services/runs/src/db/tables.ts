@@ -88,6 +88,13 @@ export interface RecipeSettingsTable {
   updated_at: Stamp
 }
 
+export interface UnmatchedSightingsTable {
+  recipe_id: string
+  side: string
+  record_key: string
+  run_id: string
+}
+
 export interface RunsDatabase {
   runs: RunsTable
   decisions: DecisionsTable
@@ -95,4 +102,5 @@ export interface RunsDatabase {
   exception_comments: ExceptionCommentsTable
   exception_history: ExceptionHistoryTable
   recipe_settings: RecipeSettingsTable
+  unmatched_sightings: UnmatchedSightingsTable
 }

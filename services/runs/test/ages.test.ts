@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto'
+import t, { type Test } from 'tap'
+import { sql } from 'kysely'
+import { createMemoryBus, type MemoryBus } from '@kalla/bus'
+import { openDatabase } from '@kalla/db'
+import { GetExceptions, GetRecipe, GetRun, GetSource, GetUpload, MATCHER_CONSUMER, MatchJobs, RunEvents, StartRun, STREAMS, type Recipe, type RunEvent } from '@kalla/proto'
+import { buildRunsApp } from '../src/app.ts'
+import { loadRunsConfig } from '../src/config.ts'
+
+// How the runs service turns unmatched_keys events into ages: only completed runs count, a page heard
+// twice counts once, and a record's runs are counted whether or not they follow each other.
+const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const RECIPE: Recipe = {
+  recipe_id: 'inv-pay',
+  name: 'Invoices and payments',
+  match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number',
+  sources: {
+    left: { alias: 'invoices', type: 'postgres', uri: 'source:erp', primary_key: ['invoice_id'] },
+    right: { alias: 'payments', type: 'file', schema: ['payment_id', 'reference_number'], primary_key: ['payment_id'] }
+  }
+}
+const now = (): string => new Date().toISOString()
+
+async function setup (t: Test): Promise<MemoryBus> {
+  const schema = `runs_ages_test_${randomBytes(5).toString('hex')}`
+  const bus = createMemoryBus()
+  const database = await openDatabase({ url: PG_URL })
+  await bus.ensureStreams(STREAMS)
+  await bus.serve(GetRecipe, () => ({ recipe: RECIPE, created_at: now(), updated_at: now() }), { queue: 'recipes' })
+  await bus.serve(GetUpload, ({ upload_id: id }) => ({ upload_id: id, filename: 'bank.csv', format: 'csv' as const, columns: [{ name: 'payment_id', type: 'VARCHAR' }, { name: 'reference_number', type: 'VARCHAR' }], size_bytes: 10, key: `uploads/${id}/bank.csv`, created_at: now(), expires_at: new Date(Date.now() + 1e6).toISOString() }), { queue: 'sources' })
+  await bus.serve(GetSource, ({ alias }) => ({ alias, type: 'postgres' as const, uri: 'postgres://u:***@db/erp?table=invoices', columns: [], created_at: now(), updated_at: now() }), { queue: 'sources' })
+  await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, () => ({ ack: true }))
+  const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
+  t.teardown(async () => {
+    await app.close()
+    await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
+    await database.close()
+    await bus.close()
+  })
+  return bus
+}
+
+async function until<T> (check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await check()
+    if (value !== undefined) return value
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error('gave up waiting')
+}
+
+/** Starts a run, publishes its unmatched invoices as pages of two, then its completion (or a failure). */
+async function run (bus: MemoryBus, invoices: string[], end: 'completed' | 'failed', repeatPage = false): Promise<string> {
+  const { run_id: runId } = await bus.request(StartRun, { recipe_id: 'inv-pay', files: [{ alias: 'payments', upload_id: 'u' }] })
+  const publish = async (event: RunEvent, msgId?: string): Promise<void> => { await bus.publish(RunEvents, event, { subjectSuffix: runId, ...(msgId === undefined ? {} : { msgId }) }) }
+  for (let page = 0; page * 2 < invoices.length; page++) {
+    const event = { type: 'unmatched_keys' as const, run_id: runId, side: 'left' as const, page, keys: invoices.slice(page * 2, page * 2 + 2).map((k) => [k]), at: now() }
+    await publish(event)
+    // A redelivery the bus did not de-duplicate: the same page again.
+    if (repeatPage) await publish(event)
+  }
+  const counts = { matched_count: 0, matched_left: 0, matched_right: 0, unmatched_left_count: invoices.length, unmatched_right_count: 0, total_left: invoices.length, total_right: 0 }
+  if (end === 'completed') await publish({ type: 'completed', run_id: runId, ...counts, outputs: { matched: 'm', unmatched_left: 'l', unmatched_right: 'r', summary: 's' }, timings_ms: { staging: 1, matching: 1, writing_results: 1, total: 3 }, at: now() })
+  else await publish({ type: 'failed', run_id: runId, code: 'ENGINE_INTERNAL', message: 'broke', stage: 'matching', at: now() })
+  await until(async () => (await bus.request(GetRun, { run_id: runId })).status === end ? true : undefined)
+  return runId
+}
+
+t.test('ages count completed runs only, each page once, consecutive or not', async (t) => {
+  const bus = await setup(t)
+  const first = await run(bus, ['INV-1', 'INV-2', 'INV-3'], 'completed', true)
+  await run(bus, ['INV-1', 'INV-4'], 'failed')
+  await run(bus, ['INV-1', 'INV-3'], 'completed')
+  const fourth = await run(bus, ['INV-1', 'INV-2', 'INV-5'], 'completed')
+  const started = async (id: string): Promise<string> => (await bus.request(GetRun, { run_id: id })).started_at ?? (await bus.request(GetRun, { run_id: id })).created_at
+  const ask = ['INV-1', 'INV-2', 'INV-3', 'INV-4', 'INV-5'].map((k) => ({ side: 'left' as const, key: [k] }))
+  const { exceptions } = await until(async () => {
+    const got = await bus.request(GetExceptions, { recipe_id: 'inv-pay', records: ask })
+    return got.exceptions[4]?.runs_unmatched === 1 ? got : undefined
+  })
+  t.same(exceptions.map((e) => [e.key[0], e.runs_unmatched ?? 0, e.first_seen_run_id ?? null]), [
+    ['INV-1', 3, first],
+    ['INV-2', 2, first],
+    ['INV-3', 2, first],
+    ['INV-4', 0, null],
+    ['INV-5', 1, fourth]
+  ], 'INV-2 was matched in the third run and counts its two runs; INV-4 was only seen by the failed run')
+  t.equal(exceptions[0]?.first_seen_at, new Date(await started(first)).toISOString(), 'first seen when the first run started')
+  t.equal(exceptions[2]?.state, 'open', 'a record nobody acted on is still open, with its age')
+})
