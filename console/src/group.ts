@@ -14,14 +14,17 @@ export function outputKeys (output: readonly string[], side: GroupSide, other: G
 }
 
 /**
- * Which matched columns come from which side: its keys, `<alias>_` names, and names only that side's
- * source has. A column both sources have, or one the match SQL computed, belongs to neither.
+ * Which matched columns come from which side: its keys, `<alias>_` and `left_`/`right_` names (the
+ * console's templates write `l.amount AS left_amount`), and names only that side's source has. A column
+ * both sources have, or one the match SQL computed under another name, belongs to neither.
  */
 export function sideColumns (output: readonly string[], left: GroupSide, right: GroupSide, keys: { left: string[], right: string[] }): { left: string[], right: string[] } {
   const of = (column: string): 'left' | 'right' | undefined => {
     if (keys.left.includes(column)) return 'left'
     if (keys.right.includes(column)) return 'right'
     const lower = column.toLowerCase()
+    if (lower.startsWith('left_')) return 'left'
+    if (lower.startsWith('right_')) return 'right'
     for (const [name, side] of [['left', left], ['right', right]] as const) {
       const prefix = `${side.alias.toLowerCase()}_`
       if (lower.startsWith(prefix) && find(side.columns, column.slice(prefix.length)) !== undefined) return name

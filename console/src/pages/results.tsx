@@ -13,7 +13,8 @@ type Sort = GridQuery['sort']
 
 /**
  * One result of a run in a virtualised grid: only the rows in view are drawn, their pages fetched on
- * demand, sorted and filtered by the API. A matched row opens its group side by side.
+ * demand, sorted and filtered by the API. A matched row opens its group side by side. Each run and kind
+ * gets its own instance (keyed in app.tsx), so a sort or filter never carries over to other columns.
  */
 export function Results ({ runId, kind }: { runId: string, kind: string }) {
   const session = useSession()
