@@ -35,7 +35,7 @@ export function GroupView ({ runId, row, columns, onClose }: { runId: string, ro
       {group === undefined && error === undefined && <p className='loading'>Reading the group…</p>}
       {group !== undefined && (
         <>
-          <p className='hint' data-testid='group-summary'>{group.rows.length} matched rows: {group.left.length} left and {group.right.length} right records{group.truncated ? ' (the first 1,000 rows only)' : ''}.</p>
+          <p className='hint' data-testid='group-summary'>{plural(group.rows.length, 'matched row')}: {plural(group.left.length, 'left record')} and {plural(group.right.length, 'right record')}{group.truncated ? ' (the first 1,000 rows only)' : ''}.</p>
           <div className='side-by-side'>
             <div data-testid='group-left'><RowsTable caption='Left records' rows={group.left} /></div>
             <div data-testid='group-right'><RowsTable caption='Right records' rows={group.right} /></div>
@@ -67,3 +67,5 @@ async function loadGroup (api: ReturnType<typeof useSession>['api'], runId: stri
     truncated: found.byLeft.totalCount > 1000 || found.byRight.totalCount > 1000
   }
 }
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`

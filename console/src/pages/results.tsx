@@ -41,7 +41,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
         {KINDS.map(([id, label]) => <a key={id} href={href('runs', runId, 'results', id)} aria-current={id === kind ? 'page' : undefined}>{label}</a>)}
       </nav>
       <div className='toolbar'>
-        <p><strong data-testid='result-total'>{meta?.totalCount ?? '…'}</strong> rows{filters.length > 0 ? ' pass the filters' : ''}</p>
+        <p><strong data-testid='result-total'>{meta?.totalCount ?? '…'}</strong> {meta?.totalCount === 1 ? 'row' : 'rows'}{filters.length > 0 ? (meta?.totalCount === 1 ? ' passes the filters' : ' pass the filters') : ''}</p>
         <form onSubmit={goTo}><label>Go to row <input type='number' min={1} value={jump} onChange={(e) => { setJump(e.target.value) }} /></label><button type='submit'>Go</button></form>
         <button type='button' onClick={() => { download('csv') }}>Download CSV</button>
         <button type='button' onClick={() => { download('xlsx') }}>Download Excel</button>
