@@ -14,7 +14,8 @@ export interface ResultQuery { sort?: { column: string, descending?: boolean }, 
 /** The WHERE and ORDER BY of a result query, with $1.. placeholders for every value. */
 export interface ResultClauses { where: string, orderBy: string, values: string[] }
 
-// Ties and unsorted pages keep the file's order, so paging a sorted result neither repeats nor skips a row.
+// Ties keep the file's order, so paging a sorted result neither repeats nor skips a row. Unsorted pages
+// need no ORDER BY: the sandbox reads with one thread, in the file's order.
 export const ROW_NUMBER = 'file_row_number'
 
 /**
@@ -29,7 +30,7 @@ export function resultClauses (columns: readonly Column[], query: ResultQuery): 
   const sort = query.sort === undefined ? [] : [`${ident(columnOf(columns, query.sort.column, 'sort by'))} ${query.sort.descending === true ? 'DESC' : 'ASC'} NULLS LAST`]
   return {
     where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`,
-    orderBy: ` ORDER BY ${[...sort, ident(ROW_NUMBER)].join(', ')}`,
+    orderBy: sort.length === 0 ? '' : ` ORDER BY ${[...sort, ident(ROW_NUMBER)].join(', ')}`,
     values
   }
 }
