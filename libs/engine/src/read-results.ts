@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import type { EngineOptions } from './options.ts'
 import { withSandbox } from './sandbox.ts'
 import { duckdbMessage, EngineError } from './errors.ts'
-import { ROW_NUMBER, resultClauses, type ResultQuery } from './result-query.ts'
+import { numberedRelation, resultClauses, type ResultQuery } from './result-query.ts'
 import { ident, literal } from './sql/quote.ts'
 import { describe, type Column } from './stage/columns.ts'
 
@@ -26,12 +26,14 @@ export async function readResultPage (path: string, page: { limit: number, offse
   const file = resolve(path)
   return await withSandbox(options, { readable: [file] }, async ({ connection }) => {
     const columns = await describe(connection, `SELECT * FROM read_parquet(${literal(file)})`)
-    const { where, orderBy, values } = resultClauses(columns, query)
-    const relation = `read_parquet(${literal(file)}, file_row_number = true)`
+    const numbered = query.sort === undefined ? undefined : numberedRelation(literal(file), columns)
+    const { where, orderBy, values } = resultClauses(columns, query, numbered?.rowNumber ?? '')
+    const relation = numbered?.relation ?? `read_parquet(${literal(file)})`
+    const only = numbered === undefined ? '*' : `* EXCLUDE (${ident(numbered.rowNumber)})`
     const limits = ` LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`
     try {
-      const total = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}${where}`, values)
-      const reader = await connection.runAndReadAll(`SELECT * EXCLUDE (${ident(ROW_NUMBER)}) FROM ${relation}${where}${orderBy}${limits}`, values)
+      const total = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${literal(file)})${where}`, values)
+      const reader = await connection.runAndReadAll(`SELECT ${only} FROM ${relation}${where}${orderBy}${limits}`, values)
       return { columns, rows: reader.getRowObjectsJson() as Record<string, unknown>[], totalCount: Number(total.getRowsJS()[0]?.[0] ?? 0), offset: page.offset }
     } catch (error) {
       if (values.length > 0 && /Conversion Error|Could not convert/i.test(String((error as Error).message))) {

@@ -16,21 +16,33 @@ export interface ResultClauses { where: string, orderBy: string, values: string[
 
 // Ties keep the file's order, so paging a sorted result neither repeats nor skips a row. Unsorted pages
 // need no ORDER BY: the sandbox reads with one thread, in the file's order.
-export const ROW_NUMBER = 'file_row_number'
+const ROW_NUMBER = 'file_row_number'
+
+/**
+ * The relation a sorted page reads: the file with its row numbers, and the column holding them. DuckDB's
+ * file_row_number cannot be used on a file that has a column of that name; such a file is numbered by a
+ * window over its one-thread scan instead, under a name none of its columns has.
+ */
+export function numberedRelation (fileLiteral: string, columns: readonly Column[]): { relation: string, rowNumber: string } {
+  if (findColumn(columns, ROW_NUMBER) === undefined) return { relation: `read_parquet(${fileLiteral}, file_row_number = true)`, rowNumber: ROW_NUMBER }
+  let rowNumber = 'kalla_row_number'
+  while (findColumn(columns, rowNumber) !== undefined) rowNumber += '_'
+  return { relation: `(SELECT *, row_number() OVER () AS ${ident(rowNumber)} FROM read_parquet(${fileLiteral}))`, rowNumber }
+}
 
 /**
  * Checks every column the query names against the result file's columns (any case) and builds its
  * clauses; an unknown column is ENGINE_RESULT_COLUMN_UNKNOWN, a filter without a condition ENGINE_RESULT_FILTER_INVALID.
- * @example resultClauses(columns, { sort: { column: 'amount', descending: true }, filters: [{ column: 'customer', contains: 'acme' }] })
+ * @example resultClauses(columns, { sort: { column: 'amount', descending: true }, filters: [{ column: 'customer', contains: 'acme' }] }, 'file_row_number')
  */
-export function resultClauses (columns: readonly Column[], query: ResultQuery): ResultClauses {
+export function resultClauses (columns: readonly Column[], query: ResultQuery, rowNumber: string): ResultClauses {
   const values: string[] = []
   const param = (value: string): string => { values.push(value); return `$${values.length}` }
   const conditions = (query.filters ?? []).flatMap((filter) => filterConditions(ident(columnOf(columns, filter.column, 'filter on')), filter, param))
   const sort = query.sort === undefined ? [] : [`${ident(columnOf(columns, query.sort.column, 'sort by'))} ${query.sort.descending === true ? 'DESC' : 'ASC'} NULLS LAST`]
   return {
     where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`,
-    orderBy: sort.length === 0 ? '' : ` ORDER BY ${[...sort, ident(ROW_NUMBER)].join(', ')}`,
+    orderBy: sort.length === 0 ? '' : ` ORDER BY ${[...sort, ident(rowNumber)].join(', ')}`,
     values
   }
 }
@@ -48,7 +60,7 @@ function filterConditions (column: string, filter: ResultFilter, param: (value: 
 }
 
 function columnOf (columns: readonly Column[], wanted: string, purpose: string): string {
-  const found = wanted === ROW_NUMBER ? undefined : findColumn(columns, wanted)
+  const found = findColumn(columns, wanted)
   if (found === undefined) {
     throw new EngineError('ENGINE_RESULT_COLUMN_UNKNOWN', `These results have no column "${wanted}" to ${purpose}; their columns are: ${columns.map((c) => c.name).join(', ')}.`)
   }

@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
 import t from 'tap'
 import { readResultPage, runJob } from '../src/index.ts'
 import type { EngineError } from '../src/errors.ts'
@@ -72,4 +74,16 @@ t.test('unknown columns, empty filters and values that do not fit are refused wi
   t.equal(await code(readResultPage(file, { limit: 1, offset: 0 }, {}, { sort: { column: 'file_row_number' } })), 'ENGINE_RESULT_COLUMN_UNKNOWN')
   t.equal(await code(readResultPage(file, { limit: 1, offset: 0 }, {}, { filters: [{ column: 'amount' }] })), 'ENGINE_RESULT_FILTER_INVALID')
   t.equal(await code(readResultPage(file, { limit: 1, offset: 0 }, {}, { filters: [{ column: 'amount', min: 'lots' }] })), 'ENGINE_RESULT_FILTER_INVALID')
+})
+
+t.test('a result with its own file_row_number column still sorts with ties in file order', async (t) => {
+  const path = join(dir, 'own-row-number.parquet')
+  const instance = await DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  await connection.run(`COPY (SELECT 100 - range AS file_row_number, range % 3 AS v FROM range(9)) TO '${path}'`)
+  connection.closeSync()
+  instance.closeSync()
+  const page = await readResultPage(path, { limit: 9, offset: 0 }, {}, { sort: { column: 'v', descending: true } })
+  t.same(page.rows.map((r) => [r.v, r.file_row_number]), [[2, 98], [2, 95], [2, 92], [1, 99], [1, 96], [1, 93], [0, 100], [0, 97], [0, 94]])
+  t.same(page.columns.map((c) => c.name), ['file_row_number', 'v'])
 })
