@@ -58,7 +58,7 @@ function page (route: string[]) {
   if (section === 'recipes' && id === 'new') return <RecipeEditor />
   if (section === 'recipes' && id !== undefined) return <RecipeEditor recipeId={id} />
   if (section === 'recipes') return <Recipes />
-  if (section === 'runs' && id !== undefined && sub === 'results') return <Results runId={id} kind={kind ?? 'unmatched_left'} />
+  if (section === 'runs' && id !== undefined && sub === 'results') return <Results key={`${id}/${kind ?? 'unmatched_left'}`} runId={id} kind={kind ?? 'unmatched_left'} />
   if (section === 'runs' && id !== undefined) return <RunView runId={id} />
   return <Home />
 }

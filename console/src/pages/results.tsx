@@ -2,21 +2,30 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef, useState, type FormEvent } from 'react'
 import { href } from '../router.ts'
 import { useSession } from '../session.tsx'
-import { useResultPages, type Kind } from '../result-pages.ts'
+import { useResultPages, type Columns, type Filter, type GridQuery, type Kind } from '../result-pages.ts'
+import { FilterBar } from './filter-bar.tsx'
+import { GroupView } from './group-view.tsx'
 import { Totals } from './totals.tsx'
 
 const KINDS = [['matched', 'Matched'], ['unmatched_left', 'Unmatched left'], ['unmatched_right', 'Unmatched right']] as const
 const ROW_PX = 30
+type Sort = GridQuery['sort']
 
-/** One result of a run in a virtualised grid: only the rows in view are drawn, their pages fetched on demand. */
+/**
+ * One result of a run in a virtualised grid: only the rows in view are drawn, their pages fetched on
+ * demand, sorted and filtered by the API. A matched row opens its group side by side. Each run and kind
+ * gets its own instance (keyed in app.tsx), so a sort or filter never carries over to other columns.
+ */
 export function Results ({ runId, kind }: { runId: string, kind: string }) {
   const session = useSession()
-  const { meta, error, row } = useResultPages(runId, kind.toUpperCase() as Kind)
+  const [sort, setSort] = useState<Sort>()
+  const [filters, setFilters] = useState<Filter[]>([])
+  const [group, setGroup] = useState<Record<string, unknown> | undefined>()
+  const { meta, columns, error, row } = useResultPages(runId, kind.toUpperCase() as Kind, { ...(sort === undefined ? {} : { sort }), filters })
   const scroller = useRef<HTMLDivElement>(null)
   const [jump, setJump] = useState('')
   const [downloadError, setDownloadError] = useState<string | undefined>()
   const virtual = useVirtualizer({ count: meta?.totalCount ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 10 })
-  const columns = meta?.columns ?? []
   const template = `5rem repeat(${Math.max(columns.length, 1)}, minmax(9rem, 1fr))`
   const goTo = (event: FormEvent): void => {
     event.preventDefault()
@@ -24,6 +33,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
     virtual.scrollToIndex(index, { align: 'start' })
   }
   const download = (format: 'csv' | 'xlsx' | 'parquet'): void => { session.api.download(runId, kind, format).catch((e: Error) => { setDownloadError(e.message) }) }
+  const matched = kind === 'matched'
   return (
     <section aria-labelledby='results-title' className='results'>
       <h1 id='results-title'>Results of run <a href={href('runs', runId)}>{runId}</a></h1>
@@ -31,26 +41,29 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
         {KINDS.map(([id, label]) => <a key={id} href={href('runs', runId, 'results', id)} aria-current={id === kind ? 'page' : undefined}>{label}</a>)}
       </nav>
       <div className='toolbar'>
-        <p><strong data-testid='result-total'>{meta?.totalCount ?? '…'}</strong> rows</p>
+        <p><strong data-testid='result-total'>{meta?.totalCount ?? '…'}</strong> {meta?.totalCount === 1 ? 'row' : 'rows'}{filters.length > 0 ? (meta?.totalCount === 1 ? ' passes the filters' : ' pass the filters') : ''}</p>
         <form onSubmit={goTo}><label>Go to row <input type='number' min={1} value={jump} onChange={(e) => { setJump(e.target.value) }} /></label><button type='submit'>Go</button></form>
         <button type='button' onClick={() => { download('csv') }}>Download CSV</button>
         <button type='button' onClick={() => { download('xlsx') }}>Download Excel</button>
         <button type='button' onClick={() => { download('parquet') }}>Download Parquet</button>
       </div>
-      {meta !== undefined && <Totals key={kind} runId={runId} kind={kind.toUpperCase() as Kind} columns={meta.columns} totalCount={meta.totalCount} />}
+      {columns.length > 0 && <FilterBar key={kind} columns={columns} filters={filters} onChange={setFilters} />}
+      {meta !== undefined && <Totals key={`${kind} ${JSON.stringify(filters)}`} runId={runId} kind={kind.toUpperCase() as Kind} columns={meta.columns} totalCount={meta.totalCount} filters={filters} />}
       {(error ?? downloadError) !== undefined && <p role='alert' className='error'>{error ?? downloadError}</p>}
+      {matched && group !== undefined && <GroupView runId={runId} row={group} columns={columns} onClose={() => { setGroup(undefined) }} />}
       <div className='grid' role='grid' aria-rowcount={(meta?.totalCount ?? 0) + 1} aria-colcount={columns.length + 1} aria-label='Result rows'>
-        <div className='grid-row grid-head' role='row' aria-rowindex={1} style={{ gridTemplateColumns: template }}>
-          <span role='columnheader'>#</span>
-          {columns.map((c) => <span role='columnheader' key={c.name} title={c.type}>{c.name}</span>)}
-        </div>
+        <HeaderRow columns={columns} sort={sort} onSort={setSort} template={template} />
         <div ref={scroller} className='grid-body' tabIndex={0} aria-label='Scroll the rows'>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const values = row(item.index)
               return (
                 <div key={item.key} role='row' aria-rowindex={item.index + 2} className='grid-row' data-row={item.index} style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_PX }}>
-                  <span role='rowheader'>{item.index + 1}</span>
+                  <span role='rowheader'>
+                    {matched && values !== undefined
+                      ? <button type='button' className='link' aria-label={`Open the matched group of row ${item.index + 1}`} onClick={() => { setGroup(values) }}>{item.index + 1}</button>
+                      : item.index + 1}
+                  </span>
                   {columns.map((c) => <span role='gridcell' key={c.name} className={/^(DECIMAL|BIGINT|INTEGER|DOUBLE)/.test(c.type) ? 'number' : undefined}>{values === undefined ? '…' : formatCell(values[c.name])}</span>)}
                 </div>
               )
@@ -59,6 +72,30 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
         </div>
       </div>
     </section>
+  )
+}
+
+const NEXT_DIRECTION = { none: 'ASC', ASC: 'DESC', DESC: 'none' } as const
+const ARIA_SORT = { none: 'none', ASC: 'ascending', DESC: 'descending' } as const
+const ARROW = { none: '', ASC: ' ▲', DESC: ' ▼' } as const
+
+/** Column headers that sort: each click goes ascending, descending, then back to the file's order. */
+function HeaderRow ({ columns, sort, onSort, template }: { columns: Columns, sort: Sort, onSort: (sort: Sort) => void, template: string }) {
+  return (
+    <div className='grid-row grid-head' role='row' aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+      <span role='columnheader'>#</span>
+      {columns.map((c) => {
+        const direction = sort?.column === c.name ? sort.direction : 'none'
+        const next = NEXT_DIRECTION[direction]
+        return (
+          <span role='columnheader' key={c.name} title={c.type} aria-sort={ARIA_SORT[direction]}>
+            <button type='button' className='sort' aria-label={`Sort by ${c.name}${next === 'none' ? ': back to file order' : next === 'ASC' ? ', ascending' : ', descending'}`} onClick={() => { onSort(next === 'none' ? undefined : { column: c.name, direction: next }) }}>
+              {c.name}{ARROW[direction]}
+            </button>
+          </span>
+        )
+      })}
+    </div>
   )
 }
 

@@ -1,13 +1,13 @@
 import { useState } from 'react'
 import { DecimalSum } from '../decimal-sum.ts'
 import { graphql } from '../graphql.ts'
-import type { Columns, Kind } from '../result-pages.ts'
+import type { Columns, Filter, Kind } from '../result-pages.ts'
 import { useSession } from '../session.tsx'
 
-const AmountsQuery = graphql('query Amounts($runId: ID!, $kind: ResultKind!, $offset: Int!) { runResults(runId: $runId, kind: $kind, limit: 1000, offset: $offset) { rows totalCount } }')
+const AmountsQuery = graphql('query Amounts($runId: ID!, $kind: ResultKind!, $offset: Int!, $filters: [ResultFilter!]) { runResults(runId: $runId, kind: $kind, limit: 1000, offset: $offset, filters: $filters) { rows totalCount } }')
 
-/** Exact totals of a result's DECIMAL columns over every row (read page by page on request, summed as decimals). */
-export function Totals ({ runId, kind, columns, totalCount }: { runId: string, kind: Kind, columns: Columns, totalCount: number }) {
+/** Exact totals of a result's DECIMAL columns over every row that passes the filters (read page by page on request, summed as decimals). */
+export function Totals ({ runId, kind, columns, totalCount, filters }: { runId: string, kind: Kind, columns: Columns, totalCount: number, filters: Filter[] }) {
   const { api } = useSession()
   const decimals = columns.filter((c) => c.type.startsWith('DECIMAL'))
   const [read, setRead] = useState<number | undefined>()
@@ -17,7 +17,7 @@ export function Totals ({ runId, kind, columns, totalCount }: { runId: string, k
   const compute = async (): Promise<void> => {
     const totals = Object.fromEntries(decimals.map((c) => [c.name, new DecimalSum()]))
     for (let offset = 0; offset < totalCount;) {
-      const { runResults } = await api.request(AmountsQuery, { runId, kind, offset })
+      const { runResults } = await api.request(AmountsQuery, { runId, kind, offset, filters: filters.length === 0 ? null : filters })
       if (runResults.rows.length === 0) break
       for (const row of runResults.rows as Array<Record<string, unknown>>) for (const c of decimals) totals[c.name]?.add(row[c.name])
       offset += runResults.rows.length

@@ -1,13 +1,21 @@
 import { isNotFound } from '@kalla/bus'
 import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, type RunStatus } from '@kalla/proto'
 import { askShared, type GatewayDeps } from '../deps.ts'
+import type { ResultQuery } from '@kalla/engine'
 import { readPage } from '../results/read-page.ts'
 import type { ResultKind } from '@kalla/proto'
 import { toRecipe, toRun, toSource } from './mapping.ts'
 import { checkPage } from './page-args.ts'
 
 interface RunsArgs { recipeId?: string | null, status?: RunStatus | null, limit: number, offset: number }
-interface ResultsArgs { runId: string, kind: ResultKind, limit: number, offset: number }
+interface ResultsArgs {
+  runId: string
+  kind: ResultKind
+  limit: number
+  offset: number
+  sort?: { column: string, direction?: 'ASC' | 'DESC' | null } | null
+  filters?: Array<{ column: string, equals?: string | null, contains?: string | null, min?: string | null, max?: string | null }> | null
+}
 
 /**
  * Query resolvers: each asks one service over the bus and maps its answer to GraphQL's shape; resolvers
@@ -23,7 +31,7 @@ export function queryResolvers (deps: GatewayDeps) {
     run: async (_: unknown, { runId }: { runId: string }) => await orNull(askShared(deps, 'run', GetRun, { run_id: runId }, toRun)),
     runResults: async (_: unknown, args: ResultsArgs) => {
       checkPage('runResults', args)
-      return await readPage(deps, args.runId, args.kind, { limit: args.limit, offset: args.offset })
+      return await readPage(deps, args.runId, args.kind, { limit: args.limit, offset: args.offset }, resultQuery(args))
     }
   }
 }
@@ -36,6 +44,25 @@ function listRunsRequest (args: RunsArgs) {
     ...(args.status === null || args.status === undefined ? {} : { status: args.status }),
     limit: args.limit,
     offset: args.offset
+  }
+}
+
+/** The engine's sort and filters for runResults' arguments; GraphQL's nulls mean "not given". */
+function resultQuery ({ sort, filters }: ResultsArgs): ResultQuery {
+  const given = (value: string | null | undefined): value is string => value !== null && value !== undefined
+  return {
+    ...(sort === null || sort === undefined ? {} : { sort: { column: sort.column, descending: sort.direction === 'DESC' } }),
+    ...(filters === null || filters === undefined
+      ? {}
+      : {
+          filters: filters.map((f) => ({
+            column: f.column,
+            ...(given(f.equals) ? { equals: f.equals } : {}),
+            ...(given(f.contains) ? { contains: f.contains } : {}),
+            ...(given(f.min) ? { min: f.min } : {}),
+            ...(given(f.max) ? { max: f.max } : {})
+          }))
+        })
   }
 }
 

@@ -1,4 +1,4 @@
-import { readResultPage } from '@kalla/engine'
+import { isEngineError, readResultPage, type ResultQuery } from '@kalla/engine'
 import { GetRun, type Run } from '@kalla/proto'
 import { isStorageError } from '@kalla/storage'
 import { ask, type GatewayDeps } from '../deps.ts'
@@ -9,11 +9,15 @@ import type { ResultKind } from '@kalla/proto'
 export interface GqlResultPage { kind: ResultKind, columns: { name: string, type: string }[], rows: Record<string, unknown>[], totalCount: number, offset: number }
 
 /** One page (its range checked by the caller: page-args.ts) of a completed run's result file, rows JSON-safe (exact decimals and big integers as strings). */
-export async function readPage (deps: GatewayDeps, runId: string, kind: ResultKind, page: { limit: number, offset: number }): Promise<GqlResultPage> {
+export async function readPage (deps: GatewayDeps, runId: string, kind: ResultKind, page: { limit: number, offset: number }, query: ResultQuery = {}): Promise<GqlResultPage> {
   const key = completedResultKey(await ask(deps, GetRun, { run_id: runId }), kind)
   const file = await openResult(deps, runId, key)
   try {
-    return { kind, ...await readResultPage(file.path, page) }
+    return { kind, ...await readResultPage(file.path, page, {}, query) }
+  } catch (error) {
+    if (isEngineError(error) && error.code === 'ENGINE_RESULT_COLUMN_UNKNOWN') throw GatewayErrors.GATEWAY_RESULT_COLUMN_UNKNOWN(error.message, error)
+    if (isEngineError(error) && error.code === 'ENGINE_RESULT_FILTER_INVALID') throw GatewayErrors.GATEWAY_RESULT_FILTER_INVALID(error.message, error)
+    throw error
   } finally {
     file.release()
   }

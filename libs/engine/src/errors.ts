@@ -40,6 +40,8 @@ export const EngineErrorCodes = {
   ENGINE_SOURCE_TYPE_UNSUPPORTED: 'A source column has a type Kalla cannot read exactly',
   ENGINE_SOURCE_CHANGED: 'A source table changed while it was read',
   ENGINE_FILTER_INVALID: 'A preview filter names no column of the source, or its value does not fit',
+  ENGINE_RESULT_COLUMN_UNKNOWN: 'A results sort or filter names a column the results do not have',
+  ENGINE_RESULT_FILTER_INVALID: 'A results filter has no condition, or its value does not fit its column',
   ENGINE_OUT_OF_MEMORY: 'The run needed more memory than allowed',
   ENGINE_SPILL_LIMIT: 'The run needed more temporary disk than allowed',
   ENGINE_OUTPUT_LIMIT: 'The run would write more results than allowed',
@@ -53,7 +55,7 @@ export type EngineErrorCode = keyof typeof EngineErrorCodes
 /** Codes that will fail again on retry with the same inputs (as opposed to an unreachable database, say). */
 const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'ENGINE_JOB_INVALID', 'ENGINE_SQL_SYNTAX', 'ENGINE_SQL_NOT_SELECT', 'ENGINE_SQL_FORBIDDEN', 'ENGINE_SQL_UNKNOWN_TABLE',
-  'ENGINE_SQL_SOURCE_UNUSED', 'ENGINE_SQL_INVALID', 'ENGINE_SQL_UNKNOWN_COLUMN', 'ENGINE_SQL_TYPE_MISMATCH', 'ENGINE_FILTER_INVALID', 'ENGINE_SQL_FAILED', 'ENGINE_MATCH_KEYS_MISSING', 'ENGINE_MATCH_COLUMNS_REPEATED',
+  'ENGINE_SQL_SOURCE_UNUSED', 'ENGINE_SQL_INVALID', 'ENGINE_SQL_UNKNOWN_COLUMN', 'ENGINE_SQL_TYPE_MISMATCH', 'ENGINE_FILTER_INVALID', 'ENGINE_RESULT_COLUMN_UNKNOWN', 'ENGINE_RESULT_FILTER_INVALID', 'ENGINE_SQL_FAILED', 'ENGINE_MATCH_KEYS_MISSING', 'ENGINE_MATCH_COLUMNS_REPEATED',
   'ENGINE_MATCH_KEYS_AMBIGUOUS',
   'ENGINE_FILE_NOT_FOUND', 'ENGINE_FILE_EMPTY', 'ENGINE_FILE_MALFORMED', 'ENGINE_FILE_FORMAT_UNSUPPORTED',
   'ENGINE_CSV_UNCLOSED_QUOTE', 'ENGINE_CSV_STRAY_QUOTE', 'ENGINE_CSV_RAGGED',

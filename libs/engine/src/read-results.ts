@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { EngineOptions } from './options.ts'
 import { withSandbox } from './sandbox.ts'
+import { duckdbMessage, EngineError } from './errors.ts'
+import { numberedRelation, resultClauses, type ResultQuery } from './result-query.ts'
 import { ident, literal } from './sql/quote.ts'
 import { describe, type Column } from './stage/columns.ts'
 
@@ -16,17 +18,29 @@ export interface ResultPage {
 
 /**
  * Reads one page of a result Parquet file as JSON-safe rows: decimals and 64-bit integers as exact
- * strings, dates and timestamps as ISO strings. The file is only read, in a sandbox that may read nothing else.
- * @example const page = await readResultPage('/results/run-1/matched.parquet', { limit: 100, offset: 0 })
+ * strings, dates and timestamps as ISO strings. `query` sorts by one column and filters (see result-query.ts);
+ * totalCount counts the rows that pass the filters. The file is only read, in a sandbox that may read nothing else.
+ * @example const page = await readResultPage('/results/run-1/matched.parquet', { limit: 100, offset: 0 }, {}, { sort: { column: 'amount', descending: true } })
  */
-export async function readResultPage (path: string, page: { limit: number, offset: number }, options: EngineOptions = {}): Promise<ResultPage> {
+export async function readResultPage (path: string, page: { limit: number, offset: number }, options: EngineOptions = {}, query: ResultQuery = {}): Promise<ResultPage> {
   const file = resolve(path)
   return await withSandbox(options, { readable: [file] }, async ({ connection }) => {
-    const relation = `read_parquet(${literal(file)})`
-    const columns = await describe(connection, `SELECT * FROM ${relation}`)
-    const total = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`)
-    const reader = await connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`)
-    return { columns, rows: reader.getRowObjectsJson() as Record<string, unknown>[], totalCount: Number(total.getRowsJS()[0]?.[0] ?? 0), offset: page.offset }
+    const columns = await describe(connection, `SELECT * FROM read_parquet(${literal(file)})`)
+    const numbered = query.sort === undefined ? undefined : numberedRelation(literal(file), columns)
+    const { where, orderBy, values } = resultClauses(columns, query, numbered?.rowNumber ?? '')
+    const relation = numbered?.relation ?? `read_parquet(${literal(file)})`
+    const only = numbered === undefined ? '*' : `* EXCLUDE (${ident(numbered.rowNumber)})`
+    const limits = ` LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`
+    try {
+      const total = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${literal(file)})${where}`, values)
+      const reader = await connection.runAndReadAll(`SELECT ${only} FROM ${relation}${where}${orderBy}${limits}`, values)
+      return { columns, rows: reader.getRowObjectsJson() as Record<string, unknown>[], totalCount: Number(total.getRowsJS()[0]?.[0] ?? 0), offset: page.offset }
+    } catch (error) {
+      if (values.length > 0 && /Conversion Error|Could not convert/i.test(String((error as Error).message))) {
+        throw new EngineError('ENGINE_RESULT_FILTER_INVALID', `A filter value does not fit its column: ${duckdbMessage(error)}.`, { cause: error })
+      }
+      throw error
+    }
   })
 }
 

@@ -3,6 +3,7 @@ import t from 'tap'
 import { formatCents, keysSha256, parseCents } from '@kalla/datagen'
 import { parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
 import { SCREENSHOTS, signIn, startConsole, uploadFiles } from './console-harness.ts'
+import { checkGroup, checkSortAndFilter } from './results-grid.ts'
 
 const shot = (name: string): { path: string, fullPage: boolean } => ({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
 
@@ -53,6 +54,9 @@ t.test('a user signs in, uploads both files, writes a recipe from a template, ru
   t.equal(rows.length, truth.unmatched_left_count, 'the CSV holds every unmatched left row')
   const key = header?.indexOf('invoice_id') ?? -1
   t.equal(keysSha256(rows.map((r) => r[key] ?? '').sort()), truth.unmatched_left_keys_sha256, 'and exactly the ground truth keys')
+  await checkSortAndFilter(t, page, invoices, { id, amount }, unmatched)
+  await checkGroup(t, page, invoices, { id, amount }, parseCsv(await readFile(paymentsCsv, 'utf8')))
+
   await page.goto(`${url}/#/recipes`)
   await page.getByRole('link', { name: 'Invoices to payments' }).click()
   await page.getByLabel('Match SQL').filter({ hasText: 'tolerance_match(l.amount, r.paid_amount, 0.02)' }).waitFor()
