@@ -146,6 +146,12 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
     t.equal(answer.errors?.[0]?.extensions?.code, 'RUNS_NOT_CANCELLABLE', 'cancelling an ended run is refused with its code')
     return
   }
+  const refusal = ['reviewDecision', 'reviewWriteOff'].find((name) => command.includes(name))
+  if (refusal !== undefined) {
+    // Four-eyes is off in the documented flow: nothing waits for a review, which is the documented answer.
+    t.equal(answer.errors?.[0]?.extensions?.code, refusal === 'reviewDecision' ? 'RUNS_DECISION_NOT_PENDING' : 'RUNS_WRITE_OFF_NOT_PENDING', `${refusal} of what does not wait is refused with its code`)
+    return
+  }
   if (command.includes('draftRecipe')) {
     // Single mode without KALLA_LLM_URL: the documented answer is that drafting is off.
     t.equal(answer.errors?.[0]?.extensions?.code, 'RECIPES_LLM_OFF', 'drafting without a configured model is refused with its code')
@@ -167,8 +173,25 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
     t.same([run.status, run.matchedCount, run.unmatchedLeftCount, run.unmatchedRightCount],
       ['COMPLETED', data.truth.matched_count, data.truth.unmatched_left_count, data.truth.unmatched_right_count], 'the run agrees with the ground truth')
   }
-  const page = result.runResults as { totalCount: number } | undefined
-  if (page !== undefined) t.equal(page.totalCount, data.truth.unmatched_left_count, 'the unmatched left page counts every unmatched invoice')
+  const page = result.runResults as { totalCount: number, rows: Array<Record<string, unknown>> } | undefined
+  if (page !== undefined && command.includes('kind: MATCHED')) {
+    t.equal(page.totalCount, data.truth.matched_count, 'the matched page counts every matched row')
+    values.set('<matched invoice_id>', String(page.rows[0]?.invoice_id))
+    values.set('<matched payment_id>', String(page.rows[0]?.payment_id))
+  } else if (page !== undefined) t.equal(page.totalCount, data.truth.unmatched_left_count, 'the unmatched left page counts every unmatched invoice')
+  const sides = result.run as { left?: { totalCount: number, records: Array<{ key: string[] }> }, right?: { records: Array<{ key: string[] }> } } | undefined
+  if (sides?.left !== undefined && sides.right !== undefined) {
+    t.equal(sides.left.totalCount, data.truth.unmatched_left_count, 'every unmatched invoice is an exception')
+    values.set('<unmatched invoice_id>', sides.left.records[0]?.key[0] ?? '')
+    values.set('<unmatched payment_id>', sides.right.records[0]?.key[0] ?? '')
+  }
+  const decision = result.recordManualMatch as { decisionId: string, status: string } | undefined
+  if (decision !== undefined) {
+    t.equal(decision.status, 'EFFECTIVE', 'without four-eyes a manual match applies at once')
+    values.set('<decisionId>', decision.decisionId)
+  }
+  const revoked = result.revokeDecision as { status: string } | undefined
+  if (revoked !== undefined) t.equal(revoked.status, 'REVOKED', 'the manual match is revoked')
   for (const removal of ['deleteRecipe', 'removeSource']) if (removal in result) t.equal(result[removal], true, `${removal} removed it`)
   const log = result.auditLog as Array<{ operation: string, targets: { runId?: string }, actor: { id: string } }> | undefined
   if (log !== undefined) t.same(log.map((e) => [e.operation, e.targets.runId, e.actor.id]), [['startRun', values.get('<runId>'), 'admin-key']], 'the audit trail has the documented run start')
