@@ -25,14 +25,14 @@ export async function saveRecipe (bus: Bus, recipe: Recipe): Promise<void> {
   await bus.request(SaveRecipe, { recipe })
 }
 
-/** Resolves with a run's final event (completed, failed or cancelled), replaying what already happened. */
+/** Resolves with a run's final event (completed, or failed: a cancelled run fails ENGINE_CANCELLED), replaying what already happened. */
 export async function finalEvent (bus: Bus, runId: string, timeoutMs: number): Promise<RunEvent> {
   let unsubscribe = async (): Promise<void> => {}
   try {
     return await new Promise<RunEvent>((resolve, reject) => {
       const timer = setTimeout(() => { reject(new Error(`run ${runId} did not finish within ${timeoutMs} ms`)) }, timeoutMs)
       bus.subscribe(RunEvents, { subjectSuffix: runId, deliver: 'all' }, (event) => {
-        if (event.type !== 'progress') { clearTimeout(timer); resolve(event) }
+        if (event.type === 'completed' || event.type === 'failed') { clearTimeout(timer); resolve(event) }
       }).then((s) => { unsubscribe = s.unsubscribe }, reject)
     })
   } finally {

@@ -45,7 +45,7 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   // The same limits as a run: a time limit (ENGINE_TIMEOUT) and a cancel interrupt DuckDB and end the work.
   const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: 1000 })
   try {
-    return await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
+    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
       watchdog.attach(connection)
       const profiles: TableProfile[] = []
       for (const [source, side] of [[left, 'left'], [right, 'right']] as const) {
@@ -55,6 +55,11 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
       }
       return await suggestFromProfiles(connection, profiles[0]!, profiles[1]!, { left, right }, sampleRows, options.limit ?? 5)
     }))
+    // An interrupt stops only the statement running at that moment: work that went on past a stop
+    // (between two statements) still ends with the stop's reason.
+    const stopped = watchdog.reason()
+    if (stopped !== undefined) throw stopped
+    return result
   } catch (error) {
     throw toEngineError(watchdog.reason() ?? error, 'staging')
   } finally {
