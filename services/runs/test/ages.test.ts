@@ -1,44 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import t, { type Test } from 'tap'
-import { sql } from 'kysely'
-import { createMemoryBus, type MemoryBus } from '@kalla/bus'
-import { openDatabase } from '@kalla/db'
-import { GetExceptions, GetRecipe, GetRun, GetSource, GetUpload, MATCHER_CONSUMER, MatchJobs, RunEvents, StartRun, STREAMS, type Recipe, type RunEvent } from '@kalla/proto'
-import { buildRunsApp } from '../src/app.ts'
-import { loadRunsConfig } from '../src/config.ts'
+import t from 'tap'
+import type { MemoryBus } from '@kalla/bus'
+import { GetExceptions, GetRun, RunEvents, StartRun, type RunEvent } from '@kalla/proto'
+import { now, startRunsService } from './harness.ts'
 
 // How the runs service turns unmatched_keys events into ages: only completed runs count, a page heard
 // twice counts once, and a record's runs are counted whether or not they follow each other.
-const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const RECIPE: Recipe = {
-  recipe_id: 'inv-pay',
-  name: 'Invoices and payments',
-  match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number',
-  sources: {
-    left: { alias: 'invoices', type: 'postgres', uri: 'source:erp', primary_key: ['invoice_id'] },
-    right: { alias: 'payments', type: 'file', schema: ['payment_id', 'reference_number'], primary_key: ['payment_id'] }
-  }
-}
-const now = (): string => new Date().toISOString()
-
-async function setup (t: Test): Promise<MemoryBus> {
-  const schema = `runs_ages_test_${randomBytes(5).toString('hex')}`
-  const bus = createMemoryBus()
-  const database = await openDatabase({ url: PG_URL })
-  await bus.ensureStreams(STREAMS)
-  await bus.serve(GetRecipe, () => ({ recipe: RECIPE, created_at: now(), updated_at: now() }), { queue: 'recipes' })
-  await bus.serve(GetUpload, ({ upload_id: id }) => ({ upload_id: id, filename: 'bank.csv', format: 'csv' as const, columns: [{ name: 'payment_id', type: 'VARCHAR' }, { name: 'reference_number', type: 'VARCHAR' }], size_bytes: 10, key: `uploads/${id}/bank.csv`, created_at: now(), expires_at: new Date(Date.now() + 1e6).toISOString() }), { queue: 'sources' })
-  await bus.serve(GetSource, ({ alias }) => ({ alias, type: 'postgres' as const, uri: 'postgres://u:***@db/erp?table=invoices', columns: [], created_at: now(), updated_at: now() }), { queue: 'sources' })
-  await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, () => ({ ack: true }))
-  const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
-  t.teardown(async () => {
-    await app.close()
-    await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
-    await database.close()
-    await bus.close()
-  })
-  return bus
-}
 
 async function until<T> (check: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 200; i++) {
@@ -67,7 +33,7 @@ async function run (bus: MemoryBus, invoices: string[], end: 'completed' | 'fail
 }
 
 t.test('ages count completed runs only, each page once, consecutive or not', async (t) => {
-  const bus = await setup(t)
+  const bus = (await startRunsService(t)).bus
   const first = await run(bus, ['INV-1', 'INV-2', 'INV-3'], 'completed', true)
   await run(bus, ['INV-1', 'INV-4'], 'failed')
   await run(bus, ['INV-1', 'INV-3'], 'completed')

@@ -1,53 +1,13 @@
-import { randomBytes } from 'node:crypto'
-import t, { type Test } from 'tap'
-import { sql } from 'kysely'
-import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
-import { openDatabase } from '@kalla/db'
+import t from 'tap'
+import { BusError } from '@kalla/bus'
 import {
-  GetExceptions, GetRecipe, GetSource, GetUpload, ListDecisions, MATCHER_CONSUMER, MatchJobs, RecordDecision, ReviewDecision, ReviewWriteOff,
-  RevokeDecision, SetRecipeSettings, StartRun, STREAMS, UpdateExceptions, type Job, type Recipe
+  GetExceptions, ListDecisions, RecordDecision, ReviewDecision, ReviewWriteOff,
+  RevokeDecision, SetRecipeSettings, StartRun, UpdateExceptions
 } from '@kalla/proto'
-import { CodedError } from '@kalla/service'
-import { buildRunsApp } from '../src/app.ts'
-import { loadRunsConfig } from '../src/config.ts'
+import { startRunsService } from './harness.ts'
 
-const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const RECIPE: Recipe = {
-  recipe_id: 'inv-pay',
-  name: 'Invoices and payments',
-  match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.invoice_id = p.reference_number',
-  sources: {
-    left: { alias: 'invoices', type: 'postgres', uri: 'source:erp', primary_key: ['invoice_id'] },
-    right: { alias: 'payments', type: 'file', schema: ['payment_id', 'reference_number'], primary_key: ['payment_id'] }
-  }
-}
 const ana = { name: 'ana', id: 'key-ana' }
 const ben = { name: 'ben', id: 'key-ben' }
-const now = (): string => new Date().toISOString()
-
-/** The runs service on a memory bus with stand-ins for recipes and sources, and a queue catching jobs. */
-async function setup (t: Test): Promise<{ bus: MemoryBus, jobs: Job[] }> {
-  const schema = `runs_exc_test_${randomBytes(5).toString('hex')}`
-  const bus = createMemoryBus()
-  const database = await openDatabase({ url: PG_URL })
-  await bus.ensureStreams(STREAMS)
-  await bus.serve(GetRecipe, ({ recipe_id: id }) => {
-    if (id !== RECIPE.recipe_id) throw new CodedError('RECIPES_NOT_FOUND', 'no', { statusCode: 404 })
-    return { recipe: RECIPE, created_at: now(), updated_at: now() }
-  }, { queue: 'recipes' })
-  await bus.serve(GetUpload, ({ upload_id: id }) => ({ upload_id: id, filename: 'bank.csv', format: 'csv' as const, columns: [{ name: 'payment_id', type: 'VARCHAR' }, { name: 'reference_number', type: 'VARCHAR' }], size_bytes: 10, key: `uploads/${id}/bank.csv`, created_at: now(), expires_at: new Date(Date.now() + 1e6).toISOString() }), { queue: 'sources' })
-  await bus.serve(GetSource, ({ alias }) => ({ alias, type: 'postgres' as const, uri: 'postgres://u:***@db/erp?table=invoices', columns: [], created_at: now(), updated_at: now() }), { queue: 'sources' })
-  const jobs: Job[] = []
-  await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, (job) => { jobs.push(job); return { ack: true } })
-  const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
-  t.teardown(async () => {
-    await app.close()
-    await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
-    await database.close()
-    await bus.close()
-  })
-  return { bus, jobs }
-}
 
 async function code (promise: Promise<unknown>): Promise<string | undefined> {
   try { await promise; return undefined } catch (error) { return error instanceof BusError ? error.code : String(error) }
@@ -56,7 +16,7 @@ async function code (promise: Promise<unknown>): Promise<string | undefined> {
 const left = (id: string) => ({ side: 'left' as const, key: [id] })
 
 t.test('a manual match is recorded once: a second group claiming one of its records is refused, even when both arrive at once', async (t) => {
-  const { bus } = await setup(t)
+  const { bus } = await startRunsService(t)
   const split = await bus.request(RecordDecision, { recipe_id: 'inv-pay', kind: 'manual_match', left: [['INV-1']], right: [['P-1'], ['P-2']], reason: 'split payment', actor: ana })
   t.equal(split.status, 'effective')
   t.same([split.left, split.right], [[['INV-1']], [['P-1'], ['P-2']]])
@@ -70,7 +30,7 @@ t.test('a manual match is recorded once: a second group claiming one of its reco
 })
 
 t.test('concurrent changes to one record keep every one of them: assignee, state, due date and all comments', async (t) => {
-  const { bus } = await setup(t)
+  const { bus } = await startRunsService(t)
   const change = (c: Record<string, unknown>, actor = ana) => bus.request(UpdateExceptions, { recipe_id: 'inv-pay', records: [left('INV-7')], change: c, actor })
   await Promise.all([
     change({ assignee: 'carla' }),
@@ -86,7 +46,7 @@ t.test('concurrent changes to one record keep every one of them: assignee, state
 })
 
 t.test('a bulk change applies to every selected record at once', async (t) => {
-  const { bus } = await setup(t)
+  const { bus } = await startRunsService(t)
   const records = Array.from({ length: 2500 }, (_, i) => left(`INV-${i}`))
   const done = await bus.request(UpdateExceptions, { recipe_id: 'inv-pay', records, change: { resolution: 'timing', comment: 'expected next period' }, actor: ana })
   t.equal(done.updated, 2500)
@@ -95,7 +55,7 @@ t.test('a bulk change applies to every selected record at once', async (t) => {
 })
 
 t.test('under four-eyes, manual matches and write-offs wait for a second person and only then reach the next job', async (t) => {
-  const { bus, jobs } = await setup(t)
+  const { bus, jobs } = await startRunsService(t)
   await bus.request(SetRecipeSettings, { recipe_id: 'inv-pay', four_eyes: true, actor: ana })
   const match = await bus.request(RecordDecision, { recipe_id: 'inv-pay', kind: 'manual_match', left: [['INV-1'], ['INV-2']], right: [['P-1']], reason: 'batch payment', actor: ana })
   t.equal(match.status, 'pending')
