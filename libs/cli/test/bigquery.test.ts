@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { expectedResults, generateDataset, RECIPES } from '@kalla/datagen'
 import { readResultPage } from '@kalla/engine'
-import { capturedOutput, startBigQueryServer } from '@kalla/testing'
+import { capturedOutput, generatorInvoicesTable, startBigQueryServer } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 // The generator's invoices served by the BigQuery stand-in, its payments from a CSV file: every example
@@ -16,19 +16,7 @@ const truth = await expectedResults(data.invoicesPath, data.paymentsPath, { keys
 
 const server = await startBigQueryServer({ pageRows: 500 })
 t.teardown(server.close)
-const lines = (await readFile(data.invoicesPath, 'utf8')).trim().split('\n').slice(1)
-server.addTable('billing', 'invoices', {
-  schema: [
-    { name: 'invoice_id', type: 'STRING', mode: 'REQUIRED' },
-    { name: 'customer_id', type: 'STRING' },
-    { name: 'currency', type: 'STRING' },
-    { name: 'amount', type: 'NUMERIC', precision: '12', scale: '2' },
-    { name: 'invoice_date', type: 'DATE' },
-    { name: 'batch_ref', type: 'STRING' }
-  ],
-  // The generator writes plain fields (no quotes); an empty field is NULL, as BigQuery would hold it.
-  rows: lines.map((line) => line.split(',').map((v) => v === '' ? null : v))
-})
+server.addTable('billing', 'invoices', generatorInvoicesTable(await readFile(data.invoicesPath, 'utf8')))
 const invoices = server.uri({ dataset: 'billing', table: 'invoices' })
 
 async function keys (path: string, column: string): Promise<string[]> {
