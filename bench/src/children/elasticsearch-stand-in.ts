@@ -4,20 +4,9 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { startElasticsearchServer } from '@kalla/testing'
+import { GENERATOR_INVOICES_MAPPING, startElasticsearchServer } from '@kalla/testing'
 
 const { values } = parseArgs({ options: { csv: { type: 'string' } } })
-export const INVOICES_MAPPING = {
-  properties: {
-    invoice_id: { type: 'keyword' },
-    customer_id: { type: 'keyword' },
-    currency: { type: 'keyword' },
-    amount: { type: 'scaled_float', scaling_factor: 100 },
-    invoice_date: { type: 'date', format: 'yyyy-MM-dd' },
-    batch_ref: { type: 'keyword' }
-  }
-}
-
 const documents: { _id: string, source: string }[] = []
 let header = true
 // The generator's CSV has no quoted fields; each record becomes a document, its amount a JSON number as written.
@@ -27,7 +16,7 @@ for await (const line of createInterface({ input: createReadStream(values.csv ??
   documents.push({ _id: id, source: `{"invoice_id":${JSON.stringify(id)},"customer_id":${JSON.stringify(customer)},"currency":${JSON.stringify(currency)},"amount":${amount},"invoice_date":${JSON.stringify(date)},"batch_ref":${batch === '' ? 'null' : JSON.stringify(batch)}}` })
 }
 const server = await startElasticsearchServer()
-server.addIndex('invoices', INVOICES_MAPPING, documents)
+server.addIndex('invoices', GENERATOR_INVOICES_MAPPING, documents)
 process.stdout.write(JSON.stringify({ url: server.url, documents: documents.length }) + '\n')
 process.stdin.resume()
 process.stdin.once('end', () => { server.close().catch(() => {}) })

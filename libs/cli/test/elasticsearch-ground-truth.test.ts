@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import t from 'tap'
 import { expectedResults, generateDataset, RECIPES } from '@kalla/datagen'
 import { readResultPage } from '@kalla/engine'
-import { capturedOutput, startElasticsearchServer } from '@kalla/testing'
+import { capturedOutput, startElasticsearchServer, GENERATOR_INVOICES_MAPPING } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 // The generator's invoices served by a stand-in Elasticsearch node, its payments from a CSV file: every
@@ -24,16 +24,7 @@ for await (const line of createInterface({ input: createReadStream(data.invoices
   // The generator's own JSON text, numbers as written, is each document's _source.
   documents.push({ _id: (JSON.parse(line) as { invoice_id: string }).invoice_id, source: line })
 }
-es.addIndex('invoices', {
-  properties: {
-    invoice_id: { type: 'keyword' },
-    customer_id: { type: 'keyword' },
-    currency: { type: 'keyword' },
-    amount: { type: 'scaled_float', scaling_factor: 100 },
-    invoice_date: { type: 'date', format: 'yyyy-MM-dd' },
-    batch_ref: { type: 'keyword' }
-  }
-}, documents)
+es.addIndex('invoices', GENERATOR_INVOICES_MAPPING, documents)
 const uri = `${es.url.replace('http://', 'http://reader:gt-secret-pw@')}/invoices?page_size=500`
 
 async function keys (path: string, column: string): Promise<string[]> {

@@ -14,5 +14,6 @@ export { CORPUS_DIR, corpusCases, corpusOutcome, type CorpusCase, type CorpusOut
 export { ACCESS_WALK_FIELDS, walkAccessTable, type AccessWalkOptions } from './access-walk.ts'
 export { startBigQueryServer, serviceAccountKey, type BigQueryServer, type BigQueryTable, type BigQuerySchemaField, type BigQueryCell, type BigQueryRows, type BigQueryQueryResult, type BigQueryFault, type ServiceAccountJson } from './bigquery-server.ts'
 export { generatorInvoicesTable } from './bigquery-invoices.ts'
+export { GENERATOR_INVOICES_MAPPING } from './elasticsearch-invoices.ts'
 export { startElasticsearchServer, type ElasticsearchServer, type ElasticsearchServerOptions, type StandInIndex } from './elasticsearch-server.ts'
 export { startBrowser, CHROMIUM, type TestBrowser } from './browser.ts'
