@@ -15,6 +15,7 @@ export const GRAPHQL_ACCESS = {
     source: 'viewer',
     recipes: 'viewer',
     recipe: 'viewer',
+    recipeAssistant: 'viewer',
     runs: 'viewer',
     run: 'viewer',
     runResults: 'viewer',

@@ -1,7 +1,7 @@
 import { MATCHER_CONSUMER, RUNS_EVENTS_CONSUMER, type ConsumerDefinition } from './consumers.ts'
 import {
   CancelRun, CreateUpload, DeleteRecipe, DraftRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
-  PreviewRecipe, PreviewSource, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun, SuggestRecipes,
+  PreviewRecipe, PreviewSource, RecipeAssistant, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun, SuggestRecipes,
   TestSource, UpdateSource, ValidateRecipe, RecordDecision, ReviewDecision, RevokeDecision, ListDecisions,
   UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions, SetRecipeSettings, GetRecipeSettings
 } from './services/index.ts'
@@ -48,7 +48,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     deadLetters: []
   },
   recipes: {
-    serves: [SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe],
+    serves: [SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, RecipeAssistant],
     requests: [GetUpload, ResolveSource, SourceColumns],
     publishes: [],
     consumes: [],
@@ -79,7 +79,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
     serves: [],
     requests: [
       RegisterSource, ListSources, GetSource, RemoveSource, CreateUpload,
-      SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, StartRun, GetRun, ListRuns, CancelRun,
+      SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, RecipeAssistant, StartRun, GetRun, ListRuns, CancelRun,
       ...EXCEPTION_ENDPOINTS
     ],
     publishes: [],

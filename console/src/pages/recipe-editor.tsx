@@ -5,6 +5,7 @@ import { emptySide, fileBindings, fromRecipe, toInput, type Draft } from '../rec
 import { go } from '../router.ts'
 import { can, useSession } from '../session.tsx'
 import { PreviewPanel } from './preview-panel.tsx'
+import { RecipeAssistant, type AssistantProblem } from './recipe-assistant.tsx'
 import { SideFields } from './side-fields.tsx'
 import { SqlEditor } from './sql-editor.tsx'
 import { TemplatePicker } from './template-picker.tsx'
@@ -27,6 +28,9 @@ export function RecipeEditor ({ recipeId }: { recipeId?: string }) {
   const [problems, setProblems] = useState<Problem[] | undefined>()
   const [preview, setPreview] = useState<Preview | undefined>()
   const [status, setStatus] = useState<string | undefined>()
+  // A language model's draft keeps the problems Kalla found binding it until its SQL is edited: some
+  // (columns the files lack) are found only against the data, which validation as you type does not read.
+  const [drafted, setDrafted] = useState<{ matchSql: string, problems: AssistantProblem[] } | undefined>()
   const operator = can(session, 'OPERATOR')
   useEffect(() => {
     if (recipeId === undefined) return
@@ -60,10 +64,20 @@ export function RecipeEditor ({ recipeId }: { recipeId?: string }) {
     })
   }
   const save = (): void => { act('Saving', async () => { await session.api.request(SaveMutation, { input }); go('recipes') }) }
-  const valid = problems !== undefined && problems.length === 0
+  const pick = (picked: Draft, found: AssistantProblem[]): void => {
+    setDraft(picked)
+    setProblems(undefined)
+    setPreview(undefined)
+    setDrafted(found.length > 0 ? { matchSql: picked.matchSql, problems: found } : undefined)
+  }
+  const seen = new Set((problems ?? []).map((p) => `${p.code} ${p.message}`))
+  const stillDrafted = drafted !== undefined && drafted.matchSql === draft.matchSql ? drafted.problems.filter((p) => !seen.has(`${p.code} ${p.message}`)) : []
+  const shown = [...(problems ?? []), ...stillDrafted]
+  const valid = problems !== undefined && shown.length === 0
   return (
     <section aria-labelledby='editor-title' className='editor'>
       <h1 id='editor-title'>{recipeId === undefined ? 'New recipe' : `Recipe ${recipeId}`}</h1>
+      {recipeId === undefined && operator && <RecipeAssistant onPick={pick} />}
       {recipeId !== undefined && <p className='hint'>Choose a file for each file source to preview or run it.</p>}
       <div className='row'>
         <label>Recipe id <input value={draft.recipeId} pattern='[a-z0-9][a-z0-9_-]*' required onChange={(e) => { setDraft({ ...draft, recipeId: e.target.value }) }} /></label>
@@ -74,12 +88,12 @@ export function RecipeEditor ({ recipeId }: { recipeId?: string }) {
         <SideFields label='Right' side={draft.right} onChange={(right) => { setDraft({ ...draft, right }) }} />
       </div>
       <TemplatePicker draft={draft} onSql={(matchSql, matchDescription) => { setDraft({ ...draft, matchSql, matchDescription }) }} />
-      <SqlEditor value={draft.matchSql} onChange={(matchSql) => { setDraft({ ...draft, matchSql }) }} problems={problems ?? []} draft={draft} />
+      <SqlEditor value={draft.matchSql} onChange={(matchSql) => { setDraft({ ...draft, matchSql }) }} problems={shown} draft={draft} />
       <p role='status' className={valid ? 'valid' : 'hint'} data-testid='validation'>
-        {problems === undefined ? 'The recipe is validated as you type.' : valid ? 'The recipe is valid.' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}
+        {problems === undefined ? 'The recipe is validated as you type.' : valid ? 'The recipe is valid.' : `${shown.length} problem${shown.length === 1 ? '' : 's'}`}
       </p>
       <ul className='problems' aria-label='Problems'>
-        {(problems ?? []).map((p, i) => <li key={i} data-code={p.code}><code>{p.code}</code> {p.message} {p.path !== null && p.path !== undefined && <span className='hint'>({p.path})</span>}</li>)}
+        {shown.map((p, i) => <li key={i} data-code={p.code}><code>{p.code}</code> {p.message} {p.path !== null && p.path !== undefined && <span className='hint'>({p.path})</span>}</li>)}
       </ul>
       <div className='actions'>
         <button type='button' disabled={!operator || !valid} onClick={runPreview}>Preview on a sample</button>

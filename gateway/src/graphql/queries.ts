@@ -1,5 +1,5 @@
 import { isNotFound } from '@kalla/bus'
-import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, type RunStatus } from '@kalla/proto'
+import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, RecipeAssistant, type RunStatus } from '@kalla/proto'
 import { askShared, type GatewayDeps } from '../deps.ts'
 import type { ResultQuery } from '@kalla/engine'
 import { readPage } from '../results/read-page.ts'
@@ -27,6 +27,7 @@ export function queryResolvers (deps: GatewayDeps) {
     source: async (_: unknown, { alias }: { alias: string }) => await orNull(askShared(deps, 'source', GetSource, { alias }, toSource)),
     recipes: async () => await askShared(deps, 'recipes', ListRecipes, {}, (r) => r.recipes.map(toRecipe)),
     recipe: async (_: unknown, { recipeId }: { recipeId: string }) => await orNull(askShared(deps, 'recipe', GetRecipe, { recipe_id: recipeId }, toRecipe)),
+    recipeAssistant: async () => await askShared(deps, 'recipeAssistant', RecipeAssistant, {}, (r) => ({ drafting: r.drafting, sampleValuesShared: r.sample_values_shared })),
     runs: async (_: unknown, args: RunsArgs) => await askShared(deps, 'runs', ListRuns, listRunsRequest(args), (r) => r.runs.map(toRun)),
     run: async (_: unknown, { runId }: { runId: string }) => await orNull(askShared(deps, 'run', GetRun, { run_id: runId }, toRun)),
     runResults: async (_: unknown, args: ResultsArgs) => {

@@ -11,6 +11,7 @@ const OPERATIONS: Record<string, { query: string, variables?: Record<string, unk
   sources: { query: '{ sources { alias } }' },
   source: { query: '{ source(alias: "none") { alias } }' },
   recipes: { query: '{ recipes { recipeId } }' },
+  recipeAssistant: { query: '{ recipeAssistant { drafting sampleValuesShared } }' },
   recipe: { query: '{ recipe(recipeId: "none") { recipeId } }' },
   runs: { query: '{ runs { runId } }' },
   run: { query: '{ run(runId: "none") { runId } }' },

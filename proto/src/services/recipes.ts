@@ -118,3 +118,15 @@ export const DraftRecipe = defineEndpoint({
   }),
   response: RecipeDraft
 })
+
+/** What of the recipe assistant the operator turned on, so a client offers only what will answer. */
+export const RecipeAssistant = defineEndpoint({
+  subject: 'kalla.recipes.assistant.v1',
+  request: Type.Object({}),
+  response: Type.Object({
+    /** Whether draftRecipe has a language model to ask (KALLA_LLM_URL and KALLA_LLM_MODEL are set). */
+    drafting: Type.Boolean(),
+    /** Whether a draft request sends a few sample rows of each source to the model (KALLA_LLM_SAMPLE_VALUES). */
+    sample_values_shared: Type.Boolean()
+  }, { additionalProperties: false })
+})

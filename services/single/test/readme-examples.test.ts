@@ -166,6 +166,8 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
   if ('revokeApiKey' in result) t.equal(result.revokeApiKey, true, 'the created key was revoked')
   const suggested = result.suggestRecipes as { suggestions: { pattern: string }[], noGoodRecipe: string | null } | undefined
   if (suggested !== undefined) t.ok(suggested.noGoodRecipe === null && suggested.suggestions.length > 0, 'the example files get a suggested recipe')
+  const assistant = result.recipeAssistant as { drafting: boolean } | undefined
+  if (assistant !== undefined) t.equal(assistant.drafting, false, 'without KALLA_LLM_URL the assistant says drafting is off')
   const validation = result.validateRecipe as { valid: boolean } | undefined
   if (validation !== undefined) t.ok(validation.valid, 'the documented recipe is valid')
   const run = result.run as { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number } | undefined

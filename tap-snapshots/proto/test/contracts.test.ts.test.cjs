@@ -3834,6 +3834,33 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RecipeAssistant 1`] = `
+{
+  "subject": "kalla.recipes.assistant.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "properties": {}
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "drafting",
+      "sample_values_shared"
+    ],
+    "properties": {
+      "drafting": {
+        "type": "boolean"
+      },
+      "sample_values_shared": {
+        "type": "boolean"
+      }
+    },
+    "additionalProperties": false
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > RecordDecision 1`] = `
 {
   "subject": "kalla.runs.decisions.record.v1",

@@ -1,5 +1,5 @@
 import type { Bus, Service } from '@kalla/bus'
-import { DeleteRecipe, DraftRecipe, GetRecipe, ListRecipes, PreviewRecipe, SaveRecipe, SuggestRecipes, ValidateRecipe } from '@kalla/proto'
+import { DeleteRecipe, DraftRecipe, GetRecipe, ListRecipes, PreviewRecipe, RecipeAssistant, SaveRecipe, SuggestRecipes, ValidateRecipe } from '@kalla/proto'
 import { deleteRecipe, findRecipe, listRecipes } from '../db/recipes-repository.ts'
 import type { RecipesDeps } from '../domain/deps.ts'
 import { draftRecipe } from '../domain/draft/draft-recipe.ts'
@@ -29,6 +29,7 @@ export async function serveEndpoints (bus: Bus, deps: RecipesDeps): Promise<Serv
     bus.serve(ValidateRecipe, ({ recipe }) => validateRecipe(deps, recipe), QUEUE),
     bus.serve(PreviewRecipe, (request) => previewRecipe(deps, request), QUEUE),
     bus.serve(SuggestRecipes, (request) => suggestRecipes(deps, request), QUEUE),
-    bus.serve(DraftRecipe, (request) => draftRecipe(deps, request), QUEUE)
+    bus.serve(DraftRecipe, (request) => draftRecipe(deps, request), QUEUE),
+    bus.serve(RecipeAssistant, () => ({ drafting: deps.llm !== undefined, sample_values_shared: deps.llm?.sampleValues === true }), QUEUE)
   ])
 }
