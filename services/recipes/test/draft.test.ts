@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import t, { type Test } from 'tap'
 import { DraftRecipe, type Upload } from '@kalla/proto'
-import { codeOf, failure, setup, type Setup } from './fixtures.ts'
+import { codeOf, failure, PG_URL, setup, type Setup } from './fixtures.ts'
 
 // A stand-in for a chat-completions provider, speaking its HTTP API with recorded answers picked by a
 // marker in the user's words. Tolerance 0.02: INV-1/PAY-1 (+0.02), INV-3/PAY-3 and INV-4/PAY-5 (-0.01)
@@ -134,4 +135,25 @@ t.test('a failed, slow or foreign provider is a coded error that names no secret
 t.test('without KALLA_LLM_URL drafting is off with RECIPES_LLM_OFF', async (t) => {
   const s = await withUploads(t, {})
   t.equal(await codeOf(draft(s, 'anything [good]')), 'RECIPES_LLM_OFF')
+})
+
+t.test('a draft over a registered source names it as source:<alias>, never by the URI and password it resolves to', async (t) => {
+  const s = await withUploads(t, LLM)
+  const schema = `${s.schema}_erp`
+  await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(s.database.db)
+  t.teardown(async () => { await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(s.database.db) })
+  await sql`CREATE TABLE ${sql.id(schema, 'invoices')} (invoice_id text PRIMARY KEY, customer text, amount numeric(12,2))`.execute(s.database.db)
+  for (const [id, customer, amount] of INVOICES.trimEnd().split('\n').slice(1).map((line) => line.split(','))) {
+    await sql`INSERT INTO ${sql.id(schema, 'invoices')} VALUES (${id}, ${customer}, ${amount}::numeric)`.execute(s.database.db)
+  }
+  // The test server trusts local connections, so the password is accepted and ignored: it stands for a real one.
+  const uri = new URL(PG_URL)
+  uri.password = 'pa55-in-the-registered-uri'
+  uri.searchParams.set('table', `${schema}.invoices`)
+  s.sources.set('erp', { columns: [{ name: 'invoice_id', type: 'VARCHAR' }, { name: 'customer', type: 'VARCHAR' }, { name: 'amount', type: 'DECIMAL(12,2)' }], uri: uri.toString() })
+  const result = await s.bus.request(DraftRecipe, { sources: [{ alias: 'invoices', uri: 'source:erp' }, SOURCES[1]!], prompt: 'by reference, within two cents [good]', sample_rows: 1000 }, LONG)
+  t.same(result.problems, [])
+  t.same(result.preview, { matched_count: 3, unmatched_left_count: 2, unmatched_right_count: 3 }, 'the draft was previewed against the registered table')
+  t.equal(result.recipe?.sources.left.uri, 'source:erp', 'the draft names the registered source')
+  t.notMatch(JSON.stringify(result), /pa55-in-the-registered-uri/, 'the password appears nowhere in the answer')
 })

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isEngineError, suggestRecipes as suggestFromData, type SuggestSource as EngineSource } from '@kalla/engine'
-import { redactUri, sourceTypeOf, uriHasCredentials, type RecipeSuggestions, type RequestOf, type SuggestRecipes, type SuggestSource } from '@kalla/proto'
+import { redactUri, sourceTypeOf, uriHasCredentials, type Recipe, type RecipeSuggestions, type RequestOf, type SuggestRecipes, type SuggestSource } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { RecipesErrors } from '../errors.ts'
 import type { RecipesDeps } from './deps.ts'
@@ -22,7 +22,7 @@ export async function suggestRecipes (deps: RecipesDeps, request: RequestOf<type
     const sources = [await engineSource(deps, left, dir), await engineSource(deps, right, dir)] as const
     const result = await suggestFromData(sources[0], sources[1], { workDir: dir, memoryLimit: deps.engine.memoryLimit, timeoutMs: deps.engine.previewTimeoutMs, sampleRows: request.sample_rows, limit: request.limit })
     return {
-      suggestions: result.suggestions,
+      suggestions: result.suggestions.map((s) => ({ ...s, recipe: asRequested(s.recipe as Recipe, request.sources) })),
       ...(result.none === undefined ? {} : { none: result.none }),
       notes: result.profile.notes
     }
@@ -33,6 +33,16 @@ export async function suggestRecipes (deps: RecipesDeps, request: RequestOf<type
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The recipe naming each persistent source as the request did: a registered source stays
+ * "source:<alias>" instead of the URI it resolved to, whose credentials must not leave this service.
+ */
+export function asRequested (recipe: Recipe, requested: readonly SuggestSource[]): Recipe {
+  const side = (source: Recipe['sources']['left'], asked: SuggestSource | undefined): Recipe['sources']['left'] =>
+    asked?.uri === undefined || source.uri === undefined ? source : { ...source, uri: asked.uri }
+  return { ...recipe, sources: { left: side(recipe.sources.left, requested[0]), right: side(recipe.sources.right, requested[1]) } }
 }
 
 export async function engineSource (deps: RecipesDeps, source: SuggestSource, dir: string): Promise<EngineSource> {

@@ -4,7 +4,7 @@ import { bindMatchSql, describeSource, previewSource, runJob, type SuggestSource
 import { recipeJob, recipeProblems, type DraftRecipe, type Problem, type Recipe, type RecipeDraft, type RequestOf } from '@kalla/proto'
 import { RecipesErrors } from '../../errors.ts'
 import type { RecipesDeps } from '../deps.ts'
-import { engineSource } from '../suggest-recipes.ts'
+import { asRequested, engineSource } from '../suggest-recipes.ts'
 import { chatCompletion } from './chat.ts'
 import { draftMessages, readAnswer, type SourceSketch } from './prompt.ts'
 
@@ -26,7 +26,7 @@ export async function draftRecipe (deps: RecipesDeps, request: RequestOf<typeof 
     const sketches = [await sketch(deps, sources[0], llm.sampleValues), await sketch(deps, sources[1], llm.sampleValues)] as const
     const answer = readAnswer(await chatCompletion(llm, draftMessages(sketches, request.prompt)))
     if (!answer.ok) return { problems: [answer.problem], sample_values_shared: llm.sampleValues }
-    const recipe = draftedRecipe(sources, sketches, answer.value, request.prompt)
+    const recipe = asRequested(draftedRecipe(sources, sketches, answer.value, request.prompt), request.sources)
     const problems = await draftProblems(deps, recipe, sketches)
     if (problems.length > 0) return { recipe, problems, sample_values_shared: llm.sampleValues }
     return { recipe, problems: [], preview: await preview(deps, recipe, sources, dir, request.sample_rows), sample_values_shared: llm.sampleValues }
