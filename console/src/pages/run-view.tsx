@@ -46,7 +46,7 @@ export function RunView ({ runId }: { runId: string }) {
       {final?.error !== null && final?.error !== undefined && (
         <div role='alert' className='error'><p><strong>The run failed{final.error.stage !== null ? ` while ${final.error.stage.replace('_', ' ')}` : ''}.</strong></p><p>{final.error.message}</p><p className='hint'>{final.error.code}</p></div>
       )}
-      {status === 'COMPLETED' && final !== null && final !== undefined && (
+      {status === 'COMPLETED' && final?.status === 'COMPLETED' && (
         <table className='counts' aria-label='Counts'>
           <tbody>
             <tr><th scope='row'>Records left / right</th><td>{final.totalLeft} / {final.totalRight}</td></tr>

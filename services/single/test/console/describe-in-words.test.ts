@@ -81,7 +81,7 @@ async function refusedDraft (t: Test, marker: string, code: string): Promise<voi
   await draft(t, `match invoices to payments by reference ${marker}`)
   t.match(await page.getByTestId('draft-outcome').textContent(), /problem.*not run.*cannot be saved/, 'the draft is said to have problems')
   await page.getByTestId('validation').filter({ hasText: /^\d+ problems?$/ }).waitFor()
-  const codes = await page.locator('.problems li[data-code]').evaluateAll((items) => items.map((i) => i.getAttribute('data-code')))
+  const codes = await Promise.all((await page.locator('.problems li[data-code]').all()).map(async (item) => await item.getAttribute('data-code')))
   t.ok(codes.includes(code), `the problem is named ${code} (${codes.join(', ')})`)
   t.same([await disabled('Preview on a sample'), await disabled('Save'), await disabled('Save and run')], [true, true, true], 'preview, save and run are refused')
 }

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
+import pg from 'pg'
 import type { Page } from 'playwright-core'
-import { graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
+import { createTestDatabase, graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
 import { SCREENSHOTS, signIn, startConsole, uploadFiles } from './console-harness.ts'
 
 // "Suggest from the data" on the new-recipe screen, against single mode with no language model: the
@@ -16,6 +17,8 @@ const { page, url, dir, foreign, cspViolations } = harness
 await signIn(page, url, TEST_ADMIN_KEY)
 
 async function suggestFor (page: Page, left: string, right: string): Promise<void> {
+  // A new screen each time (a hash change alone would keep the last one's state).
+  await page.goto(`${url}/#/recipes`)
   await page.goto(`${url}/#/recipes/new`)
   await page.getByLabel('Left source to read').selectOption({ label: left })
   await page.getByLabel('Right source to read').selectOption({ label: right })
@@ -24,6 +27,31 @@ async function suggestFor (page: Page, left: string, right: string): Promise<voi
 }
 
 const dataRows = async (path: string): Promise<number> => parseCsv(await readFile(path, 'utf8')).length - 1
+
+const countsShown = async (): Promise<number[]> => {
+  await page.getByTestId('run-status').getByText('COMPLETED').waitFor({ timeout: 60_000 })
+  await page.getByTestId('count-unmatched-right').waitFor()
+  return await Promise.all(['matched', 'unmatched-left', 'unmatched-right'].map(async (k) => Number(await page.getByTestId(`count-${k}`).textContent())))
+}
+
+/** A new Postgres database holding the generated invoices as the table `invoices`; its URI for registerSource. */
+async function invoicesTable (csv: string): Promise<string> {
+  const db = await createTestDatabase()
+  t.teardown(db.drop)
+  const client = new pg.Client({ connectionString: db.url })
+  await client.connect()
+  try {
+    const [header, ...rows] = parseCsv(await readFile(csv, 'utf8'))
+    t.same(header, ['invoice_id', 'customer_id', 'currency', 'amount', 'invoice_date', 'batch_ref'], 'the generator writes the columns the table has')
+    await client.query('CREATE TABLE invoices (invoice_id text PRIMARY KEY, customer_id text, currency text, amount numeric(12,2), invoice_date date, batch_ref text)')
+    for (const row of rows) await client.query('INSERT INTO invoices VALUES ($1, $2, $3, $4, $5, NULLIF($6, \'\'))', row)
+  } finally {
+    await client.end()
+  }
+  const uri = new URL(db.url)
+  uri.searchParams.set('table', 'invoices')
+  return uri.toString()
+}
 
 t.test('the generator\'s files: the best suggestion, picked, previewed, saved and run, shows the ground truth counts', async (t) => {
   const { invoicesCsv, paymentsCsv, truth } = harness
@@ -56,10 +84,7 @@ t.test('the generator\'s files: the best suggestion, picked, previewed, saved an
   t.equal(Number(await page.getByTestId('preview-matched').textContent()), truth.matched_count, 'so the preview of the whole files matches the ground truth')
 
   await page.getByRole('button', { name: 'Save and run' }).click()
-  await page.getByTestId('run-status').getByText('COMPLETED').waitFor({ timeout: 60_000 })
-  await page.getByTestId('count-unmatched-right').waitFor()
-  t.same(await Promise.all(['matched', 'unmatched-left', 'unmatched-right'].map(async (k) => Number(await page.getByTestId(`count-${k}`).textContent()))),
-    [truth.matched_count, truth.unmatched_left_count, truth.unmatched_right_count], 'the run shows the ground truth counts')
+  t.same(await countsShown(), [truth.matched_count, truth.unmatched_left_count, truth.unmatched_right_count], 'the run shows the ground truth counts')
   const saved = await graphqlOk<{ recipe: { name: string, left: { primaryKey: string[] } } | null }>(url, 'query { recipe(recipeId: "suggested-one-to-one") { name left { primaryKey } } }', {}, { key: TEST_ADMIN_KEY })
   t.same(saved.recipe, { name: 'Invoices to payments, as suggested', left: { primaryKey: ['invoice_id'] } }, 'the edited suggestion was saved as any recipe')
 })
@@ -77,4 +102,18 @@ t.test('two unrelated files: the assistant says in words that no good recipe was
   await page.screenshot(shot('recipe-no-suggestion'))
   t.same(foreign, [], 'the console asked nothing of any other host')
   t.same(cspViolations, [], 'and broke no rule of its Content-Security-Policy')
+})
+
+t.test('a registered Postgres source against an uploaded file: the suggestion keeps the source, and its run shows the ground truth', async (t) => {
+  const { invoicesCsv, truth } = harness
+  await graphqlOk(url, 'mutation ($input: RegisterSourceInput!) { registerSource(input: $input) { alias } }', { input: { alias: 'erp_invoices', type: 'POSTGRES', uri: await invoicesTable(invoicesCsv) } })
+  await suggestFor(page, 'erp_invoices (postgres)', 'payments.csv')
+  t.equal(await page.getByLabel('Left alias').inputValue(), 'erp_invoices', 'the alias is the registered source\'s')
+  await page.getByRole('button', { name: 'Use suggestion 1' }).click()
+  t.match(await page.locator('fieldset.side').first().textContent(), /postgres source source:erp_invoices/, 'the left side reads the registered source')
+  t.match(await page.getByLabel('Match SQL').innerText(), /tolerance_match\("erp_invoices"\."amount", "payments"\."paid_amount", 0\.02\)/, 'with the same join and tolerance as the files')
+  await page.getByLabel('Recipe id').fill('suggested-from-postgres')
+  await page.getByText('The recipe is valid.').waitFor()
+  await page.getByRole('button', { name: 'Save and run' }).click()
+  t.same(await countsShown(), [truth.matched_count, truth.unmatched_left_count, truth.unmatched_right_count], 'the run shows the ground truth counts')
 })
