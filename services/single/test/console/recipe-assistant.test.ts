@@ -70,6 +70,9 @@ t.test('the generator\'s files: the best suggestion, picked, previewed, saved an
   t.ok(evidence.some((line) => /0\.02/.test(line)), 'and the amount tolerance it chose')
   t.ok(((await best.locator('.description').textContent()) ?? '').length > 40, 'and what it matches in plain words')
   await page.screenshot(shot('recipe-suggestions'))
+  await page.setViewportSize({ width: 820, height: 1180 })
+  t.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'the suggestions fit a tablet\'s width without scrolling sideways')
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   await best.getByRole('button', { name: 'Use suggestion 1' }).click()
   const sql = await page.getByLabel('Match SQL').innerText()

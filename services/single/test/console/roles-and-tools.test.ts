@@ -15,6 +15,7 @@ t.test('a viewer on a tablet sees runs and recipes but cannot upload or start a 
   await page.goto(`${url}/#/recipes/new`)
   t.ok(await page.getByRole('button', { name: 'Save and run' }).isDisabled(), 'Save and run is disabled')
   await page.getByText('Viewers can read recipes').waitFor()
+  t.equal(await page.getByRole('button', { name: 'Suggest recipes' }).count(), 0, 'no recipe assistant: suggesting needs an operator')
   await page.screenshot(shot('tablet-recipe-editor'))
   for (const view of ['', 'sources', 'recipes', 'recipes/new']) {
     await page.goto(`${url}/#/${view}`)
