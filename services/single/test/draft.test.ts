@@ -43,6 +43,11 @@ t.test('draftRecipe over GraphQL previews a good draft and shows an unsafe one w
   t.equal(unsafe.draftRecipe.preview, null)
 })
 
+t.test('recipeAssistant says drafting is on, and that no sample values are shared', async (t) => {
+  const answer = await graphqlOk<{ recipeAssistant: { drafting: boolean, sampleValuesShared: boolean } }>(url, '{ recipeAssistant { drafting sampleValuesShared } }')
+  t.same(answer.recipeAssistant, { drafting: true, sampleValuesShared: false })
+})
+
 t.test('a draft request naming an upload that does not exist is a coded GraphQL error', async (t) => {
   const answer = await graphql(url, DRAFT, { sources: [{ alias: 'a', uploadId: 'none' }, { alias: 'b', uploadId: 'none' }], prompt: 'x' })
   t.equal(errorCode(answer.errors), 'RECIPES_UPLOAD_NOT_FOUND')
