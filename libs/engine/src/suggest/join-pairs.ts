@@ -173,7 +173,8 @@ const share = (part: number, whole: number): number => whole === 0 ? 0 : part / 
 async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, right: TableProfile): Promise<JoinPair[]> {
   const found: JoinPair[] = []
   for (const [keys, texts, keySide] of [[left, right, 'left'], [right, left, 'right']] as const) {
-    for (const key of keys.columns.filter((c) => c.kind === 'text' && identifying(c))) {
+    // A grouping id (a payout's, shared by the many lines it pays) is searched for too: batches quote it.
+    for (const key of keys.columns.filter((c) => c.kind === 'text' && c.distinct >= 10)) {
       const regex = await valueShape(connection, keys.alias, key.name)
       if (regex === undefined) continue
       // Only free text longer than the references themselves can hold one written inside it.
@@ -206,7 +207,9 @@ async function valueShape (connection: DuckDBConnection, alias: string, column: 
   const shapes = new Map<string, string[]>()
   for (const v of values) shapes.set(shapeOf(v), [...(shapes.get(shapeOf(v)) ?? []), v])
   const [shape, members] = [...shapes.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []]
-  if (members.length < SHAPE_SHARE * values.length || !shape.includes('0') || !shape.includes('A')) return undefined
+  if (members.length < SHAPE_SHARE * values.length) return prefixedShape(values)
+  if (shape === '0') return digitShape(members)
+  if (!shape.includes('0') || !shape.includes('A')) return undefined
   const tokens = (v: string): string[] => v.match(/[0-9]+|[A-Za-z]+|[^0-9A-Za-z]+/g) ?? []
   return tokens(shape).map((token, i) => {
     if (token === '0') return '[0-9]+'
@@ -214,6 +217,31 @@ async function valueShape (connection: DuckDBConnection, alias: string, column: 
     const words = [...new Set(members.map((m) => tokens(m)[i] ?? ''))].sort()
     return words.length > MAX_WORDS ? '[A-Za-z]+' : words.length === 1 ? escapeRegex(words[0]!) : `(${words.map(escapeRegex).join('|')})`
   }).join('')
+}
+
+// Fewer digits than this written alone in text are too easily another number (a customer, a day, an amount).
+const MIN_DIGITS = 6
+
+/**
+ * Document numbers of digits alone (SAP's 0090000123): one length, and the leading zeros and first digit
+ * they share, so a purpose line's 10-digit number is found and its customer number or amount is not.
+ */
+function digitShape (members: readonly string[]): string | undefined {
+  const length = members[0]?.length ?? 0
+  if (length < MIN_DIGITS || members.some((m) => m.length !== length)) return undefined
+  const lead = /^0*[1-9]?/.exec(members[0]!)?.[0] ?? ''
+  const prefix = members.every((m) => m.startsWith(lead)) ? lead : ''
+  return `${prefix}[0-9]{${length - prefix.length}}`
+}
+
+/**
+ * Ids of a letter prefix and a separator before letters and digits in no fixed order (a payout's
+ * po_1SMovZR1ZZdTzWCS): the prefix kept, the rest generalised.
+ */
+function prefixedShape (values: readonly string[]): string | undefined {
+  const prefix = /^[A-Za-z]+[_-]/.exec(values[0] ?? '')?.[0]
+  if (prefix === undefined || values.some((v) => !v.startsWith(prefix) || !/^[A-Za-z0-9]{8,}$/.test(v.slice(prefix.length)))) return undefined
+  return `${escapeRegex(prefix)}[A-Za-z0-9]+`
 }
 
 function escapeRegex (text: string): string {

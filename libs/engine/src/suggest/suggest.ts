@@ -1,17 +1,16 @@
 import { resolve } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { JobSource } from '@kalla/proto'
 import { EngineError, toEngineError } from '../errors.ts'
 import { resolveEngineOptions, type EngineOptions } from '../options.ts'
 import { withSandbox } from '../sandbox.ts'
 import { ident } from '../sql/quote.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { localPath } from '../stage/files.ts'
-import { stageSource } from '../stage/index.ts'
 import { Watchdog } from '../watchdog.ts'
 import { candidatesOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
 import { profileTable, type TableProfile } from './profile.ts'
+import { readForSuggestion, type ReadSource } from './reading.ts'
 import { evidenceSentences, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
 import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
 
@@ -47,13 +46,14 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   try {
     const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
       watchdog.attach(connection)
-      const profiles: TableProfile[] = []
-      for (const [source, side] of [[left, 'left'], [right, 'right']] as const) {
-        const job: JobSource = { alias: source.alias, side, type: source.type, uri: source.uri, sample_rows: sampleRows, ...(source.format === undefined ? {} : { format: source.format }), ...(source.options === undefined ? {} : { options: source.options }) }
-        const staged = await stageSource({ connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }, job)
-        profiles.push(await profileTable(connection, source.alias, staged.columns))
-      }
-      return await suggestFromProfiles(connection, profiles[0]!, profiles[1]!, { left, right }, sampleRows, options.limit ?? 5)
+      const context = { connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }
+      const read = [await readForSuggestion(context, left, 'left', sampleRows), await readForSuggestion(context, right, 'right', sampleRows)] as const
+      const profiles = [await profileTable(connection, left.alias, read[0].staged.columns), await profileTable(connection, right.alias, read[1].staged.columns)] as const
+      // The recipe reads each source with the options it was read with here, found ones included.
+      const withOptions = (s: SuggestSource, r: ReadSource): SuggestSource => ({ ...s, ...(r.options === undefined ? {} : { options: r.options }) })
+      const result = await suggestFromProfiles(connection, profiles[0], profiles[1], { left: withOptions(left, read[0]), right: withOptions(right, read[1]) }, sampleRows, options.limit ?? 5)
+      result.profile.notes.push(...read[0].notes, ...read[1].notes)
+      return result
     }))
     // An interrupt stops only the statement running at that moment: work that went on past a stop
     // (between two statements) still ends with the stop's reason.
