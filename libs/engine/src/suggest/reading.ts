@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path'
 import type { JobSource, SourceOptions } from '@kalla/proto'
+import { isEngineError } from '../errors.ts'
 import { ident } from '../sql/quote.ts'
 import type { StageContext, StagedSource } from '../stage/context.ts'
 import { containerFormat, detectFileFormat } from '../stage/file-format.ts'
@@ -23,11 +24,24 @@ export async function readForSuggestion (context: StageContext, source: SuggestS
     ...(source.format === undefined ? {} : { format: source.format }),
     ...(options === undefined ? {} : { options })
   })
-  const staged = await stage(source.options)
-  const headerRow = source.type === 'file' && source.options?.file?.header_row === undefined ? await titledHeaderRow(source, staged) : undefined
+  const drop = async (): Promise<void> => { await context.connection.run(`DROP TABLE IF EXISTS ${ident(source.alias)}`) }
+  const findHeader = source.type === 'file' && source.options?.file?.header_row === undefined
+  let staged: StagedSource
+  let refused: unknown
+  try {
+    staged = await stage(source.options)
+  } catch (error) {
+    // Column options name the columns below a title block: read without them, the block shows where the header is.
+    if (!findHeader || !isEngineError(error) || error.code !== 'ENGINE_MISSING_COLUMNS' || source.options?.columns === undefined) throw error
+    refused = error
+    await drop()
+    staged = await stage(source.options.file === undefined ? undefined : { file: source.options.file })
+  }
+  const headerRow = findHeader ? await titledHeaderRow(source, staged) : undefined
+  if (headerRow === undefined && refused !== undefined) throw refused
   if (headerRow === undefined) return { staged, ...(source.options === undefined ? {} : { options: source.options }), notes: [] }
   const options: SourceOptions = { ...source.options, file: { ...source.options?.file, header_row: headerRow } }
-  await context.connection.run(`DROP TABLE ${ident(source.alias)}`)
+  await drop()
   const restaged = await stage(options)
   const unit = staged.encoding === undefined ? 'row' : 'line'
   return { staged: restaged, options, notes: [`${source.alias}: the column names are on ${unit} ${headerRow}, below a title block; it was read from there, and the recipe says so (options.file.header_row ${headerRow}).`] }
