@@ -61,7 +61,9 @@ async function directPairs (connection: DuckDBConnection, left: TableProfile, ri
     const [lc, rc, norm] = [String(row.lc), String(row.rc), String(row.norm) as Normalisation]
     const l = left.columns.find((c) => c.name === lc)!
     const r = right.columns.find((c) => c.name === rc)!
-    if (!identifying(l) && !identifying(r)) continue
+    // A column of a two-column key identifies records with its partner: it may join though it repeats.
+    const keyed = (t: TableProfile, c: ColumnProfile): boolean => identifying(c) || t.keys.some((k) => k.length > 1 && k.includes(c.name))
+    if (!keyed(left, l) && !keyed(right, r)) continue
     if (norm === 'digits' && !samePrefix(await prefixes(connection, left.alias, lc), await prefixes(connection, right.alias, rc))) continue
     const n = (k: string): number => Number(row[k] ?? 0)
     const pair: JoinPair = {

@@ -11,8 +11,9 @@ import { candidatesOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
 import { profileTable, type TableProfile } from './profile.ts'
 import { readForSuggestion, type ReadSource } from './reading.ts'
-import { evidenceSentences, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
-import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
+import { evidenceSentences, keyOutput, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
+import { withKeyPartners } from './key-partners.ts'
+import type { JoinPair, SuggestResult, SuggestSource, Suggestion } from './types.ts'
 
 export interface SuggestOptions extends EngineOptions {
   /** Rows read from the start of each source and profiled (default 20,000). */
@@ -72,13 +73,15 @@ async function suggestFromProfiles (connection: DuckDBConnection, left: TablePro
   const keys = { left: left.keys[0], right: right.keys[0] }
   if (keys.left === undefined || keys.right === undefined) {
     const which = [keys.left === undefined ? left.alias : undefined, keys.right === undefined ? right.alias : undefined].filter((a) => a !== undefined).join(' and ')
-    return { suggestions: [], none: `No good recipe found: ${which} has no column whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
+    return { suggestions: [], none: `No good recipe found: ${which} has no column (nor pair of columns) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
   }
-  const joins = (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)
+  const found = { left: keys.left, right: keys.right }
+  const joins: JoinPair[] = []
+  for (const join of (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)) joins.push(await withKeyPartners(connection, join, left, right, found))
   const refused: string[] = []
   const built: Suggestion[] = []
   for (const join of joins) {
-    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, { left: keys.left, right: keys.right })
+    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, found)
     refused.push(...why)
     for (const candidate of candidates) {
       const suggestion = await tryCandidate(connection, candidate, left, right, sources)
@@ -107,8 +110,8 @@ function profileNotes (left: TableProfile, right: TableProfile, sampleRows: numb
 async function tryCandidate (connection: DuckDBConnection, c: Candidate, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }): Promise<Suggestion | undefined> {
   const sql = matchSql(c)
   if ((await matchSqlProblems(connection, sql, [c.aliases.left, c.aliases.right])).length > 0) return undefined
-  const keyOut = (alias: string, key: string): string => c.keys.left.toLowerCase() === c.keys.right.toLowerCase() ? `${alias}_${key}` : key
-  const reader = await connection.runAndReadAll(`SELECT count(DISTINCT ${ident(keyOut(c.aliases.left, c.keys.left))}) AS l, count(DISTINCT ${ident(keyOut(c.aliases.right, c.keys.right))}) AS r FROM (${sql})`)
+  const distinct = (alias: string, key: string[]): string => `count(DISTINCT (${key.map((k) => ident(keyOutput(c, alias, k))).join(', ')}))`
+  const reader = await connection.runAndReadAll(`SELECT ${distinct(c.aliases.left, c.keys.left)} AS l, ${distinct(c.aliases.right, c.keys.right)} AS r FROM (${sql})`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const matched = { left: Number(row.l ?? 0), right: Number(row.r ?? 0) }
   const total = left.rows + right.rows
@@ -130,11 +133,11 @@ async function tryCandidate (connection: DuckDBConnection, c: Candidate, left: T
 
 // A file recipe's schema lists the columns its SQL reads, so files with extra columns still fit.
 function usedColumns (c: Candidate, side: 'left' | 'right'): string[] {
-  const names = [c.keys[side], c.join[side], c.amount?.[side], c.date?.window === undefined ? undefined : c.date[side]]
+  const names = [...c.keys[side], c.join[side], ...(c.join.also ?? []).map((a) => a[side]), c.amount?.[side], c.date?.window === undefined ? undefined : c.date[side]]
   return [...new Set(names.filter((n) => n !== undefined))]
 }
 
-function recipeSource (source: SuggestSource, schema: string[], key: string): Suggestion['recipe']['sources']['left'] {
-  const base = { alias: source.alias, type: source.type, primary_key: [key], ...(source.options === undefined ? {} : { options: source.options }) }
+function recipeSource (source: SuggestSource, schema: string[], key: string[]): Suggestion['recipe']['sources']['left'] {
+  const base = { alias: source.alias, type: source.type, primary_key: key, ...(source.options === undefined ? {} : { options: source.options }) }
   return source.type === 'file' ? { ...base, schema } : { ...base, uri: source.uri }
 }
