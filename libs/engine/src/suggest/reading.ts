@@ -20,7 +20,11 @@ export interface ReadSource { staged: StagedSource, options?: SourceOptions, not
  */
 export async function readForSuggestion (context: StageContext, source: SuggestSource, side: JobSource['side'], sampleRows: number): Promise<ReadSource> {
   const stage = async (options: SourceOptions | undefined): Promise<StagedSource> => await stageSource(context, {
-    alias: source.alias, side, type: source.type, uri: source.uri, sample_rows: sampleRows,
+    alias: source.alias,
+    side,
+    type: source.type,
+    uri: source.uri,
+    sample_rows: sampleRows,
     ...(source.format === undefined ? {} : { format: source.format }),
     ...(options === undefined ? {} : { options })
   })

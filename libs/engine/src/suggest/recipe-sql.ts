@@ -32,7 +32,6 @@ export function matchSql (c: Candidate): string {
   return `${select} FROM ${ident(la)} JOIN ${ident(ra)} ON ${conditions.join(' AND ')}`
 }
 
-
 /** How a key column is called in the match output: its name, or `<alias>_<name>` when the other side's key has the name too. */
 export function keyOutput (c: Candidate, alias: string, name: string): string {
   const other = alias === c.aliases.left ? c.keys.right : c.keys.left
