@@ -27,6 +27,8 @@ export function joinExpression (table: string, column: string, normalisation: No
   return text
 }
 
+// Mean length from which a text column is taken for free text (descriptions, payment purposes).
+const FREE_TEXT = 20
 const joinable = (c: ColumnProfile): boolean => c.kind === 'text' || c.kind === 'integer'
 // An identifier-like column: most of its values distinct, and more than a handful of them.
 const identifying = (c: ColumnProfile): boolean => c.distinct >= 10 && c.distinct >= 0.5 * c.nonNull
@@ -180,8 +182,10 @@ async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, 
     for (const key of keys.columns.filter((c) => c.kind === 'text' && c.distinct >= 10)) {
       const regex = await valueShape(connection, keys.alias, key.name)
       if (regex === undefined) continue
-      // Only free text longer than the references themselves can hold one written inside it.
-      for (const text of texts.columns.filter((c) => c.kind === 'text' && c.meanLength > key.meanLength + 2)) {
+      // Only free text longer than the references themselves can hold one written inside it; a grouping
+      // id is looked for in long free text only (a bank line's description), which keeps the search cheap.
+      const longEnough = (c: ColumnProfile): boolean => c.meanLength > key.meanLength + 2 && (identifying(key) || c.meanLength >= FREE_TEXT)
+      for (const text of texts.columns.filter((c) => c.kind === 'text' && longEnough(c))) {
         const keyed = { alias: keys.alias, column: key.name, expression: joinExpression(keys.alias, key.name, 'exact', false) }
         const texted = { alias: texts.alias, column: text.name, expression: joinExpression(texts.alias, text.name, 'embedded', false, regex) }
         const pattern = { regex, textSide: keySide === 'left' ? 'right' as const : 'left' as const }
