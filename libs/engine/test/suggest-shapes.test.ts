@@ -102,3 +102,14 @@ t.test('invoice numbers that start again in each company: the key is company wit
   const matchedLeft = new Set(matched.map((id) => payments.find((line) => line.startsWith(`${id},`))!.split(',').slice(1, 3).join('|'))).size
   checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft, totalLeft: 360, totalRight: payments.length - 1 })
 })
+
+t.test('two unrelated files keyed by pairs of columns: no good recipe, though each has a two-column key', async (t) => {
+  const rng = random(41)
+  const shifts = ['site,week,staff,hours', ...Array.from({ length: 300 }, (_, i) => `S${i % 12},${Math.floor(i / 12) + 1},${40 + Math.floor(rng() * 20)},${money(3_000 + Math.floor(rng() * 5_000))}`)]
+  const parcels = ['depot,lane,weight,fee', ...Array.from({ length: 240 }, (_, i) => `D-${i % 8},${Math.floor(i / 8) + 1},${money(100 + Math.floor(rng() * 90_000))},${money(500 + Math.floor(rng() * 9_000))}`)]
+  const result = await suggestRecipes(
+    { alias: 'shifts', type: 'file', uri: await writeText(dir, 'shifts.csv', shifts.join('\n')) },
+    { alias: 'parcels', type: 'file', uri: await writeText(dir, 'parcels.csv', parcels.join('\n')) }, { workDir: dir })
+  t.same(result.suggestions, [])
+  t.match(result.none, /^No good recipe found: /)
+})
