@@ -4,7 +4,8 @@ import { UsageError, type Output } from './output.ts'
 export const USAGE = `Usage:
   kalla match <recipe.json> [--source alias=path-or-uri ...] [--out DIR] [options]
   kalla validate <recipe.json> [--source alias=path-or-uri ...]
-  kalla suggest --source left=path-or-uri --source right=path-or-uri [--out recipe.json] [--sample-rows N] [--json]
+  kalla suggest --source left=path-or-uri --source right=path-or-uri [--options alias=options.json ...]
+                [--out recipe.json] [--sample-rows N] [--json]
   kalla recipes push <recipe.json> --server URL
   kalla recipes pull <recipe-id> --server URL [--out FILE]
   kalla keys create <name> --role viewer|operator|admin [--database-url URL]
@@ -23,7 +24,9 @@ suggest reads the first rows of two sources (20,000 each unless --sample-rows sa
 their primary keys, the columns that join them, the amount tolerance and date window their differences
 support and whether records pair one to one, in parts (split) or in batches, runs each candidate on
 those rows and prints them ranked with their evidence; --out writes the best as a recipe file. Exit 1
-when no good recipe was found.
+when no good recipe was found. --options alias=FILE (or alias='{"file": {"header_row": 5}}') reads a
+source with reading options written as a recipe's "options"; a header line below a title block is
+found without them, and the recipe carries whatever options the source was read with.
 
 recipes push saves a recipe file on a Kalla server as it is; recipes pull writes a saved recipe in
 the same format (to FILE, or to the screen). --server defaults to KALLA_URL; the API key is KALLA_KEY.
@@ -64,6 +67,7 @@ export async function runCli (argv: string[], out: Output): Promise<number> {
       allowPositionals: true,
       options: {
         source: { type: 'string', multiple: true },
+        options: { type: 'string', multiple: true },
         out: { type: 'string' },
         'memory-limit': { type: 'string' },
         threads: { type: 'string' },

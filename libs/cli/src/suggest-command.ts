@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { isEngineError, suggestRecipes, type SuggestResult, type SuggestSource } from '@kalla/engine'
-import { sourceTypeOf } from '@kalla/proto'
+import { checker, SourceOptions, sourceTypeOf } from '@kalla/proto'
 import { UsageError, type Output } from './output.ts'
 
-export interface SuggestFlags { source?: string[], out?: string, json?: boolean, 'sample-rows'?: string, 'work-dir'?: string }
+export interface SuggestFlags { source?: string[], options?: string[], out?: string, json?: boolean, 'sample-rows'?: string, 'work-dir'?: string }
 
 /**
  * `kalla suggest --source invoices=a.csv --source payments=b.xlsx [--out recipe.json]`: profiles both
@@ -13,7 +13,10 @@ export interface SuggestFlags { source?: string[], out?: string, json?: boolean,
  */
 export async function suggestCommand (flags: SuggestFlags, out: Output): Promise<number> {
   const cwd = out.cwd ?? process.cwd()
-  const [left, right] = sources(flags.source ?? [], cwd)
+  const given = await readingOptions(flags.options ?? [], cwd)
+  const [left, right] = sources(flags.source ?? [], cwd).map((s) => given.has(s.alias) ? { ...s, options: given.get(s.alias)! } : s) as [SuggestSource, SuggestSource]
+  const unknown = [...given.keys()].filter((alias) => alias !== left.alias && alias !== right.alias)
+  if (unknown.length > 0) throw new UsageError(`--options names ${unknown.join(', ')}, which no --source is called: use ${left.alias} or ${right.alias}.`)
   let result: SuggestResult
   try {
     result = await suggestRecipes(left, right, {
@@ -61,6 +64,31 @@ function sources (pairs: string[], cwd: string): [SuggestSource, SuggestSource] 
     return { alias, type, uri: type === 'file' ? resolve(cwd, value) : value }
   })
   return [parsed[0]!, parsed[1]!]
+}
+
+const checkOptions = checker(SourceOptions, 'CLI_OPTIONS_INVALID')
+
+/**
+ * `--options alias=FILE` (or `alias='{...}'`): a source's reading options as a recipe's `options` are
+ * written (snake_case: file.delimiter, file.encoding, file.header_row, columns.<name>.type ...).
+ */
+async function readingOptions (pairs: string[], cwd: string): Promise<Map<string, SourceOptions>> {
+  const options = new Map<string, SourceOptions>()
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at < 1 || at === pair.length - 1) throw new UsageError(`--options takes alias=options.json or alias='{"file": {...}}', got "${pair}".`)
+    const [alias, value] = [pair.slice(0, at), pair.slice(at + 1)]
+    const text = value.trimStart().startsWith('{') ? value : await readFile(resolve(cwd, value), 'utf8').catch(() => { throw new UsageError(`--options ${alias}: the file ${value} cannot be read.`) })
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw new UsageError(`--options ${alias}: ${value.startsWith('{') ? 'the options' : value} are not JSON.`)
+    }
+    if (!checkOptions.check(parsed)) throw new UsageError(`--options ${alias}: ${checkOptions.problems(parsed).map((p) => `${p.path ?? ''} ${p.message}`.trim()).join(' ')}`)
+    options.set(alias, parsed)
+  }
+  return options
 }
 
 function positive (value: string): number {

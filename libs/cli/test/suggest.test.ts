@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import t from 'tap'
 import { expectedResults, generateDataset } from '@kalla/datagen'
-import { capturedOutput, csvToXlsx } from '@kalla/testing'
+import { CORPUS_DIR, capturedOutput, csvToXlsx } from '@kalla/testing'
 import { runCli } from '../src/cli.ts'
 
 const dir = await mkdtemp(join(tmpdir(), 'kalla-cli-suggest-'))
@@ -48,4 +48,35 @@ t.test('kalla suggest needs exactly two sources', async (t) => {
   const result = await kalla('suggest', '--source', `invoices=${data.invoicesPath}`)
   t.equal(result.code, 2)
   t.match(result.stderr, /takes two sources/)
+})
+
+t.test('kalla suggest --options reads a source with reading options, and the recipe it writes runs to the corpus ground truth', async (t) => {
+  const files = CORPUS_DIR
+  const expected = JSON.parse(await readFile(join(files, 'bank-de-erp.expected.json'), 'utf8'))
+  await writeFile(join(dir, 'bank-options.json'), JSON.stringify({ file: { delimiter: ';', encoding: 'windows-1252' }, columns: { Betrag: { type: 'decimal', decimal_separator: ',', thousands_separator: '.' } } }))
+  const sources = ['--source', `erp=${join(files, 'erp-invoices-sap.txt')}`, '--source', `bank=${join(files, 'bank-de-statement.csv')}`]
+  const suggested = await kalla('suggest', ...sources, '--options', 'bank=bank-options.json', '--options', 'erp={"columns": {"Document No.": {"type": "text"}}}', '--out', 'de.json')
+  t.equal(suggested.code, 0, suggested.stderr)
+  t.match(suggested.stdout, /bank: the column names are on line 5, below a title block/)
+  const recipe = JSON.parse(await readFile(join(dir, 'de.json'), 'utf8'))
+  t.same(recipe.sources.right.options, { file: { delimiter: ';', encoding: 'windows-1252', header_row: 5 }, columns: { Betrag: { type: 'decimal', decimal_separator: ',', thousands_separator: '.' } } })
+  t.same(recipe.sources.left.options, { columns: { 'Document No.': { type: 'text' } }, file: { header_row: 5 } })
+  const run = await kalla('match', 'de.json', ...sources, '--out', 'de-results', '--json')
+  t.equal(run.code, 0, run.stderr)
+  const done = JSON.parse(run.stdout)
+  t.same([done.matched_count, done.matched_left, done.matched_right, done.unmatched_left_count, done.unmatched_right_count],
+    [expected.matched_count, expected.matched_left, expected.matched_right, expected.unmatched_left_count, expected.unmatched_right_count])
+})
+
+t.test('kalla suggest --options names the problem: unknown source, bad JSON, an option that does not exist', async (t) => {
+  const sources = ['--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`]
+  const unknown = await kalla('suggest', ...sources, '--options', 'bank={}')
+  t.equal(unknown.code, 2)
+  t.match(unknown.stderr, /--options names bank, which no --source is called: use invoices or payments/)
+  const broken = await kalla('suggest', ...sources, '--options', 'invoices={"file":')
+  t.equal(broken.code, 2)
+  t.match(broken.stderr, /--options invoices: the options are not JSON/)
+  const wrong = await kalla('suggest', ...sources, '--options', 'invoices={"file": {"header_rows": 5}}')
+  t.equal(wrong.code, 2)
+  t.match(wrong.stderr, /header_rows/)
 })

@@ -43,3 +43,26 @@ t.test('two unrelated uploads: no suggestion, and the answer says why', async (t
   t.same(answer.suggestRecipes.suggestions, [])
   t.match(answer.suggestRecipes.noGoodRecipe, /^No good recipe found: /)
 })
+
+t.test('suggestRecipes takes reading options per source, finds the header below a title block, and the recipe carries both', async (t) => {
+  const erp = await uploadFile(`${url}/uploads`, join(files, 'erp-invoices-sap.xlsx'), 'erp-invoices-sap.xlsx')
+  const bank = await uploadFile(`${url}/uploads`, join(files, 'bank-de-statement.csv'), 'bank-de-statement.csv')
+  const options = { file: { encoding: 'WINDOWS_1252' }, columns: [{ name: 'Betrag', type: 'DECIMAL', decimalSeparator: ',', thousandsSeparator: '.' }] }
+  const answer = await graphqlOk<Suggestions>(url, SUGGEST, { sources: [{ alias: 'erp', uploadId: erp.uploadId }, { alias: 'bank', uploadId: bank.uploadId, options }] })
+  const best = answer.suggestRecipes.suggestions[0]!
+  t.equal(answer.suggestRecipes.noGoodRecipe, null)
+  t.match(answer.suggestRecipes.notes.join(' '), /erp: the column names are on row 5, below a title block/)
+  const recipe = best.recipe as unknown as { sources: Record<'left' | 'right', { options?: unknown }> }
+  t.same(recipe.sources.left.options, { file: { header_row: 5 } })
+  t.same(recipe.sources.right.options, { file: { encoding: 'windows-1252', header_row: 5 }, columns: { Betrag: { type: 'decimal', decimal_separator: ',', thousands_separator: '.' } } })
+  const imported = await graphqlOk<{ importRecipe: { recipeId: string } }>(url, 'mutation ($recipe: JSON!) { importRecipe(recipe: $recipe) { recipeId } }', { recipe: best.recipe })
+  const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }',
+    { input: { recipeId: imported.importRecipe.recipeId, files: [{ alias: 'erp', uploadId: erp.uploadId }, { alias: 'bank', uploadId: bank.uploadId }] } })
+  const run = await waitFor(async () => {
+    const found = (await graphqlOk<{ run: { status: string, matchedCount: number, unmatchedLeftCount: number, unmatchedRightCount: number } }>(url,
+      'query ($id: ID!) { run(runId: $id) { status matchedCount unmatchedLeftCount unmatchedRightCount } }', { id: started.startRun.runId })).run
+    return ['COMPLETED', 'FAILED'].includes(found.status) ? found : undefined
+  }, 60_000, 'the run to end')
+  const truth = JSON.parse(await readFile(join(files, 'bank-de-erp.expected.json'), 'utf8'))
+  t.same(run, { status: 'COMPLETED', matchedCount: truth.matched_count, unmatchedLeftCount: truth.unmatched_left_count, unmatchedRightCount: truth.unmatched_right_count })
+})

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
+import { ident } from '../sql/quote.ts'
 import { amountEvidence, dateEvidence, type JoinSql } from './evidence.ts'
 import { joinExpression } from './join-pairs.ts'
 import type { ColumnProfile, TableProfile } from './profile.ts'
@@ -21,13 +22,16 @@ export function joinSqlOf (pair: JoinPair, left: TableProfile, right: TableProfi
       ? joinExpression(t.alias, name, textSide ? 'embedded' : 'exact', false, regex)
       : joinExpression(t.alias, name, pair.normalisation, asText)
   })
-  return { left: side(left, pair.left, pair.pattern?.textSide === 'left'), right: side(right, pair.right, pair.pattern?.textSide === 'right') }
+  const also = (pair.also ?? []).map((a) => ({ left: `${ident(left.alias)}.${ident(a.left)}`, right: `${ident(right.alias)}.${ident(a.right)}` }))
+  return { left: side(left, pair.left, pair.pattern?.textSide === 'left'), right: side(right, pair.right, pair.pattern?.textSide === 'right'), ...(also.length === 0 ? {} : { also }) }
 }
 
 /** The patterns a join's cardinality allows: always one to one, and split or batch when values meet several records. */
 export function patternsOf (pair: JoinPair): MatchPattern[] {
   const shared = Math.max(1, pair.cardinality.matchedLeftValues)
   const patterns: MatchPattern[] = ['one_to_one']
+  // Parts and batches are summed per value of one column; a join on two columns pairs records one to one.
+  if (pair.also !== undefined) return patterns
   if (pair.cardinality.leftValuesWithManyRight / shared >= MANY_SHARE) patterns.push('split')
   if (pair.cardinality.rightValuesWithManyLeft / shared >= MANY_SHARE) patterns.push('batch')
   return patterns
@@ -41,11 +45,12 @@ const dateLike = (c: ColumnProfile): boolean => c.kind === 'date' || c.kind === 
  * differences support and, one to one, a date window. A candidate whose amounts disagree is refused
  * with the reason.
  */
-export async function candidatesOf (connection: DuckDBConnection, pair: JoinPair, left: TableProfile, right: TableProfile, keys: { left: string, right: string }): Promise<{ candidates: Candidate[], refused: string[] }> {
+export async function candidatesOf (connection: DuckDBConnection, pair: JoinPair, left: TableProfile, right: TableProfile, keys: { left: string[], right: string[] }): Promise<{ candidates: Candidate[], refused: string[] }> {
   const joinSql = joinSqlOf(pair, left, right)
-  const skip = (t: TableProfile, ...names: string[]): ColumnProfile[] => t.columns.filter((c) => !names.includes(c.name))
-  const lefts = skip(left, keys.left, pair.left).filter(amountLike)
-  const rights = skip(right, keys.right, pair.right).filter(amountLike)
+  const skip = (t: TableProfile, names: string[]): ColumnProfile[] => t.columns.filter((c) => !names.includes(c.name))
+  const also = pair.also ?? []
+  const lefts = skip(left, [...keys.left, pair.left, ...also.map((a) => a.left)]).filter(amountLike)
+  const rights = skip(right, [...keys.right, pair.right, ...also.map((a) => a.right)]).filter(amountLike)
   const candidates: Candidate[] = []
   const refused: string[] = []
   for (const pattern of patternsOf(pair)) {

@@ -3,11 +3,20 @@ import { ident } from '../sql/quote.ts'
 import type { ColumnProfile } from './profile.ts'
 import type { AmountEvidence, DateEvidence, MatchPattern } from './types.ts'
 
-/** A join as SQL: each side's alias and join expression. */
-export interface JoinSql { left: { alias: string, expression: string }, right: { alias: string, expression: string } }
+/** A join as SQL: each side's alias and join expression, and further pairs of expressions that must be equal too. */
+export interface JoinSql { left: { alias: string, expression: string }, right: { alias: string, expression: string }, also?: { left: string, right: string }[] }
+
+/** The condition of a join: its expressions equal, and every further pair. */
+export function joinOn (join: JoinSql): string {
+  return [`${join.left.expression} = ${join.right.expression}`, ...(join.also ?? []).map((a) => `${a.left} = ${a.right}`)].join(' AND ')
+}
 
 /** Tolerances tried, smallest first; differences above the last are taken to be other payments. */
 export const TOLERANCES = ['0.00', '0.01', '0.02', '0.05', '0.10', '0.50', '1.00'] as const
+/** Percentages of the left amount tried, smallest first, when absolute tolerances do not cover the bulk. */
+export const PERCENTS = ['0.1', '0.2', '0.5', '1', '2', '5'] as const
+// Absolute tolerances give way to a percentage when they cover less than this share of what it covers.
+const PERCENT_SWITCH = 0.5
 /** Day windows tried, smallest first. */
 export const WINDOWS = [0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180] as const
 // The smallest tolerance covering this share of the pairs that agree within the largest one is "the bulk".
@@ -28,22 +37,51 @@ export async function amountEvidence (connection: DuckDBConnection, join: JoinSq
   if (lefts.length === 0 || rights.length === 0) return undefined
   const { from, leftOf, rightOf } = groupedFrom(join, pattern, lefts, rights)
   const measures: string[] = []
-  lefts.forEach((l, i) => rights.forEach((r, j) => TOLERANCES.forEach((t, k) => {
-    measures.push(`count(*) FILTER (WHERE abs(${leftOf(l, i)} - ${rightOf(r, j)}) <= ${t}) AS m${i}_${j}_${k}`)
-  })))
+  lefts.forEach((l, i) => rights.forEach((r, j) => {
+    const [a, b] = [leftOf(l, i), rightOf(r, j)]
+    TOLERANCES.forEach((t, k) => measures.push(`count(*) FILTER (WHERE abs(${a} - ${b}) <= ${t}) AS m${i}_${j}_${k}`))
+    PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE abs(${a} - ${b}) * 100 <= abs(${a}) * ${p}) AS p${i}_${j}_${k}`))
+  }))
   const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, ${measures.join(', ')} FROM ${from}`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const pairs = Number(row.pairs ?? 0)
   if (pairs === 0) return undefined
-  let best: AmountEvidence | undefined
-  lefts.forEach((l, i) => rights.forEach((r, j) => {
-    const within = Object.fromEntries(TOLERANCES.map((t, k) => [t, Number(row[`m${i}_${j}_${k}`] ?? 0) / pairs]))
-    const widest = within[TOLERANCES.at(-1)!] ?? 0
-    const tolerance = TOLERANCES.find((t) => (within[t] ?? 0) >= AMOUNT_BULK * widest) ?? '0.00'
-    const evidence = { left: l.name, right: r.name, pairs, within, tolerance, covered: within[tolerance] ?? 0 }
-    if (best === undefined || widest > (best.within[TOLERANCES.at(-1)!] ?? 0)) best = evidence
-  }))
-  return best
+  const measured = lefts.flatMap((l, i) => rights.map((r, j) => ({
+    left: l.name,
+    right: r.name,
+    pairs,
+    within: Object.fromEntries(TOLERANCES.map((t, k) => [t, Number(row[`m${i}_${j}_${k}`] ?? 0) / pairs])),
+    withinPercent: Object.fromEntries(PERCENTS.map((p, k) => [p, Number(row[`p${i}_${j}_${k}`] ?? 0) / pairs]))
+  })))
+  return chooseTolerance(measured)
+}
+
+type Measured = Pick<AmountEvidence, 'left' | 'right' | 'pairs' | 'within' | 'withinPercent'>
+const widest = (m: Measured): number => m.within[TOLERANCES.at(-1)!] ?? 0
+const widestPercent = (m: Measured): number => m.withinPercent?.[PERCENTS.at(-1)!] ?? 0
+
+/**
+ * The amount pair and tolerance: the pair most of whose differences lie within the widest absolute
+ * tolerance, with the smallest tolerance covering the bulk of those. Only when no pair's absolute
+ * differences cover even half of what the widest percentage does (amounts that differ by a share of
+ * themselves: fees, exchange rates) is a percentage chosen, the smallest covering the bulk.
+ */
+function chooseTolerance (measured: readonly Measured[]): AmountEvidence | undefined {
+  const byAbsolute = [...measured].sort((a, b) => widest(b) - widest(a))[0]
+  const byPercent = [...measured].sort((a, b) => widestPercent(b) - widestPercent(a))[0]
+  if (byAbsolute === undefined || byPercent === undefined) return undefined
+  if (widest(byAbsolute) < PERCENT_SWITCH * widestPercent(byPercent)) {
+    const percent = PERCENTS.find((p) => (byPercent.withinPercent?.[p] ?? 0) >= AMOUNT_BULK * widestPercent(byPercent)) ?? PERCENTS.at(-1)!
+    return { ...byPercent, tolerance: '0.00', percent, covered: byPercent.withinPercent?.[percent] ?? 0 }
+  }
+  const tolerance = TOLERANCES.find((t) => (byAbsolute.within[t] ?? 0) >= AMOUNT_BULK * widest(byAbsolute)) ?? '0.00'
+  return { ...byAbsolute, tolerance, covered: byAbsolute.within[tolerance] ?? 0 }
+}
+
+/** Whether two amounts agree as the evidence says: equal, within the tolerance, or within the percentage of the first. */
+export function amountsAgree (a: string, b: string, amount: Pick<AmountEvidence, 'tolerance' | 'percent'>): string {
+  if (amount.percent !== undefined) return `pct_tolerance_match(${a}, ${b}, ${amount.percent})`
+  return Number(amount.tolerance) === 0 ? `${a} = ${b}` : `tolerance_match(${a}, ${b}, ${amount.tolerance})`
 }
 
 // One to one compares record with record; split sums the right amounts per join value, batch the left ones.
@@ -65,22 +103,22 @@ function groupedFrom (join: JoinSql, pattern: MatchPattern, lefts: readonly Colu
       rightOf: (c) => col(right.alias, c.name)
     }
   }
-  return { from: `${ident(left.alias)} JOIN ${ident(right.alias)} ON ${left.expression} = ${right.expression}`, leftOf: (c) => col(left.alias, c.name), rightOf: (c) => col(right.alias, c.name) }
+  return { from: `${ident(left.alias)} JOIN ${ident(right.alias)} ON ${joinOn(join)}`, leftOf: (c) => col(left.alias, c.name), rightOf: (c) => col(right.alias, c.name) }
 }
 
 /**
  * The date pair whose day lags over the joined records that agree on amount are the tightest, with the
  * smallest window covering the bulk; `window` is left out when the window would leave out (almost) nothing.
  */
-export async function dateEvidence (connection: DuckDBConnection, join: JoinSql, amounts: { left: string, right: string, tolerance: string } | undefined, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<DateEvidence | undefined> {
+export async function dateEvidence (connection: DuckDBConnection, join: JoinSql, amounts: Pick<AmountEvidence, 'left' | 'right' | 'tolerance' | 'percent'> | undefined, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<DateEvidence | undefined> {
   const { left, right } = join
-  const agree = amounts === undefined ? '' : ` AND abs(${col(left.alias, amounts.left)} - ${col(right.alias, amounts.right)}) <= ${amounts.tolerance}`
+  const agree = amounts === undefined ? '' : ` AND ${amountsAgree(col(left.alias, amounts.left), col(right.alias, amounts.right), amounts)}`
   let best: DateEvidence | undefined
   for (const l of lefts) {
     for (const r of rights) {
       const lag = `date_diff('day', CAST(${col(left.alias, l.name)} AS DATE), CAST(${col(right.alias, r.name)} AS DATE))`
       const windows = WINDOWS.map((w, k) => `count(*) FILTER (WHERE abs(lag) <= ${w}) AS w${k}`).join(', ')
-      const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, coalesce(median(lag), 0) AS median, ${windows} FROM (SELECT ${lag} AS lag FROM ${ident(left.alias)} JOIN ${ident(right.alias)} ON ${left.expression} = ${right.expression}${agree}) WHERE lag IS NOT NULL`)
+      const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, coalesce(median(lag), 0) AS median, ${windows} FROM (SELECT ${lag} AS lag FROM ${ident(left.alias)} JOIN ${ident(right.alias)} ON ${joinOn(join)}${agree}) WHERE lag IS NOT NULL`)
       const row = reader.getRowObjectsJS()[0] ?? {}
       const pairs = Number(row.pairs ?? 0)
       if (pairs === 0) continue

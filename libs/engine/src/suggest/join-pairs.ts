@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident, literal } from '../sql/quote.ts'
 import { nameSimilarity, type ColumnProfile, type TableProfile } from './profile.ts'
 import type { JoinPair, Normalisation } from './types.ts'
+import { valueShape } from './value-shape.ts'
 
 /** A side of a join as SQL: the table alias and the expression of its join value. */
 export interface JoinSide { alias: string, column: string }
@@ -26,6 +27,8 @@ export function joinExpression (table: string, column: string, normalisation: No
   return text
 }
 
+// Mean length from which a text column is taken for free text (descriptions, payment purposes).
+const FREE_TEXT = 20
 const joinable = (c: ColumnProfile): boolean => c.kind === 'text' || c.kind === 'integer'
 // An identifier-like column: most of its values distinct, and more than a handful of them.
 const identifying = (c: ColumnProfile): boolean => c.distinct >= 10 && c.distinct >= 0.5 * c.nonNull
@@ -61,7 +64,9 @@ async function directPairs (connection: DuckDBConnection, left: TableProfile, ri
     const [lc, rc, norm] = [String(row.lc), String(row.rc), String(row.norm) as Normalisation]
     const l = left.columns.find((c) => c.name === lc)!
     const r = right.columns.find((c) => c.name === rc)!
-    if (!identifying(l) && !identifying(r)) continue
+    // A column of a two-column key identifies records with its partner: it may join though it repeats.
+    const keyed = (t: TableProfile, c: ColumnProfile): boolean => identifying(c) || t.keys.some((k) => k.length > 1 && k.includes(c.name))
+    if (!keyed(left, l) && !keyed(right, r)) continue
     if (norm === 'digits' && !samePrefix(await prefixes(connection, left.alias, lc), await prefixes(connection, right.alias, rc))) continue
     const n = (k: string): number => Number(row[k] ?? 0)
     const pair: JoinPair = {
@@ -173,11 +178,14 @@ const share = (part: number, whole: number): number => whole === 0 ? 0 : part / 
 async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, right: TableProfile): Promise<JoinPair[]> {
   const found: JoinPair[] = []
   for (const [keys, texts, keySide] of [[left, right, 'left'], [right, left, 'right']] as const) {
-    for (const key of keys.columns.filter((c) => c.kind === 'text' && identifying(c))) {
+    // A grouping id (a payout's, shared by the many lines it pays) is searched for too: batches quote it.
+    for (const key of keys.columns.filter((c) => c.kind === 'text' && c.distinct >= 10)) {
       const regex = await valueShape(connection, keys.alias, key.name)
       if (regex === undefined) continue
-      // Only free text longer than the references themselves can hold one written inside it.
-      for (const text of texts.columns.filter((c) => c.kind === 'text' && c.meanLength > key.meanLength + 2)) {
+      // Only free text longer than the references themselves can hold one written inside it; a grouping
+      // id is looked for in long free text only (a bank line's description), which keeps the search cheap.
+      const longEnough = (c: ColumnProfile): boolean => c.meanLength > key.meanLength + 2 && (identifying(key) || c.meanLength >= FREE_TEXT)
+      for (const text of texts.columns.filter((c) => c.kind === 'text' && longEnough(c))) {
         const keyed = { alias: keys.alias, column: key.name, expression: joinExpression(keys.alias, key.name, 'exact', false) }
         const texted = { alias: texts.alias, column: text.name, expression: joinExpression(texts.alias, text.name, 'embedded', false, regex) }
         const pattern = { regex, textSide: keySide === 'left' ? 'right' as const : 'left' as const }
@@ -189,33 +197,4 @@ async function embeddedPairs (connection: DuckDBConnection, left: TableProfile, 
     }
   }
   return found
-}
-
-const SHAPE_SHARE = 0.8
-// More distinct words than this at one place of the shape (customer names, not document types) become [A-Za-z]+.
-const MAX_WORDS = 4
-
-/**
- * The regular expression most of a column's values fit: digit runs generalised, letter runs kept as the
- * words written there, so invoices and credit notes alike are found: SI-004101, CN-004120 -> (CN|SI)-[0-9]+.
- */
-async function valueShape (connection: DuckDBConnection, alias: string, column: string): Promise<string | undefined> {
-  const reader = await connection.runAndReadAll(`SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL ORDER BY 1 LIMIT 500`)
-  const values = reader.getRowsJS().map((r) => String(r[0]))
-  const shapeOf = (v: string): string => v.replace(/[0-9]+/g, '0').replace(/[A-Za-z]+/g, 'A')
-  const shapes = new Map<string, string[]>()
-  for (const v of values) shapes.set(shapeOf(v), [...(shapes.get(shapeOf(v)) ?? []), v])
-  const [shape, members] = [...shapes.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []]
-  if (members.length < SHAPE_SHARE * values.length || !shape.includes('0') || !shape.includes('A')) return undefined
-  const tokens = (v: string): string[] => v.match(/[0-9]+|[A-Za-z]+|[^0-9A-Za-z]+/g) ?? []
-  return tokens(shape).map((token, i) => {
-    if (token === '0') return '[0-9]+'
-    if (token !== 'A') return escapeRegex(token)
-    const words = [...new Set(members.map((m) => tokens(m)[i] ?? ''))].sort()
-    return words.length > MAX_WORDS ? '[A-Za-z]+' : words.length === 1 ? escapeRegex(words[0]!) : `(${words.map(escapeRegex).join('|')})`
-  }).join('')
-}
-
-function escapeRegex (text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
 }

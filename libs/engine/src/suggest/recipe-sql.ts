@@ -1,12 +1,12 @@
 import { ident } from '../sql/quote.ts'
-import type { JoinSql } from './evidence.ts'
+import { amountsAgree, joinOn, type JoinSql } from './evidence.ts'
 import type { AmountEvidence, DateEvidence, JoinPair, MatchPattern } from './types.ts'
 
 /** Everything a suggested recipe is built from. */
 export interface Candidate {
   pattern: MatchPattern
   aliases: { left: string, right: string }
-  keys: { left: string, right: string }
+  keys: { left: string[], right: string[] }
   join: JoinPair
   joinSql: JoinSql
   amount?: AmountEvidence
@@ -21,27 +21,32 @@ export function matchSql (c: Candidate): string {
   const { left: lj, right: rj } = { left: c.joinSql.left.expression, right: c.joinSql.right.expression }
   const select = `SELECT ${selectList(c).join(', ')}`
   if (c.pattern === 'split' && c.amount !== undefined) {
-    return `WITH kalla_groups AS (SELECT ${rj} AS v, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} GROUP BY 1) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj} AND ${amountCondition(col(la, c.amount.left), 'kalla_groups.total', c.amount.tolerance)} JOIN ${ident(ra)} ON ${rj} = ${lj}`
+    return `WITH kalla_groups AS (SELECT ${rj} AS v, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} GROUP BY 1) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj} AND ${amountsAgree(col(la, c.amount.left), 'kalla_groups.total', c.amount)} JOIN ${ident(ra)} ON ${rj} = ${lj}`
   }
   if (c.pattern === 'batch' && c.amount !== undefined) {
-    return `WITH kalla_groups AS (SELECT ${lj} AS v, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL GROUP BY 1) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v AND ${amountCondition('kalla_groups.total', col(ra, c.amount.right), c.amount.tolerance)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v`
+    return `WITH kalla_groups AS (SELECT ${lj} AS v, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL GROUP BY 1) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v AND ${amountsAgree('kalla_groups.total', col(ra, c.amount.right), c.amount)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v`
   }
-  const conditions = [`${lj} = ${rj}`]
-  if (c.amount !== undefined) conditions.push(amountCondition(col(la, c.amount.left), col(ra, c.amount.right), c.amount.tolerance))
+  const conditions = [joinOn(c.joinSql)]
+  if (c.amount !== undefined) conditions.push(amountsAgree(col(la, c.amount.left), col(ra, c.amount.right), c.amount))
   if (c.date?.window !== undefined) conditions.push(`date_within(${col(la, c.date.left)}, ${col(ra, c.date.right)}, ${c.date.window})`)
   return `${select} FROM ${ident(la)} JOIN ${ident(ra)} ON ${conditions.join(' AND ')}`
 }
 
-function amountCondition (a: string, b: string, tolerance: string): string {
-  return Number(tolerance) === 0 ? `${a} = ${b}` : `tolerance_match(${a}, ${b}, ${tolerance})`
+/** How a key column is called in the match output: its name, or `<alias>_<name>` when the other side's key has the name too. */
+export function keyOutput (c: Candidate, alias: string, name: string): string {
+  const other = alias === c.aliases.left ? c.keys.right : c.keys.left
+  return other.some((k) => k.toLowerCase() === name.toLowerCase()) ? `${alias}_${name}` : name
+}
+
+function keyColumn (c: Candidate, alias: string, name: string): string {
+  const out = keyOutput(c, alias, name)
+  return out === name ? col(alias, name) : `${col(alias, name)} AS ${ident(out)}`
 }
 
 // Both keys by name (prefixed with the alias when the names clash), then the compared amounts.
 function selectList (c: Candidate): string[] {
   const { left: la, right: ra } = c.aliases
-  const clash = c.keys.left.toLowerCase() === c.keys.right.toLowerCase()
-  const key = (alias: string, name: string): string => clash ? `${col(alias, name)} AS ${ident(`${alias}_${name}`)}` : col(alias, name)
-  const list = [key(la, c.keys.left), key(ra, c.keys.right)]
+  const list = [...c.keys.left.map((k) => keyColumn(c, la, k)), ...c.keys.right.map((k) => keyColumn(c, ra, k))]
   if (c.amount !== undefined) {
     list.push(`${col(la, c.amount.left)} AS ${ident(`${la}_${c.amount.left}`)}`, `${col(ra, c.amount.right)} AS ${ident(`${ra}_${c.amount.right}`)}`)
   }
@@ -60,7 +65,7 @@ export function matchDescription (c: Candidate): string {
   if (c.pattern === 'batch') {
     return `Several ${la} records are settled at once: the ${la} records ${how.replace('whose', 'sharing')} are summed, and a ${ra} record matches all of them when its ${c.amount?.right ?? ''} equals that total${amount}. ${la} records without a ${c.join.left} never match here.`
   }
-  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
+  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${c.amount.percent !== undefined ? `differ by at most ${c.amount.percent} % of ${la}.${c.amount.left} (inclusive)` : Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
   return `A ${ra} record matches the ${la} record ${how}${agree}${date}. Records without such a partner stay unmatched.`
 }
 
@@ -72,11 +77,13 @@ function joinWords (c: Candidate): string {
     return `whose ${value} is written inside ${text} (the first text shaped like ${c.join.pattern.regex.replaceAll('\\', '')})`
   }
   const norm = c.join.normalisation === 'case_space' ? ' (ignoring case and spaces)' : c.join.normalisation === 'digits' ? ' (comparing the digits after any letter prefix, without leading zeros)' : ''
-  return `whose ${la}.${l} equals ${ra}.${r}${norm}`
+  const also = (c.join.also ?? []).map((a) => ` and whose ${la}.${a.left} equals ${ra}.${a.right}`).join('')
+  return `whose ${la}.${l} equals ${ra}.${r}${norm}${also}`
 }
 
 function amountWords (c: Candidate): string {
   if (c.amount === undefined) return ''
+  if (c.amount.percent !== undefined) return ` within ${c.amount.percent} % (inclusive)`
   return Number(c.amount.tolerance) === 0 ? ' to the cent' : ` within ${c.amount.tolerance} (inclusive)`
 }
 
@@ -85,7 +92,7 @@ export function evidenceSentences (c: Candidate, rows: { left: number, right: nu
   const { left: la, right: ra } = c.aliases
   const { join } = c
   const sentences = [
-    `${la}.${c.keys.left} and ${ra}.${c.keys.right} are unique and never empty in the ${rows.left} and ${rows.right} rows read: they are the primary keys.`,
+    `${keyWords(la, c.keys.left)} and ${keyWords(ra, c.keys.right)} are unique and never empty in the ${rows.left} and ${rows.right} rows read: they are the primary keys${c.keys.left.length + c.keys.right.length > 2 ? ' (no single column is unique on its own)' : ''}.`,
     `${pct(join.rightCoverage)} of ${ra}.${join.right} values ${join.normalisation === 'embedded' ? 'contain' : 'equal'} a value of ${la}.${join.left}${normWords(join)}; ${pct(join.leftCoverage)} of ${la}.${join.left} values have a partner.`
   ]
   const shared = Math.max(1, join.cardinality.matchedLeftValues)
@@ -104,8 +111,15 @@ export function evidenceSentences (c: Candidate, rows: { left: number, right: nu
 function amountSentence (a: AmountEvidence, c: Candidate): string {
   const what = c.pattern === 'split' ? `invoice-and-parts groups (${c.aliases.right}.${a.right} summed)` : c.pattern === 'batch' ? `batches (${c.aliases.left}.${a.left} summed)` : 'joined pairs'
   const exact = a.within['0.00'] ?? 0
+  if (a.percent !== undefined) {
+    return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right}) and ${pct(a.within['1.00'] ?? 0)} are within 1.00, but ${pct(a.covered)} are within ${a.percent} % of ${a.left}: the difference grows with the amount, so a percentage is compared.`
+  }
   const more = Number(a.tolerance) === 0 ? '' : `; ${pct(a.covered - exact)} more are within ${a.tolerance}`
   return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right})${more}; ${pct(1 - (a.within['1.00'] ?? 0))} differ by more than 1.00.`
+}
+
+function keyWords (alias: string, key: readonly string[]): string {
+  return key.length === 1 ? `${alias}.${key[0]}` : `${key.map((k) => `${alias}.${k}`).join(' with ')} together`
 }
 
 function normWords (join: JoinPair): string {

@@ -1,19 +1,19 @@
 import { resolve } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { JobSource } from '@kalla/proto'
 import { EngineError, toEngineError } from '../errors.ts'
 import { resolveEngineOptions, type EngineOptions } from '../options.ts'
 import { withSandbox } from '../sandbox.ts'
 import { ident } from '../sql/quote.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { localPath } from '../stage/files.ts'
-import { stageSource } from '../stage/index.ts'
 import { Watchdog } from '../watchdog.ts'
 import { candidatesOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
 import { profileTable, type TableProfile } from './profile.ts'
-import { evidenceSentences, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
-import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
+import { readForSuggestion, type ReadSource } from './reading.ts'
+import { evidenceSentences, keyOutput, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
+import { withKeyPartners } from './key-partners.ts'
+import type { JoinPair, SuggestResult, SuggestSource, Suggestion } from './types.ts'
 
 export interface SuggestOptions extends EngineOptions {
   /** Rows read from the start of each source and profiled (default 20,000). */
@@ -47,13 +47,14 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   try {
     const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
       watchdog.attach(connection)
-      const profiles: TableProfile[] = []
-      for (const [source, side] of [[left, 'left'], [right, 'right']] as const) {
-        const job: JobSource = { alias: source.alias, side, type: source.type, uri: source.uri, sample_rows: sampleRows, ...(source.format === undefined ? {} : { format: source.format }), ...(source.options === undefined ? {} : { options: source.options }) }
-        const staged = await stageSource({ connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }, job)
-        profiles.push(await profileTable(connection, source.alias, staged.columns))
-      }
-      return await suggestFromProfiles(connection, profiles[0]!, profiles[1]!, { left, right }, sampleRows, options.limit ?? 5)
+      const context = { connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }
+      const read = [await readForSuggestion(context, left, 'left', sampleRows), await readForSuggestion(context, right, 'right', sampleRows)] as const
+      const profiles = [await profileTable(connection, left.alias, read[0].staged.columns), await profileTable(connection, right.alias, read[1].staged.columns)] as const
+      // The recipe reads each source with the options it was read with here, found ones included.
+      const withOptions = (s: SuggestSource, r: ReadSource): SuggestSource => ({ ...s, ...(r.options === undefined ? {} : { options: r.options }) })
+      const result = await suggestFromProfiles(connection, profiles[0], profiles[1], { left: withOptions(left, read[0]), right: withOptions(right, read[1]) }, sampleRows, options.limit ?? 5)
+      result.profile.notes.push(...read[0].notes, ...read[1].notes)
+      return result
     }))
     // An interrupt stops only the statement running at that moment: work that went on past a stop
     // (between two statements) still ends with the stop's reason.
@@ -72,13 +73,15 @@ async function suggestFromProfiles (connection: DuckDBConnection, left: TablePro
   const keys = { left: left.keys[0], right: right.keys[0] }
   if (keys.left === undefined || keys.right === undefined) {
     const which = [keys.left === undefined ? left.alias : undefined, keys.right === undefined ? right.alias : undefined].filter((a) => a !== undefined).join(' and ')
-    return { suggestions: [], none: `No good recipe found: ${which} has no column whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
+    return { suggestions: [], none: `No good recipe found: ${which} has no column (nor pair of columns) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
   }
-  const joins = (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)
+  const found = { left: keys.left, right: keys.right }
+  const joins: JoinPair[] = []
+  for (const join of (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)) joins.push(await withKeyPartners(connection, join, left, right, found))
   const refused: string[] = []
   const built: Suggestion[] = []
   for (const join of joins) {
-    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, { left: keys.left, right: keys.right })
+    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, found)
     refused.push(...why)
     for (const candidate of candidates) {
       const suggestion = await tryCandidate(connection, candidate, left, right, sources)
@@ -107,8 +110,8 @@ function profileNotes (left: TableProfile, right: TableProfile, sampleRows: numb
 async function tryCandidate (connection: DuckDBConnection, c: Candidate, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }): Promise<Suggestion | undefined> {
   const sql = matchSql(c)
   if ((await matchSqlProblems(connection, sql, [c.aliases.left, c.aliases.right])).length > 0) return undefined
-  const keyOut = (alias: string, key: string): string => c.keys.left.toLowerCase() === c.keys.right.toLowerCase() ? `${alias}_${key}` : key
-  const reader = await connection.runAndReadAll(`SELECT count(DISTINCT ${ident(keyOut(c.aliases.left, c.keys.left))}) AS l, count(DISTINCT ${ident(keyOut(c.aliases.right, c.keys.right))}) AS r FROM (${sql})`)
+  const distinct = (alias: string, key: string[]): string => `count(DISTINCT (${key.map((k) => ident(keyOutput(c, alias, k))).join(', ')}))`
+  const reader = await connection.runAndReadAll(`SELECT ${distinct(c.aliases.left, c.keys.left)} AS l, ${distinct(c.aliases.right, c.keys.right)} AS r FROM (${sql})`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const matched = { left: Number(row.l ?? 0), right: Number(row.r ?? 0) }
   const total = left.rows + right.rows
@@ -130,11 +133,11 @@ async function tryCandidate (connection: DuckDBConnection, c: Candidate, left: T
 
 // A file recipe's schema lists the columns its SQL reads, so files with extra columns still fit.
 function usedColumns (c: Candidate, side: 'left' | 'right'): string[] {
-  const names = [c.keys[side], c.join[side], c.amount?.[side], c.date?.window === undefined ? undefined : c.date[side]]
+  const names = [...c.keys[side], c.join[side], ...(c.join.also ?? []).map((a) => a[side]), c.amount?.[side], c.date?.window === undefined ? undefined : c.date[side]]
   return [...new Set(names.filter((n) => n !== undefined))]
 }
 
-function recipeSource (source: SuggestSource, schema: string[], key: string): Suggestion['recipe']['sources']['left'] {
-  const base = { alias: source.alias, type: source.type, primary_key: [key], ...(source.options === undefined ? {} : { options: source.options }) }
+function recipeSource (source: SuggestSource, schema: string[], key: string[]): Suggestion['recipe']['sources']['left'] {
+  const base = { alias: source.alias, type: source.type, primary_key: key, ...(source.options === undefined ? {} : { options: source.options }) }
   return source.type === 'file' ? { ...base, schema } : { ...base, uri: source.uri }
 }

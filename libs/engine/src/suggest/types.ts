@@ -27,6 +27,8 @@ export interface JoinPair {
   rightCoverage: number
   /** Share of the left side's non-empty values that equal a right value. */
   leftCoverage: number
+  /** Further columns compared as written, for a join on two columns (a company code beside the invoice number). */
+  also?: { left: string, right: string }[]
   /** How alike the two column names are, 0 to 1. */
   nameSimilarity: number
   /** Joined pairs where a left value meets more than one right row / a right value more than one left row. */
@@ -41,7 +43,11 @@ export interface AmountEvidence {
   /** Share of pairs within each step, e.g. { '0.00': 0.92, '0.01': 0.95, ... }. */
   within: Record<string, number>
   tolerance: string
-  /** Share of pairs the tolerance covers. */
+  /** Share of pairs within each percentage of the left amount, e.g. { '0.5': 0.91, ... }. */
+  withinPercent?: Record<string, number>
+  /** Set when amounts agree within a percentage of the left amount rather than an absolute tolerance. */
+  percent?: string
+  /** Share of pairs the tolerance (or percentage) covers. */
   covered: number
 }
 
