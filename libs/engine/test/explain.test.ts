@@ -103,8 +103,16 @@ t.test('a match SQL the explainer cannot take apart still runs, and says why the
   const { job } = recipeJob(split, { invoices: { uri: invoices, type: 'file' }, payments: { uri: payments, type: 'file' } }, { run_id: 'explain-split', output_path: join(dir, 'split') })
   const run = await runJob({ ...job!, explain: true }, { threads: 2 })
   t.equal(run.explain?.available, false)
-  t.match(run.explain?.reason, /WITH queries; the explainer only reads a join of the two sources/, run.explain?.reason ?? 'no reason')
+  t.match(run.explain?.reason, /matches groups of records .*GROUP BY.*split, batch/, run.explain?.reason ?? 'no reason')
   t.equal(run.outputs.explain_left, undefined, 'no explain file is written')
+  for (const name of ['batch', 'cross']) {
+    const grouped = JSON.parse(await readFile(new URL(`../../../examples/recipes/${name}.json`, import.meta.url), 'utf8')) as Recipe
+    const other = await runJob({ ...job!, run_id: `explain-${name}`, output_path: join(dir, name), explain: true, match_sql: grouped.match_sql }, { threads: 2 })
+    t.match(other.explain, { available: false, reason: /matches groups of records/ }, `the ${name} recipe says why it is not explained`)
+    t.equal(other.matched_left + other.unmatched_left_count, other.total_left, `the ${name} run's counts still hold`)
+  }
+  const withOnly = await runJob({ ...job!, run_id: 'explain-with', output_path: join(dir, 'with'), explain: true, match_sql: 'WITH p2 AS (SELECT * FROM payments) SELECT i.invoice_id, p2.payment_id FROM invoices i JOIN p2 ON p2.reference_number = i.invoice_id' }, { threads: 2 })
+  t.match(withOnly.explain?.reason, /WITH queries; the explainer only reads a join of the two sources/)
   const or = await runJob({ ...job!, run_id: 'explain-or', output_path: join(dir, 'or'), explain: true, match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON (p.reference_number = i.invoice_id OR p.reference_number = i.batch_ref) AND tolerance_match(i.amount, p.paid_amount, 0.02)' }, { threads: 2 })
   t.equal(or.explain?.available, true, 'the conditions it understands are still measured')
   t.equal(or.explain?.skipped.length, 1)
