@@ -76,7 +76,7 @@ export async function pruneSightings (db: RunsDb, runId: string): Promise<number
     .where('s.run_id', 'in', earlier)
     .where((eb) => eb.or([
       eb('s.run_id', 'not in', earlier.where('status', '=', 'completed')),
-      eb.not(eb.exists(db.selectFrom('unmatched_sightings as t').select(sql`1`.as('one'))
+      eb.not(eb.exists(eb.selectFrom('unmatched_sightings as t').select(sql`1`.as('one'))
         .where('t.run_id', '=', runId).whereRef('t.recipe_id', '=', 's.recipe_id').whereRef('t.side', '=', 's.side').whereRef('t.record_key', '=', 's.record_key')))
     ]))
     .executeTakeFirst()
