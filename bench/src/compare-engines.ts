@@ -1,4 +1,4 @@
-// `scripts/node bench/src/compare-engines.ts --before <copy of libs/engine>/src/index.ts [--invoices N] [--recipe NAME] [--reps N]`
+// `scripts/node bench/src/compare-engines.ts --before <copy of libs/engine>/src/index.ts [--invoices N] [--recipe NAME] [--reps N] [--explain]`
 // Measures an engine change: the same job run with the engine before and after, alternated (ABBA) in one
 // run, with wall time, CPU time and peak RSS per run, and the ratio of medians.
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,7 +15,8 @@ const { values } = parseArgs({
     invoices: { type: 'string', default: '1000000' },
     recipe: { type: 'string', default: 'one-to-one' },
     reps: { type: 'string', default: '4' },
-    'memory-limit': { type: 'string', default: '2GB' }
+    'memory-limit': { type: 'string', default: '2GB' },
+    explain: { type: 'boolean', default: false }
   }
 })
 if (values.before === undefined) throw new Error('--before <path to the old engine index.ts> is required')
@@ -28,7 +29,7 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
     const out = await mkdtemp(join(context.dataDir, 'compare-'))
     try {
       const run = await runNode(['bench/src/children/run-engine.ts', '--engine', engine, '--recipe', join(ROOT, 'examples/recipes', `${values.recipe}.json`),
-        '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', out, '--memory-limit', values['memory-limit']])
+        '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', out, '--memory-limit', values['memory-limit'], ...(values.explain ? ['--explain'] : [])])
       checkExit(`${name} engine`, run)
       const timings = (JSON.parse(run.stdout) as { completed: { timings_ms: Record<string, number> } }).completed.timings_ms
       process.stdout.write(`${name.padEnd(7)} wall ${(run.ms / 1000).toFixed(2)} s  cpu ${(run.cpuMs / 1000).toFixed(2)} s  rss ${run.peakRssMb.toFixed(0)} MB  ${JSON.stringify(timings)}\n`)

@@ -12,12 +12,16 @@ export interface Dataset {
   payments: number
 }
 
+/** A named mix of the generator's patterns (`--shares`), for a dataset other than the default one. */
+export interface DatasetShares { name: string, shares: string }
+
 /**
  * The seeded dataset with `invoices` invoices, generated once with the project's generator
- * (`npm run generate -- --format csv --no-expected`) and reused while its dataset.json is present.
+ * (`npm run generate -- --format csv --no-expected`, with `--shares` when given) and reused while its
+ * dataset.json is present.
  */
-export async function ensureDataset (context: BenchContext, invoices: number, seed = 1): Promise<Dataset> {
-  const dir = join(context.dataDir, `invoices-${invoices}-seed-${seed}`)
+export async function ensureDataset (context: BenchContext, invoices: number, seed = 1, mix?: DatasetShares): Promise<Dataset> {
+  const dir = join(context.dataDir, `invoices-${invoices}-seed-${seed}${mix === undefined ? '' : `-${mix.name}`}`)
   const paths = { dir, invoicesPath: join(dir, 'invoices.csv'), paymentsPath: join(dir, 'payments.csv') }
   const marker = join(dir, 'dataset.json')
   const known = await readFile(marker, 'utf8').then((t) => JSON.parse(t) as { invoices: number, payments: number }, () => undefined)
@@ -25,7 +29,7 @@ export async function ensureDataset (context: BenchContext, invoices: number, se
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
   context.log(`generating ${invoices.toLocaleString('en-US')} invoices (seed ${seed}) into ${dir}`)
-  const run = await runNode(['libs/datagen/src/main.ts', '--out', dir, '--invoices', String(invoices), '--seed', String(seed), '--format', 'csv', '--no-expected'])
+  const run = await runNode(['libs/datagen/src/main.ts', '--out', dir, '--invoices', String(invoices), '--seed', String(seed), '--format', 'csv', '--no-expected', ...(mix === undefined ? [] : ['--shares', mix.shares])])
   checkExit('the generator', run)
   const counts = parseCounts(run.stdout)
   await writeFile(marker, JSON.stringify(counts) + '\n')

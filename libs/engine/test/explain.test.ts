@@ -39,7 +39,9 @@ const truth = (await expectedResults(invoices, payments, { keys: true }))['one-t
 const { job } = recipeJob(recipe, { invoices: { uri: invoices, type: 'file' }, payments: { uri: payments, type: 'file' } }, { run_id: 'explain', output_path: join(dir, 'out') })
 const done = await runJob({ ...job!, explain: true }, { threads: 2 })
 interface Explained { invoice_id: string, rank: bigint | number, candidate_payment_id: string, failed_count: number, failed: string, conditions: Array<{ condition: string, held: boolean, difference: string | null }> }
-const rows = await readRows(done.outputs.explain_left!, '*', 'invoice_id, rank') as unknown as Explained[]
+// The file keeps the conditions alone; the failed ones, as one text, are put together here.
+const failedText = (conditions: Explained['conditions']): string => conditions.filter((c) => !c.held).map((c) => `${c.condition}: ${c.difference}`).join('; ')
+const rows = (await readRows(done.outputs.explain_left!, '*', 'invoice_id, rank') as unknown as Explained[]).map((r) => ({ ...r, failed: failedText(r.conditions) }))
 const byInvoice = new Map<string, Explained[]>()
 for (const row of rows) byInvoice.set(row.invoice_id, [...(byInvoice.get(row.invoice_id) ?? []), row])
 
@@ -66,8 +68,10 @@ t.test('each planted near miss names its payment and the one condition it failed
     { condition: TOL, held: false, difference: 'off by 0.03 at a tolerance of 0.02' },
     { condition: WINDOW, held: true, difference: '4 days apart at a 30-day window' }
   ], 'held conditions are listed too')
-  const right = await readRows(done.outputs.explain_right!, 'payment_id, rank, candidate_invoice_id, failed', 'payment_id, rank')
-  t.match(right.find((r) => r.payment_id === 'PAY-P2'), { candidate_invoice_id: 'INV-P2', failed: `${WINDOW}: 31 days apart at a 30-day window` }, 'payments are explained the same way')
+  const right = await readRows(done.outputs.explain_right!, 'payment_id, rank, candidate_invoice_id, conditions', 'payment_id, rank') as unknown as Array<{ payment_id: string, candidate_invoice_id: string, conditions: Explained['conditions'] }>
+  const p2 = right.find((r) => r.payment_id === 'PAY-P2')
+  t.equal(p2?.candidate_invoice_id, 'INV-P2', 'payments are explained the same way')
+  t.equal(failedText(p2?.conditions ?? []), `${WINDOW}: 31 days apart at a 30-day window`)
 })
 
 t.test("the generator's own near misses are explained with the exact differences, computed in cents and days", async (t) => {
@@ -99,8 +103,16 @@ t.test('a match SQL the explainer cannot take apart still runs, and says why the
   const { job } = recipeJob(split, { invoices: { uri: invoices, type: 'file' }, payments: { uri: payments, type: 'file' } }, { run_id: 'explain-split', output_path: join(dir, 'split') })
   const run = await runJob({ ...job!, explain: true }, { threads: 2 })
   t.equal(run.explain?.available, false)
-  t.match(run.explain?.reason, /WITH queries; the explainer only reads a join of the two sources/, run.explain?.reason ?? 'no reason')
+  t.match(run.explain?.reason, /matches groups of records .*GROUP BY.*split, batch/, run.explain?.reason ?? 'no reason')
   t.equal(run.outputs.explain_left, undefined, 'no explain file is written')
+  for (const name of ['batch', 'cross']) {
+    const grouped = JSON.parse(await readFile(new URL(`../../../examples/recipes/${name}.json`, import.meta.url), 'utf8')) as Recipe
+    const other = await runJob({ ...job!, run_id: `explain-${name}`, output_path: join(dir, name), explain: true, match_sql: grouped.match_sql }, { threads: 2 })
+    t.match(other.explain, { available: false, reason: /matches groups of records/ }, `the ${name} recipe says why it is not explained`)
+    t.equal(other.matched_left + other.unmatched_left_count, other.total_left, `the ${name} run's counts still hold`)
+  }
+  const withOnly = await runJob({ ...job!, run_id: 'explain-with', output_path: join(dir, 'with'), explain: true, match_sql: 'WITH p2 AS (SELECT * FROM payments) SELECT i.invoice_id, p2.payment_id FROM invoices i JOIN p2 ON p2.reference_number = i.invoice_id' }, { threads: 2 })
+  t.match(withOnly.explain?.reason, /WITH queries; the explainer only reads a join of the two sources/)
   const or = await runJob({ ...job!, run_id: 'explain-or', output_path: join(dir, 'or'), explain: true, match_sql: 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON (p.reference_number = i.invoice_id OR p.reference_number = i.batch_ref) AND tolerance_match(i.amount, p.paid_amount, 0.02)' }, { threads: 2 })
   t.equal(or.explain?.available, true, 'the conditions it understands are still measured')
   t.equal(or.explain?.skipped.length, 1)
@@ -127,7 +139,7 @@ t.test('a side without records (a month without payments) still completes, with 
 t.test('explanations are read back by key, and the exceptions export carries states and nearest candidates', async (t) => {
   const found = await readExplanations(done.outputs.explain_left!, ['invoice_id'], ['payment_id'], [['INV-P1'], ['INV-P2'], ['NOT-THERE']])
   t.same([...found.keys()].sort(), ['["INV-P1"]', '["INV-P2"]'])
-  t.match(found.get('["INV-P1"]')?.[0], { rank: 1, key: ['PAY-P1'], failedCount: 1, conditions: [{ condition: REF, held: true }, { condition: TOL, held: false, difference: 'off by 0.03 at a tolerance of 0.02' }, { held: true }] })
+  t.match(found.get('["INV-P1"]')?.[0], { rank: 1, key: ['PAY-P1'], failedCount: 1, failed: `${TOL}: off by 0.03 at a tolerance of 0.02`, conditions: [{ condition: REF, held: true }, { condition: TOL, held: false, difference: 'off by 0.03 at a tolerance of 0.02' }, { held: true }] })
   const states = join(dir, 'states.ndjson')
   await writeFile(states, JSON.stringify({ k0: 'INV-P1', state: 'investigating', resolution: null, assignee: 'carla', due_date: '2026-12-31', comments: 'ana: asked the bank', first_seen_at: '2026-11-01T08:00:00.000Z', first_seen_run_id: 'run-1', runs_unmatched: 2 }) + '\n')
   const csv = await text((await exceptionsExportStream({ unmatched: done.outputs.unmatched_left, explain: done.outputs.explain_left, keyColumns: ['invoice_id'], candidateColumns: ['payment_id'], states, format: 'csv' }, { workDir: dir })).stream)

@@ -4,7 +4,8 @@ import { GetExceptions, GetRun, RunEvents, StartRun, type RunEvent } from '@kall
 import { now, startRunsService } from './harness.ts'
 
 // How the runs service turns unmatched_keys events into ages: only completed runs count, a page heard
-// twice counts once, and a record's runs are counted whether or not they follow each other.
+// twice counts once, and a completed run that no longer sees a record unmatched ends its age (its
+// sightings are removed, so the table holds the open records only).
 
 async function until<T> (check: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 200; i++) {
@@ -32,8 +33,8 @@ async function run (bus: MemoryBus, invoices: string[], end: 'completed' | 'fail
   return runId
 }
 
-t.test('ages count completed runs only, each page once, consecutive or not', async (t) => {
-  const bus = (await startRunsService(t)).bus
+t.test('ages count completed runs only, each page once, and end when a run no longer sees the record', async (t) => {
+  const { bus, count } = await startRunsService(t)
   const first = await run(bus, ['INV-1', 'INV-2', 'INV-3'], 'completed', true)
   await run(bus, ['INV-1', 'INV-4'], 'failed')
   await run(bus, ['INV-1', 'INV-3'], 'completed')
@@ -46,11 +47,32 @@ t.test('ages count completed runs only, each page once, consecutive or not', asy
   })
   t.same(exceptions.map((e) => [e.key[0], e.runs_unmatched ?? 0, e.first_seen_run_id ?? null]), [
     ['INV-1', 3, first],
-    ['INV-2', 2, first],
-    ['INV-3', 2, first],
+    ['INV-2', 1, fourth],
+    ['INV-3', 0, null],
     ['INV-4', 0, null],
     ['INV-5', 1, fourth]
-  ], 'INV-2 was matched in the third run and counts its two runs; INV-4 was only seen by the failed run')
+  ], 'INV-2 was matched in the third run, so its age starts again in the fourth; INV-3 was matched in the fourth; INV-4 was only seen by the failed run')
+  t.equal(await count('unmatched_sightings'), 3 + 1 + 1, 'left: INV-1 in three runs, INV-2 and INV-5 in the fourth')
   t.equal(exceptions[0]?.first_seen_at, new Date(await started(first)).toISOString(), 'first seen when the first run started')
-  t.equal(exceptions[2]?.state, 'open', 'a record nobody acted on is still open, with its age')
+  t.equal(exceptions[0]?.state, 'open', 'a record nobody acted on is still open, with its age')
+})
+
+t.test('a completion heard before its last page of keys prunes when that page comes', async (t) => {
+  const { bus, count } = await startRunsService(t)
+  await run(bus, ['INV-1', 'INV-2'], 'completed')
+  const { run_id: runId } = await bus.request(StartRun, { recipe_id: 'inv-pay', files: [{ alias: 'payments', upload_id: 'u' }] })
+  const publish = async (event: RunEvent): Promise<void> => { await bus.publish(RunEvents, event, { subjectSuffix: runId }) }
+  const page = (n: number, keys: string[]): RunEvent => ({ type: 'unmatched_keys', run_id: runId, side: 'left', page: n, keys: keys.map((k) => [k]), at: now() })
+  await publish(page(0, ['INV-1']))
+  await publish({ type: 'completed', run_id: runId, matched_count: 0, matched_left: 0, matched_right: 0, unmatched_left_count: 2, unmatched_right_count: 0, total_left: 2, total_right: 0, outputs: { matched: 'm', unmatched_left: 'l', unmatched_right: 'r', summary: 's' }, timings_ms: { staging: 1, matching: 1, writing_results: 1, total: 3 }, at: now() })
+  await until(async () => (await bus.request(GetRun, { run_id: runId })).status === 'completed' ? true : undefined)
+  t.equal(await count('unmatched_sightings'), 3, 'nothing is pruned while a page is missing: INV-2 might still be in it')
+  await publish(page(1, ['INV-3']))
+  const ask = ['INV-1', 'INV-2', 'INV-3'].map((k) => ({ side: 'left' as const, key: [k] }))
+  const { exceptions } = await until(async () => {
+    const got = await bus.request(GetExceptions, { recipe_id: 'inv-pay', records: ask })
+    return got.exceptions[1]?.runs_unmatched === undefined ? got : undefined
+  })
+  t.same(exceptions.map((e) => e.runs_unmatched ?? 0), [2, 0, 1], 'INV-2 ended with the second run')
+  t.equal(await count('unmatched_sightings'), 3, 'INV-1 in both runs and INV-3 remain')
 })

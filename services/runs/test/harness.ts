@@ -27,7 +27,7 @@ export const now = (): string => new Date().toISOString()
  * The runs service on a memory bus and a Postgres schema of its own, with stand-ins for the recipes and
  * sources services and a queue that catches the jobs it dispatches; all removed when the test ends.
  */
-export async function startRunsService (t: Test): Promise<{ bus: MemoryBus, jobs: Job[] }> {
+export async function startRunsService (t: Test): Promise<{ bus: MemoryBus, jobs: Job[], count: (table: string) => Promise<number> }> {
   const schema = `runs_test_${randomBytes(5).toString('hex')}`
   const bus = createMemoryBus()
   const database = await openDatabase({ url: PG_URL })
@@ -47,5 +47,6 @@ export async function startRunsService (t: Test): Promise<{ bus: MemoryBus, jobs
     await database.close()
     await bus.close()
   })
-  return { bus, jobs }
+  const count = async (table: string): Promise<number> => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.id(schema, table)}`.execute(database.db)).rows[0]?.n ?? 0)
+  return { bus, jobs, count }
 }

@@ -8,9 +8,9 @@ import { startSingle } from './harness.ts'
 // Record ages over three runs of one recipe in single mode (matcher, runs service on real Postgres, gateway).
 // The invoices stay; the payments file changes: run 1 lacks the first payments (group A), run 2 has them all,
 // run 3 lacks group A and the next payments (group B). So an invoice paid by group A is unmatched in run 1,
-// matched in run 2 and unmatched again in run 3. Expected ages come from the generator's truth of each run's
-// files: a record's runs unmatched is the number of runs whose truth leaves it unmatched, its first run the
-// first such run.
+// matched in run 2 and unmatched again in run 3, where its age starts again. Expected ages come from the
+// generator's truth of each run's files: a record's runs unmatched is the number of runs in a row, up to the
+// last, whose truth leaves it unmatched, its first run the first of them.
 const { url, data, sourceUrl } = await startSingle(t, 400)
 const recipeId = data.recipe.recipe_id
 const GROUP_A = 6
@@ -47,15 +47,18 @@ async function allExceptions (runId: string, side: 'LEFT' | 'RIGHT'): Promise<Ru
   }
 }
 
-// What each open record's age must be after `upTo` runs, from the truths alone.
+// What each open record's age must be after `upTo` runs, from the truths alone: a run that does not leave
+// a record unmatched ends its age.
 function expectedAges (side: 'left' | 'right', runs: Array<{ runId: string, startedAt: string }>, upTo: number): Map<string, Age> {
-  const ages = new Map<string, Age>()
+  let ages = new Map<string, Age>()
   for (let i = 0; i < upTo; i++) {
     const keys = side === 'left' ? truths[i]!.unmatched_left_keys! : truths[i]!.unmatched_right_keys!
+    const next = new Map<string, Age>()
     for (const key of keys) {
       const age = ages.get(key) ?? { runsUnmatched: 0, firstSeenRunId: runs[i]!.runId, firstSeenAt: new Date(runs[i]!.startedAt).toISOString() }
-      ages.set(key, { ...age, runsUnmatched: age.runsUnmatched + 1 })
+      next.set(key, { ...age, runsUnmatched: age.runsUnmatched + 1 })
     }
+    ages = next
   }
   return ages
 }
@@ -89,9 +92,9 @@ t.test('each open record shows when it was first unmatched and in how many runs,
     t.same(wrong.slice(0, 3), [], `${side}: every open record's age is the truth's`)
   }
   const spread = new Set((await allExceptions(runs[2]!.runId, 'LEFT')).map((r) => r.exception.runsUnmatched))
-  t.same([...spread].sort(), [1, 2, 3], 'run 3 has invoices open for one, two and three runs')
+  t.ok(spread.has(1) && spread.has(3), 'run 3 has invoices open for one and for three runs')
   const back = (await allExceptions(runs[2]!.runId, 'LEFT')).filter((r) => comeback.includes(r.key[0]!))
-  t.ok(back.length > 0 && back.every((r) => r.exception.runsUnmatched === 2 && r.exception.firstSeenRunId === runs[0]!.runId), 'matched in run 2, open again in run 3: two runs, first seen in run 1')
+  t.ok(back.length > 0 && back.every((r) => r.exception.runsUnmatched === 1 && r.exception.firstSeenRunId === runs[2]!.runId), 'matched in run 2, open again in run 3: a new age, one run, first seen in run 3')
 
   const csv = await (await fetch(`${url}/runs/${runs[2]!.runId}/exceptions/left?format=csv`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } })).text()
   const [names, ...exported] = parseCsv(csv)

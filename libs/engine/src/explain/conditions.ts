@@ -19,6 +19,16 @@ export interface Decomposition {
 }
 
 interface Node { [key: string]: any }
+
+const GROUPED = 'this recipe matches groups of records (it adds records up with GROUP BY, as split, batch and cross-period recipes do), so a record is matched or not by its group\'s total, not by conditions on the record itself; explanations name the conditions a single record failed against a single record of the other source, which one-to-one recipes have'
+
+// GROUP BY (GROUP BY ALL included) or HAVING anywhere in the query: in the main SELECT or in a WITH query.
+function groups (node: Node | null | undefined): boolean {
+  if (node === null || typeof node !== 'object') return false
+  if (Array.isArray(node.group_expressions) && node.group_expressions.length > 0) return true
+  if (node.aggregate_handling === 'FORCE_AGGREGATES' || (node.having !== undefined && node.having !== null)) return true
+  return Object.values(node).some((child) => typeof child === 'object' && groups(child as Node))
+}
 interface Sides { left: { alias: string, columns: string[] }, right: { alias: string, columns: string[] } }
 
 /**
@@ -33,8 +43,8 @@ export async function decomposeMatchSql (connection: DuckDBConnection, sql: stri
   const node = parsed.statements?.[0]?.node as Node | undefined
   const none = (why: string): Decomposition => ({ conditions: [], skipped: [], unavailable: why })
   if (node?.type !== 'SELECT_NODE') return none('the match SQL is not a single SELECT (it uses UNION, WITH RECURSIVE or similar), so its conditions cannot be taken apart')
+  if (groups(node)) return none(GROUPED)
   if ((node.cte_map?.map ?? []).length > 0) return none('the match SQL defines WITH queries; the explainer only reads a join of the two sources')
-  if ((node.group_expressions ?? []).length > 0 || node.having !== null) return none('the match SQL groups records (GROUP BY / HAVING), as split and batch matches do; explanations cover one-to-one joins only')
   const aliases = tableAliases(node.from_table, sides)
   if (typeof aliases === 'string') return none(aliases)
   const terms = [...conjuncts(node.from_table?.condition), ...conjuncts(node.where_clause)]

@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident, literal } from '../sql/quote.ts'
-import type { Condition, Decomposition, SideColumn } from './conditions.ts'
+import { candidateJoins, normalisedName, normalising, REST, T, type Join } from './candidates.ts'
+import type { Decomposition } from './conditions.ts'
+import { measure } from './measure.ts'
 
 /** What a run's explanation covers, for summary.json and the API. */
 export interface ExplainSummary {
@@ -22,13 +24,16 @@ export interface ExplainInput {
   decomposition: Decomposition
 }
 
+/**
+ * The failed conditions of an explain file's row as one text ("condition: difference; ..."), from its
+ * `conditions` list: computed when read rather than stored, which halves the file's writing time.
+ */
+export const FAILED_TEXT = "array_to_string(list_transform(list_filter(conditions, lambda c: NOT c.held), lambda c: c.condition || ': ' || c.difference), '; ')"
+
 /** Candidates kept per unmatched record. */
 export const TOP_CANDIDATES = 3
-// A tolerance alone finds candidates within this many tolerances (a near miss at 0.03 for 0.02 is 1.5).
-const BAND = 10
-const T = { left: '__kalla_explain_left', right: '__kalla_explain_right', pairs: '__kalla_explain_pairs', eval: '__kalla_explain_eval' } as const
-// The records no candidate sharing their reference was found for: the only ones a typo is looked for.
-const REST = { left: '__kalla_explain_left_rest', right: '__kalla_explain_right_rest' } as const
+const SIDES = ['left', 'right'] as const
+type Side = typeof SIDES[number]
 
 /**
  * For every unmatched record of each side, the nearest unmatched records of the other side and, for each
@@ -42,32 +47,13 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   const { conditions, skipped, unavailable } = input.decomposition
   const base = { conditions: conditions.map((c) => c.text), skipped }
   if (unavailable !== undefined) return { available: false, reason: unavailable, ...base, explained_left: 0, explained_right: 0 }
-  // Only the keys and the columns the conditions read: every join and the evaluation carry less.
-  for (const side of ['left', 'right'] as const) {
-    const columns = new Set([...input[side].keys, ...conditions.flatMap((c) => c.args.filter((a) => a.side === side).map((a) => a.column))])
-    await connection.run(`CREATE TEMP TABLE ${T[side]} AS SELECT ${[...columns].map(ident).join(', ')} FROM read_parquet(${literal(input[side].unmatched)})`)
-  }
-  const keys = { left: input.left.keys.map((k) => `l.${ident(k)}`), right: input.right.keys.map((k) => `r.${ident(k)}`) }
-  const joins = candidateJoins(conditions)
-  const select = `SELECT ${[...keys.left.map((k, i) => `${k} AS lk${i}`), ...keys.right.map((k, i) => `${k} AS rk${i}`)].join(', ')} FROM `
-  const union = (list: Join[]): string => list.map((j) => `${select}${j.left} l JOIN ${j.right} r ON ${j.on}`).join('\nUNION\n')
-  const [first, late] = [joins.filter((j) => j.late !== true), joins.filter((j) => j.late === true)]
-  await connection.run(`CREATE TEMP TABLE ${T.pairs} AS ${union(first)}`)
-  if (late.length > 0) {
-    for (const side of ['left', 'right'] as const) {
-      const on = input[side].keys.map((k, i) => `s.${ident(k)} = p.${side[0]}k${i}`).join(' AND ')
-      await connection.run(`CREATE TEMP VIEW ${REST[side]} AS SELECT s.* FROM ${T[side]} s ANTI JOIN ${T.pairs} p ON ${on}`)
-    }
-    await connection.run(`INSERT INTO ${T.pairs} ${union(late)} EXCEPT SELECT * FROM ${T.pairs}`)
-  }
-  const on = [...keys.left.map((k, i) => `${k} = p.lk${i}`), ...keys.right.map((k, i) => `${k} = p.rk${i}`)].join(' AND ')
-  const measured = conditions.map(measure)
-  await connection.run(`CREATE TEMP TABLE ${T.eval} AS SELECT p.*,
-    ${measured.map((m) => `(NOT ${m.held})::INTEGER`).join(' + ')} AS failed_count,
-    ${measured.map((m) => m.score).join(' + ')} AS score,
-    [${measured.map((m) => `struct_pack(condition := ${literal(m.text)}, held := ${m.held}, difference := ${m.difference})`).join(', ')}] AS conditions,
-    concat_ws('; ', ${measured.map((m) => `CASE WHEN NOT ${m.held} THEN ${literal(m.text + ': ')} || ${m.difference} END`).join(', ')}) AS failed
-    FROM ${T.pairs} p JOIN ${T.left} l ON ${on.split(' AND ').filter((x) => x.startsWith('l.')).join(' AND ')} JOIN ${T.right} r ON ${on.split(' AND ').filter((x) => x.startsWith('r.')).join(' AND ')}`)
+  const columns = { left: await sideTable(connection, 'left', input), right: await sideTable(connection, 'right', input) }
+  const textual = (c: Extract<typeof conditions[number], { kind: 'equal' }>): boolean => c.args.every((a) => /^VARCHAR/.test(columns[a.side].types.get(a.column) ?? ''))
+  // A side with nothing unmatched leaves nothing to compare: every join is skipped, the files are still written.
+  const empty = columns.left.rows === 0 || columns.right.rows === 0
+  const joins = empty ? [{ left: T.left, right: T.right, on: 'false' }] : candidateJoins(conditions, textual)
+  await findPairs(connection, joins, input, { left: columns.left.names, right: columns.right.names })
+  await rankPairs(connection, input, input.decomposition)
   return {
     available: true,
     ...base,
@@ -76,124 +62,62 @@ export async function explainUnmatched (connection: DuckDBConnection, input: Exp
   }
 }
 
-interface Join { left: string, right: string, on: string, late?: boolean }
-const plain = (on: string): Join => ({ left: T.left, right: T.right, on })
-
-// Every condition but one, for each condition; then equal references ignoring case and spaces. Without an
-// equality left, the join runs on buckets of amount (and date) so it stays a hash join, and a dropped
-// equality must be a likely typo (edit distance at most 2, or a quarter of the value's length): a pair
-// whose only link is an amount and a date is a coincidence, not a candidate. Typos are looked for last,
-// and only between records that have no candidate sharing their reference. A join left with only date
-// windows would pair nearly everything with everything, so it is not used.
-function candidateJoins (conditions: Condition[]): Join[] {
-  const joins: Join[] = []
-  if (conditions.length === 1) {
-    const only = conditions[0]!
-    if (only.kind === 'tolerance' && !only.percent) joins.push(bucketed(relaxedTolerance(only), { ...only, tolerance: `(${only.tolerance} * ${BAND})` }, undefined))
-  } else {
-    for (const dropped of conditions) {
-      const rest = conditions.filter((c) => c !== dropped)
-      const typo = dropped.kind === 'equal' ? ` AND ${likelyTypo(dropped)}` : ''
-      const on = rest.map(predicate).join(' AND ') + typo
-      if (rest.some((c) => c.kind === 'equal')) joins.push(plain(on))
-      else {
-        const tolerance = rest.find((c): c is Extract<Condition, { kind: 'tolerance' }> => c.kind === 'tolerance' && !c.percent)
-        const window = rest.find((c): c is Extract<Condition, { kind: 'date_window' }> => c.kind === 'date_window')
-        if (tolerance !== undefined) joins.push(dropped.kind === 'equal' ? { ...bucketed(on, tolerance, window, REST), late: true } : bucketed(on, tolerance, window))
-      }
-    }
-  }
-  for (const c of conditions) if (c.kind === 'equal') joins.push(plain(`${normalised(c.args[0])} = ${normalised(c.args[1])}`))
-  if (joins.length === 0) joins.push(plain('false'))
-  return joins
+// Only the keys, the columns the conditions read and each compared reference normalised once: every join
+// and the evaluation carry less, and no join computes a normalisation per pair.
+async function sideTable (connection: DuckDBConnection, side: Side, input: ExplainInput): Promise<{ names: string[], types: Map<string, string>, rows: number }> {
+  const { conditions } = input.decomposition
+  const own = (kinds: string[]): string[] => conditions.filter((c) => kinds.includes(c.kind)).flatMap((c) => c.args.filter((a) => a.side === side).map((a) => a.column))
+  const columns = [...new Set([...input[side].keys, ...own(['equal', 'tolerance', 'date_window'])])]
+  const compared = [...new Set(own(['equal']))]
+  const select = [...columns.map(ident), ...compared.map((c) => `${normalising(c)} AS ${ident(normalisedName(c))}`)]
+  await connection.run(`CREATE TEMP TABLE ${T[side]} AS SELECT ${select.join(', ')} FROM read_parquet(${literal(input[side].unmatched)})`)
+  const described = (await connection.runAndReadAll(`DESCRIBE ${T[side]}`)).getRowsJS().map((r) => [String(r[0]), String(r[1])] as const)
+  const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${T[side]}`)).getRowsJS()[0]?.[0] ?? 0)
+  return { names: described.map(([name]) => name), types: new Map(described), rows }
 }
 
-function likelyTypo (c: Extract<Condition, { kind: 'equal' }>): string {
-  const [a, b] = c.args.map((x) => `coalesce(${normalised(x)}, '')`)
-  return `levenshtein(${a}, ${b}) <= greatest(2, length(${a}) // 4)`
+// Each pair carries both records' columns as the structs `l` and `r`, so ranking it reads no side table again.
+async function findPairs (connection: DuckDBConnection, joins: Join[], input: ExplainInput, names: { left: string[], right: string[] }): Promise<void> {
+  const struct = (alias: 'l' | 'r', list: string[]): string => `struct_pack(${list.map((n) => `${ident(n)} := ${alias}.${ident(n)}`).join(', ')}) AS ${alias}`
+  const select = `SELECT ${struct('l', names.left)}, ${struct('r', names.right)} FROM `
+  const union = (list: Join[]): string => list.map((j) => `${select}${j.left} l JOIN ${j.right} r ON ${j.on}`).join('\nUNION\n')
+  const [first, late] = [joins.filter((j) => j.late !== true), joins.filter((j) => j.late === true)]
+  await connection.run(`CREATE TEMP TABLE ${T.pairs} AS ${union(first)}`)
+  if (late.length === 0) return
+  for (const side of SIDES) {
+    const on = input[side].keys.map((k) => `s.${ident(k)} = p.${side[0]}.${ident(k)}`).join(' AND ')
+    await connection.run(`CREATE TEMP VIEW ${REST[side]} AS SELECT s.* FROM ${T[side]} s ANTI JOIN ${T.pairs} p ON ${on}`)
+  }
+  // Both sides of a late join are records without a pair yet, so nothing it finds is a pair already.
+  await connection.run(`INSERT INTO ${T.pairs} ${union(late)}`)
 }
 
 /**
- * A hash join on buckets: amounts in buckets twice the tolerance wide (so a pair within the tolerance is in
- * the same or a neighbouring bucket, whatever the rounding of the division), dates in buckets one day wider
- * than the window; each left record probes its bucket and the neighbours, and `on` keeps the true pairs.
+ * Ranks every pair for both of its records on narrow columns (keys, failed count, score; the other side's
+ * keys break ties, so the same data always gives the same candidates), keeps the pairs in either record's
+ * top three and only for those reads the pair again to write out what each condition measured.
  */
-function bucketed (on: string, tolerance: Extract<Condition, { kind: 'tolerance' }>, window: Extract<Condition, { kind: 'date_window' }> | undefined, from: { left: string, right: string } = T): Join {
-  const width = `greatest(2 * ${tolerance.tolerance}, 0.01)`
-  const column = (c: Condition, side: 'left' | 'right'): string => ident(c.args.find((a) => a.side === side)!.column)
-  const amount = (side: 'left' | 'right'): string => `floor(${column(tolerance, side)} / ${width})`
-  const day = (side: 'left' | 'right'): string => window === undefined ? '0' : `floor(date_diff('day', DATE '1970-01-01', CAST(${column(window, side)} AS DATE)) / ${window.days + 1})`
-  const offsets = window === undefined ? '(VALUES (-1, 0), (0, 0), (1, 0))' : '(VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1))'
-  return {
-    left: `(SELECT s.*, ${amount('left')} + o.__kalla_da AS __kalla_ab, ${day('left')} + o.__kalla_dd AS __kalla_db FROM ${from.left} s, ${offsets} o(__kalla_da, __kalla_dd))`,
-    right: `(SELECT *, ${amount('right')} AS __kalla_ab, ${day('right')} AS __kalla_db FROM ${from.right})`,
-    on: `l.__kalla_ab = r.__kalla_ab AND l.__kalla_db = r.__kalla_db AND ${on}`
-  }
+async function rankPairs (connection: DuckDBConnection, input: ExplainInput, decomposition: Decomposition): Promise<void> {
+  const measured = decomposition.conditions.map(measure)
+  const keys = { left: input.left.keys.map((k, i) => ({ value: `l.${ident(k)}`, name: `lk${i}` })), right: input.right.keys.map((k, i) => ({ value: `r.${ident(k)}`, name: `rk${i}` })) }
+  const narrow = `SELECT rowid AS __kalla_pair, ${[...keys.left, ...keys.right].map((k) => `${k.value} AS ${k.name}`).join(', ')},
+    ${measured.map((m) => `(NOT ${m.held})::INTEGER`).join(' + ')} AS failed_count, ${measured.map((m) => m.score).join(' + ')} AS score FROM ${T.pairs}`
+  const rank = (side: Side, other: Side): string => `row_number() OVER (PARTITION BY ${keys[side].map((k) => k.name).join(', ')} ORDER BY failed_count, score, ${keys[other].map((k) => k.name).join(', ')}) AS rank_${side}`
+  const kept = `SELECT * FROM (SELECT *, ${rank('left', 'right')}, ${rank('right', 'left')} FROM (${narrow})) WHERE rank_left <= ${TOP_CANDIDATES} OR rank_right <= ${TOP_CANDIDATES}`
+  await connection.run(`CREATE TEMP TABLE ${T.eval} AS SELECT k.* EXCLUDE (__kalla_pair, score),
+    [${measured.map((m) => `struct_pack(condition := ${literal(m.text)}, held := ${m.held}, difference := ${m.difference})`).join(', ')}] AS conditions
+    FROM (${kept}) k JOIN ${T.pairs} p ON p.rowid = k.__kalla_pair`)
 }
 
-const ref = (c: SideColumn): string => `${c.side === 'left' ? 'l' : 'r'}.${ident(c.column)}`
-const normalised = (c: SideColumn): string => `lower(regexp_replace(CAST(${ref(c)} AS VARCHAR), '\\s+', '', 'g'))`
-
-function predicate (c: Condition): string {
-  const a = ref(c.args[0])
-  const b = ref(c.args[1])
-  if (c.kind === 'equal') return `${a} = ${b}`
-  if (c.kind === 'date_window') return `date_within(${a}, ${b}, ${c.days})`
-  return `${c.percent ? 'pct_tolerance_match' : 'tolerance_match'}(${a}, ${b}, ${c.tolerance})`
-}
-
-function relaxedTolerance (c: Extract<Condition, { kind: 'tolerance' }>): string {
-  const a = ref(c.args[0])
-  const b = ref(c.args[1])
-  return `${c.percent ? 'pct_tolerance_match' : 'tolerance_match'}(${a}, ${b}, ${c.tolerance} * ${BAND})`
-}
-
-/** How one condition is measured on a pair: held (never null), the difference as text, a ranking score. */
-function measure (c: Condition): { text: string, held: string, difference: string, score: string } {
-  const a = ref(c.args[0])
-  const b = ref(c.args[1])
-  const held = `coalesce(${predicate(c)}, false)`
-  const empty = `'${c.args[0].written} or ${c.args[1].written} is empty'`
-  if (c.kind === 'equal') {
-    const quoted = (x: string): string => `'''' || CAST(${x} AS VARCHAR) || ''''`
-    const sameish = `${normalised(c.args[0])} = ${normalised(c.args[1])}`
-    return {
-      text: c.text,
-      held,
-      difference: `CASE WHEN ${held} THEN NULL WHEN ${a} IS NULL OR ${b} IS NULL THEN ${empty} WHEN ${sameish} THEN 'equal except for case or spacing: ' || ${quoted(a)} || ' vs ' || ${quoted(b)} ELSE ${quoted(a)} || ' vs ' || ${quoted(b)} END`,
-      score: `CASE WHEN ${held} THEN 0.0 WHEN coalesce(${sameish}, false) THEN 0.5 ELSE 1.0 END`
-    }
-  }
-  if (c.kind === 'date_window') {
-    const days = `abs(date_diff('day', CAST(${a} AS DATE), CAST(${b} AS DATE)))`
-    return {
-      text: c.text,
-      held,
-      difference: `coalesce(CAST(${days} AS VARCHAR) || ' days apart at a ${c.days}-day window', ${empty})`,
-      score: `CASE WHEN ${held} THEN 0.0 ELSE coalesce((${days} - ${c.days}) / ${Math.max(c.days, 1)}.0, 1000.0) END`
-    }
-  }
-  // Exact: both amounts widened to 128-bit DECIMAL at their own scale before subtracting.
-  const diff = `abs((${b} + CAST(0 AS DECIMAL(38,0))) - (${a} + CAST(0 AS DECIMAL(38,0))))`
-  const limit = c.percent ? `${c.tolerance}% of ' || CAST(abs(${a}) AS VARCHAR) || '` : c.tolerance
-  const limitValue = c.percent ? `(CAST(abs(${a}) AS DOUBLE) * ${c.tolerance} / 100)` : `${c.tolerance}`
-  return {
-    text: c.text,
-    held,
-    difference: `coalesce('off by ' || CAST(${diff} AS VARCHAR) || ' at a tolerance of ${limit}', ${empty})`,
-    // How many tolerances beyond the limit, for ranking only: 0.03 at 0.02 is 0.5, a reference typo is 1.
-    score: `CASE WHEN ${held} THEN 0.0 ELSE coalesce((CAST(${diff} AS DOUBLE) - ${limitValue}) / greatest(${limitValue}, 0.01), 1000.0) END`
-  }
-}
-
-// The other side's keys break ties, so the same data always gives the same candidates.
-async function writeSide (connection: DuckDBConnection, side: 'left' | 'right', input: ExplainInput): Promise<number> {
+async function writeSide (connection: DuckDBConnection, side: Side, input: ExplainInput): Promise<number> {
   const other = side === 'left' ? 'right' : 'left'
-  const own = input[side].keys.map((k, i) => `${side[0]}k${i}`)
-  const theirs = input[other].keys.map((k, i) => `${other[0]}k${i}`)
-  const named = [...input[side].keys.map((k, i) => `${own[i]} AS ${ident(k)}`), 'rank', ...input[other].keys.map((k, i) => `${theirs[i]} AS ${ident(`candidate_${k}`)}`), 'failed_count', 'failed', 'conditions']
-  const ranked = `SELECT *, row_number() OVER (PARTITION BY ${own.join(', ')} ORDER BY failed_count, score, ${theirs.join(', ')}) AS rank FROM ${T.eval}`
-  await connection.run(`COPY (SELECT ${named.join(', ')} FROM (${ranked}) WHERE rank <= ${TOP_CANDIDATES}) TO ${literal(input[side].out)} (FORMAT parquet, COMPRESSION zstd)`)
-  const reader = await connection.runAndReadAll(`SELECT count(DISTINCT (${own.join(', ')})) FROM ${T.eval}`)
+  const named = [
+    ...input[side].keys.map((k, i) => `${side[0]}k${i} AS ${ident(k)}`),
+    `rank_${side} AS rank`,
+    ...input[other].keys.map((k, i) => `${other[0]}k${i} AS ${ident(`candidate_${k}`)}`),
+    'failed_count', 'conditions'
+  ]
+  await connection.run(`COPY (SELECT ${named.join(', ')} FROM ${T.eval} WHERE rank_${side} <= ${TOP_CANDIDATES}) TO ${literal(input[side].out)} (FORMAT parquet, COMPRESSION zstd)`)
+  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${T.eval} WHERE rank_${side} = 1`)
   return Number(reader.getRowsJS()[0]?.[0] ?? 0)
 }

@@ -4,7 +4,7 @@ import { streamWrittenFile, type ResultStream } from '../read-results.ts'
 import { writeXlsx } from '../results-xlsx.ts'
 import { withSandbox } from '../sandbox.ts'
 import { ident, literal } from '../sql/quote.ts'
-import { TOP_CANDIDATES } from './explain.ts'
+import { FAILED_TEXT, TOP_CANDIDATES } from './explain.ts'
 
 export interface CandidateCondition { condition: string, held: boolean, difference: string | null }
 export interface Candidate { rank: number, key: string[], failedCount: number, failed: string, conditions: CandidateCondition[] }
@@ -23,7 +23,7 @@ export async function readExplanations (path: string, keyColumns: string[], cand
     const own = keyColumns.map((k) => `CAST(${ident(k)} AS VARCHAR)`)
     const values = wanted.map((k) => `(${k.map(literal).join(', ')})`).join(', ')
     const other = candidateColumns.map((k) => `CAST(${ident(`candidate_${k}`)} AS VARCHAR)`)
-    const reader = await connection.runAndReadAll(`SELECT [${own.join(', ')}] AS key, rank, [${other.join(', ')}] AS candidate, failed_count, failed, conditions FROM read_parquet(${literal(file)}) WHERE (${own.join(', ')}) IN (${values}) ORDER BY ${own.join(', ')}, rank`)
+    const reader = await connection.runAndReadAll(`SELECT [${own.join(', ')}] AS key, rank, [${other.join(', ')}] AS candidate, failed_count, ${FAILED_TEXT} AS failed, conditions FROM read_parquet(${literal(file)}) WHERE (${own.join(', ')}) IN (${values}) ORDER BY ${own.join(', ')}, rank`)
     for (const row of reader.getRowObjectsJS()) {
       const name = JSON.stringify(row.key)
       const candidate: Candidate = { rank: Number(row.rank), key: row.candidate as string[], failedCount: Number(row.failed_count), failed: String(row.failed), conditions: row.conditions as unknown as CandidateCondition[] }
@@ -70,7 +70,7 @@ function exportRelation (input: ExceptionsExportInput): string {
   const eKeys = input.keyColumns.map((k) => `CAST(${ident(k)} AS VARCHAR)`)
   const nearest = Array.from({ length: TOP_CANDIDATES }, (_, n) => [
     ...input.candidateColumns.map((c) => `max(CASE WHEN rank = ${n + 1} THEN CAST(${ident(`candidate_${c}`)} AS VARCHAR) END) AS ${ident(`nearest_${n + 1}_${c}`)}`),
-    `max(CASE WHEN rank = ${n + 1} THEN failed END) AS ${ident(`nearest_${n + 1}_failed`)}`
+    `max(CASE WHEN rank = ${n + 1} THEN ${FAILED_TEXT} END) AS ${ident(`nearest_${n + 1}_failed`)}`
   ]).flat()
   const pivot = `(SELECT ${eKeys.map((k, i) => `${k} AS e${i}`).join(', ')}, ${nearest.join(', ')} FROM read_parquet(${literal(resolve(input.explain))}) GROUP BY ALL)`
   const onExplain = own.map((k, i) => `${k} = e.e${i}`).join(' AND ')

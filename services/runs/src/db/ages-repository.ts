@@ -51,3 +51,34 @@ export async function getAges (db: RunsDb, recipeId: string, records: RecordRef[
   }
   return ages
 }
+
+/**
+ * Ends the ages of the records a completed run no longer saw unmatched (matched, settled by a decision or
+ * gone from the data): their sightings in the recipe's earlier runs are removed, and so are the sightings
+ * of earlier runs that failed or were cancelled, which are never read. A record unmatched again later
+ * starts a new age. The table so holds, per recipe, the records of its latest completed run and the runs
+ * each of them has stayed unmatched since. Prunes only once every page of the run's keys is recorded
+ * (a redelivered page may come after the completion): called on both, whichever comes last prunes.
+ * Returns the rows removed.
+ */
+export async function pruneSightings (db: RunsDb, runId: string): Promise<number> {
+  const run = await db.selectFrom('runs').select(['recipe_id', 'status', 'unmatched_left_count', 'unmatched_right_count', 'started_at', 'created_at']).where('run_id', '=', runId).executeTakeFirst()
+  if (run?.status !== 'completed') return 0
+  const recorded = await db.selectFrom('unmatched_sightings').select(['side', sql<number>`count(*)::int`.as('n')]).where('run_id', '=', runId).groupBy('side').execute()
+  const count = (side: Side): number => recorded.find((r) => r.side === side)?.n ?? 0
+  if (count('left') < (run.unmatched_left_count ?? 0) || count('right') < (run.unmatched_right_count ?? 0)) return 0
+  const earlier = db.selectFrom('runs').select('run_id')
+    .where('recipe_id', '=', run.recipe_id).where('run_id', '<>', runId)
+    .where('status', 'in', ['completed', 'failed', 'cancelled'])
+    .where(sql<Date>`coalesce(started_at, created_at)`, '<', run.started_at ?? run.created_at)
+  const removed = await db.deleteFrom('unmatched_sightings as s')
+    .where('s.recipe_id', '=', run.recipe_id)
+    .where('s.run_id', 'in', earlier)
+    .where((eb) => eb.or([
+      eb('s.run_id', 'not in', earlier.where('status', '=', 'completed')),
+      eb.not(eb.exists(eb.selectFrom('unmatched_sightings as t').select(sql`1`.as('one'))
+        .where('t.run_id', '=', runId).whereRef('t.recipe_id', '=', 's.recipe_id').whereRef('t.side', '=', 's.side').whereRef('t.record_key', '=', 's.record_key')))
+    ]))
+    .executeTakeFirst()
+  return Number(removed.numDeletedRows)
+}

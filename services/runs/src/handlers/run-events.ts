@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bus, Consumption, DeliveryControl } from '@kalla/bus'
 import { RUNS_EVENTS_CONSUMER, RunEvents } from '@kalla/proto'
-import { recordSightings } from '../db/ages-repository.ts'
+import { pruneSightings, recordSightings } from '../db/ages-repository.ts'
 import type { RunsDeps } from '../domain/deps.ts'
 import { recordEvent } from '../domain/record-event.ts'
 
@@ -9,7 +9,8 @@ import { recordEvent } from '../domain/record-event.ts'
 const DATABASE_RETRY_MS = 1000
 
 /**
- * Records every run event durably (a page of unmatched keys as the records' sightings, for their ages); a publish failure, or a failure of this event while the database
+ * Records every run event durably (a page of unmatched keys as the records' sightings, for their ages,
+ * pruned once a run's completion and all its pages are in); a publish failure, or a failure of this event while the database
  * answers, hands the event back for a retry. While the database cannot be reached the event waits here,
  * its delivery kept alive, until it can: handing it back would use up its deliveries within seconds, and
  * an outage longer than that (a failover) would silently drop events, a run's completion among them.
@@ -24,6 +25,7 @@ export async function consumeRunEvents (bus: Bus, deps: RunsDeps, databaseReady:
       try {
         if (event.type === 'unmatched_keys') await recordSightings(deps.db, event.run_id, event.side, event.keys)
         else await recordEvent(deps, event, { republish: control.attempt > 1 || event.type === 'cancel_requested' })
+        if (event.type === 'unmatched_keys' || event.type === 'completed') await pruneSightings(deps.db, event.run_id)
         if (waited) deps.log.info({ run_id: event.run_id }, 'the database is back; the waiting run event is recorded')
         return { ack: true }
       } catch (error) {
