@@ -19,6 +19,8 @@ export const GRAPHQL_ACCESS = {
     run: 'viewer',
     runResults: 'viewer',
     me: 'viewer',
+    // Only the caller's own uploads; a viewer, who cannot upload, gets none.
+    uploads: 'viewer',
     apiKeys: 'admin',
     auditLog: 'admin',
     auditChain: 'admin',
@@ -65,6 +67,8 @@ export const HTTP_ACCESS = {
   'GET /': 'public',
   'GET /assets/*': 'public',
   'GET /graphiql': 'public',
+  // How the console may sign in (the OIDC provider's public client id and endpoints): nothing secret.
+  'GET /auth/config': 'public',
   'POST /graphql': 'viewer',
   'GET /graphql': 'viewer',
   'POST /uploads': 'operator',

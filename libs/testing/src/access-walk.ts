@@ -132,6 +132,7 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
     'GET /': async (auth) => await fetch(`${url}/`, { headers: authHeaders(auth) }),
     'GET /assets/*': async (auth) => await fetch(`${url}/assets/${await consoleScript(url)}`, { headers: authHeaders(auth) }),
     'GET /graphiql': async (auth) => await fetch(`${url}/graphiql`, { headers: authHeaders(auth) }),
+    'GET /auth/config': async (auth) => await fetch(`${url}/auth/config`, { headers: authHeaders(auth) }),
     'POST /graphql': async (auth) => await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(auth) }, body: JSON.stringify({ query: '{ __typename }' }) }),
     'GET /graphql': async (auth) => await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: authHeaders(auth) }),
     'POST /uploads': async (auth) => {

@@ -17,11 +17,11 @@ export interface ConsoleHarness extends TestBrowser { url: string, invoicesCsv: 
  * Single mode as `npm start` runs it (its own Postgres database, local disk), with the console built when
  * missing or stale, generated invoices and payments CSVs with their ground truth, and a fresh Chromium.
  */
-export async function startConsole (t: Test, invoices = 1500, viewport?: { width: number, height: number }): Promise<ConsoleHarness> {
+export async function startConsole (t: Test, invoices = 1500, viewport?: { width: number, height: number }, extraEnv: Record<string, string> = {}): Promise<ConsoleHarness> {
   await buildConsole()
   const dir = await mkdtemp(join(tmpdir(), 'kalla-console-'))
   const stateDb = await createTestDatabase()
-  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY }
+  const env: Record<string, string | undefined> = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, MATCHER_PROGRESS_INTERVAL_MS: '100', KALLA_ADMIN_KEY: TEST_ADMIN_KEY, ...extraEnv }
   const { app } = await buildSingleApp(loadSingleConfig(env), env)
   t.teardown(async () => {
     await app.close()
@@ -39,7 +39,7 @@ export async function startConsole (t: Test, invoices = 1500, viewport?: { width
 export async function signIn (page: Page, url: string, key: string): Promise<void> {
   await page.goto(url)
   await page.getByLabel('API key').fill(key)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.getByRole('button', { name: 'Sign out' }).waitFor()
 }
 
