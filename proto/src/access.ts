@@ -13,6 +13,9 @@ export const GRAPHQL_ACCESS = {
   Query: {
     sources: 'viewer',
     source: 'viewer',
+    // They connect to the source with its stored credentials and read its data now: recipe work.
+    testSource: 'operator',
+    previewSource: 'operator',
     recipes: 'viewer',
     recipe: 'viewer',
     runs: 'viewer',

@@ -78,7 +78,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   gateway: {
     serves: [],
     requests: [
-      RegisterSource, ListSources, GetSource, RemoveSource, CreateUpload, ListUploads,
+      RegisterSource, ListSources, GetSource, RemoveSource, TestSource, PreviewSource, CreateUpload, ListUploads,
       SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, StartRun, GetRun, ListRuns, CancelRun,
       ...EXCEPTION_ENDPOINTS
     ],

@@ -4,6 +4,7 @@ import { can, useSession } from '../session.tsx'
 import { useUploads, type ListedUpload } from '../uploads.ts'
 import { useQuery } from '../use-query.ts'
 import { RegisterSource } from './register-source.tsx'
+import { SourceCard } from './source-card.tsx'
 
 const SourcesQuery = graphql('query Sources { sources { alias type uri columns { name type } } }')
 
@@ -46,9 +47,7 @@ export function Sources () {
       <h2>Registered sources</h2>
       {sources.error !== undefined && <p role='alert' className='error'>{sources.error.message}</p>}
       <ul className='cards'>
-        {sources.data?.sources.map((s) => (
-          <li key={s.alias}><strong>{s.alias}</strong> · {s.type.toLowerCase()} · <code>{s.uri}</code> · {s.columns.length} columns</li>
-        ))}
+        {sources.data?.sources.map((s) => <SourceCard key={s.alias} source={s} />)}
       </ul>
       {can(session, 'ADMIN') && <RegisterSource onRegistered={() => { sources.reload() }} />}
     </section>

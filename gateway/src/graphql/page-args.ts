@@ -10,7 +10,8 @@ export const PAGE_RANGES = {
   decisions: { min: 1, max: 500 },
   exceptions: { min: 1, max: 500 },
   'Run.exceptions': { min: 1, max: 200 },
-  uploads: { min: 1, max: 100 }
+  uploads: { min: 1, max: 100 },
+  previewSource: { min: 1, max: 100 }
 } as const satisfies Record<string, PageRange>
 
 /**

@@ -10,6 +10,9 @@ const RECIPE = { recipeId: 'access-r', name: 'R', matchSql: '', left: { alias: '
 const OPERATIONS: Record<string, { query: string, variables?: Record<string, unknown> }> = {
   sources: { query: '{ sources { alias } }' },
   source: { query: '{ source(alias: "none") { alias } }' },
+  testSource: { query: '{ testSource(alias: "none") { ok message } }' },
+  previewSource: { query: '{ previewSource(alias: "none", limit: 5) { rows } }' },
+  uploads: { query: '{ uploads(limit: 5) { id filename } }' },
   recipes: { query: '{ recipes { recipeId } }' },
   recipe: { query: '{ recipe(recipeId: "none") { recipeId } }' },
   runs: { query: '{ runs { runId } }' },
