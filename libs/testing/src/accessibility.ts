@@ -17,12 +17,21 @@ let axeSource: Promise<string> | undefined
 export async function axeViolations (page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
   if (await page.evaluate('typeof window.axe') !== 'object') await page.evaluate(await axeSource)
-  return await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: Array<{ id: string, impact?: string | null, help: string, nodes: Array<{ target: unknown[] }> }> }> } }).axe
-    const { violations } = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+  // Written as page source: the library is typed without the DOM.
+  return await page.evaluate(`(async (tags) => {
+    const { violations } = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
     return violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }))
-  }, TAGS)
+  })(${JSON.stringify(TAGS)})`) as AxeViolation[]
 }
+
+// The focused element's accessible name, near enough for finding controls: aria-label, aria-labelledby, label, text.
+const FOCUSED_NAME = `(() => {
+  const el = document.activeElement
+  if (el === null) return ''
+  const labelled = el.getAttribute('aria-labelledby')?.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')
+  const label = el.labels?.[0]?.textContent
+  return (el.getAttribute('aria-label') ?? labelled ?? label ?? el.textContent ?? '').replace(/\\s+/g, ' ').trim()
+})()`
 
 /**
  * Presses Tab until the focused element's accessible name (aria-label, its label, or its text) matches
@@ -32,13 +41,7 @@ export async function tabTo (page: Page, name: RegExp, limit = 60): Promise<void
   const seen: string[] = []
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab')
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null
-      if (el === null) return ''
-      const labelled = el.getAttribute('aria-labelledby')?.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')
-      const label = (el as HTMLInputElement).labels?.[0]?.textContent
-      return (el.getAttribute('aria-label') ?? labelled ?? label ?? el.textContent ?? '').replace(/\s+/g, ' ').trim()
-    })
+    const focused = await page.evaluate(FOCUSED_NAME) as string
     if (name.test(focused)) return
     seen.push(focused)
   }
