@@ -16,7 +16,7 @@ async function audit (t: Test, page: Page, screen: string): Promise<void> {
 /** Picks an option of the focused <select> with the arrow keys, as a keyboard user does. */
 async function chooseWithKeys (page: Page, label: RegExp): Promise<void> {
   for (let i = 0; i < 20; i++) {
-    const chosen = await page.evaluate(() => { const s = document.activeElement as HTMLSelectElement; return s.selectedOptions[0]?.textContent ?? '' })
+    const chosen = await page.evaluate('document.activeElement?.selectedOptions?.[0]?.textContent ?? ""') as string
     if (label.test(chosen)) return
     await page.keyboard.press('ArrowDown')
   }
