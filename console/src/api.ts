@@ -19,13 +19,18 @@ interface GraphqlError { message: string, extensions?: { code?: string, problems
 export class Api {
   readonly key: string
   private socket: Client | undefined
-  constructor (key: string) { this.key = key }
+  private readonly onSignedOut: (() => void) | undefined
+  /** `onSignedOut` runs when Kalla stops accepting the key or token (revoked, expired) in the middle of a session. */
+  constructor (key: string, onSignedOut?: () => void) {
+    this.key = key
+    this.onSignedOut = onSignedOut
+  }
 
   async request<R, V> (document: TadaDocumentNode<R, V>, variables: V): Promise<R> {
     const response = await fetch('/graphql', { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify({ query: print(document), variables }) })
     const body = await response.json().catch(() => ({})) as { data?: R, errors?: GraphqlError[] }
     const error = body.errors?.[0]
-    if (error !== undefined) throw new ApiError(error.extensions?.code ?? 'INTERNAL', error.message, error.extensions?.problems ?? [])
+    if (error !== undefined) throw this.refused(new ApiError(error.extensions?.code ?? 'INTERNAL', error.message, error.extensions?.problems ?? []))
     if (body.data === undefined || body.data === null) throw new ApiError('INTERNAL', `Kalla answered ${response.status} without data; try again.`)
     return body.data
   }
@@ -36,10 +41,10 @@ export class Api {
     return this.socket.subscribe<R>({ query: print(document), variables: variables as Record<string, unknown> }, {
       next: (value) => {
         const error = value.errors?.[0] as GraphqlError | undefined
-        if (error !== undefined) onEnd(new ApiError(error.extensions?.code ?? 'INTERNAL', error.message))
+        if (error !== undefined) onEnd(this.refused(new ApiError(error.extensions?.code ?? 'INTERNAL', error.message)))
         else if (value.data !== undefined && value.data !== null) onData(value.data)
       },
-      error: (error) => { onEnd(toApiError(error)) },
+      error: (error) => { onEnd(this.refused(toApiError(error))) },
       complete: () => { onEnd() }
     })
   }
@@ -55,7 +60,7 @@ export class Api {
       xhr.onload = () => {
         const body = safeJson(xhr.responseText) as (UploadedFile & { error?: { code: string, message: string } }) | undefined
         if (xhr.status === 201 && body !== undefined) resolve(body)
-        else reject(new ApiError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `The upload failed (${xhr.status}).`))
+        else reject(this.refused(new ApiError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `The upload failed (${xhr.status}).`)))
       }
       const form = new FormData()
       form.append('file', file, file.name)
@@ -82,6 +87,11 @@ export class Api {
   }
 
   close (): void { Promise.resolve(this.socket?.dispose()).catch(() => undefined) }
+
+  private refused (error: ApiError): ApiError {
+    if (error.code === 'UNAUTHENTICATED') this.onSignedOut?.()
+    return error
+  }
 
   private headers (extra: Record<string, string> = {}): Record<string, string> {
     return { authorization: `Bearer ${this.key}`, ...extra }

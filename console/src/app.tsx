@@ -1,6 +1,3 @@
-import { useEffect, useMemo, useState } from 'react'
-import { Api } from './api.ts'
-import { graphql } from './graphql.ts'
 import { Home } from './pages/home.tsx'
 import { RecipeEditor } from './pages/recipe-editor.tsx'
 import { Recipes } from './pages/recipes.tsx'
@@ -9,26 +6,13 @@ import { RunView } from './pages/run-view.tsx'
 import { SignIn } from './pages/sign-in.tsx'
 import { Sources } from './pages/sources.tsx'
 import { href, useRoute } from './router.ts'
-import { SessionContext, type Role, type Session } from './session.tsx'
-
-export const MeQuery = graphql('query Me { me { name role kind } }')
-const KEY_STORE = 'kalla.key'
+import { SessionContext, type Session } from './session.tsx'
+import { useSignIn } from './sign-in-state.ts'
 
 export function App () {
-  const [session, setSession] = useState<Session | undefined>()
-  const [restoring, setRestoring] = useState(sessionStorage.getItem(KEY_STORE) !== null)
-  const signIn = useMemo(() => async (key: string): Promise<void> => {
-    const api = new Api(key)
-    const { me } = await api.request(MeQuery, {})
-    sessionStorage.setItem(KEY_STORE, key)
-    setSession({ api, name: me.name, role: me.role as Role, signOut: () => { api.close(); sessionStorage.removeItem(KEY_STORE); setSession(undefined) } })
-  }, [])
-  useEffect(() => {
-    const key = sessionStorage.getItem(KEY_STORE)
-    if (key !== null) signIn(key).catch(() => { sessionStorage.removeItem(KEY_STORE) }).finally(() => { setRestoring(false) })
-  }, [signIn])
-  if (restoring) return <p className='loading'>Signing in…</p>
-  if (session === undefined) return <SignIn onSignIn={signIn} />
+  const { session, message, restoring, signIn } = useSignIn()
+  if (restoring) return <p className='loading' role='status'>Signing in…</p>
+  if (session === undefined) return <SignIn onSignIn={signIn} message={message} />
   return <SessionContext.Provider value={session}><Shell session={session} /></SessionContext.Provider>
 }
 

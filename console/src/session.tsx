@@ -4,7 +4,16 @@ import type { Api } from './api.ts'
 export type Role = 'VIEWER' | 'OPERATOR' | 'ADMIN'
 
 /** Who is signed in, and the connection made with their key or token. */
-export interface Session { api: Api, name: string, role: Role, signOut: () => void }
+export interface Session {
+  api: Api
+  name: string
+  role: Role
+  /** API_KEY or OIDC_TOKEN, as `me { kind }` says. */
+  kind: string
+  /** When a token stops being valid (ms since the epoch); undefined for API keys. */
+  expiresAt?: number
+  signOut: () => void
+}
 
 export const SessionContext = createContext<Session | undefined>(undefined)
 

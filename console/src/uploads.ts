@@ -1,12 +1,12 @@
-import type { UploadedFile } from './api.ts'
+import type { ResultOf } from 'gql.tada'
+import { graphql } from './graphql.ts'
+import { useQuery } from './use-query.ts'
 
-// The API lists no uploads, so the console keeps the ones made in this browser to bind them to runs later.
-const KEY = 'kalla.uploads'
+/** The caller's own uploads that have not expired, newest first: the API keeps them, so any browser sees them. */
+export const UploadsQuery = graphql('query Uploads { uploads(limit: 50) { id filename format sizeBytes uploadedAt columns { name type } } }')
+export type ListedUpload = ResultOf<typeof UploadsQuery>['uploads'][number]
 
-export function rememberedUploads (): UploadedFile[] {
-  try { return JSON.parse(localStorage.getItem(KEY) ?? '[]') as UploadedFile[] } catch { return [] }
-}
-
-export function rememberUpload (file: UploadedFile): void {
-  localStorage.setItem(KEY, JSON.stringify([file, ...rememberedUploads().filter((u) => u.uploadId !== file.uploadId)].slice(0, 50)))
+export function useUploads () {
+  const uploads = useQuery(UploadsQuery, {})
+  return { uploads: uploads.data?.uploads ?? [], error: uploads.error, loading: uploads.loading, reload: uploads.reload }
 }

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { DatabaseEnv, loadConfig, serviceEnv } from '@kalla/service'
 import { StorageEnv } from '@kalla/storage'
 import { JwtEnv } from './auth/jwt-settings.ts'
+import { OidcSignInEnv } from './auth/oidc-sign-in.ts'
 
 export const GatewayConfig = Type.Object({
   ...serviceEnv(4000),
@@ -12,6 +13,7 @@ export const GatewayConfig = Type.Object({
   KALLA_ADMIN_KEY: Type.Optional(Type.String({ minLength: 32, description: 'A key with the admin role, at least 32 characters (openssl rand -base64 32); the scaled gateway needs it or KALLA_ADMIN_KEY_FILE' })),
   KALLA_ADMIN_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'A file holding the admin key (a mounted secret), read at start' })),
   ...JwtEnv,
+  ...OidcSignInEnv,
   GATEWAY_WS_RECHECK_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'How often the API keys of open websockets are verified again: a key revoked elsewhere ends its subscriptions within this time plus GATEWAY_KEY_CACHE_TTL_S' }),
   GATEWAY_KEY_CACHE_TTL_S: Type.Integer({ minimum: 0, default: 30, description: 'How long a verified API key is trusted before it is looked up again: a key revoked through another gateway stops working within this time' }),
   GATEWAY_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 5 * 1024 ** 3, description: 'Largest file accepted by POST /uploads' }),

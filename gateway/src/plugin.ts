@@ -18,6 +18,8 @@ import { gatewayAuth } from './auth/gateway-auth.ts'
 import { jwtVerifierFrom } from './auth/jwt-settings.ts'
 import { KEY_MUTATIONS, keyResolvers } from './auth/key-resolvers.ts'
 import { liveSessions } from './auth/live-sessions.ts'
+import { signInConnectOrigins, signInRoutes } from './auth/oidc-sign-in.ts'
+import { uploadOwner, uploadResolvers } from './graphql/uploads.ts'
 import { corsOrigins, type GatewayConfig } from './config.ts'
 import type { GatewayDeps } from './deps.ts'
 import { documentLimitsHook, type DocumentLimits } from './graphql/document-limits.ts'
@@ -68,7 +70,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   const auth = gatewayAuth(verifier, sessions)
   app.addHook('onRoute', auth.checkRoute)
   // Before anyone is identified: security headers, CORS preflights, the per-address limit, foreign origins.
-  await securityHeaders(app)
+  await securityHeaders(app, { consoleConnect: signInConnectOrigins(config) })
   await corsPolicy(app, corsOrigins(config))
   const rates = await rateLimits(app, { windowS: config.GATEWAY_RATE_LIMIT_WINDOW_S, perKey: config.GATEWAY_RATE_LIMIT_MAX, perAddress: config.GATEWAY_RATE_LIMIT_ADDRESS_MAX })
   app.addHook('onRequest', rates.beforeAuth)
@@ -98,7 +100,7 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   await app.register(mercurius, {
     schema: buildSchema(),
     resolvers: {
-      Query: { ...queryResolvers(deps), ...keys.Query, ...auditResolvers({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA }), ...exceptions.Query },
+      Query: { ...queryResolvers(deps), ...uploadResolvers(deps), ...keys.Query, ...auditResolvers({ db: database.db, schema: config.GATEWAY_AUDIT_DB_SCHEMA }), ...exceptions.Query },
       Mutation: auditedMutations({ ...mutationResolvers(deps), ...keys.Mutation, ...exceptions.Mutation }, audit, KEY_MUTATIONS),
       Subscription: subscriptionResolvers(deps),
       Run: runExceptionResolvers(deps)
@@ -126,8 +128,9 @@ export async function gatewayPlugin (app: FastifyInstance, options: GatewayPlugi
   app.graphql.addHook('onSubscriptionEnd', auth.untrackSubscription)
 
   const record = async (file: RequestOf<typeof CreateUpload>) => await bus.request(CreateUpload, file, { timeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS })
-  await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record } })
+  await app.register(uploadRoutes, { deps: { storage, maxBytes: config.GATEWAY_UPLOAD_MAX_BYTES, record }, owner: (request) => request.identity === undefined ? undefined : uploadOwner(request.identity) })
   await app.register(downloadRoutes, { deps, xlsxRowsPerSheet: config.GATEWAY_XLSX_ROWS_PER_SHEET })
+  await app.register(signInRoutes, { config })
   await app.register(consoleRoutes, { graphiql: config.GATEWAY_GRAPHIQL === true })
   app.setNotFoundHandler(routeNotFound)
 }

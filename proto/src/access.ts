@@ -13,6 +13,9 @@ export const GRAPHQL_ACCESS = {
   Query: {
     sources: 'viewer',
     source: 'viewer',
+    // They connect to the source with its stored credentials and read its data now: recipe work.
+    testSource: 'operator',
+    previewSource: 'operator',
     recipes: 'viewer',
     recipe: 'viewer',
     recipeAssistant: 'viewer',
@@ -20,6 +23,8 @@ export const GRAPHQL_ACCESS = {
     run: 'viewer',
     runResults: 'viewer',
     me: 'viewer',
+    // Only the caller's own uploads; a viewer, who cannot upload, gets none.
+    uploads: 'viewer',
     apiKeys: 'admin',
     auditLog: 'admin',
     auditChain: 'admin',
@@ -66,6 +71,8 @@ export const HTTP_ACCESS = {
   'GET /': 'public',
   'GET /assets/*': 'public',
   'GET /graphiql': 'public',
+  // How the console may sign in (the OIDC provider's public client id and endpoints): nothing secret.
+  'GET /auth/config': 'public',
   'POST /graphql': 'viewer',
   'GET /graphql': 'viewer',
   'POST /uploads': 'operator',

@@ -1,6 +1,6 @@
 import { MATCHER_CONSUMER, RUNS_EVENTS_CONSUMER, type ConsumerDefinition } from './consumers.ts'
 import {
-  CancelRun, CreateUpload, DeleteRecipe, DraftRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
+  CancelRun, CreateUpload, ListUploads, DeleteRecipe, DraftRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
   PreviewRecipe, PreviewSource, RecipeAssistant, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun, SuggestRecipes,
   TestSource, UpdateSource, ValidateRecipe, RecordDecision, ReviewDecision, RevokeDecision, ListDecisions,
   UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions, SetRecipeSettings, GetRecipeSettings
@@ -39,7 +39,7 @@ export type BusIdentity = typeof BUS_IDENTITIES[number]
 
 export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   sources: {
-    serves: [RegisterSource, UpdateSource, ListSources, GetSource, RemoveSource, TestSource, SourceColumns, PreviewSource, ResolveSource, CreateUpload, GetUpload, DescribeUpload],
+    serves: [RegisterSource, UpdateSource, ListSources, GetSource, RemoveSource, TestSource, SourceColumns, PreviewSource, ResolveSource, CreateUpload, GetUpload, DescribeUpload, ListUploads],
     requests: [GetUpload, CreateUpload, ListRecipes],
     publishes: [],
     consumes: [],
@@ -78,7 +78,7 @@ export const BUS_ACCESS: Readonly<Record<BusIdentity, BusAccess>> = {
   gateway: {
     serves: [],
     requests: [
-      RegisterSource, ListSources, GetSource, RemoveSource, CreateUpload,
+      RegisterSource, ListSources, GetSource, RemoveSource, TestSource, PreviewSource, CreateUpload, ListUploads,
       SaveRecipe, GetRecipe, ListRecipes, DeleteRecipe, ValidateRecipe, PreviewRecipe, SuggestRecipes, DraftRecipe, RecipeAssistant, StartRun, GetRun, ListRuns, CancelRun,
       ...EXCEPTION_ENDPOINTS
     ],

@@ -53,8 +53,9 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
       {matched && group !== undefined && <GroupView runId={runId} row={group} columns={columns} onClose={() => { setGroup(undefined) }} />}
       <div className='grid' role='grid' aria-rowcount={(meta?.totalCount ?? 0) + 1} aria-colcount={columns.length + 1} aria-label='Result rows'>
         <HeaderRow columns={columns} sort={sort} onSort={setSort} template={template} />
-        <div ref={scroller} className='grid-body' tabIndex={0} aria-label='Scroll the rows'>
-          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {/* A grid may hold only rows and row groups: the scrolling body is the group of data rows. */}
+        <div ref={scroller} className='grid-body' role='rowgroup' tabIndex={0} aria-label='Scroll the rows'>
+          <div role='presentation' style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const values = row(item.index)
               return (

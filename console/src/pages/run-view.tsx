@@ -27,6 +27,14 @@ export function RunView ({ runId }: { runId: string }) {
   const status = last?.status ?? run.data?.run?.status ?? 'SUBMITTED'
   const stageIndex = STAGES.findIndex(([id]) => id === last?.stage)
   const final = run.data?.run
+  // The live end can arrive before the run's record has its counts (the runs service records it from the
+  // same events): until the record says it ended too, it is read again.
+  const stale = TERMINAL.has(status) && final !== null && final !== undefined && !TERMINAL.has(final.status) && !run.loading
+  useEffect(() => {
+    if (!stale) return
+    const timer = setTimeout(reload, 300)
+    return () => { clearTimeout(timer) }
+  }, [stale, reload, final])
   return (
     <section aria-labelledby='run-title'>
       <h1 id='run-title'>Run {runId}</h1>
@@ -46,7 +54,7 @@ export function RunView ({ runId }: { runId: string }) {
       {final?.error !== null && final?.error !== undefined && (
         <div role='alert' className='error'><p><strong>The run failed{final.error.stage !== null ? ` while ${final.error.stage.replace('_', ' ')}` : ''}.</strong></p><p>{final.error.message}</p><p className='hint'>{final.error.code}</p></div>
       )}
-      {status === 'COMPLETED' && final?.status === 'COMPLETED' && (
+      {final?.status === 'COMPLETED' && (
         <table className='counts' aria-label='Counts'>
           <tbody>
             <tr><th scope='row'>Records left / right</th><td>{final.totalLeft} / {final.totalRight}</td></tr>

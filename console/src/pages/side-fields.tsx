@@ -1,12 +1,12 @@
 import { isFile, type SideDraft } from '../recipe-draft.ts'
-import { rememberedUploads } from '../uploads.ts'
+import { useUploads } from '../uploads.ts'
 
 /** The form fields of one source of a recipe: its alias, the uploaded file it reads, its primary key. */
 export function SideFields ({ label, side, onChange }: { label: string, side: SideDraft, onChange: (side: SideDraft) => void }) {
-  const uploads = rememberedUploads()
+  const { uploads, error } = useUploads()
   const id = label.toLowerCase()
   const chooseUpload = (uploadId: string): void => {
-    const upload = uploads.find((u) => u.uploadId === uploadId)
+    const upload = uploads.find((u) => u.id === uploadId)
     const columns = upload?.columns.map((c) => c.name) ?? []
     onChange({ ...side, uploadId, columns, primaryKey: columns.includes(side.primaryKey) ? side.primaryKey : (columns.find((c) => /_id$|^id$/.test(c)) ?? columns[0] ?? '') })
   }
@@ -21,8 +21,9 @@ export function SideFields ({ label, side, onChange }: { label: string, side: Si
             <label htmlFor={`${id}-file`}>File</label>
             <select id={`${id}-file`} value={side.uploadId} onChange={(e) => { chooseUpload(e.target.value) }}>
               <option value=''>Choose an uploaded file…</option>
-              {uploads.map((u) => <option key={u.uploadId} value={u.uploadId}>{u.filename}</option>)}
+              {uploads.map((u) => <option key={u.id} value={u.id}>{u.filename}</option>)}
             </select>
+            {error !== undefined && <p role='alert' className='error'>Your uploads could not be listed: {error.message}</p>}
           </>
           )
         : <p>{side.saved?.type.toLowerCase()} source <code>{side.saved?.uri}</code></p>}

@@ -1,10 +1,10 @@
 import { useState, type DragEvent } from 'react'
-import type { UploadedFile } from '../api.ts'
 import { graphql } from '../graphql.ts'
 import { can, useSession } from '../session.tsx'
-import { rememberedUploads, rememberUpload } from '../uploads.ts'
+import { useUploads, type ListedUpload } from '../uploads.ts'
 import { useQuery } from '../use-query.ts'
 import { RegisterSource } from './register-source.tsx'
+import { SourceCard } from './source-card.tsx'
 
 const SourcesQuery = graphql('query Sources { sources { alias type uri columns { name type } } }')
 
@@ -12,16 +12,15 @@ interface Sending { name: string, fraction: number, error?: string }
 
 export function Sources () {
   const session = useSession()
-  const [uploads, setUploads] = useState(rememberedUploads)
+  const { uploads, error: uploadsError, loading: listing, reload: reloadUploads } = useUploads()
   const [sending, setSending] = useState<Sending[]>([])
   const sources = useQuery(SourcesQuery, {})
   const send = (files: FileList | null): void => {
     for (const file of Array.from(files ?? [])) {
       const update = (patch: Partial<Sending>): void => { setSending((all) => all.map((s) => s.name === file.name ? { ...s, ...patch } : s)) }
       setSending((all) => [...all.filter((s) => s.name !== file.name), { name: file.name, fraction: 0 }])
-      session.api.upload(file, (fraction) => { update({ fraction }) }).then((uploaded) => {
-        rememberUpload(uploaded)
-        setUploads(rememberedUploads())
+      session.api.upload(file, (fraction) => { update({ fraction }) }).then(() => {
+        reloadUploads()
         setSending((all) => all.filter((s) => s.name !== file.name))
       }, (error: Error) => { update({ error: error.message }) })
     }
@@ -43,23 +42,22 @@ export function Sources () {
         </div>
       ))}
       <h2>Uploaded files</h2>
-      {uploads.length === 0 ? <p>No file uploaded from this browser yet.</p> : uploads.map((u) => <UploadCard key={u.uploadId} upload={u} />)}
+      {uploadsError !== undefined && <p role='alert' className='error'>Your uploads could not be listed: {uploadsError.message}</p>}
+      {uploads.length === 0 && !listing && uploadsError === undefined ? <p>You have no uploaded files (uploads expire after a while).</p> : uploads.map((u) => <UploadCard key={u.id} upload={u} />)}
       <h2>Registered sources</h2>
       {sources.error !== undefined && <p role='alert' className='error'>{sources.error.message}</p>}
       <ul className='cards'>
-        {sources.data?.sources.map((s) => (
-          <li key={s.alias}><strong>{s.alias}</strong> · {s.type.toLowerCase()} · <code>{s.uri}</code> · {s.columns.length} columns</li>
-        ))}
+        {sources.data?.sources.map((s) => <SourceCard key={s.alias} source={s} />)}
       </ul>
       {can(session, 'ADMIN') && <RegisterSource onRegistered={() => { sources.reload() }} />}
     </section>
   )
 }
 
-function UploadCard ({ upload }: { upload: UploadedFile }) {
+function UploadCard ({ upload }: { upload: ListedUpload }) {
   return (
     <details className='upload' data-upload={upload.filename}>
-      <summary><strong>{upload.filename}</strong> · {upload.format} · {upload.columns.length} columns · {upload.sizeBytes.toLocaleString('en')} bytes</summary>
+      <summary><strong>{upload.filename}</strong> · {upload.format} · {upload.columns.length} columns · {upload.sizeBytes.toLocaleString('en')} bytes · uploaded <time dateTime={upload.uploadedAt}>{new Date(upload.uploadedAt).toLocaleString('en')}</time></summary>
       <table>
         <thead><tr><th scope='col'>Column</th><th scope='col'>Type</th></tr></thead>
         <tbody>{upload.columns.map((c) => <tr key={c.name}><td>{c.name}</td><td>{c.type}</td></tr>)}</tbody>

@@ -9,7 +9,9 @@ export const PAGE_RANGES = {
   runResults: { min: 0, max: 1000 },
   decisions: { min: 1, max: 500 },
   exceptions: { min: 1, max: 500 },
-  'Run.exceptions': { min: 1, max: 200 }
+  'Run.exceptions': { min: 1, max: 200 },
+  uploads: { min: 1, max: 100 },
+  previewSource: { min: 1, max: 100 }
 } as const satisfies Record<string, PageRange>
 
 /**

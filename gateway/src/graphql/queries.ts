@@ -1,6 +1,6 @@
 import { isNotFound } from '@kalla/bus'
-import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, RecipeAssistant, type RunStatus } from '@kalla/proto'
-import { askShared, type GatewayDeps } from '../deps.ts'
+import { GetRecipe, GetRun, GetSource, ListRecipes, ListRuns, ListSources, PreviewSource, RecipeAssistant, TestSource, type RunStatus } from '@kalla/proto'
+import { ask, askShared, type GatewayDeps } from '../deps.ts'
 import type { ResultQuery } from '@kalla/engine'
 import { readPage } from '../results/read-page.ts'
 import type { ResultKind } from '@kalla/proto'
@@ -25,6 +25,11 @@ export function queryResolvers (deps: GatewayDeps) {
   return {
     sources: async () => await askShared(deps, 'sources', ListSources, {}, (r) => r.sources.map(toSource)),
     source: async (_: unknown, { alias }: { alias: string }) => await orNull(askShared(deps, 'source', GetSource, { alias }, toSource)),
+    testSource: async (_: unknown, { alias }: { alias: string }) => await ask(deps, TestSource, { alias }),
+    previewSource: async (_: unknown, { alias, limit }: { alias: string, limit: number }) => {
+      checkPage('previewSource', { limit })
+      return await ask(deps, PreviewSource, { alias, limit })
+    },
     recipes: async () => await askShared(deps, 'recipes', ListRecipes, {}, (r) => r.recipes.map(toRecipe)),
     recipe: async (_: unknown, { recipeId }: { recipeId: string }) => await orNull(askShared(deps, 'recipe', GetRecipe, { recipe_id: recipeId }, toRecipe)),
     recipeAssistant: async () => await askShared(deps, 'recipeAssistant', RecipeAssistant, {}, (r) => ({ drafting: r.drafting, sampleValuesShared: r.sample_values_shared })),

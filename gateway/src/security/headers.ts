@@ -9,9 +9,11 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
  * GraphiQL page (when GATEWAY_GRAPHIQL is on, bundled with the console) gets a policy that lets it run: its
  * own scripts, its editors' inline styles and bundled fonts (data: URLs), and requests back to this gateway only.
  */
-export async function securityHeaders (app: FastifyInstance): Promise<void> {
+export async function securityHeaders (app: FastifyInstance, options: { consoleConnect?: readonly string[] } = {}): Promise<void> {
+  // The console signs in with an OIDC provider by calling its token endpoint: that origin, and no other.
+  const consoleCsp = { ...CONSOLE_CSP, connectSrc: [...CONSOLE_CSP.connectSrc, ...options.consoleConnect ?? []] }
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (route.url === '/' || route.url.startsWith('/assets/')) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP } }
+    if (route.url === '/' || route.url.startsWith('/assets/')) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: consoleCsp } }
     if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: GRAPHIQL_CSP } }
   })
   await app.register(helmet, {

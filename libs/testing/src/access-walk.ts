@@ -10,6 +10,9 @@ const RECIPE = { recipeId: 'access-r', name: 'R', matchSql: '', left: { alias: '
 const OPERATIONS: Record<string, { query: string, variables?: Record<string, unknown> }> = {
   sources: { query: '{ sources { alias } }' },
   source: { query: '{ source(alias: "none") { alias } }' },
+  testSource: { query: '{ testSource(alias: "none") { ok message } }' },
+  previewSource: { query: '{ previewSource(alias: "none", limit: 5) { rows } }' },
+  uploads: { query: '{ uploads(limit: 5) { id filename } }' },
   recipes: { query: '{ recipes { recipeId } }' },
   recipeAssistant: { query: '{ recipeAssistant { drafting sampleValuesShared } }' },
   recipe: { query: '{ recipe(recipeId: "none") { recipeId } }' },
@@ -133,6 +136,7 @@ export async function walkAccessTable (t: Test, options: AccessWalkOptions): Pro
     'GET /': async (auth) => await fetch(`${url}/`, { headers: authHeaders(auth) }),
     'GET /assets/*': async (auth) => await fetch(`${url}/assets/${await consoleScript(url)}`, { headers: authHeaders(auth) }),
     'GET /graphiql': async (auth) => await fetch(`${url}/graphiql`, { headers: authHeaders(auth) }),
+    'GET /auth/config': async (auth) => await fetch(`${url}/auth/config`, { headers: authHeaders(auth) }),
     'POST /graphql': async (auth) => await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(auth) }, body: JSON.stringify({ query: '{ __typename }' }) }),
     'GET /graphql': async (auth) => await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: authHeaders(auth) }),
     'POST /uploads': async (auth) => {

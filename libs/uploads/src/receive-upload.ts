@@ -8,7 +8,7 @@ export interface ReceiveUploadDeps {
   storage: Storage
   maxBytes: number
   /** Records the stored file: the sources service's createUpload, or a CreateUpload request. */
-  record: (file: { key: string, filename: string, size_bytes: number }) => Promise<Upload>
+  record: (file: { key: string, filename: string, size_bytes: number, uploaded_by?: string }) => Promise<Upload>
 }
 
 /**
@@ -17,7 +17,7 @@ export interface ReceiveUploadDeps {
  * nothing is kept; a file that cannot be recorded is deleted again.
  * @example const upload = await receiveUpload({ storage, maxBytes, record: (f) => bus.request(CreateUpload, f) }, part.file, part.filename)
  */
-export async function receiveUpload (deps: ReceiveUploadDeps, stream: Readable, filename: string): Promise<Upload> {
+export async function receiveUpload (deps: ReceiveUploadDeps, stream: Readable, filename: string, uploadedBy?: string): Promise<Upload> {
   const key = uploadKey(newUploadId(), filename)
   let sizeBytes: number
   try {
@@ -27,7 +27,7 @@ export async function receiveUpload (deps: ReceiveUploadDeps, stream: Readable, 
     throw error
   }
   try {
-    return await deps.record({ key, filename, size_bytes: sizeBytes })
+    return await deps.record({ key, filename, size_bytes: sizeBytes, ...(uploadedBy === undefined ? {} : { uploaded_by: uploadedBy }) })
   } catch (error) {
     await deps.storage.delete(key).catch(() => {})
     throw error

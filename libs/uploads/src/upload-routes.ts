@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import multipart from '@fastify/multipart'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { BusError } from '@kalla/bus'
 import type { Upload } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
@@ -11,7 +11,11 @@ import { tooLarge } from './upload-keys.ts'
 /** The HTTP form of an upload (camelCase, like the rest of the HTTP and GraphQL surface). */
 export interface HttpUpload { uploadId: string, filename: string, format: Upload['format'], columns: Upload['columns'], sizeBytes: number }
 
-export interface UploadRoutesOptions { deps: ReceiveUploadDeps }
+export interface UploadRoutesOptions {
+  deps: ReceiveUploadDeps
+  /** Who sends the request, recorded with the upload so they can list their uploads (the gateway's identity). */
+  owner?: (request: FastifyRequest) => string | undefined
+}
 
 /**
  * POST /uploads: a multipart form whose `file` field is streamed into storage and recorded.
@@ -41,7 +45,7 @@ export async function uploadRoutes (app: FastifyInstance, options: UploadRoutesO
       part.file.resume()
       throw UploadErrors.SOURCES_UPLOAD_FILENAME_INVALID('The file name must be 1 to 1,000 characters without control characters (such as NUL): rename the file and send it again.')
     }
-    const upload = await receiveUpload(options.deps, part.file, part.filename)
+    const upload = await receiveUpload(options.deps, part.file, part.filename, options.owner?.(request))
     const body: HttpUpload = { uploadId: upload.upload_id, filename: upload.filename, format: upload.format, columns: upload.columns, sizeBytes: upload.size_bytes }
     return await reply.code(201).send(body)
   })

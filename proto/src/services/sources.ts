@@ -36,6 +36,9 @@ export const Upload = Type.Object({
 }, { additionalProperties: false })
 export type Upload = Static<typeof Upload>
 
+/** Who uploaded a file, as the gateway identified them: `<kind>:<subject>` (api-key:<key id>, jwt:<sub>). */
+const UploadOwner = Type.String({ minLength: 1, maxLength: 300 })
+
 const AliasRequest = Type.Object({ alias: Type.String() }, { additionalProperties: false })
 const PreviewFilter = Type.Object({
   column: Type.String(),
@@ -85,8 +88,19 @@ export const ResolveSource = defineEndpoint({
 /** Records a file already streamed into object storage under `key`: detects format and columns. */
 export const CreateUpload = defineEndpoint({
   subject: 'kalla.sources.uploads.create.v1',
-  request: Type.Object({ key: Type.String(), filename: Type.String(), size_bytes: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  request: Type.Object({
+    key: Type.String(),
+    filename: Type.String(),
+    size_bytes: Type.Integer({ minimum: 0 }),
+    uploaded_by: Type.Optional(UploadOwner)
+  }, { additionalProperties: false }),
   response: Upload
+})
+/** The live uploads of one caller, newest first: what the console offers to bind to a run. */
+export const ListUploads = defineEndpoint({
+  subject: 'kalla.sources.uploads.list.v1',
+  request: Type.Object({ uploaded_by: UploadOwner, limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
+  response: Type.Object({ uploads: Type.Array(Upload) }, { additionalProperties: false })
 })
 export const GetUpload = defineEndpoint({ subject: 'kalla.sources.uploads.get.v1', request: Type.Object({ upload_id: Type.String() }), response: Upload })
 /**

@@ -159,6 +159,12 @@ function check (t: Test, command: string, stdout: string, values: Map<string, st
   }
   t.equal(answer.errors, undefined, `no errors: ${JSON.stringify(answer.errors)}`)
   const result = answer.data ?? {}
+  const listed = result.uploads as Array<{ id: string, filename: string }> | undefined
+  if (listed !== undefined) t.same(listed.map((u) => u.filename), ['payments.csv', 'invoices.csv'], 'the key\'s two uploads are listed, newest first')
+  const tested = result.testSource as { ok: boolean, message: string } | undefined
+  if (tested !== undefined) t.ok(tested.ok, `the registered source is reachable: ${tested.message}`)
+  const previewed = result.previewSource as { rows: Array<{ invoice_id: string }> } | undefined
+  if (previewed !== undefined) t.equal(previewed.rows.length, 5, 'the source preview has the five rows asked for')
   const started = result.startRun as { runId: string } | undefined
   if (started !== undefined) values.set('<runId>', started.runId)
   const createdKey = result.createApiKey as { id: string, key: string } | undefined

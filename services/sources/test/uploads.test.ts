@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import ExcelJS from 'exceljs'
 import t from 'tap'
 import { sql } from 'kysely'
-import { CreateUpload, DescribeUpload, GetUpload } from '@kalla/proto'
+import { CreateUpload, DescribeUpload, GetUpload, ListUploads } from '@kalla/proto'
 import { createLogger } from '@kalla/service'
 import { createStorage } from '@kalla/storage'
 import type { SourcesDb } from '../src/db/sources-repository.ts'
@@ -151,6 +151,26 @@ t.test('an expired upload is refused at once, then swept with its file', async (
   t.same(await storedKeys(harness), [])
   const rows = await sql`SELECT count(*)::int AS n FROM ${sql.id(harness.schema, 'uploads')}`.execute(harness.database.db)
   t.same(rows.rows, [{ n: 0 }])
+})
+
+t.test('ListUploads answers one owner\'s live uploads, newest first, and drops them once expired', async (t) => {
+  const harness = await startSources(t, { SOURCES_UPLOAD_TTL_S: '2', SOURCES_SWEEP_INTERVAL_S: '3600' })
+  const storage = createStorage({ type: 'local', root: harness.storageDir })
+  const record = async (name: string, owner?: string) => {
+    await storage.put(`incoming/${name}`, CSV)
+    return await harness.bus.request(CreateUpload, { key: `incoming/${name}`, filename: name, size_bytes: 1, ...(owner === undefined ? {} : { uploaded_by: owner }) })
+  }
+  const first = await record('a.csv', 'api-key:k1')
+  const second = await record('b.csv', 'api-key:k1')
+  await record('c.csv', 'jwt:k1')
+  await record('d.csv')
+  const listed = await harness.bus.request(ListUploads, { uploaded_by: 'api-key:k1', limit: 20 })
+  t.same(listed.uploads.map((u) => u.upload_id), [second.upload_id, first.upload_id], 'the owner\'s two, newest first; not another kind\'s nor an unowned one')
+  t.same(listed.uploads[0], second, 'each as GetUpload answers it')
+  t.same((await harness.bus.request(ListUploads, { uploaded_by: 'api-key:k1', limit: 1 })).uploads.map((u) => u.upload_id), [second.upload_id])
+  await new Promise((resolve) => setTimeout(resolve, 2100))
+  t.same((await harness.bus.request(ListUploads, { uploaded_by: 'api-key:k1', limit: 20 })).uploads, [], 'expired uploads are not listed, even before the sweep')
+  t.equal(await errorCode(harness.bus.request(ListUploads, { uploaded_by: 'api-key:k1', limit: 101 })), 'BUS_INVALID_MESSAGE')
 })
 
 t.test('the periodic sweep deletes expired uploads on its own', async (t) => {

@@ -372,6 +372,11 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
       "size_bytes": {
         "type": "integer",
         "minimum": 0
+      },
+      "uploaded_by": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 300
       }
     },
     "additionalProperties": false
@@ -3294,6 +3299,111 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         }
       }
     }
+  }
+}
+`
+
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListUploads 1`] = `
+{
+  "subject": "kalla.sources.uploads.list.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "uploaded_by",
+      "limit"
+    ],
+    "properties": {
+      "uploaded_by": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 300
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "default": 20
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "uploads"
+    ],
+    "properties": {
+      "uploads": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "upload_id",
+            "filename",
+            "format",
+            "columns",
+            "size_bytes",
+            "key",
+            "created_at",
+            "expires_at"
+          ],
+          "properties": {
+            "upload_id": {
+              "type": "string"
+            },
+            "filename": {
+              "type": "string"
+            },
+            "format": {
+              "enum": [
+                "csv",
+                "parquet",
+                "json",
+                "xlsx"
+              ]
+            },
+            "columns": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "type"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "type": {
+                    "type": "string"
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "size_bytes": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "key": {
+              "type": "string",
+              "description": "Object storage key of the file"
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "expires_at": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "additionalProperties": false
+        }
+      }
+    },
+    "additionalProperties": false
   }
 }
 `

@@ -42,7 +42,7 @@ export async function startConsole (t: Test, invoices = 1500, viewport?: { width
 export async function signIn (page: Page, url: string, key: string): Promise<void> {
   await page.goto(url)
   await page.getByLabel('API key').fill(key)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.getByRole('button', { name: 'Sign out' }).waitFor()
 }
 

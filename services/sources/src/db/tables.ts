@@ -22,6 +22,8 @@ export interface UploadsTable {
   // bigint: the driver returns it as a string.
   size_bytes: ColumnType<string, number, number>
   key: string
+  /** `<kind>:<subject>` of the caller the gateway identified; null for uploads recorded before owners were kept. */
+  uploaded_by: ColumnType<string | null, string | null | undefined, never>
   created_at: Date
   expires_at: Date
 }

@@ -6,7 +6,7 @@ export type UploadsDb = Kysely<SourcesDatabase>
 const UNIQUE_VIOLATION = '23505'
 
 /** Records an upload; false when its id is already taken. */
-export async function insertUpload (db: UploadsDb, upload: Upload): Promise<boolean> {
+export async function insertUpload (db: UploadsDb, upload: Upload, uploadedBy?: string): Promise<boolean> {
   try {
     await db.insertInto('uploads').values({
       upload_id: upload.upload_id,
@@ -15,6 +15,7 @@ export async function insertUpload (db: UploadsDb, upload: Upload): Promise<bool
       columns: JSON.stringify(upload.columns),
       size_bytes: upload.size_bytes,
       key: upload.key,
+      uploaded_by: uploadedBy ?? null,
       created_at: new Date(upload.created_at),
       expires_at: new Date(upload.expires_at)
     }).execute()
@@ -29,6 +30,13 @@ export async function insertUpload (db: UploadsDb, upload: Upload): Promise<bool
 export async function findLiveUpload (db: UploadsDb, uploadId: string, now: Date): Promise<Upload | undefined> {
   const row = await db.selectFrom('uploads').selectAll().where('upload_id', '=', uploadId).where('expires_at', '>', now).executeTakeFirst()
   return row === undefined ? undefined : toUpload(row)
+}
+
+/** The live uploads of `uploadedBy`, newest first. */
+export async function listLiveUploads (db: UploadsDb, uploadedBy: string, now: Date, limit: number): Promise<Upload[]> {
+  const rows = await db.selectFrom('uploads').selectAll().where('uploaded_by', '=', uploadedBy).where('expires_at', '>', now)
+    .orderBy('created_at', 'desc').orderBy('upload_id', 'desc').limit(limit).execute()
+  return rows.map(toUpload)
 }
 
 /** Expired uploads, oldest first, a batch at a time. */

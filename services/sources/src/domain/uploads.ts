@@ -1,7 +1,7 @@
 import type { SourceOptions, Upload } from '@kalla/proto'
 import { CodedError } from '@kalla/service'
 import { isStorageError } from '@kalla/storage'
-import { deleteUpload, expiredUploads, findLiveUpload, insertUpload } from '../db/uploads-repository.ts'
+import { deleteUpload, expiredUploads, findLiveUpload, insertUpload, listLiveUploads } from '../db/uploads-repository.ts'
 import { SourcesErrors } from '../errors.ts'
 import type { SourcesDeps } from './deps.ts'
 import { newUploadId, tooLarge, uploadIdOfKey } from '@kalla/uploads'
@@ -15,7 +15,7 @@ const SWEEP_BATCH = 100
  * deleted; a CSV that only a source's file options can read is kept with no columns (a run reads it
  * with its recipe source's options, see describeUpload). The upload keeps the id in its key when it has one (uploads/<id>/...).
  */
-export async function createUpload (deps: SourcesDeps, request: { key: string, filename: string, size_bytes: number }): Promise<Upload> {
+export async function createUpload (deps: SourcesDeps, request: { key: string, filename: string, size_bytes: number, uploaded_by?: string }): Promise<Upload> {
   const filename = request.filename.trim().slice(0, 255) || 'upload'
   const stat = await deps.storage.stat(request.key).catch((error: unknown) => {
     if (isStorageError(error, 'STORAGE_KEY_INVALID')) return undefined
@@ -43,12 +43,17 @@ export async function createUpload (deps: SourcesDeps, request: { key: string, f
     created_at: now.toISOString(),
     expires_at: new Date(now.getTime() + deps.uploads.ttlMs).toISOString()
   }
-  if (!await insertUpload(deps.db, upload)) {
+  if (!await insertUpload(deps.db, upload, request.uploaded_by)) {
     upload.upload_id = newUploadId()
-    await insertUpload(deps.db, upload)
+    await insertUpload(deps.db, upload, request.uploaded_by)
   }
   deps.log.info({ upload_id: upload.upload_id, format: upload.format, size_bytes: upload.size_bytes, columns: upload.columns.length }, 'upload recorded')
   return upload
+}
+
+/** The caller's live uploads, newest first (expired ones are gone even before the sweep deletes them). */
+export async function listUploads (deps: SourcesDeps, uploadedBy: string, limit: number): Promise<{ uploads: Upload[] }> {
+  return { uploads: await listLiveUploads(deps.db, uploadedBy, new Date(), limit) }
 }
 
 /** A live upload; an expired one is refused at once, even before the sweep has deleted it. */
