@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Api } from './api.ts'
 import { graphql } from './graphql.ts'
+import { Exceptions } from './pages/exceptions.tsx'
 import { Home } from './pages/home.tsx'
 import { RecipeEditor } from './pages/recipe-editor.tsx'
 import { Recipes } from './pages/recipes.tsx'
@@ -59,6 +60,7 @@ function page (route: string[]) {
   if (section === 'recipes' && id !== undefined) return <RecipeEditor recipeId={id} />
   if (section === 'recipes') return <Recipes />
   if (section === 'runs' && id !== undefined && sub === 'results') return <Results key={`${id}/${kind ?? 'unmatched_left'}`} runId={id} kind={kind ?? 'unmatched_left'} />
+  if (section === 'runs' && id !== undefined && sub === 'exceptions') return <Exceptions key={id} runId={id} side={kind === 'right' ? 'RIGHT' : 'LEFT'} />
   if (section === 'runs' && id !== undefined) return <RunView runId={id} />
   return <Home />
 }
