@@ -19,7 +19,7 @@ export function ExceptionQueue ({ runId, side, filter, version, selected, onOpen
   const chosen = new Set(selected.map((k) => JSON.stringify(k)))
   return (
     <>
-      <p><strong data-testid='exception-total'>{totalCount ?? '…'}</strong> unmatched {sideName(side)} {totalCount === 1 ? 'record' : 'records'}{Object.keys(filter).length > 0 ? ' pass the filter' : ''}</p>
+      <p><strong data-testid='exception-total'>{totalCount ?? '…'}</strong> unmatched {sideName(side)} {totalCount === 1 ? 'record' : 'records'}{Object.keys(filter).length > 0 ? (totalCount === 1 ? ' passes the filter' : ' pass the filter') : ''}</p>
       {error !== undefined && <p role='alert' className='error'>{error}</p>}
       <div className='grid' role='grid' aria-label='Exception queue' aria-rowcount={(totalCount ?? 0) + 1}>
         <div className='grid-row grid-head' role='row' aria-rowindex={1} style={{ gridTemplateColumns: TEMPLATE }}>

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { ExceptionRunQuery, other, sideName, type QueueFilter, type QueueRecord, type RunInfo, type Side } from '../exceptions.ts'
 import { href } from '../router.ts'
 import { useSession } from '../session.tsx'
@@ -21,6 +21,7 @@ export function Exceptions ({ runId, side }: { runId: string, side: Side }) {
   const [open, setOpen] = useState<QueueRecord | undefined>()
   const [selection, setSelection] = useState<Selection>({ LEFT: [], RIGHT: [] })
   const [version, setVersion] = useState(0)
+  useEffect(() => { setFilter({}); setOpen(undefined) }, [side])
   const changed = (): void => { setVersion((v) => v + 1); run.reload() }
   const info = run.data?.run
   return (
@@ -38,14 +39,14 @@ export function Exceptions ({ runId, side }: { runId: string, side: Side }) {
           <ExceptionFilters key={side} filter={filter} onChange={(f) => { setFilter(f); setOpen(undefined) }} />
           <Toolbar runId={runId} side={side} />
           <ManualMatch run={info} selection={selection} onChange={setSelection} onDone={changed} />
-          <BulkChange runId={runId} side={side} filter={filter} onDone={changed} />
-          <Approvals recipeId={info.recipe.recipeId} version={version} onDone={changed} />
           {open !== undefined && <RecordPanel key={JSON.stringify(open.key)} run={info} side={side} record={open} onClose={() => { setOpen(undefined) }} onChanged={changed} />}
           <ExceptionQueue
             key={`${side} ${JSON.stringify(filter)}`} runId={runId} side={side} filter={filter} version={version} selected={selection[side]} onOpen={setOpen}
             onSelect={(key, on) => { setSelection((s) => ({ ...s, [side]: on ? [...s[side], key] : s[side].filter((k) => JSON.stringify(k) !== JSON.stringify(key)) })) }}
           />
           <p className='hint'>Select records on both sides (switch to unmatched {sideName(other(side))} to pick its records) to match them by hand.</p>
+          <BulkChange runId={runId} side={side} filter={filter} onDone={changed} />
+          <Approvals recipeId={info.recipe.recipeId} version={version} onDone={changed} />
         </>
       )}
     </section>

@@ -1,4 +1,11 @@
+import { useEffect, useState } from 'react'
+import { graphql } from '../graphql.ts'
 import { keyLabel, sideName, other, type QueueRecord, type RunInfo, type Side } from '../exceptions.ts'
+import { useSession } from '../session.tsx'
+import { RowsTable } from './rows-table.tsx'
+
+const CandidateQuery = graphql('query CandidateRecord($runId: ID!, $kind: ResultKind!, $filters: [ResultFilter!]) { runResults(runId: $runId, kind: $kind, limit: 1, filters: $filters) { rows } }')
+type Row = Record<string, unknown>
 
 /**
  * Why a record did not match: its nearest candidates on the other side, each with every condition of the
@@ -6,9 +13,11 @@ import { keyLabel, sideName, other, type QueueRecord, type RunInfo, type Side } 
  */
 export function Explanation ({ run, side, record }: { run: RunInfo, side: Side, record: QueueRecord }) {
   const e = run.explanation
-  if (e === null || !e.available) return <p className='hint' data-testid='explanation'>Explanation unavailable: {e?.reason ?? 'this run was not explained.'}</p>
-  if (record.nearest.length === 0) return <p className='hint' data-testid='explanation'>No record on the {sideName(other(side))} side comes near this one on any condition of the match SQL.</p>
+  const alone = (why: string) => <><RowsTable caption='This record' rows={[record.record as Row]} /><p className='hint' data-testid='explanation'>{why}</p></>
+  if (e === null || !e.available) return alone(`Explanation unavailable: ${e?.reason ?? 'this run was not explained.'}`)
+  if (record.nearest.length === 0) return alone(`No record on the ${sideName(other(side))} side comes near this one on any condition of the match SQL.`)
   const conditions = e.conditions
+  const otherSide = other(side)
   return (
     <div className='table-scroll' data-testid='explanation'>
       <table className='explanation'>
@@ -28,6 +37,31 @@ export function Explanation ({ run, side, record }: { run: RunInfo, side: Side, 
           ))}
         </tbody>
       </table>
+      <CandidateRecords run={run} side={otherSide} record={record} />
+    </div>
+  )
+}
+
+/**
+ * The record beside its candidates' own values (read from the other side's unmatched results by key), so
+ * the differences can be checked by eye (candidates are always unmatched records of the other side).
+ */
+function CandidateRecords ({ run, side, record }: { run: RunInfo, side: Side, record: QueueRecord }) {
+  const { api } = useSession()
+  const [rows, setRows] = useState<Row[] | undefined>()
+  const keys = (side === 'LEFT' ? run.recipe.left : run.recipe.right).primaryKey
+  const kind = side === 'LEFT' ? 'UNMATCHED_LEFT' : 'UNMATCHED_RIGHT'
+  useEffect(() => {
+    let live = true
+    const read = async (key: string[]): Promise<Row[]> => (await api.request(CandidateQuery, { runId: run.runId, kind, filters: keys.map((column, i) => ({ column, equals: key[i] ?? '' })) })).runResults.rows as Row[]
+    Promise.all(record.nearest.map(async (n) => await read(n.key))).then((found) => { if (live) setRows(found.flat()) }, () => { if (live) setRows([]) })
+    return () => { live = false }
+  }, [api, run.runId, kind, keys, record.nearest])
+  if (rows === undefined) return <p className='loading'>Reading the candidates…</p>
+  return (
+    <div className='side-by-side'>
+      <RowsTable caption='This record' rows={[record.record as Row]} />
+      <div data-testid='candidate-records'>{rows.length === 0 ? <p className='hint'>The candidates' records could not be read from this run's unmatched results.</p> : <RowsTable caption={`Its candidates (unmatched ${sideName(side)})`} rows={rows} />}</div>
     </div>
   )
 }

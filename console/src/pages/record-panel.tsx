@@ -2,7 +2,6 @@ import { decisionsOf, keyLabel, RecordDecisionsQuery, RecordStateQuery, sideName
 import { useQuery } from '../use-query.ts'
 import { ExceptionChange } from './exception-change.tsx'
 import { Explanation } from './explanation.tsx'
-import { RowsTable } from './rows-table.tsx'
 
 /** One unmatched record: its values, why it did not match, its workflow state, comments and history. */
 export function RecordPanel ({ run, side, record, onClose, onChanged }: { run: RunInfo, side: Side, record: QueueRecord, onClose: () => void, onChanged: () => void }) {
@@ -18,7 +17,6 @@ export function RecordPanel ({ run, side, record, onClose, onChanged }: { run: R
         <h2 id='record-title'>Unmatched {sideName(side)} record {label}</h2>
         <button type='button' onClick={onClose}>Close record</button>
       </div>
-      <RowsTable caption='The record' rows={[record.record as Record<string, unknown>]} />
       <p data-testid='record-state'>State: <strong>{stateLabel(e)}</strong>{e.assignee !== null ? `, assigned to ${e.assignee}` : ''}{e.dueDate !== null ? `, due ${e.dueDate}` : ''}. Unmatched in <strong data-testid='runs-unmatched'>{e.runsUnmatched}</strong> {e.runsUnmatched === 1 ? 'run' : 'runs'} since {e.firstSeenAt?.slice(0, 10) ?? 'this run'}.</p>
       <Explanation run={run} side={side} record={record} />
       <ExceptionChange recipeId={recipeId} side={side} recordKey={record.key} onDone={() => { state.reload(); decisions.reload(); onChanged() }} />

@@ -2,7 +2,7 @@ import { readExplanations, type Candidate } from '@kalla/engine'
 import { GetRecipe, GetRun, type ExceptionRecord, type Side } from '@kalla/proto'
 import { ask, askShared, type GatewayDeps } from '../deps.ts'
 import { openResult } from '../results/read-page.ts'
-import { toException } from './exception-mapping.ts'
+import { explainKey as explainKeyOf, toException } from './exception-mapping.ts'
 import type { GqlRun } from './mapping.ts'
 import { checkPage } from './page-args.ts'
 import { selectRunExceptions, type RunExceptionQuery } from './run-exception-select.ts'
@@ -21,7 +21,7 @@ export function runExceptionResolvers (deps: GatewayDeps) {
       const keyColumns = recipe.sources[args.side].primary_key
       const page = await selectRunExceptions(deps, { runId: run.runId, recipeId: stored.recipe_id, side: args.side, keyColumns }, args, args.filter ?? {})
       const { keys, states } = page
-      const explainKey = stored.outputs?.[`explain_${args.side}`]
+      const explainKey = explainKeyOf(stored, args.side)
       const nearest = explainKey === undefined || keys.length === 0 ? new Map<string, Candidate[]>() : await candidates(deps, run.runId, explainKey, keyColumns, recipe.sources[other].primary_key, keys)
       return {
         side: args.side,
