@@ -36,7 +36,7 @@ export function Exceptions ({ runId, side }: { runId: string, side: Side }) {
       {info !== undefined && info !== null && (
         <>
           <RunSummary run={info} />
-          <ExceptionFilters key={side} filter={filter} onChange={(f) => { setFilter(f); setOpen(undefined) }} />
+          <ExceptionFilters key={`filters ${side}`} filter={filter} onChange={(f) => { setFilter(f); setOpen(undefined) }} />
           <Toolbar runId={runId} side={side} />
           <ManualMatch run={info} selection={selection} onChange={setSelection} onDone={changed} />
           {open !== undefined && <RecordPanel key={JSON.stringify(open.key)} run={info} side={side} record={open} onClose={() => { setOpen(undefined) }} onChanged={changed} />}
@@ -45,7 +45,7 @@ export function Exceptions ({ runId, side }: { runId: string, side: Side }) {
             onSelect={(key, on) => { setSelection((s) => ({ ...s, [side]: on ? [...s[side], key] : s[side].filter((k) => JSON.stringify(k) !== JSON.stringify(key)) })) }}
           />
           <p className='hint'>Select records on both sides (switch to unmatched {sideName(other(side))} to pick its records) to match them by hand.</p>
-          <BulkChange runId={runId} side={side} filter={filter} onDone={changed} />
+          <BulkChange key={`bulk ${side}`} runId={runId} side={side} filter={filter} onDone={changed} />
           <Approvals recipeId={info.recipe.recipeId} version={version} onDone={changed} />
         </>
       )}
