@@ -60,7 +60,7 @@ function RunSummary ({ run }: { run: RunInfo }) {
   return (
     <div className='summary'>
       {d !== null && (
-        <p data-testid='carried-over'>Carried over from earlier decisions: <strong data-testid='decision-matched-left'>{d.decisionMatchedLeft}</strong> left and <strong data-testid='decision-matched-right'>{d.decisionMatchedRight}</strong> right records matched by hand, <strong data-testid='written-off-left'>{d.writtenOffLeft}</strong> left and <strong data-testid='written-off-right'>{d.writtenOffRight}</strong> right written off (not counted as unmatched), {d.unmatchedByDecision} kept apart by an unmatch{d.decisionsNotApplied > 0 ? `, ${d.decisionsNotApplied} decisions not applied (their records are not in this run)` : ''}.</p>
+        <p data-testid='carried-over'>Carried over from earlier decisions: <strong data-testid='decision-matched-left'>{d.decisionMatchedLeft}</strong> left and <strong data-testid='decision-matched-right'>{d.decisionMatchedRight}</strong> right records matched by hand, <strong data-testid='written-off-left'>{d.writtenOffLeft}</strong> left and <strong data-testid='written-off-right'>{d.writtenOffRight}</strong> right written off (not counted as unmatched), <strong data-testid='unmatched-by-decision'>{d.unmatchedByDecision}</strong> kept apart by an unmatch{d.decisionsNotApplied > 0 ? `, ${d.decisionsNotApplied} decisions not applied (their records are not in this run)` : ''}.</p>
       )}
       {e === null || !e.available
         ? <p className='hint' data-testid='explanation-status'>Explanation unavailable: {e?.reason ?? 'this run was not explained.'}</p>

@@ -10,7 +10,7 @@ import { findKey, keyFor, openRecord, queueTotal, RECIPE, runPeriod, saveRecipe,
 const shot = (name: string): { path: string, fullPage: boolean } => ({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
 const days = (a: string, b: string): number => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000
 
-t.test('an operator reads why records did not match, writes one off, matches a pair by hand, and the next run carries both over', async (t) => {
+t.test('an operator reads why records did not match, writes one off, matches a pair by hand, unmatches another, and the next run carries all three over', async (t) => {
   const { page, url, invoicesCsv, paymentsCsv, foreign } = await startConsole(t, 300)
   const [first, second] = await twoPeriods(invoicesCsv, paymentsCsv)
   await saveRecipe(url)
@@ -52,14 +52,30 @@ t.test('an operator reads why records did not match, writes one off, matches a p
   await page.getByRole('button', { name: 'Match selected' }).click()
   await page.getByRole('status').filter({ hasText: 'matched in every later run' }).waitFor()
 
+  // A pair the SQL matched alone (neither record in another pair) is kept apart from now on: both become open.
+  const { runResults } = await graphqlOk<{ runResults: { rows: Array<Record<string, string>> } }>(url, 'query ($id: ID!) { runResults(runId: $id, kind: MATCHED, limit: 1000) { rows } }', { id: run1 })
+  const once = (column: string, value: string | undefined): boolean => runResults.rows.filter((r) => r[column] === value).length === 1
+  const pair = runResults.rows.find((r) => once('invoice_id', r.invoice_id) && once('payment_id', r.payment_id))!
+  await page.goto(`${url}/#/runs/${run1}/results/matched`)
+  await page.getByLabel('Filter column').selectOption('invoice_id')
+  await page.getByLabel('Condition').selectOption({ label: 'equals' })
+  await page.getByLabel('Value').fill(pair.invoice_id!)
+  await page.getByRole('button', { name: 'Add filter' }).click()
+  await page.getByTestId('result-total').filter({ hasText: /^1$/ }).waitFor()
+  await page.getByRole('button', { name: 'Open the matched group of row 1' }).click()
+  await page.getByLabel('Reason for the unmatch').fill('Same amount by chance; the payment belongs to another customer')
+  await page.getByRole('button', { name: 'Unmatch group' }).click()
+  await page.getByRole('status').filter({ hasText: 'these records stay unmatched' }).waitFor()
+
   const run2 = await runPeriod(url, second)
   const decided = new Set(['INV-P1', 'INV-P3'])
-  const openLeft = second.truth.unmatched_left_keys!.filter((k) => !decided.has(k)).length
-  const openRight = second.truth.unmatched_right_keys!.filter((k) => k !== 'PAY-P1').length
+  const openLeft = second.truth.unmatched_left_keys!.filter((k) => !decided.has(k)).length + 1
+  const openRight = second.truth.unmatched_right_keys!.filter((k) => k !== 'PAY-P1').length + 1
   await page.goto(`${url}/#/runs/${run2}/exceptions/left`)
-  t.equal(await queueTotal(page, openLeft), openLeft, 'the next run leaves out the matched and the written-off invoice')
+  t.equal(await queueTotal(page, openLeft), openLeft, 'the next run leaves out the matched and the written-off invoice, and has the unmatched one')
   t.equal(await page.getByTestId('decision-matched-left').textContent(), '1', 'one invoice matched by the carried-over decision')
   t.equal(await page.getByTestId('written-off-left').textContent(), '1', 'and one written off, reported apart')
+  t.equal(await page.getByTestId('unmatched-by-decision').textContent(), '1', 'and the unmatched pair kept apart')
   await page.getByLabel('Key contains').fill('INV-P3')
   await page.getByRole('button', { name: 'Apply filter' }).click()
   t.equal(await queueTotal(page, 0), 0, 'the written-off invoice is not in the queue')
@@ -78,7 +94,7 @@ t.test('an operator reads why records did not match, writes one off, matches a p
   t.equal(rows.length - 1, openLeft, 'the export has a row for every open invoice')
   t.ok(rows[0]!.includes('exception_state') && rows[0]!.includes('nearest_1_payment_id'), 'with its state and nearest candidate')
   await page.getByRole('link', { name: /^Unmatched right/ }).click()
-  t.equal(await queueTotal(page, openRight), openRight, 'the matched payment left the open payments')
+  t.equal(await queueTotal(page, openRight), openRight, 'the matched payment left the open payments and the unmatched one joined them')
 
   const filterBy = async (assignee: string, state = 'Any'): Promise<void> => {
     const form = page.getByRole('form', { name: 'Filter the exceptions' })
