@@ -1,5 +1,6 @@
 import { GetExceptions, type ExceptionRecord, type ExceptionState, type Side } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
+import { GatewayErrors } from '../errors.ts'
 import { readPage, type GqlResultPage } from '../results/read-page.ts'
 import { keyText } from './exception-mapping.ts'
 
@@ -9,6 +10,7 @@ export interface RunExceptionQuery { search?: string | null, state?: ExceptionSt
 export interface SelectedPage { totalCount: number, offset: number, rows: Array<Record<string, unknown>>, keys: string[][], states: ExceptionRecord[] }
 
 const SCAN_PAGE = 1000
+const SEARCH_MAX = 200
 
 /**
  * A page of a run's unmatched records of one side with their states. A search narrows the result file
@@ -17,6 +19,7 @@ const SCAN_PAGE = 1000
  */
 export async function selectRunExceptions (deps: GatewayDeps, target: { runId: string, recipeId: string, side: Side, keyColumns: string[] }, page: { limit: number, offset: number }, query: RunExceptionQuery = {}): Promise<SelectedPage> {
   const kind = target.side === 'left' ? 'unmatched_left' : 'unmatched_right'
+  if ((query.search ?? '').length > SEARCH_MAX) throw GatewayErrors.GATEWAY_RESULT_FILTER_INVALID(`A key search is at most ${SEARCH_MAX} characters; shorten it to a part of the key.`)
   const search = query.search == null || query.search === '' ? [] : [{ column: target.keyColumns[0]!, contains: query.search }]
   const read = async (range: { limit: number, offset: number }) => {
     const found = await readPage(deps, target.runId, kind, range, { filters: search })

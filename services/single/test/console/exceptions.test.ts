@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { formatCents, parseCents } from '@kalla/datagen'
-import { graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
+import { errorCode, graphql, graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
 import { SCREENSHOTS, signIn, startConsole } from './console-harness.ts'
 import { findKey, keyFor, openRecord, queueTotal, RECIPE, runPeriod, saveRecipe, TOL, twoPeriods, WINDOW } from './exceptions-fixture.ts'
 
@@ -207,4 +207,6 @@ t.test('a recipe the explainer cannot take apart still runs, and its records say
   t.match(await page.getByTestId('explanation').textContent(), /^Explanation unavailable: /, 'and so does each record')
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
   t.equal(parseCsv(await readFile(await download.path(), 'utf8')).length - 1, first.oneToOne.unmatched_left_count, 'its export still lists every unmatched invoice')
+  const long = await graphql(url, 'query ($id: ID!, $s: String!) { run(runId: $id) { exceptions(side: LEFT, filter: { search: $s }) { totalCount } } }', { id: run, s: 'x'.repeat(201) })
+  t.equal(errorCode(long.errors), 'GATEWAY_RESULT_FILTER_INVALID', 'a key search longer than 200 characters is refused')
 })
