@@ -70,12 +70,21 @@ export class Api {
 
   /** GET /runs/:id/results/:kind?format=…, saved by the browser under the name the server gives. */
   async download (runId: string, kind: string, format: 'csv' | 'xlsx' | 'parquet'): Promise<void> {
-    const response = await fetch(`/runs/${encodeURIComponent(runId)}/results/${kind}?format=${format}`, { headers: this.headers() })
+    await this.save(`/runs/${encodeURIComponent(runId)}/results/${kind}?format=${format}`, `${runId}-${kind}.${format}`)
+  }
+
+  /** GET /runs/:id/exceptions/:side?format=…: a side's exceptions with states, ages, comments and explanations. */
+  async downloadExceptions (runId: string, side: 'left' | 'right', format: 'csv' | 'xlsx'): Promise<void> {
+    await this.save(`/runs/${encodeURIComponent(runId)}/exceptions/${side}?format=${format}`, `${runId}-exceptions_${side}.${format}`)
+  }
+
+  private async save (path: string, fallbackName: string): Promise<void> {
+    const response = await fetch(path, { headers: this.headers() })
     if (!response.ok) {
       const body = await response.json().catch(() => undefined) as { error?: { code: string, message: string } } | undefined
       throw new ApiError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `The download failed (${response.status}).`)
     }
-    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${runId}-${kind}.${format}`
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName
     const url = URL.createObjectURL(await response.blob())
     const link = document.createElement('a')
     link.href = url

@@ -1,3 +1,4 @@
+import { Exceptions } from './pages/exceptions.tsx'
 import { Home } from './pages/home.tsx'
 import { RecipeEditor } from './pages/recipe-editor.tsx'
 import { Recipes } from './pages/recipes.tsx'
@@ -43,6 +44,7 @@ function page (route: string[]) {
   if (section === 'recipes' && id !== undefined) return <RecipeEditor recipeId={id} />
   if (section === 'recipes') return <Recipes />
   if (section === 'runs' && id !== undefined && sub === 'results') return <Results key={`${id}/${kind ?? 'unmatched_left'}`} runId={id} kind={kind ?? 'unmatched_left'} />
+  if (section === 'runs' && id !== undefined && sub === 'exceptions') return <Exceptions key={id} runId={id} side={kind === 'right' ? 'RIGHT' : 'LEFT'} />
   if (section === 'runs' && id !== undefined) return <RunView runId={id} />
   return <Home />
 }

@@ -4,12 +4,13 @@ import { outputKeys, sideColumns, sideRecords, unionRows, type GroupSide } from 
 import type { Columns } from '../result-pages.ts'
 import { useSession } from '../session.tsx'
 import { RowsTable } from './rows-table.tsx'
+import { UnmatchGroup } from './unmatch-group.tsx'
 
-const SidesQuery = graphql('query GroupSides($runId: ID!) { run(runId: $runId) { recipe { left { alias primaryKey } right { alias primaryKey } } } leftColumns: runResults(runId: $runId, kind: UNMATCHED_LEFT, limit: 0) { columns { name } } rightColumns: runResults(runId: $runId, kind: UNMATCHED_RIGHT, limit: 0) { columns { name } } }')
+const SidesQuery = graphql('query GroupSides($runId: ID!) { run(runId: $runId) { recipe { recipeId left { alias primaryKey } right { alias primaryKey } } } leftColumns: runResults(runId: $runId, kind: UNMATCHED_LEFT, limit: 0) { columns { name } } rightColumns: runResults(runId: $runId, kind: UNMATCHED_RIGHT, limit: 0) { columns { name } } }')
 const GroupQuery = graphql('query GroupRows($runId: ID!, $byLeft: [ResultFilter!], $byRight: [ResultFilter!]) { byLeft: runResults(runId: $runId, kind: MATCHED, limit: 1000, filters: $byLeft) { rows totalCount } byRight: runResults(runId: $runId, kind: MATCHED, limit: 1000, filters: $byRight) { rows totalCount } }')
 
 type Row = Record<string, unknown>
-interface Group { left: Row[], right: Row[], rows: Row[], truncated: boolean }
+interface Group { recipeId: string, left: Row[], right: Row[], rows: Row[], truncated: boolean, keys: { left: string[][], right: string[][] } }
 
 /**
  * A matched group side by side: the matched rows sharing the chosen row's left key or its right key,
@@ -40,6 +41,7 @@ export function GroupView ({ runId, row, columns, onClose }: { runId: string, ro
             <div data-testid='group-left'><RowsTable caption='Left records' rows={group.left} /></div>
             <div data-testid='group-right'><RowsTable caption='Right records' rows={group.right} /></div>
           </div>
+          <UnmatchGroup runId={runId} recipeId={group.recipeId} left={group.keys.left} right={group.keys.right} />
           <details><summary>The group's matched rows</summary><RowsTable rows={group.rows} /></details>
           <p className='hint'>Kalla keeps only the columns the match SQL selected for matched records; the other columns of the source records are not stored with the run. Columns both sources have, or that the SQL computed, are in the matched rows.</p>
         </>
@@ -60,7 +62,10 @@ async function loadGroup (api: ReturnType<typeof useSession>['api'], runId: stri
   const found = await api.request(GroupQuery, { runId, byLeft: equal(keys.left), byRight: equal(keys.right) })
   const rows = unionRows(found.byLeft.rows as Row[], found.byRight.rows as Row[])
   const split = sideColumns(output, left, right, { left: keys.left, right: keys.right })
+  const tuples = (columns: string[]): string[][] => [...new Set(rows.map((r) => JSON.stringify(columns.map((c) => String(r[c] ?? '')))))].map((k) => JSON.parse(k) as string[])
   return {
+    recipeId: recipe.recipeId,
+    keys: { left: tuples(keys.left), right: tuples(keys.right) },
     left: sideRecords(rows, keys.left, split.left),
     right: sideRecords(rows, keys.right, split.right),
     rows,

@@ -39,6 +39,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
       <h1 id='results-title'>Results of run <a href={href('runs', runId)}>{runId}</a></h1>
       <nav aria-label='Result kind' className='tabs'>
         {KINDS.map(([id, label]) => <a key={id} href={href('runs', runId, 'results', id)} aria-current={id === kind ? 'page' : undefined}>{label}</a>)}
+        <a href={href('runs', runId, 'exceptions', kind === 'unmatched_right' ? 'right' : 'left')}>Exceptions</a>
       </nav>
       <div className='toolbar'>
         <p><strong data-testid='result-total'>{meta?.totalCount ?? '…'}</strong> {meta?.totalCount === 1 ? 'row' : 'rows'}{filters.length > 0 ? (meta?.totalCount === 1 ? ' passes the filters' : ' pass the filters') : ''}</p>

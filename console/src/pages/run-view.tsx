@@ -61,6 +61,7 @@ export function RunView ({ runId }: { runId: string }) {
             <tr><th scope='row'>Matched</th><td data-testid='count-matched'><a href={href('runs', runId, 'results', 'matched')}>{final.matchedCount}</a></td></tr>
             <tr><th scope='row'>Unmatched left</th><td data-testid='count-unmatched-left'><a href={href('runs', runId, 'results', 'unmatched_left')}>{final.unmatchedLeftCount}</a></td></tr>
             <tr><th scope='row'>Unmatched right</th><td data-testid='count-unmatched-right'><a href={href('runs', runId, 'results', 'unmatched_right')}>{final.unmatchedRightCount}</a></td></tr>
+            <tr><th scope='row'>Exceptions</th><td><a href={href('runs', runId, 'exceptions', 'left')}>Explain and resolve the unmatched records</a></td></tr>
           </tbody>
         </table>
       )}

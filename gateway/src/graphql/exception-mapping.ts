@@ -1,4 +1,4 @@
-import type { ExceptionRecord } from '@kalla/proto'
+import type { ExceptionRecord, Run } from '@kalla/proto'
 
 /** An exception as GraphQL shows it. */
 export function toException (e: ExceptionRecord) {
@@ -9,4 +9,13 @@ export function toException (e: ExceptionRecord) {
 export function keyText (row: Record<string, unknown>, column: string): string {
   const name = Object.keys(row).find((k) => k.toLowerCase() === column.toLowerCase()) ?? column
   return String(row[name])
+}
+
+/**
+ * The storage key of a run's explain file for one side, or undefined when the run has none. The matcher
+ * lists the explain keys of every run asked to explain, also when the explanation was unavailable and no
+ * file was written, so the summary decides.
+ */
+export function explainKey (run: Run, side: 'left' | 'right'): string | undefined {
+  return run.explain?.available === true ? run.outputs?.[`explain_${side}`] : undefined
 }

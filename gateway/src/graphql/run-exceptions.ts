@@ -1,28 +1,28 @@
 import { readExplanations, type Candidate } from '@kalla/engine'
-import { GetExceptions, GetRecipe, GetRun, type ExceptionRecord, type Side } from '@kalla/proto'
+import { GetRecipe, GetRun, type ExceptionRecord, type Side } from '@kalla/proto'
 import { ask, askShared, type GatewayDeps } from '../deps.ts'
-import { openResult, readPage } from '../results/read-page.ts'
-import { keyText, toException } from './exception-mapping.ts'
+import { openResult } from '../results/read-page.ts'
+import { explainKey as explainKeyOf, toException } from './exception-mapping.ts'
 import type { GqlRun } from './mapping.ts'
 import { checkPage } from './page-args.ts'
+import { selectRunExceptions, type RunExceptionQuery } from './run-exception-select.ts'
 
 /**
- * Run.exceptions: a page of the run's unmatched records of one side, each with its state from the runs
+ * Run.exceptions: a page of the run's unmatched records of one side (narrowed by its filter), each with its state from the runs
  * service and its nearest candidates from the run's explain file (read by the engine).
  */
 export function runExceptionResolvers (deps: GatewayDeps) {
   return {
-    exceptions: async (run: GqlRun, args: { side: Side, limit: number, offset: number }) => {
+    exceptions: async (run: GqlRun, args: { side: Side, limit: number, offset: number, filter?: RunExceptionQuery | null }) => {
       checkPage('Run.exceptions', args)
       const stored = await askShared(deps, 'run', GetRun, { run_id: run.runId }, (r) => r)
       const { recipe } = await ask(deps, GetRecipe, { recipe_id: stored.recipe_id })
       const other = args.side === 'left' ? 'right' : 'left'
       const keyColumns = recipe.sources[args.side].primary_key
-      const page = await readPage(deps, run.runId, `unmatched_${args.side}`, { limit: args.limit, offset: args.offset })
-      const keys = page.rows.map((row) => keyColumns.map((k) => keyText(row, k)))
-      const states = keys.length === 0 ? [] : (await ask(deps, GetExceptions, { recipe_id: stored.recipe_id, records: keys.map((key) => ({ side: args.side, key })) })).exceptions
-      const explainKey = stored.outputs?.[`explain_${args.side}`]
-      const nearest = explainKey === undefined ? new Map<string, Candidate[]>() : await candidates(deps, run.runId, explainKey, keyColumns, recipe.sources[other].primary_key, keys)
+      const page = await selectRunExceptions(deps, { runId: run.runId, recipeId: stored.recipe_id, side: args.side, keyColumns }, args, args.filter ?? {})
+      const { keys, states } = page
+      const explainKey = explainKeyOf(stored, args.side)
+      const nearest = explainKey === undefined || keys.length === 0 ? new Map<string, Candidate[]>() : await candidates(deps, run.runId, explainKey, keyColumns, recipe.sources[other].primary_key, keys)
       return {
         side: args.side,
         totalCount: page.totalCount,

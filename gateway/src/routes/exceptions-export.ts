@@ -6,6 +6,7 @@ import { exceptionsExportStream, forEachKeyPage } from '@kalla/engine'
 import { GetExceptions, GetRecipe, GetRun, type ExceptionRecord, type Side } from '@kalla/proto'
 import { ask, type GatewayDeps } from '../deps.ts'
 import { GatewayErrors } from '../errors.ts'
+import { explainKey as explainKeyOf } from '../graphql/exception-mapping.ts'
 import { completedResultKey, openResult } from '../results/read-page.ts'
 import type { ResultFile } from '../results/result-files.ts'
 
@@ -36,7 +37,7 @@ export async function exceptionExportRoutes (app: FastifyInstance, options: { de
       const unmatched = await openResult(deps, runId, unmatchedKey)
       opened.push(unmatched)
       await writeStates(deps, states, { recipeId: run.recipe_id, side, path: unmatched.path, keyColumns: recipe.sources[side].primary_key })
-      const explainKey = run.outputs?.[`explain_${side}`]
+      const explainKey = explainKeyOf(run, side)
       const explain = explainKey === undefined ? undefined : await openResult(deps, runId, explainKey)
       if (explain !== undefined) opened.push(explain)
       const other = side === 'left' ? 'right' : 'left'

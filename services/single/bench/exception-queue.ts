@@ -1,0 +1,67 @@
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { once } from 'node:events'
+import { createTestDatabase, graphqlOk, listen, TEST_ADMIN_KEY, uploadFile, waitFor } from '@kalla/testing'
+import t from 'tap'
+import { buildSingleApp } from '../src/app.ts'
+import { loadSingleConfig } from '../src/config.ts'
+
+// Measures one page of the console's exception queue (Run.exceptions, 200 records) on a run that leaves ROWS
+// ledger rows unmatched: unfiltered at the start and the middle, with a key search, and with a state filter
+// (which reads every record's state). Run by hand: scripts/node services/single/bench/exception-queue.ts [rows].
+// It prints the median of REPS reads of each; it asserts none.
+const ROWS = Number(process.argv[2] ?? 100_000)
+const REPS = 3
+
+async function writeCsv (path: string, header: string, rows: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path)
+  out.write(header + '\n')
+  for (let i = 0; i < rows; i++) if (!out.write(line(i) + '\n')) await once(out, 'drain')
+  out.end()
+  await once(out, 'finish')
+}
+
+t.setTimeout(1_800_000)
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
+const QUEUE = 'query ($id: ID!, $offset: Int!, $filter: RunExceptionQuery) { run(runId: $id) { exceptions(side: LEFT, limit: 200, offset: $offset, filter: $filter) { totalCount records { key exception { state } nearest { rank } } } } }'
+
+t.test(`the exception queue on ${ROWS.toLocaleString('en')} unmatched rows`, { timeout: 1_800_000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kalla-queue-'))
+  const stateDb = await createTestDatabase()
+  const env = { PORT: '0', LOG_LEVEL: 'warn', KALLA_DATA_DIR: join(dir, 'data'), DATABASE_URL: stateDb.url, KALLA_ADMIN_KEY: TEST_ADMIN_KEY }
+  const { app } = await buildSingleApp(loadSingleConfig(env), env)
+  t.teardown(async () => { await app.close(); await stateDb.drop(); await rm(dir, { recursive: true, force: true }) })
+  const url = await listen(app)
+  await writeCsv(join(dir, 'ledger.csv'), 'entry_id,account,amount', ROWS, (i) => `E${String(i).padStart(8, '0')},A${i % 97},${1 + (i % 1000)}.${String(i % 100).padStart(2, '0')}`)
+  await writeCsv(join(dir, 'bank.csv'), 'line_id,entry_ref,amount', 10, (i) => `L${i},NONE${i},1.00`)
+  const ledger = await uploadFile(`${url}/uploads`, join(dir, 'ledger.csv'), 'ledger.csv')
+  const bank = await uploadFile(`${url}/uploads`, join(dir, 'bank.csv'), 'bank.csv')
+  await graphqlOk(url, 'mutation ($input: RecipeInput!) { saveRecipe(input: $input) { recipeId } }', { input: { recipeId: 'queue', name: 'Queue', matchSql: 'SELECT l.entry_id, r.line_id FROM ledger l JOIN bank r ON r.entry_ref = l.entry_id AND tolerance_match(l.amount, r.amount, 0.01)', left: { alias: 'ledger', type: 'FILE', schema: ['entry_id', 'account', 'amount'], primaryKey: ['entry_id'] }, right: { alias: 'bank', type: 'FILE', schema: ['line_id', 'entry_ref', 'amount'], primaryKey: ['line_id'] } } })
+  const started = await graphqlOk<{ startRun: { runId: string } }>(url, 'mutation ($input: StartRunInput!) { startRun(input: $input) { runId } }', { input: { recipeId: 'queue', files: [{ alias: 'ledger', uploadId: ledger.uploadId }, { alias: 'bank', uploadId: bank.uploadId }] } })
+  const id = started.startRun.runId
+  await waitFor(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1000)) // polls once a second, under the gateway's rate limit
+    const { run } = await graphqlOk<{ run: { status: string } }>(url, 'query ($id: ID!) { run(runId: $id) { status } }', { id })
+    if (run.status === 'FAILED') throw new Error(`run ${id} failed`)
+    return run.status === 'COMPLETED' ? true : undefined
+  }, 600_000, 'the run to complete')
+  const time = async (offset: number, filter: Record<string, string> | null): Promise<{ ms: number, total: number }> => {
+    const ms: number[] = []
+    let total = 0
+    for (let i = 0; i < REPS; i++) {
+      const start = performance.now()
+      const { run } = await graphqlOk<{ run: { exceptions: { totalCount: number } } }>(url, QUEUE, { id, offset, filter })
+      ms.push(performance.now() - start)
+      total = run.exceptions.totalCount
+    }
+    return { ms: Math.round(median(ms)), total }
+  }
+  const cases = [['first page', 0, null], ['middle page', Math.floor(ROWS / 2), null], ['key search "E000012"', 0, { search: 'E000012' }], ['state OPEN (reads every state)', 0, { state: 'OPEN' }]] as const
+  for (const [name, offset, filter] of cases) {
+    const { ms, total } = await time(offset, filter)
+    t.comment(`${name}: ${ms} ms (median of ${REPS}), ${total} records pass`)
+  }
+  t.pass('measured')
+})
