@@ -72,24 +72,23 @@ t.test('the parallel readers share one snapshot while another connection writes'
   // that cancel out: every consistent view has the same total, an even number of new rows and unique ids.
   const writer = new pg.Client({ connectionString: PG_URL })
   await writer.connect()
-  let writing = true
-  let committed = 0
+  const state = { writing: true, committed: 0 }
   const writes = (async () => {
-    for (let n = 0; writing; n++) {
+    for (let n = 0; state.writing; n++) {
       const a = 1 + (n * 104_729) % ROWS
       const b = 1 + (n * 7_727 + 11) % ROWS
       const id = ROWS + 1 + 2 * n
       await writer.query(`BEGIN; UPDATE ${schema}.invoices SET amount = amount + 0.01 WHERE id = ${a}; UPDATE ${schema}.invoices SET amount = amount - 0.01 WHERE id = ${b};
         INSERT INTO ${schema}.invoices VALUES (${id}, ${n}.25, 1, 'w'), (${id + 1}, -${n}.25, 1, 'w'); COMMIT`)
-      committed++
+      state.committed++
     }
   })()
-  t.teardown(async () => { writing = false; await writes.catch(() => {}); await writer.end() })
-  while (committed < 20) await new Promise((resolve) => setTimeout(resolve, 5))
-  const before = committed
+  t.teardown(async () => { state.writing = false; await writes.catch(() => {}); await writer.end() })
+  while (state.committed < 20) await new Promise((resolve) => setTimeout(resolve, 5))
+  const before = state.committed
   const staged = await stage(uri(`table=${schema}.invoices`), await tempDir(t))
-  const during = committed - before
-  writing = false
+  const during = state.committed - before
+  state.writing = false
   await writes
   t.ok(during > 0, `the writer committed ${during} transactions while the table was staged`)
   const [row] = await staged.query('SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(amount)::VARCHAR AS total FROM invoices')
