@@ -98,3 +98,17 @@ t.test('the parallel readers share one snapshot while another connection writes'
   const final = (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.invoices`)).rows[0]!.n
   t.ok(Number(row!.n) < Number(final), 'rows committed after the snapshot are not read')
 })
+
+t.test('a server that allows the user one connection gets the table read by that one', async (t) => {
+  const { client, schema } = await pgSchema(t)
+  await seed(client, schema)
+  const role = `${schema}_reader`
+  await client.query(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 1; GRANT USAGE ON SCHEMA ${schema} TO ${role}; GRANT SELECT ON ${schema}.invoices TO ${role}`)
+  t.teardown(async () => { await client.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`) })
+  const url = new URL(PG_URL)
+  url.username = role
+  url.searchParams.set('table', `${schema}.invoices`)
+  const staged = await stage(url.toString(), await tempDir(t))
+  const [row] = await staged.query('SELECT count(DISTINCT id) AS ids, max(id) AS high FROM invoices')
+  t.same([staged.rows, row], [ROWS, { ids: ROWS, high: ROWS }])
+})
