@@ -1,6 +1,15 @@
-import { Compile } from 'typebox/compile'
+import { createRequire } from 'node:module'
+import type { Compile } from 'typebox/compile'
 import type { Static, TSchema } from 'typebox'
 import { nearest } from './nearest.ts'
+
+// TypeBox's compiler is a few hundred modules: loaded (synchronously, as checks are) when the first
+// contract is checked, not when proto is imported, so a service answers /readyz without it.
+let compile: typeof Compile | undefined
+function compiler (): typeof Compile {
+  compile ??= (createRequire(import.meta.url)('typebox/compile') as { Compile: typeof Compile }).Compile
+  return compile
+}
 
 /** One thing wrong with a message or a recipe, addressed by a JSON pointer-like path. */
 export interface Problem {
@@ -26,7 +35,7 @@ interface SchemaError { keyword: string, schemaPath: string, instancePath: strin
 export function checker<S extends TSchema> (schema: S, code = 'SCHEMA_INVALID'): Checker<S> {
   // Compiled on first use: a process compiles only the contracts it checks, and starts faster.
   let compiled: ReturnType<typeof Compile<S>> | undefined
-  const validator = (): ReturnType<typeof Compile<S>> => (compiled ??= Compile(schema))
+  const validator = (): ReturnType<typeof Compile<S>> => (compiled ??= compiler()(schema))
   return {
     schema,
     check: (value: unknown): value is Static<S> => validator().Check(value),

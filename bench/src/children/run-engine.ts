@@ -16,11 +16,17 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'memory-limit': { type: 'string', default: '2GB' },
     'work-dir': { type: 'string' },
-    explain: { type: 'boolean', default: false }
+    explain: { type: 'boolean', default: false },
+    // Connections reading one Postgres table (1: one stream, as before parallel reads), for scenario 3.
+    'pg-readers': { type: 'string' }
   }
 })
 const started = performance.now()
 const engine = values.engine === undefined ? await import('@kalla/engine') : await import(pathToFileURL(resolve(values.engine)).href) as typeof Engine
+if (values['pg-readers'] !== undefined) {
+  const { parallelReads } = await import('../../../libs/engine/src/stage/postgres-parallel.ts')
+  parallelReads.readers = Number(values['pg-readers'])
+}
 const recipe = JSON.parse(await readFile(values.recipe ?? '', 'utf8')) as Recipe
 const bindings: Record<string, SourceBinding> = {}
 for (const pair of values.source ?? []) {

@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module'
 import Type, { type Static, type TObject } from 'typebox'
-import Value from 'typebox/value'
+import type ValueModule from 'typebox/value'
+import { readPlainConfig } from './config-read.ts'
 import { BusEnv } from './bus-env.ts'
 
 /** The environment did not describe a valid configuration; `problems` names every variable at fault. */
@@ -19,11 +21,15 @@ export class ConfigError extends Error {
  * @example const config = loadConfig(RunsConfig, process.env)
  */
 export function loadConfig<S extends TObject> (schema: S, env: Record<string, string | undefined>): Static<S> {
-  const known: Record<string, unknown> = {}
+  const known: Record<string, string> = {}
   for (const key of Object.keys(schema.properties)) {
     const value = env[key]
     if (value !== undefined && value !== '') known[key] = value
   }
+  const plain = readPlainConfig(schema, known)
+  if (plain !== undefined) return plain as Static<S>
+  // Loaded only for a configuration out of the ordinary: it converts loosely and names every problem.
+  const Value = (createRequire(import.meta.url)('typebox/value') as { default: typeof ValueModule }).default
   const converted = Value.Convert(schema, Value.Default(schema, known))
   if (Value.Check(schema, converted)) return converted as Static<S>
   const problems = [...Value.Errors(schema, converted)]

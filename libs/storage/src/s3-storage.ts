@@ -1,7 +1,8 @@
-import { S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { StorageError } from './errors.ts'
 import { keyProblem } from './keys.ts'
-import { deleteObjects, getObject, headObject, listKeys, pingBucket, uploadObject, where, type Bucket } from './s3-objects.ts'
+import type * as S3Objects from './s3-objects.ts'
+import type { Bucket } from './s3-objects.ts'
 import { createStorageFrom } from './storage.ts'
 import type { Storage } from './types.ts'
 
@@ -20,6 +21,8 @@ export interface S3StorageConfig {
   listPageSize?: number
 }
 
+interface Opened { bucket: Bucket, objects: typeof S3Objects }
+
 const CONNECT_TIMEOUT_MS = 5_000
 const MAX_PAGE_SIZE = 1000
 
@@ -31,25 +34,31 @@ const MAX_PAGE_SIZE = 1000
  */
 export function createS3Storage (config: S3StorageConfig): Storage {
   const prefix = checkedPrefix(config)
-  const client = new S3Client({
-    region: config.region,
-    endpoint: config.endpoint,
-    forcePathStyle: config.forcePathStyle,
-    credentials: config.credentials,
-    // An unreachable endpoint should fail a request in seconds, not after the operating system gives up.
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS }
-  })
-  const bucket: Bucket = { client, name: config.bucket, prefix, pageSize: config.listPageSize ?? MAX_PAGE_SIZE }
+  // The AWS SDK is hundreds of modules: loaded with the first request, so a service starts without it.
+  let client: S3Client | undefined
+  let opened: Promise<Opened> | undefined
+  const open = async (): Promise<Opened> => await (opened ??= (async () => {
+    const [{ S3Client }, objects] = await Promise.all([import('@aws-sdk/client-s3'), import('./s3-objects.ts')])
+    client = new S3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      forcePathStyle: config.forcePathStyle,
+      credentials: config.credentials,
+      // An unreachable endpoint should fail a request in seconds, not after the operating system gives up.
+      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS }
+    })
+    return { bucket: { client, name: config.bucket, prefix, pageSize: config.listPageSize ?? MAX_PAGE_SIZE }, objects }
+  })())
   return createStorageFrom({
     kind: 's3',
-    where: (key) => where(bucket, key),
-    write: (key, body, options) => uploadObject(bucket, key, body, options),
-    read: (key) => getObject(bucket, key),
-    stat: (key) => headObject(bucket, key),
-    remove: (keys) => deleteObjects(bucket, keys),
-    list: (listPrefix) => listKeys(bucket, listPrefix),
-    ping: () => pingBucket(bucket),
-    close: async () => { client.destroy() }
+    where: (key) => `s3://${config.bucket}/${prefix}${key}`,
+    write: async (key, body, options) => { const { bucket, objects } = await open(); await objects.uploadObject(bucket, key, body, options) },
+    read: async (key) => { const { bucket, objects } = await open(); return await objects.getObject(bucket, key) },
+    stat: async (key) => { const { bucket, objects } = await open(); return await objects.headObject(bucket, key) },
+    remove: async (keys) => { const { bucket, objects } = await open(); await objects.deleteObjects(bucket, keys) },
+    list: async function * (listPrefix) { const { bucket, objects } = await open(); yield * objects.listKeys(bucket, listPrefix) },
+    ping: async () => { const { bucket, objects } = await open(); await objects.pingBucket(bucket) },
+    close: async () => { client?.destroy() }
   })
 }
 

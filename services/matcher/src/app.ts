@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import { MATCHER_CONSUMER, MatchJobs } from '@kalla/proto'
-import { busPlugin, createLogger, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
+import { busPlugin, createLogger, lazySchemaController, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
 import { engineLimits, type MatcherConfig } from './config.ts'
 import type { MatcherDeps } from './domain/deps.ts'
@@ -18,7 +18,7 @@ export interface SharedInfrastructure { bus?: Bus, storage?: Storage }
 /** The matcher: bus and storage, metrics, a sweep of abandoned work directories, the job consumer, then health. It has no database. */
 export async function buildMatcherApp (config: MatcherConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'matcher', level: config.LOG_LEVEL })
-  const app = Fastify({ loggerInstance: logger })
+  const app = Fastify({ loggerInstance: logger, schemaController: lazySchemaController })
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'matcher' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })
   await app.register(metricsRoute, { service: 'matcher', token: config.METRICS_TOKEN })

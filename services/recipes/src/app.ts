@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
-import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
+import { busPlugin, createLogger, lazySchemaController, databasePlugin, healthRoutes, metricsRoute, parseKey, sourceAccess, storagePlugin } from '@kalla/service'
 import type { RecipesConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { RecipesDb } from './db/recipes-repository.ts'
@@ -16,7 +16,7 @@ export interface SharedInfrastructure { bus?: Bus, database?: Database, storage?
 /** The recipes service: infrastructure, then the domain's endpoints, then health and metrics. */
 export async function buildRecipesApp (config: RecipesConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'recipes', level: config.LOG_LEVEL })
-  const app = Fastify({ loggerInstance: logger })
+  const app = Fastify({ loggerInstance: logger, schemaController: lazySchemaController })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.RECIPES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'recipes' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })

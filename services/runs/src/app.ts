@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
 import { RUNS_EVENTS_CONSUMER, RunEvents } from '@kalla/proto'
-import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute } from '@kalla/service'
+import { busPlugin, createLogger, lazySchemaController, databasePlugin, healthRoutes, metricsRoute } from '@kalla/service'
 import type { RunsConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { RunsDb } from './db/runs-repository.ts'
@@ -18,7 +18,7 @@ export interface SharedInfrastructure { bus?: Bus, database?: Database }
 /** The runs service: infrastructure, then the domain's endpoints, event consumer and dead-job listener, then health and metrics. */
 export async function buildRunsApp (config: RunsConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = createLogger({ name: 'runs', level: config.LOG_LEVEL })
-  const app = Fastify({ loggerInstance: logger })
+  const app = Fastify({ loggerInstance: logger, schemaController: lazySchemaController })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.RUNS_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'runs' })
 

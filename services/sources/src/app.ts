@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { BusError, type Bus } from '@kalla/bus'
 import type { Database } from '@kalla/db'
 import { GetUpload } from '@kalla/proto'
-import { busPlugin, createLogger, databasePlugin, healthRoutes, metricsRoute, sourceAccess, storagePlugin } from '@kalla/service'
+import { busPlugin, createLogger, lazySchemaController, databasePlugin, healthRoutes, metricsRoute, sourceAccess, storagePlugin } from '@kalla/service'
 import { storageConfigFromEnv, type Storage } from '@kalla/storage'
 import { uploadRoutes } from '@kalla/uploads'
 import { sourcesKeys, type SourcesConfig } from './config.ts'
@@ -25,7 +25,7 @@ export interface SharedInfrastructure { bus?: Bus, database?: Database, storage?
 export async function buildSourcesApp (config: SourcesConfig, shared: SharedInfrastructure = {}): Promise<FastifyInstance> {
   const keys = sourcesKeys(config)
   const logger: FastifyBaseLogger = createLogger({ name: 'sources', level: config.LOG_LEVEL })
-  const app = Fastify({ loggerInstance: logger })
+  const app = Fastify({ loggerInstance: logger, schemaController: lazySchemaController })
   await app.register(databasePlugin, { database: shared.database, url: config.DATABASE_URL, schema: config.SOURCES_DB_SCHEMA, migrations, migrate: config.MIGRATE_ON_START })
   await app.register(busPlugin, { bus: shared.bus, config, identity: 'sources' })
   await app.register(storagePlugin, { storage: shared.storage, config: storageConfigFromEnv(config) })

@@ -13,28 +13,40 @@ import { planColumn, type ColumnPlan } from './postgres-types.ts'
 import { retypeExactly } from './typing.ts'
 import { blanksToNull } from './column-measure.ts'
 import { limitClause } from './files.ts'
+import { copyRanges, dropPart, exportSnapshot, joinSnapshot, parallelReads, planRanges, type PageRange } from './postgres-parallel.ts'
 
 // The copy is a fraction of the staging work; DuckDB's parse of the extract is the rest.
 const COPY_SHARE = 0.9
 
+const SETTINGS = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 3"
+
 /**
- * Stages a Postgres table or query: COPY ... TO STDOUT (CSV) streams into a file in the job's temp
+ * Stages a Postgres table or query: COPY ... TO STDOUT (CSV) streams into files in the job's temp
  * directory, which DuckDB then reads with the exact column types. Rows never sit in the JS heap.
  * The read runs in one REPEATABLE READ, READ ONLY transaction: a consistent snapshot that cannot write.
+ * A large table is read by several connections sharing that snapshot (postgres-parallel.ts).
  */
 export async function stagePostgres (context: StageContext, source: JobSource): Promise<StagedTable> {
   const pgSource = parsePostgresUri(source.uri, source.alias)
-  const extract = join(context.tempDir, `${source.alias}.pg.csv`)
-  const client = await connectPostgres(pgSource, source.alias)
-  const abort = (): void => { client.connection.stream.destroy() }
+  const clients = [await connectPostgres(pgSource, source.alias)]
+  const abort = (): void => { for (const client of clients) client.connection.stream.destroy() }
   context.signal.addEventListener('abort', abort, { once: true })
   try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 3")
+    const client = clients[0]!
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${SETTINGS}`)
     const plans = await planColumns(client, pgSource, source.alias)
     const estimate = Math.min(await estimateRows(client, pgSource), source.sample_rows ?? Infinity)
-    await copyOut(client, pgSource, plans, extract, estimate, context, source.sample_rows)
-    await client.query('COMMIT')
-    await loadExtract(context, source.alias, extract, plans)
+    const ranges = await planRanges(client, pgSource, source.sample_rows)
+    if (ranges === undefined) {
+      const extract = join(context.tempDir, `${source.alias}.pg.csv`)
+      await copyOut(client, pgSource, plans, extract, estimate, context, source.sample_rows)
+      await loadPart(context, source.alias, extract, plans, true)
+    } else {
+      clients.push(...await joinReaders(client, pgSource, source.alias, Math.min(parallelReads.readers, ranges.length) - 1))
+      await copyAndLoad(context, clients, pgSource, source.alias, plans, ranges, estimate)
+    }
+    await Promise.all(clients.map(async (c) => await c.query('COMMIT')))
+    await finishLoad(context, source.alias, plans)
     const columns = await describe(context.connection, ident(source.alias))
     return { columns, typings: columns.map((c) => ({ name: c.name, type: c.type, how: 'source' as const })), blankRows: 0 }
   } catch (error) {
@@ -42,8 +54,46 @@ export async function stagePostgres (context: StageContext, source: JobSource): 
     throw queryError(error, pgSource, source.alias)
   } finally {
     context.signal.removeEventListener('abort', abort)
-    await client.end().catch(() => {})
+    await Promise.all(clients.map(async (c) => { await c.end().catch(() => {}) }))
   }
+}
+
+/**
+ * Further connections in the first one's snapshot, opened at once. A server that refuses some (its
+ * max_connections reached) leaves fewer readers: the ranges are then read by those it accepted.
+ */
+async function joinReaders (first: pg.Client, source: PostgresSource, alias: string, count: number): Promise<pg.Client[]> {
+  const snapshot = await exportSnapshot(first)
+  const opened = await Promise.allSettled(Array.from({ length: count }, async () => await connectPostgres(source, alias)))
+  const readers = opened.flatMap((o) => o.status === 'fulfilled' ? [o.value] : [])
+  try {
+    await Promise.all(readers.map(async (reader) => { await joinSnapshot(reader, snapshot, SETTINGS) }))
+    return readers
+  } catch (error) {
+    await Promise.all(readers.map(async (c) => { await c.end().catch(() => {}) }))
+    throw error
+  }
+}
+
+/** Copies the ranges in parallel and loads each into DuckDB, in order, as soon as it is on disk. */
+async function copyAndLoad (context: StageContext, clients: pg.Client[], source: PostgresSource, alias: string, plans: ColumnPlan[], ranges: PageRange[], estimate: number): Promise<void> {
+  const copy = copyRanges(clients, source, plans, ranges, context.tempDir, alias)
+  const timer = setInterval(() => context.report(Math.min(copy.rows() / estimate, 0.99) * COPY_SHARE), context.intervalMs)
+  try {
+    for (const [index, path] of copy.paths.entries()) {
+      await copy.done(index)
+      await loadPart(context, alias, path, plans, index === 0)
+      await dropPart(path)
+    }
+    await copy.all
+  } catch (error) {
+    copy.stop()
+    await copy.all.catch(() => {})
+    throw error
+  } finally {
+    clearInterval(timer)
+  }
+  context.report(COPY_SHARE)
 }
 
 /** How long describing or previewing a Postgres source may wait; a run has its own time limit. */
@@ -105,13 +155,18 @@ async function copyOut (client: pg.Client, source: PostgresSource, plans: Column
 }
 
 /**
- * Loads a CSV extract into a table with the planned types, then types unconstrained numerics exactly.
+ * Loads one CSV extract (or the first of several, `first`, which creates the table) with the planned types.
  * Empty and spaces-only text is NULL, as in every format Kalla reads (COPY quotes an empty string, so
  * allowing quoted NULLs turns it into one).
  */
-export async function loadExtract (context: Pick<StageContext, 'connection'>, alias: string, path: string, plans: ColumnPlan[]): Promise<void> {
+export async function loadPart (context: Pick<StageContext, 'connection'>, alias: string, path: string, plans: ColumnPlan[], first: boolean): Promise<void> {
   const columns = plans.map((p) => `${literal(p.name)}: ${literal(p.duckdbType)}`).join(', ')
-  await context.connection.run(`CREATE TABLE ${ident(alias)} AS SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = true, columns = {${columns}})`)
+  const read = `SELECT * FROM read_csv(${literal(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = true, columns = {${columns}})`
+  await context.connection.run(first ? `CREATE TABLE ${ident(alias)} AS ${read}` : `INSERT INTO ${ident(alias)} ${read}`)
+}
+
+/** Once every row is in: blank text to NULL, and unconstrained numerics typed exactly. */
+export async function finishLoad (context: Pick<StageContext, 'connection'>, alias: string, plans: ColumnPlan[]): Promise<void> {
   await blanksToNull(context.connection, alias, plans.filter((p) => p.duckdbType === 'VARCHAR' && !p.exactNumber).map((p) => p.name))
   await retypeExactly(context.connection, alias, plans.filter((p) => p.exactNumber).map((p) => p.name))
 }
