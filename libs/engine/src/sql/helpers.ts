@@ -1,26 +1,66 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 
 /**
- * The SQL helpers available in match_sql. They are macros, so DuckDB inlines them before planning:
- * each expands to a BETWEEN range over one side, which the planner turns into a hash join filter or
- * a range (IE) join. The equivalent `abs(a - b) <= tol` would force a nested-loop join.
- * With DECIMAL inputs the arithmetic is exact, so 100.00 and 100.02 match at a tolerance of 0.02.
- * The first amount is widened to DECIMAL(38) at its own scale before the bounds are computed: DuckDB
- * keeps DECIMAL(18) sums in 64 bits and would overflow at 9999999999999999.99 + 0.02.
+ * The SQL helpers available in match_sql. They are macros, so DuckDB inlines them before planning.
+ *
+ * Each helper is two parts joined by AND:
+ * - a search range, `CAST(b AS DOUBLE) BETWEEN lo(a) AND hi(a)`, with one side's column alone on each
+ *   side of the comparison, so the planner turns it into a hash join filter or a range (IE) join (the
+ *   equivalent `abs(a - b) <= tol` alone would force a nested-loop join). DOUBLE is used because every
+ *   numeric type converts to it without error, whatever its scale; the range is widened by one part in
+ *   10^12 of the amounts, far more than DOUBLE's rounding, so it contains every pair that truly matches.
+ *   It only narrows the search: it never decides a match.
+ * - the exact rule, which decides: DECIMAL arithmetic when it fits (it raises an error rather than
+ *   rounding, so `try` turns an overflow into NULL), and otherwise the same rule over the amounts'
+ *   exact digits as BIGNUM integers (arbitrary precision) at a common scale. So every pair of DECIMAL
+ *   values of up to 38 digits, at any scale on either side, is decided exactly and never overflows.
+ * A NULL amount, tolerance or percentage matches nothing; so does a negative one.
  */
-// Adding a DECIMAL(38,0) zero keeps the value and its scale and makes the arithmetic 128-bit.
-const WIDE = (x: string): string => `(${x} + CAST(0 AS DECIMAL(38,0)))`
+const EXACT: Record<string, string> = {
+  // The exact digits of a number without its point, and its scale (how many digits follow the point).
+  kalla_digits: '(x) AS replace(CAST(x AS VARCHAR), \'.\', \'\')',
+  kalla_scale: '(x) AS CASE WHEN strpos(CAST(x AS VARCHAR), \'.\') = 0 THEN 0 ELSE length(CAST(x AS VARCHAR)) - strpos(CAST(x AS VARCHAR), \'.\') END',
+  // Integer text times 10^k, as BIGNUM (appending zeros is exact at any length). The texts are always
+  // digits, so TRY_CAST never fails; it tells the match SQL's type check this is no silent text cast.
+  kalla_shift: '(t, k) AS TRY_CAST(t || repeat(\'0\', CAST(k AS INTEGER)) AS BIGNUM)',
+  // An amount as an integer count of 10^-38 units: every DECIMAL, integer and HUGEINT is one exactly.
+  kalla_units: '(x) AS kalla_shift(kalla_digits(x), 38 - kalla_scale(x))',
+  // Two 19-digit halves of non-negative integer text; each product of halves fits UHUGEINT.
+  kalla_high: '(t) AS TRY_CAST(CASE WHEN length(t) > 19 THEN left(t, length(t) - 19) ELSE \'0\' END AS UHUGEINT)',
+  kalla_low: '(t) AS TRY_CAST(right(t, 19) AS UHUGEINT)',
+  // x × y × 10^k for non-negative integer texts: BIGNUM adds exactly but does not multiply.
+  kalla_product: `(x, y, k) AS kalla_shift(CAST(kalla_high(x) * kalla_high(y) AS VARCHAR), 38 + k)
+    + kalla_shift(CAST(kalla_high(x) * kalla_low(y) AS VARCHAR), 19 + k)
+    + kalla_shift(CAST(kalla_low(x) * kalla_high(y) AS VARCHAR), 19 + k)
+    + kalla_shift(CAST(kalla_low(x) * kalla_low(y) AS VARCHAR), k)`,
+  // |a - b| <= tol, exactly, on 10^-38 units.
+  kalla_within_exact: '(a, b, tol) AS (kalla_units(a) - kalla_units(b) <= kalla_units(tol) AND kalla_units(b) - kalla_units(a) <= kalla_units(tol))',
+  // |a - b| × 100 <= |a| × pct, exactly: both sides scaled to whole numbers, the product in halves.
+  kalla_within_pct_exact: `(a, b, pct) AS (NOT starts_with(kalla_digits(pct), '-') AND
+    kalla_shift(kalla_digits(a), 40 - kalla_scale(a) + kalla_scale(a) + kalla_scale(pct)) - kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct))
+      <= kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38) AND
+    kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct)) - kalla_shift(kalla_digits(a), 40 - kalla_scale(a) + kalla_scale(a) + kalla_scale(pct))
+      <= kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38))`,
+  // The search range: b within lo..hi of a plus a margin far wider than DOUBLE's rounding.
+  kalla_near: `(a, b, lim) AS (CAST(b AS DOUBLE) BETWEEN
+    CAST(a AS DOUBLE) - abs(lim) - (abs(CAST(a AS DOUBLE)) + abs(lim)) * 1e-12 AND
+    CAST(a AS DOUBLE) + abs(lim) + (abs(CAST(a AS DOUBLE)) + abs(lim)) * 1e-12)`
+}
 
 export const HELPERS = {
   tolerance_match: {
     signature: 'tolerance_match(a, b, abs_tol)',
     doc: 'true when |a - b| <= abs_tol',
-    sql: `CREATE MACRO tolerance_match(a, b, abs_tol) AS (b BETWEEN ${WIDE('a')} - abs_tol AND ${WIDE('a')} + abs_tol)`
+    sql: `CREATE MACRO tolerance_match(a, b, abs_tol) AS (
+      kalla_near(a, b, CAST(abs_tol AS DOUBLE))
+      AND coalesce(try(abs(a - b) <= abs_tol), kalla_within_exact(a, b, abs_tol)))`
   },
   pct_tolerance_match: {
     signature: 'pct_tolerance_match(a, b, pct)',
     doc: 'true when |a - b| <= |a| * pct / 100',
-    sql: `CREATE MACRO pct_tolerance_match(a, b, pct) AS (b BETWEEN ${WIDE('a')} - abs(${WIDE('a')}) * pct * 0.01 AND ${WIDE('a')} + abs(${WIDE('a')}) * pct * 0.01)`
+    sql: `CREATE MACRO pct_tolerance_match(a, b, pct) AS (
+      kalla_near(a, b, abs(CAST(a AS DOUBLE)) * CAST(pct AS DOUBLE) * 0.01)
+      AND coalesce(try(pct >= 0 AND abs(a - b) * 100 <= abs(a) * pct), kalla_within_pct_exact(a, b, pct)))`
   },
   date_within: {
     signature: 'date_within(a, b, days)',
@@ -30,5 +70,6 @@ export const HELPERS = {
 } as const
 
 export async function createHelpers (connection: DuckDBConnection): Promise<void> {
+  for (const [name, body] of Object.entries(EXACT)) await connection.run(`CREATE MACRO ${name}${body}`)
   for (const helper of Object.values(HELPERS)) await connection.run(helper.sql)
 }
