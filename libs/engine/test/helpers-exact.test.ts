@@ -118,3 +118,22 @@ for (const g of GROUPS) {
   const name = g.percent ? `pct_tolerance_match at ${g.limit}%` : `tolerance_match at ${g.limit}`
   t.test(`${name} is exact for DECIMAL(38,${g.sa}) against DECIMAL(38,${g.sb}) at the edges of the range${g.column ? ', the limit a column' : ''}`, (t) => check(t, g))
 }
+
+t.test('explanations give the exact difference of amounts at the edges of their range', async (t) => {
+  const amounts: [string, string][] = [
+    ['999999999999999999999999999999999999.99', '-99999999999999999999999999999999.9999'],
+    ['-999999999999999999999999999999999999.99', '99999999999999999999999999999999.9999'],
+    ['12.00', '12.0300']
+  ]
+  const left = await parquet(amounts.map(([a], i) => `('L${i}', ${i}, ${cast(a, 2)}, 0)`), 'invoice_id, pair, amount, tol')
+  const right = await parquet(amounts.map(([, b], i) => `('R${i}', ${i}, ${cast(b, 4)})`), 'payment_id, pair, paid_amount')
+  const sql = 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.pair = p.pair AND tolerance_match(i.amount, p.paid_amount, 0.02)'
+  const done = await runJob(fileJob(dir, left, right, { match_sql: sql, explain: true, run_id: 'exact-explain', output_path: join(dir, 'out-explain') }), { threads: 1 })
+  t.equal(done.explain?.available, true, done.explain?.reason)
+  const rows = await readRows(done.outputs.explain_left!, 'invoice_id, failed', 'invoice_id')
+  const expected = amounts.map(([a, b], i) => {
+    const diff = abs(at(dec(a), 4) - at(dec(b), 4))
+    return { invoice_id: `L${i}`, failed: `tolerance_match(i.amount, p.paid_amount, 0.02): off by ${text({ units: diff, scale: 4 })} at a tolerance of 0.02` }
+  })
+  t.same(rows, expected)
+})

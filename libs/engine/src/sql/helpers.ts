@@ -41,6 +41,14 @@ const EXACT: Record<string, string> = {
       <= kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38) AND
     kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct)) - kalla_shift(kalla_digits(a), 40 - kalla_scale(a) + kalla_scale(a) + kalla_scale(pct))
       <= kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38))`,
+  // A non-negative count of 10^-38 units as decimal text with `scale` decimals (the rest are zeros).
+  kalla_padded: '(v) AS repeat(\'0\', greatest(0, 39 - length(v))) || v',
+  kalla_units_text: `(u, scale) AS (coalesce(nullif(ltrim(left(kalla_padded(CAST(u AS VARCHAR)), length(kalla_padded(CAST(u AS VARCHAR))) - 38), '0'), ''), '0')
+    || CASE WHEN scale > 0 THEN '.' || left(right(kalla_padded(CAST(u AS VARCHAR)), 38), CAST(scale AS INTEGER)) ELSE '' END)`,
+  // |b - a| as exact text at the larger of the two scales, for explanations ("off by 0.03").
+  kalla_difference: `(a, b) AS coalesce(try(CAST(abs(b - a) AS VARCHAR)),
+    kalla_units_text(CASE WHEN kalla_units(b) >= kalla_units(a) THEN kalla_units(b) - kalla_units(a) ELSE kalla_units(a) - kalla_units(b) END,
+      greatest(kalla_scale(a), kalla_scale(b))))`,
   // The search range: b within lo..hi of a plus a margin far wider than DOUBLE's rounding.
   kalla_near: `(a, b, lim) AS (CAST(b AS DOUBLE) BETWEEN
     CAST(a AS DOUBLE) - abs(lim) - (abs(CAST(a AS DOUBLE)) + abs(lim)) * 1e-12 AND
