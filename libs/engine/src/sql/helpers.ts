@@ -16,39 +16,39 @@ import type { DuckDBConnection } from '@duckdb/node-api'
  *   values of up to 38 digits, at any scale on either side, is decided exactly and never overflows.
  * A NULL amount, tolerance or percentage matches nothing; so does a negative one.
  */
+// Macros inline their arguments at every use, so a value used more than once is bound once through a
+// one-element list and a lambda: the expanded SQL stays small and binds in milliseconds.
 const EXACT: Record<string, string> = {
   // The exact digits of a number without its point, and its scale (how many digits follow the point).
   kalla_digits: '(x) AS replace(CAST(x AS VARCHAR), \'.\', \'\')',
-  kalla_scale: '(x) AS CASE WHEN strpos(CAST(x AS VARCHAR), \'.\') = 0 THEN 0 ELSE length(CAST(x AS VARCHAR)) - strpos(CAST(x AS VARCHAR), \'.\') END',
+  kalla_scale: '(x) AS length(split_part(CAST(x AS VARCHAR), \'.\', 2))',
   // Integer text times 10^k, as BIGNUM (appending zeros is exact at any length). The texts are always
   // digits, so TRY_CAST never fails; it tells the match SQL's type check this is no silent text cast.
   kalla_shift: '(t, k) AS TRY_CAST(t || repeat(\'0\', CAST(k AS INTEGER)) AS BIGNUM)',
   // An amount as an integer count of 10^-38 units: every DECIMAL, integer and HUGEINT is one exactly.
   kalla_units: '(x) AS kalla_shift(kalla_digits(x), 38 - kalla_scale(x))',
-  // Two 19-digit halves of non-negative integer text; each product of halves fits UHUGEINT.
-  kalla_high: '(t) AS TRY_CAST(CASE WHEN length(t) > 19 THEN left(t, length(t) - 19) ELSE \'0\' END AS UHUGEINT)',
-  kalla_low: '(t) AS TRY_CAST(right(t, 19) AS UHUGEINT)',
-  // x × y × 10^k for non-negative integer texts: BIGNUM adds exactly but does not multiply.
-  kalla_product: `(x, y, k) AS kalla_shift(CAST(kalla_high(x) * kalla_high(y) AS VARCHAR), 38 + k)
-    + kalla_shift(CAST(kalla_high(x) * kalla_low(y) AS VARCHAR), 19 + k)
-    + kalla_shift(CAST(kalla_low(x) * kalla_high(y) AS VARCHAR), 19 + k)
-    + kalla_shift(CAST(kalla_low(x) * kalla_low(y) AS VARCHAR), k)`,
+  // x × y × 10^k for non-negative integer texts, in 19-digit halves (each product of halves fits
+  // UHUGEINT): BIGNUM adds exactly but does not multiply.
+  kalla_product: `(x, y, k) AS list_transform([{
+      'xh': TRY_CAST('0' || left(x, -19) AS UHUGEINT), 'xl': TRY_CAST(right(x, 19) AS UHUGEINT),
+      'yh': TRY_CAST('0' || left(y, -19) AS UHUGEINT), 'yl': TRY_CAST(right(y, 19) AS UHUGEINT)}],
+    lambda h: kalla_shift(CAST(h.xh * h.yh AS VARCHAR), 38 + k) + kalla_shift(CAST(h.xh * h.yl AS VARCHAR), 19 + k)
+      + kalla_shift(CAST(h.xl * h.yh AS VARCHAR), 19 + k) + kalla_shift(CAST(h.xl * h.yl AS VARCHAR), k))[1]`,
+  // -r <= d <= r, for BIGNUM d and r.
+  kalla_within: '(d, r) AS list_transform([{\'d\': d, \'r\': r}], lambda v: v.d <= v.r AND v.d + v.r >= CAST(0 AS BIGNUM))[1]',
   // |a - b| <= tol, exactly, on 10^-38 units.
-  kalla_within_exact: '(a, b, tol) AS (kalla_units(a) - kalla_units(b) <= kalla_units(tol) AND kalla_units(b) - kalla_units(a) <= kalla_units(tol))',
-  // |a - b| × 100 <= |a| × pct, exactly: both sides scaled to whole numbers, the product in halves.
-  kalla_within_pct_exact: `(a, b, pct) AS (NOT starts_with(kalla_digits(pct), '-') AND
-    kalla_shift(kalla_digits(a), 40 - kalla_scale(a) + kalla_scale(a) + kalla_scale(pct)) - kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct))
-      <= kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38) AND
-    kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct)) - kalla_shift(kalla_digits(a), 40 - kalla_scale(a) + kalla_scale(a) + kalla_scale(pct))
-      <= kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38))`,
+  kalla_within_exact: '(a, b, tol) AS kalla_within(kalla_units(a) - kalla_units(b), kalla_units(tol))',
+  // |a - b| × 100 <= |a| × pct, exactly: both sides scaled to whole numbers by 10^(38 + scale(a) + scale(pct)).
+  kalla_within_pct_exact: `(a, b, pct) AS (NOT starts_with(kalla_digits(pct), '-') AND kalla_within(
+    kalla_shift(kalla_digits(a), 40 + kalla_scale(pct)) - kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct)),
+    kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38)))`,
   // A non-negative count of 10^-38 units as decimal text with `scale` decimals (the rest are zeros).
-  kalla_padded: '(v) AS repeat(\'0\', greatest(0, 39 - length(v))) || v',
-  kalla_units_text: `(u, scale) AS (coalesce(nullif(ltrim(left(kalla_padded(CAST(u AS VARCHAR)), length(kalla_padded(CAST(u AS VARCHAR))) - 38), '0'), ''), '0')
-    || CASE WHEN scale > 0 THEN '.' || left(right(kalla_padded(CAST(u AS VARCHAR)), 38), CAST(scale AS INTEGER)) ELSE '' END)`,
+  kalla_units_text: `(u, scale) AS list_transform([repeat('0', greatest(0, 39 - length(CAST(u AS VARCHAR)))) || CAST(u AS VARCHAR)],
+    lambda p: ltrim(left(p, -38), '0') || CASE WHEN ltrim(left(p, -38), '0') = '' THEN '0' ELSE '' END
+      || CASE WHEN scale > 0 THEN '.' || left(right(p, 38), CAST(scale AS INTEGER)) ELSE '' END)[1]`,
   // |b - a| as exact text at the larger of the two scales, for explanations ("off by 0.03").
-  kalla_difference: `(a, b) AS coalesce(try(CAST(abs(b - a) AS VARCHAR)),
-    kalla_units_text(CASE WHEN kalla_units(b) >= kalla_units(a) THEN kalla_units(b) - kalla_units(a) ELSE kalla_units(a) - kalla_units(b) END,
-      greatest(kalla_scale(a), kalla_scale(b))))`,
+  kalla_difference: `(a, b) AS coalesce(try(CAST(abs(b - a) AS VARCHAR)), list_transform([kalla_units(b) - kalla_units(a)],
+    lambda d: kalla_units_text(CASE WHEN d >= CAST(0 AS BIGNUM) THEN d ELSE CAST(0 AS BIGNUM) - d END, greatest(kalla_scale(a), kalla_scale(b))))[1])`,
   // The search range: b within lo..hi of a plus a margin far wider than DOUBLE's rounding.
   kalla_near: `(a, b, lim) AS (CAST(b AS DOUBLE) BETWEEN
     CAST(a AS DOUBLE) - abs(lim) - (abs(CAST(a AS DOUBLE)) + abs(lim)) * 1e-12 AND
