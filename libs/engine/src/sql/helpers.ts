@@ -77,7 +77,8 @@ export const HELPERS = {
   }
 } as const
 
+/** Creates the helpers in a new sandbox: one statement list, so opening a sandbox stays one round trip. */
 export async function createHelpers (connection: DuckDBConnection): Promise<void> {
-  for (const [name, body] of Object.entries(EXACT)) await connection.run(`CREATE MACRO ${name}${body}`)
-  for (const helper of Object.values(HELPERS)) await connection.run(helper.sql)
+  const statements = [...Object.entries(EXACT).map(([name, body]) => `CREATE MACRO ${name}${body}`), ...Object.values(HELPERS).map((h) => h.sql)]
+  await connection.run(statements.join(';\n'))
 }
