@@ -42,6 +42,10 @@ const EXACT: Record<string, string> = {
   kalla_within_pct_exact: `(a, b, pct) AS (NOT starts_with(kalla_digits(pct), '-') AND kalla_within(
     kalla_shift(kalla_digits(a), 40 + kalla_scale(pct)) - kalla_shift(kalla_digits(b), 40 - kalla_scale(b) + kalla_scale(a) + kalla_scale(pct)),
     kalla_product(ltrim(kalla_digits(a), '-'), kalla_digits(pct), 38)))`,
+  // 100 |a - b| × 10^scale(pct) <= |a| × the digits of pct: DECIMAL arithmetic at the amounts' own scales,
+  // where |a| × pct as DECIMALs would need their two scales added, refused by the binder above 38.
+  kalla_within_pct_fast: `(a, b, pct) AS (pct >= 0 AND abs(a - b) * 100 * TRY_CAST('1' || repeat('0', kalla_scale(pct)) AS HUGEINT)
+    <= abs(a) * TRY_CAST(kalla_digits(pct) AS HUGEINT))`,
   // A non-negative count of 10^-38 units as decimal text with `scale` decimals (the rest are zeros).
   kalla_units_text: `(u, scale) AS list_transform([repeat('0', greatest(0, 39 - length(CAST(u AS VARCHAR)))) || CAST(u AS VARCHAR)],
     lambda p: ltrim(left(p, -38), '0') || CASE WHEN ltrim(left(p, -38), '0') = '' THEN '0' ELSE '' END
@@ -68,7 +72,7 @@ export const HELPERS = {
     doc: 'true when |a - b| <= |a| * pct / 100',
     sql: `CREATE MACRO pct_tolerance_match(a, b, pct) AS (
       kalla_near(a, b, abs(CAST(a AS DOUBLE)) * CAST(pct AS DOUBLE) * 0.01)
-      AND coalesce(try(pct >= 0 AND abs(a - b) * 100 <= abs(a) * pct), kalla_within_pct_exact(a, b, pct)))`
+      AND coalesce(try(kalla_within_pct_fast(a, b, pct)), kalla_within_pct_exact(a, b, pct)))`
   },
   date_within: {
     signature: 'date_within(a, b, days)',
