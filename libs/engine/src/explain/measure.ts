@@ -26,15 +26,16 @@ export function measure (c: Condition): { text: string, held: string, difference
       score: `CASE WHEN ${held} THEN 0.0 ELSE coalesce((${days} - ${c.days}) / ${Math.max(c.days, 1)}.0, 1000.0) END`
     }
   }
-  // Exact: both amounts widened to 128-bit DECIMAL at their own scale before subtracting.
-  const diff = `abs((${b} + CAST(0 AS DECIMAL(38,0))) - (${a} + CAST(0 AS DECIMAL(38,0))))`
+  // The difference shown is exact at any magnitude and scale (the helpers' own arithmetic); the score
+  // only ranks candidates, so DOUBLE, which holds every amount without overflow, serves.
+  const diff = `abs(CAST(${b} AS DOUBLE) - CAST(${a} AS DOUBLE))`
   const limit = c.percent ? `${c.tolerance}% of ' || CAST(abs(${a}) AS VARCHAR) || '` : c.tolerance
   const limitValue = c.percent ? `(CAST(abs(${a}) AS DOUBLE) * ${c.tolerance} / 100)` : `${c.tolerance}`
   return {
     text: c.text,
     held,
-    difference: `coalesce('off by ' || CAST(${diff} AS VARCHAR) || ' at a tolerance of ${limit}', ${empty})`,
+    difference: `coalesce('off by ' || kalla_difference(${a}, ${b}) || ' at a tolerance of ${limit}', ${empty})`,
     // How many tolerances beyond the limit, for ranking only: 0.03 at 0.02 is 0.5, a reference typo is 1.
-    score: `CASE WHEN ${held} THEN 0.0 ELSE coalesce((CAST(${diff} AS DOUBLE) - ${limitValue}) / greatest(${limitValue}, 0.01), 1000.0) END`
+    score: `CASE WHEN ${held} THEN 0.0 ELSE coalesce((${diff} - ${limitValue}) / greatest(${limitValue}, 0.01), 1000.0) END`
   }
 }
