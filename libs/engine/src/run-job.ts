@@ -11,7 +11,7 @@ import { duckdbMessage, EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
 import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
-import { checkMatchedRows, checkOutputSize, parseSize } from './limits.ts'
+import { checkMatchedRows, checkOutputSize, roomForTwoReaders } from './limits.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
 import { outputWatch, spillWatch, Watchdog } from './watchdog.ts'
@@ -51,18 +51,6 @@ export async function runJob (job: LocalJob, options: RunJobOptions = {}): Promi
     throw toEngineError(watchdog.reason() ?? error, reached.stage)
   } finally {
     watchdog.dispose()
-  }
-}
-
-// Two CSV readers at once hold buffers that cannot spill; under this limit sources are read one at a time.
-const CONCURRENT_STAGING_MEMORY = parseSize('1GB')
-
-// A limit DuckDB understands but Kalla does not size (a percentage, say) keeps the one-at-a-time reading.
-function roomForTwoReaders (memoryLimit: string): boolean {
-  try {
-    return parseSize(memoryLimit) >= CONCURRENT_STAGING_MEMORY
-  } catch {
-    return false
   }
 }
 

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { isEngineError, runJob } from '../src/index.ts'
+import { roomForTwoReaders } from '../src/limits.ts'
 import { fileJob, readRows, tempDir, writeText } from './fixtures.ts'
 
 // 3,000 invoices; a payment for every one not divisible by 3, paying the amount plus i % 4 cents. With
@@ -46,4 +47,8 @@ t.test('a failure of the right source alone is reported', async (t) => {
   const error = await runJob(fileJob(dir, left, right), { memoryLimit: '2GB' }).then(() => undefined, (e: unknown) => e)
   t.equal(isEngineError(error) ? error.code : error, 'ENGINE_NULL_KEY')
   t.match(isEngineError(error) ? error.message : '', /^payments has 1 record\(s\) with an empty payment_id \(record number 2\)/)
+})
+
+t.test('two files are read at once from a 1 GB memory limit, never under it or with a limit Kalla cannot size', async (t) => {
+  t.same(['1GB', '4GiB', '999MB', '512MB', '80%'].map(roomForTwoReaders), [true, true, false, false, false])
 })
