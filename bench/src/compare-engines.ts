@@ -1,12 +1,15 @@
-// `scripts/node bench/src/compare-engines.ts --before <copy of libs/engine>/src/index.ts [--invoices N] [--recipe NAME] [--reps N] [--explain]`
+// `scripts/node bench/src/compare-engines.ts --before <copy of libs/engine>/src/index.ts [--invoices N] [--recipe NAME] [--reps N] [--explain] [--raw]`
 // Measures an engine change: the same job run with the engine before and after, alternated (ABBA) in one
-// run, with wall time, CPU time and peak RSS per run, and the ratio of medians.
+// run, with wall time, CPU time and peak RSS per run, the CPU of each stage, and the ratio of medians.
+// `--raw` adds scenario 1's baseline (children/raw-duckdb.ts, the same work written directly in DuckDB) to
+// the rotation, checks that its counts equal the engines', and gives each engine's ratios to it.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkExit, ROOT, runNode, type Measured } from './harness/child.ts'
-import { ensureDataset } from './harness/datasets.ts'
-import { alternation, summarize } from './harness/stats.ts'
+import { ensureDataset, type Dataset } from './harness/datasets.ts'
+import { rotation } from './harness/staging.ts'
+import { summarize } from './harness/stats.ts'
 
 const { values } = parseArgs({
   options: {
@@ -16,30 +19,74 @@ const { values } = parseArgs({
     recipe: { type: 'string', default: 'one-to-one' },
     reps: { type: 'string', default: '4' },
     'memory-limit': { type: 'string', default: '2GB' },
-    explain: { type: 'boolean', default: false }
+    explain: { type: 'boolean', default: false },
+    raw: { type: 'boolean', default: false }
   }
 })
 if (values.before === undefined) throw new Error('--before <path to the old engine index.ts> is required')
 const context = { size: 'full' as const, dataDir: join(ROOT, 'bench/data'), workDir: join(ROOT, 'bench/data/work'), log: (l: string) => { process.stderr.write(l + '\n') } }
 const data = await ensureDataset(context, Number(values.invoices))
-const engines = [['before', values.before], ['after', values.after]] as const
-const runs: Record<string, Measured[]> = { before: [], after: [] }
+const recipe = join(ROOT, 'examples/recipes', `${values.recipe}.json`)
+const memoryLimit = values['memory-limit'] ?? '2GB'
+
+type Counts = [number, number, number]
+interface Run extends Measured { counts: Counts, stageCpu?: Record<string, number> }
+
+const variants = [['before', values.before], ['after', values.after], ...(values.raw ? [['raw', '']] : [])] as const
+const runs: Record<string, Run[]> = Object.fromEntries(variants.map(([name]) => [name, []]))
 for (let rep = 0; rep < Number(values.reps); rep++) {
-  for (const [name, engine] of alternation(engines, rep)) {
+  for (const [name, engine] of rotation(variants, rep)) {
     const out = await mkdtemp(join(context.dataDir, 'compare-'))
     try {
-      const run = await runNode(['bench/src/children/run-engine.ts', '--engine', engine, '--recipe', join(ROOT, 'examples/recipes', `${values.recipe}.json`),
-        '--source', `invoices=${data.invoicesPath}`, '--source', `payments=${data.paymentsPath}`, '--out', out, '--memory-limit', values['memory-limit'], ...(values.explain ? ['--explain'] : [])])
-      checkExit(`${name} engine`, run)
-      const timings = (JSON.parse(run.stdout) as { completed: { timings_ms: Record<string, number> } }).completed.timings_ms
-      process.stdout.write(`${name.padEnd(7)} wall ${(run.ms / 1000).toFixed(2)} s  cpu ${(run.cpuMs / 1000).toFixed(2)} s  rss ${run.peakRssMb.toFixed(0)} MB  ${JSON.stringify(timings)}\n`)
+      const run = name === 'raw' ? await runRaw(data, out) : await runEngine(name, engine, data, out)
+      process.stdout.write(`${name.padEnd(7)} wall ${(run.ms / 1000).toFixed(2)} s  cpu ${(run.cpuMs / 1000).toFixed(2)} s  rss ${run.peakRssMb.toFixed(0)} MB  counts ${run.counts.join('/')}  ${run.stageCpu === undefined ? '' : `stage cpu ${JSON.stringify(run.stageCpu)}`}\n`)
+      const first = Object.values(runs).flat()[0]
+      if (first !== undefined && first.counts.join() !== run.counts.join()) throw new Error(`${name} counted ${run.counts.join('/')}, the first run ${first.counts.join('/')}`)
       runs[name]!.push(run)
     } finally {
       await rm(out, { recursive: true, force: true })
     }
   }
 }
-for (const measure of ['ms', 'cpuMs', 'peakRssMb'] as const) {
-  const [before, after] = [summarize(runs.before!.map((r) => r[measure])), summarize(runs.after!.map((r) => r[measure]))]
-  process.stdout.write(`${measure.padEnd(9)} before median ${before.median.toFixed(0)} (min ${before.min.toFixed(0)}, max ${before.max.toFixed(0)})  after median ${after.median.toFixed(0)} (min ${after.min.toFixed(0)}, max ${after.max.toFixed(0)})  after/before ${(after.median / before.median).toFixed(3)}\n`)
+report()
+
+async function runEngine (name: string, engine: string, dataset: Dataset, out: string): Promise<Run> {
+  const run = await runNode(['bench/src/children/run-engine.ts', '--engine', engine, '--recipe', recipe,
+    '--source', `invoices=${dataset.invoicesPath}`, '--source', `payments=${dataset.paymentsPath}`, '--out', out, '--memory-limit', memoryLimit, ...(values.explain ? ['--explain'] : [])])
+  checkExit(`${name} engine`, run)
+  const parsed = JSON.parse(run.stdout) as { completed: { matched_count: number, unmatched_left_count: number, unmatched_right_count: number }, cpuMarks?: Record<string, number> }
+  const c = parsed.completed
+  return { ...run, counts: [c.matched_count, c.unmatched_left_count, c.unmatched_right_count], ...(parsed.cpuMarks === undefined ? {} : { stageCpu: stageCpu(parsed.cpuMarks) }) }
+}
+
+async function runRaw (dataset: Dataset, out: string): Promise<Run> {
+  const run = await runNode(['bench/src/children/raw-duckdb.ts', '--recipe', recipe, '--invoices', dataset.invoicesPath, '--payments', dataset.paymentsPath, '--out', out, '--memory-limit', memoryLimit])
+  checkExit('raw DuckDB', run)
+  const c = JSON.parse(run.stdout) as { matched_count: number, unmatched_left_count: number, unmatched_right_count: number }
+  return { ...run, counts: [c.matched_count, c.unmatched_left_count, c.unmatched_right_count] }
+}
+
+// CPU per stage from run-engine's marks: start-up (spawn to the first source's staging), staging, matching, writing.
+function stageCpu (marks: Record<string, number>): Record<string, number> {
+  const staging = Math.min(...Object.entries(marks).filter(([k]) => k.startsWith('staging:') && k.endsWith(':start')).map(([, v]) => v))
+  const [matching, writing, end] = [marks['matching:start'] ?? 0, marks['writing_results:start'] ?? 0, marks.end ?? 0]
+  return { startup: staging, staging: matching - staging, matching: writing - matching, writing: end - writing }
+}
+
+function report (): void {
+  const names = variants.map(([name]) => name)
+  for (const measure of ['ms', 'cpuMs', 'peakRssMb'] as const) {
+    const line = names.map((n) => { const s = summarize(runs[n]!.map((r) => r[measure])); return `${n} median ${s.median.toFixed(0)} (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})` })
+    const [before, after] = [summarize(runs.before!.map((r) => r[measure])), summarize(runs.after!.map((r) => r[measure]))]
+    process.stdout.write(`${measure.padEnd(9)} ${line.join('  ')}  after/before ${(after.median / before.median).toFixed(3)}\n`)
+  }
+  for (const stage of ['startup', 'staging', 'matching', 'writing']) {
+    const line = ['before', 'after'].map((n) => `${n} ${summarize(runs[n]!.map((r) => r.stageCpu?.[stage] ?? 0)).median.toFixed(0)}`)
+    process.stdout.write(`cpu of ${stage.padEnd(8)} median ms: ${line.join('  ')}\n`)
+  }
+  if (!values.raw) return
+  for (const n of ['before', 'after']) {
+    const ratio = (measure: 'ms' | 'cpuMs'): string => summarize(runs[n]!.map((r, i) => r[measure] / runs.raw![i]![measure])).median.toFixed(2)
+    process.stdout.write(`${n} / raw DuckDB, median of per-repetition ratios: wall ${ratio('ms')}, cpu ${ratio('cpuMs')}\n`)
+  }
 }

@@ -1,6 +1,7 @@
 // Runs one job with runJob, like `kalla match` but with an engine chosen by path (to compare an engine
 // change before and after in one run) and with the moments each stage began and ended, from the engine's
-// own progress events. Prints {"completed": RunCompleted, "marks": {label: ms since start}} as JSON.
+// own progress events. Prints {"completed": RunCompleted, "marks": {label: ms since start}, "cpuMarks":
+// {label: ms of CPU since the process started}} as JSON.
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -38,7 +39,13 @@ for (const pair of values.source ?? []) {
 const built = recipeJob(recipe, bindings, { run_id: 'bench', output_path: resolve(values.out ?? 'out') })
 if (built.job === undefined) throw new Error(`unbound sources: ${built.unbound.join(', ')}`)
 const marks: Record<string, number> = {}
-const mark = (label: string): void => { marks[label] ??= Math.round(performance.now() - started) }
+// The process's CPU time (every thread, DuckDB's included) at the same moments, for CPU per stage.
+const cpuMarks: Record<string, number> = {}
+const cpuNow = (): number => { const used = process.cpuUsage(); return Math.round((used.user + used.system) / 1000) }
+const mark = (label: string): void => {
+  marks[label] ??= Math.round(performance.now() - started)
+  cpuMarks[label] ??= cpuNow()
+}
 const onProgress = (p: RunProgress): void => {
   const step = p.source === undefined ? p.stage : `${p.stage}:${p.source}`
   mark(`${step}:start`)
@@ -52,4 +59,5 @@ const completed = await engine.runJob({ ...built.job, ...(values.explain === tru
   onProgress,
   ...(values['work-dir'] === undefined ? {} : { workDir: resolve(values['work-dir']) })
 })
-process.stdout.write(JSON.stringify({ completed, marks }) + '\n')
+mark('end')
+process.stdout.write(JSON.stringify({ completed, marks, cpuMarks }) + '\n')

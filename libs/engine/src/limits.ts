@@ -66,3 +66,15 @@ export async function checkOutputSize (files: { matched: string, unmatched_left:
   await Promise.all(paths.map(async (p) => { await rm(p, { force: true }) }))
   throw outputLimitError(`${formatSize(limitBytes)} of result files`)
 }
+
+// Two CSV readers at once hold buffers that cannot spill; under this limit sources are read one at a time.
+const CONCURRENT_STAGING_MEMORY = UNITS.GB!
+
+/** Whether a job with this memory limit may stage two file sources at once; a limit Kalla cannot size (a percentage) says no. */
+export function roomForTwoReaders (memoryLimit: string): boolean {
+  try {
+    return parseSize(memoryLimit) >= CONCURRENT_STAGING_MEMORY
+  } catch {
+    return false
+  }
+}

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import { resolve } from 'node:path'
 import { duckdbVersion } from './version.ts'
 import { applyDecisions, type AppliedDecisions } from './decisions.ts'
@@ -10,7 +11,7 @@ import { duckdbMessage, EngineError, toEngineError } from './errors.ts'
 import { checkKeys, resolveSourceKeys } from './keys.ts'
 import { checkMatchSql, checkMatchTypes, describeMatch, dropRowsWithoutKeys, executeMatch, resolveOutputKeys, withoutTrailingSemicolon, type SideKeys } from './match.ts'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.ts'
-import { checkMatchedRows, checkOutputSize } from './limits.ts'
+import { checkMatchedRows, checkOutputSize, roomForTwoReaders } from './limits.ts'
 import { writeResults, writeSummary } from './results.ts'
 import { openSandbox, type Sandbox } from './sandbox.ts'
 import { outputWatch, spillWatch, Watchdog } from './watchdog.ts'
@@ -63,9 +64,11 @@ async function execute (job: LocalJob, [left, right]: [JobSource, JobSource], se
   let run: JobRun | undefined
   try {
     sandbox = await openSandbox(settings, { readable, writable: [resolve(job.output_path)] })
-    watchdog.attach(sandbox.connection)
+    for (const connection of [sandbox.connection, sandbox.second]) {
+      watchdog.attach(connection)
+      bindCancellation(connection, watchdog.signal)
+    }
     watchdog.watch(spillWatch(sandbox.tempDir, sandbox.spillLimitBytes))
-    bindCancellation(sandbox.connection, watchdog.signal)
     run = new JobRun(job, settings, sandbox, watchdog.signal, onProgress)
     await checkMatchSql(sandbox.connection, job.match_sql, [left.alias, right.alias])
     reached.stage = 'staging'
@@ -122,29 +125,43 @@ class JobRun {
     this.heartbeat?.stop()
   }
 
+  /**
+   * Stages both sources; two files at once, each on a connection of its own (the parts of reading and
+   * typing that use one core then overlap), unless the memory limit is small. Either side's failure is
+   * reported as one after the other would report it: the left side's first, once neither is running.
+   */
   async stage (left: JobSource, right: JobSource): Promise<StagedSource[]> {
     const t0 = performance.now()
-    const staged: StagedSource[] = []
     await checkFileSources([left, right])
-    for (const source of [left, right]) {
-      this.emit('staging', 0, source.alias)
-      const result = await stageSource({
-        connection: this.sandbox.connection,
-        tempDir: this.sandbox.tempDir,
-        intervalMs: this.settings.progressIntervalMs,
-        signal: this.signal,
-        report: (f) => { this.emit('staging', f, source.alias) }
-      }, source)
-      const keys = resolveSourceKeys(source.alias, result.columns, this.job.primary_keys[source.alias] ?? [])
-      await checkKeys(this.sandbox.connection, source.alias, keys)
-      this.keys[source.alias] = keys
-      if (source.side === 'left') this.counts.total_left = result.rows
-      else this.counts.total_right = result.rows
-      this.emit('staging', 1, source.alias)
-      staged.push(result)
+    let staged: StagedSource[]
+    if (left.type === 'file' && right.type === 'file' && roomForTwoReaders(this.settings.memoryLimit)) {
+      const both = await Promise.allSettled([this.stageOne(left, this.sandbox.connection), this.stageOne(right, this.sandbox.second)])
+      const failed = both.find((r) => r.status === 'rejected')
+      if (failed !== undefined) throw failed.reason
+      staged = both.map((r) => (r as PromiseFulfilledResult<StagedSource>).value)
+    } else {
+      staged = [await this.stageOne(left, this.sandbox.connection), await this.stageOne(right, this.sandbox.connection)]
     }
     this.timings.staging = performance.now() - t0
     return staged
+  }
+
+  private async stageOne (source: JobSource, connection: DuckDBConnection): Promise<StagedSource> {
+    this.emit('staging', 0, source.alias)
+    const result = await stageSource({
+      connection,
+      tempDir: this.sandbox.tempDir,
+      intervalMs: this.settings.progressIntervalMs,
+      signal: this.signal,
+      report: (f) => { this.emit('staging', f, source.alias) }
+    }, source)
+    const keys = resolveSourceKeys(source.alias, result.columns, this.job.primary_keys[source.alias] ?? [])
+    await checkKeys(connection, source.alias, keys)
+    this.keys[source.alias] = keys
+    if (source.side === 'left') this.counts.total_left = result.rows
+    else this.counts.total_right = result.rows
+    this.emit('staging', 1, source.alias)
+    return result
   }
 
   async match (left: JobSource, right: JobSource, staged: StagedSource[]): Promise<{ left: SideKeys, right: SideKeys }> {

@@ -9,6 +9,8 @@ import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } 
 /** One job's private DuckDB: its own instance, temporary directory and file allow-list. */
 export interface Sandbox {
   connection: DuckDBConnection
+  /** A second connection to the same instance, with the same session settings: lets two sources be staged at once. */
+  second: DuckDBConnection
   tempDir: string
   /** Bytes the temporary directory may hold: the configured spill limit, capped to half the free disk. */
   spillLimitBytes: number
@@ -41,29 +43,36 @@ export async function openSandbox (options: ResolvedEngineOptions, access: Sandb
     allow_community_extensions: 'false'
   })
   const connection = await instance.connect()
+  const second = await instance.connect()
   const close = async (): Promise<void> => {
+    second.closeSync()
     connection.closeSync()
     instance.closeSync()
     await rm(tempDir, { recursive: true, force: true })
   }
   try {
     const directories = [tempDir, ...access.writable].map((d) => d.endsWith('/') ? d : `${d}/`)
-    await connection.run('SET enable_progress_bar = true')
-    await connection.run('SET enable_progress_bar_print = false')
-    await connection.run('SET progress_bar_time = 0')
-    // Results must not depend on the server's TZ: an instant's calendar date is its date in UTC (README).
-    await connection.run("SET TimeZone = 'UTC'")
-    await connection.run("SET Calendar = 'gregorian'")
+    for (const session of [connection, second]) await setSession(session)
     await connection.run(`SET allowed_directories = ${literalList(directories)}`)
     if (access.readable.length > 0) await connection.run(`SET allowed_paths = ${literalList(access.readable)}`)
     await connection.run('SET enable_external_access = false')
     await connection.run('SET lock_configuration = true')
     await createHelpers(connection)
-    return { connection, tempDir, spillLimitBytes, close }
+    return { connection, second, tempDir, spillLimitBytes, close }
   } catch (error) {
     await close()
     throw error
   }
+}
+
+// Settings of one connection, not of the instance: each connection gets its own before the configuration is locked.
+async function setSession (connection: DuckDBConnection): Promise<void> {
+  await connection.run('SET enable_progress_bar = true')
+  await connection.run('SET enable_progress_bar_print = false')
+  await connection.run('SET progress_bar_time = 0')
+  // Results must not depend on the server's TZ: an instant's calendar date is its date in UTC (README).
+  await connection.run("SET TimeZone = 'UTC'")
+  await connection.run("SET Calendar = 'gregorian'")
 }
 
 /** Runs `work` in a short-lived sandbox (one thread unless told otherwise) and closes it after. */

@@ -32,7 +32,7 @@ export class Watchdog {
   private readonly options: WatchdogOptions
   private readonly timers: NodeJS.Timeout[] = []
   private readonly watched: WatchedDirectory[] = []
-  private connection: DuckDBConnection | undefined
+  private readonly connections: DuckDBConnection[] = []
   private stopReason: EngineError | undefined
   private measuring = false
   private readonly onCancel = (): void => { this.stop(new EngineError('ENGINE_CANCELLED', 'The run was cancelled.')) }
@@ -51,9 +51,9 @@ export class Watchdog {
     return this.stopReason
   }
 
-  /** The connection to interrupt; interrupted at once if the job is already stopped. */
+  /** A connection to interrupt (each the job runs statements on); interrupted at once if the job is already stopped. */
   attach (connection: DuckDBConnection): void {
-    this.connection = connection
+    this.connections.push(connection)
     if (this.signal.aborted) connection.interrupt()
   }
 
@@ -66,8 +66,8 @@ export class Watchdog {
     if (this.signal.aborted) return
     this.stopReason = reason
     this.controller.abort()
-    this.connection?.interrupt()
-    this.timers.push(setInterval(() => { this.connection?.interrupt() }, 100))
+    this.interrupt()
+    this.timers.push(setInterval(() => { this.interrupt() }, 100))
   }
 
   /** Resolves or rejects as `work` does, or rejects with the stop reason once the grace period after a stop has passed. */
@@ -92,6 +92,10 @@ export class Watchdog {
   dispose (): void {
     for (const timer of this.timers) clearInterval(timer)
     this.options.signal?.removeEventListener('abort', this.onCancel)
+  }
+
+  private interrupt (): void {
+    for (const connection of this.connections) connection.interrupt()
   }
 
   private async measure (): Promise<void> {

@@ -8,10 +8,14 @@ import { pipeline } from 'node:stream/promises'
 import type { FileEncoding } from '@kalla/proto'
 import { EngineError } from '../errors.ts'
 
-/** A text file as DuckDB reads it: the original when it is UTF-8, else a UTF-8 copy in the job's work dir. */
-export interface TextFile { path: string, encoding: FileEncoding, transcoded: boolean }
+/**
+ * A text file as DuckDB reads it: the original when it is UTF-8, else a UTF-8 copy in the job's work dir.
+ * `quotes` is false only when every byte was looked at and none is `"`: no field can then hold a quote.
+ */
+export interface TextFile { path: string, encoding: FileEncoding, transcoded: boolean, quotes: boolean }
 
 const CHUNK = 1 << 20
+const QUOTE = 0x22
 // Bytes that Windows-1252 leaves undefined; a file holding one is in neither UTF-8 nor Windows-1252.
 const UNDEFINED_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d])
 
@@ -23,51 +27,57 @@ const UNDEFINED_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d])
  */
 export async function utf8File (path: string, tempDir: string, label: { alias: string, name: string }, encoding?: FileEncoding): Promise<TextFile> {
   const chosen = encoding ?? await detectEncoding(path, label)
-  if (chosen === 'utf-8') {
-    if (encoding !== undefined) await checkUtf8(path, label)
-    return { path, encoding: chosen, transcoded: false }
-  }
+  if (typeof chosen !== 'string') return { path, encoding: 'utf-8', transcoded: false, quotes: chosen.quotes }
+  if (chosen === 'utf-8') return { path, encoding: chosen, transcoded: false, quotes: await checkUtf8(path, label) }
   const target = join(tempDir, `${label.alias}.utf8.txt`)
   await pipeline(createReadStream(path, { highWaterMark: CHUNK }), new Transcoder(chosen, label), createWriteStream(target))
-  return { path: target, encoding: chosen, transcoded: true }
+  return { path: target, encoding: chosen, transcoded: true, quotes: true }
 }
 
-async function detectEncoding (path: string, label: { alias: string, name: string }): Promise<FileEncoding> {
+// A UTF-8 file comes back with what its one pass found out about quotes.
+async function detectEncoding (path: string, label: { alias: string, name: string }): Promise<FileEncoding | { quotes: boolean }> {
   const head = await firstBytes(path, 4)
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le'
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be'
-  const invalid = await firstInvalidUtf8(path)
-  if (invalid === undefined) return 'utf-8'
-  if (invalid.nul) throw undecodable(label, invalid.line, 'it holds NUL bytes (a UTF-16 file without a byte order mark, or not a text file)')
+  const scan = await scanUtf8(path)
+  if (scan.invalid === undefined) return { quotes: scan.quotes }
+  if (scan.invalid.nul) throw undecodable(label, scan.invalid.line, 'it holds NUL bytes (a UTF-16 file without a byte order mark, or not a text file)')
   return 'windows-1252'
 }
 
-async function checkUtf8 (path: string, label: { alias: string, name: string }): Promise<void> {
-  const invalid = await firstInvalidUtf8(path)
-  if (invalid !== undefined) throw undecodable(label, invalid.line, 'it is not valid UTF-8')
+// Whether the file holds a quote byte; throws when it is not UTF-8.
+async function checkUtf8 (path: string, label: { alias: string, name: string }): Promise<boolean> {
+  const scan = await scanUtf8(path)
+  if (scan.invalid !== undefined) throw undecodable(label, scan.invalid.line, 'it is not valid UTF-8')
+  return scan.quotes
 }
 
+/** What one pass over a file's bytes found: the first sequence that is not UTF-8 (or NUL), and whether a `"` occurs before it. */
+interface Utf8Scan { invalid?: { line: number, nul: boolean }, quotes: boolean }
+
 /**
- * The line of the first byte sequence that is not UTF-8 (or of a NUL byte), or undefined for a UTF-8 file.
- * The common case (a UTF-8 file) costs one read with a reused buffer and isUtf8 per chunk; lines are
- * counted only once a bad byte is found.
+ * The line of the first byte sequence that is not UTF-8 (or of a NUL byte), if any, and whether any byte
+ * is `"`. The common case (a UTF-8 file) costs one read with a reused buffer, isUtf8 and a byte search
+ * per chunk; lines are counted only once a bad byte is found.
  */
-async function firstInvalidUtf8 (path: string): Promise<{ line: number, nul: boolean } | undefined> {
+async function scanUtf8 (path: string): Promise<Utf8Scan> {
   const handle = await open(path, 'r')
   try {
     const buffer = Buffer.allocUnsafe(CHUNK)
     let kept = 0
     let offset = 0
+    let quotes = false
     for (;;) {
       const { bytesRead } = await handle.read(buffer, kept, CHUNK - kept, null)
       const chunk = buffer.subarray(0, kept + bytesRead)
-      if (chunk.length === 0) return undefined
+      if (chunk.length === 0) return { quotes }
       const cut = bytesRead === 0 ? chunk.length : completeLength(chunk)
       const whole = chunk.subarray(0, cut)
       const nul = whole.indexOf(0)
       const bad = nul >= 0 ? nul : isUtf8(whole) ? -1 : badOffset(whole)
-      if (bad >= 0) return { line: await lineAt(handle, offset + bad), nul: nul >= 0 && nul === bad }
-      if (bytesRead === 0) return undefined
+      if (bad >= 0) return { invalid: { line: await lineAt(handle, offset + bad), nul: nul >= 0 && nul === bad }, quotes: true }
+      quotes ||= whole.indexOf(QUOTE) >= 0
+      if (bytesRead === 0) return { quotes }
       kept = chunk.length - cut
       buffer.copy(buffer, 0, cut, chunk.length)
       offset += cut

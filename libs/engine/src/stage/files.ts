@@ -89,7 +89,7 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
     await create(target, read, csvReader(text.path, reading), 'csv').catch((e: unknown) => { throw csvRefusal(e, read, dialect.skip) })
   }
   const asText = new Set(reading.isoDates)
-  await refuseStrayQuotes(target.connection, target.table, input, { path: text.path, dialect, columns: dialect.names.filter((n) => !asText.has(n)) })
+  if (text.quotes) await refuseStrayQuotes(target.connection, target.table, input, { path: text.path, dialect, columns: dialect.names.filter((n) => !asText.has(n)) })
   // A record's line is counted from the file only when a message needs it: quoted fields may hold line breaks.
   const label: RowLabel = { unit: 'line', first: dialect.skip + 2, lineOf: async (row) => await recordLine(text.path, dialect.skip, row) }
   const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)
