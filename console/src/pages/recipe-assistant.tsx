@@ -9,6 +9,7 @@ import { useQuery } from '../use-query.ts'
 import { AssistantSources, pickedSource, RegisteredSourcesQuery, type SideChoice } from './assistant-sources.tsx'
 import { DescribeInWords, DraftMutation, type RecipeDraftResult } from './describe-in-words.tsx'
 import { SuggestionList, SuggestMutation, type Suggestions } from './suggestion-list.tsx'
+import { useUploads } from '../uploads.ts'
 
 const AssistantQuery = graphql('query RecipeAssistant { recipeAssistant { drafting sampleValuesShared } }')
 
@@ -26,11 +27,12 @@ export function RecipeAssistant ({ onPick }: { onPick: (draft: Draft, problems: 
   const { api } = useSession()
   const assistant = useQuery(AssistantQuery, {}).data?.recipeAssistant
   const registered = useQuery(RegisteredSourcesQuery, {}).data?.sources ?? []
+  const { uploads } = useUploads()
   const [sides, setSides] = useState<[SideChoice, SideChoice]>([{ choice: '', alias: '' }, { choice: '', alias: '' }])
   const [suggestions, setSuggestions] = useState<Suggestions | undefined>()
   const [drafted, setDrafted] = useState<RecipeDraftResult | undefined>()
   const [status, setStatus] = useState<{ busy: boolean, text: string } | undefined>()
-  const picked = [pickedSource(sides[0], registered), pickedSource(sides[1], registered)] as const
+  const picked = [pickedSource(sides[0], registered, uploads), pickedSource(sides[1], registered, uploads)] as const
   const both = picked[0] !== undefined && picked[1] !== undefined ? [picked[0], picked[1]] as [PickedSource, PickedSource] : undefined
   const ask = (label: string, work: (read: [PickedSource, PickedSource]) => Promise<void>): void => {
     if (both === undefined) return
@@ -55,7 +57,7 @@ export function RecipeAssistant ({ onPick }: { onPick: (draft: Draft, problems: 
     <section aria-labelledby='assistant-title' className='assistant'>
       <h2 id='assistant-title'>Suggest from the data</h2>
       <p className='hint'>Choose the two sources to reconcile. Kalla reads their first rows, finds the keys, the join, an amount tolerance and a date window, and proposes recipes with the evidence for each.</p>
-      <AssistantSources sides={sides} registered={registered} onChange={(next) => { setSides(next); setSuggestions(undefined); setDrafted(undefined) }} />
+      <AssistantSources sides={sides} registered={registered} uploads={uploads} onChange={(next) => { setSides(next); setSuggestions(undefined); setDrafted(undefined) }} />
       <div className='actions'>
         <button type='button' disabled={both === undefined || status?.busy === true} onClick={suggest}>Suggest recipes</button>
       </div>
