@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { runJob } from '../src/index.ts'
+import { FAILED_TEXT } from '../src/explain/explain.ts'
 import { fileJob, readRows, scratchSql, tempDir } from './fixtures.ts'
 
 // Pairs of DECIMAL(38,s) amounts at the top and bottom of their range, reconciled through a real run.
@@ -133,7 +134,7 @@ t.test('explanations give the exact difference of amounts at the edges of their 
   const sql = 'SELECT i.invoice_id, p.payment_id FROM invoices i JOIN payments p ON i.pair = p.pair AND tolerance_match(i.amount, p.paid_amount, 0.02)'
   const done = await runJob(fileJob(dir, left, right, { match_sql: sql, explain: true, run_id: 'exact-explain', output_path: join(dir, 'out-explain') }), { threads: 1 })
   t.equal(done.explain?.available, true, done.explain?.reason ?? 'explained')
-  const rows = await readRows(done.outputs.explain_left!, 'invoice_id, failed', 'invoice_id')
+  const rows = await readRows(done.outputs.explain_left!, `invoice_id, ${FAILED_TEXT} AS failed`, 'invoice_id')
   const expected = amounts.map(([a, b], i) => {
     const diff = abs(at(dec(a), 4) - at(dec(b), 4))
     return { invoice_id: `L${i}`, failed: `tolerance_match(i.amount, p.paid_amount, 0.02): off by ${text({ units: diff, scale: 4 })} at a tolerance of 0.02` }

@@ -19,6 +19,9 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 // Macros inline their arguments at every use, so a value used more than once is bound once through a
 // one-element list and a lambda: the expanded SQL stays small and binds in milliseconds.
 const EXACT: Record<string, string> = {
+  // The value itself, widened to 128 bits at its own scale. It also keeps DuckDB from moving a cast of a
+  // struct field (an explanation's pair) into the scan, where `try` would no longer catch its overflow.
+  kalla_wide: '(x) AS (x + CAST(0 AS DECIMAL(38,0)))',
   // The exact digits of a number without its point, and its scale (how many digits follow the point).
   kalla_digits: '(x) AS replace(CAST(x AS VARCHAR), \'.\', \'\')',
   kalla_scale: '(x) AS length(split_part(CAST(x AS VARCHAR), \'.\', 2))',
@@ -51,7 +54,7 @@ const EXACT: Record<string, string> = {
     lambda p: ltrim(left(p, -38), '0') || CASE WHEN ltrim(left(p, -38), '0') = '' THEN '0' ELSE '' END
       || CASE WHEN scale > 0 THEN '.' || left(right(p, 38), CAST(scale AS INTEGER)) ELSE '' END)[1]`,
   // |b - a| as exact text at the larger of the two scales, for explanations ("off by 0.03").
-  kalla_difference: `(a, b) AS coalesce(try(CAST(abs(b - a) AS VARCHAR)), list_transform([kalla_units(b) - kalla_units(a)],
+  kalla_difference: `(a, b) AS coalesce(try(CAST(abs(kalla_wide(b) - kalla_wide(a)) AS VARCHAR)), list_transform([kalla_units(b) - kalla_units(a)],
     lambda d: kalla_units_text(CASE WHEN d >= CAST(0 AS BIGNUM) THEN d ELSE CAST(0 AS BIGNUM) - d END, greatest(kalla_scale(a), kalla_scale(b))))[1])`,
   // The search range: b within lo..hi of a plus a margin far wider than DOUBLE's rounding.
   kalla_near: `(a, b, lim) AS (CAST(b AS DOUBLE) BETWEEN
@@ -65,14 +68,14 @@ export const HELPERS = {
     doc: 'true when |a - b| <= abs_tol',
     sql: `CREATE MACRO tolerance_match(a, b, abs_tol) AS (
       kalla_near(a, b, CAST(abs_tol AS DOUBLE))
-      AND coalesce(try(abs(a - b) <= abs_tol), kalla_within_exact(a, b, abs_tol)))`
+      AND coalesce(try(abs(kalla_wide(a) - kalla_wide(b)) <= kalla_wide(abs_tol)), kalla_within_exact(a, b, abs_tol)))`
   },
   pct_tolerance_match: {
     signature: 'pct_tolerance_match(a, b, pct)',
     doc: 'true when |a - b| <= |a| * pct / 100',
     sql: `CREATE MACRO pct_tolerance_match(a, b, pct) AS (
       kalla_near(a, b, abs(CAST(a AS DOUBLE)) * CAST(pct AS DOUBLE) * 0.01)
-      AND coalesce(try(kalla_within_pct_fast(a, b, pct)), kalla_within_pct_exact(a, b, pct)))`
+      AND coalesce(try(kalla_within_pct_fast(kalla_wide(a), kalla_wide(b), pct)), kalla_within_pct_exact(a, b, pct)))`
   },
   date_within: {
     signature: 'date_within(a, b, days)',
