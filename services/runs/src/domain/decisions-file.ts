@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { decisionLines, type JobDecisions, type JobDecisionsFile } from '@kalla/proto'
 import type { Storage } from '@kalla/storage'
+import { RunsErrors } from '../errors.ts'
 
 /** The storage key of a run's decisions file, next to the results the matcher writes for it. */
 export function decisionsFileKey (outputPath: string): string {
@@ -25,7 +26,11 @@ export async function storeDecisionsFile (storage: Storage, key: string, decisio
       yield text
     }
   })())
-  await storage.put(key, body, { contentType: 'application/x-ndjson' })
+  try {
+    await storage.put(key, body, { contentType: 'application/x-ndjson' })
+  } catch (error) {
+    throw RunsErrors.RUNS_STORAGE_UNAVAILABLE('The run could not be started: the earlier decisions on this recipe could not be written to storage for it. Try again; if it keeps failing, ask an administrator to check the storage.', error)
+  }
   return { key, lines, sha256: hash.digest('hex') }
 }
 
