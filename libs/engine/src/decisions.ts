@@ -1,69 +1,75 @@
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { DecisionCounts, JobDecisions, RecordKey } from '@kalla/proto'
+import { decisionLines, type DecisionCounts, type JobDecisions } from '@kalla/proto'
 import { MATCHED_TABLE, type SideKeys } from './match.ts'
 import { ident, literal } from './sql/quote.ts'
 
 /** The records a decision settled on one side: key values as text, the decision and its id. */
 export const DECIDED_TABLE = { left: '__kalla_decided_left', right: '__kalla_decided_right' } as const
 const UNMATCH_TABLE = '__kalla_unmatch'
-const INSERT_BATCH = 500
+const LINES_TABLE = '__kalla_decision_lines'
 
 export interface AppliedDecisions {
   /** Matched rows removed by unmatch decisions. */
   unmatched: number
   /** Unmatch decisions that removed no row. */
   unmatchesNotApplied: number
+  /** Manual match groups the decision set holds. */
+  manualMatches: number
 }
 
 /**
- * Loads the job's decisions into DuckDB and applies the unmatches: matched rows that pair a left key and
- * a right key of one unmatch group are deleted. Keys compare as text (CAST(... AS VARCHAR)), the form the
- * runs service stores them in. Manual matches and write-offs are applied when the results are written.
+ * Loads the decisions file (NDJSON lines, see JobDecisionsFile) into DuckDB and applies the unmatches:
+ * matched rows that pair a left key and a right key of one unmatch group are deleted. DuckDB reads the file
+ * in a streaming scan, so its size is bounded by disk, not by memory. Keys compare as text
+ * (CAST(... AS VARCHAR)), the form the runs service stores them in. Manual matches and write-offs are
+ * applied when the results are written.
  */
-export async function applyDecisions (connection: DuckDBConnection, sides: { left: SideKeys, right: SideKeys }, decisions: JobDecisions): Promise<AppliedDecisions> {
-  await loadDecided(connection, sides, decisions)
+export async function applyDecisions (connection: DuckDBConnection, sides: { left: SideKeys, right: SideKeys }, path: string): Promise<AppliedDecisions> {
+  await connection.run(`CREATE TEMP TABLE ${LINES_TABLE} AS SELECT kind, side, key, decision_id FROM read_json(${literal(path)}, format = 'newline_delimited', columns = {kind: 'VARCHAR', side: 'VARCHAR', key: 'VARCHAR[]', decision_id: 'VARCHAR'})`)
+  await loadDecided(connection, sides)
   const l = sides.left.outputKeys
   const r = sides.right.outputKeys
-  await connection.run(`CREATE TEMP TABLE ${UNMATCH_TABLE} (decision_id VARCHAR, ${[...l.map((_, i) => `l${i} VARCHAR`), ...r.map((_, i) => `r${i} VARCHAR`)].join(', ')})`)
-  const pairs = decisions.unmatches.flatMap((d) => d.left.flatMap((lk) => d.right.map((rk) => [d.decision_id, ...lk, ...rk])))
-  await insertRows(connection, UNMATCH_TABLE, pairs.filter((p) => p.length === 1 + l.length + r.length))
+  const keyColumns = (alias: string, prefix: string, width: number): string => Array.from({ length: width }, (_, i) => `${alias}.key[${i + 1}] AS ${prefix}${i}`).join(', ')
+  await connection.run(`CREATE TEMP TABLE ${UNMATCH_TABLE} AS SELECT a.decision_id, ${keyColumns('a', 'l', l.length)}, ${keyColumns('b', 'r', r.length)}
+    FROM ${LINES_TABLE} a JOIN ${LINES_TABLE} b ON a.decision_id = b.decision_id
+    WHERE a.kind = 'unmatch' AND b.kind = 'unmatch' AND a.side = 'left' AND b.side = 'right' AND len(a.key) = ${l.length} AND len(b.key) = ${r.length}`)
   const on = [...l.map((k, i) => `CAST(m.${ident(k)} AS VARCHAR) = u.l${i}`), ...r.map((k, i) => `CAST(m.${ident(k)} AS VARCHAR) = u.r${i}`)].join(' AND ')
-  const used = await connection.runAndReadAll(`SELECT count(DISTINCT u.decision_id) FROM ${UNMATCH_TABLE} u JOIN ${MATCHED_TABLE} m ON ${on}`)
-  const deleted = await connection.runAndReadAll(`DELETE FROM ${MATCHED_TABLE} m USING ${UNMATCH_TABLE} u WHERE ${on}`)
-  return {
-    unmatched: Number(deleted.getRowsJS()[0]?.[0] ?? 0),
-    unmatchesNotApplied: decisions.unmatches.length - Number(used.getRowsJS()[0]?.[0] ?? 0)
+  const used = await scalar(connection, `SELECT count(DISTINCT u.decision_id) FROM ${UNMATCH_TABLE} u JOIN ${MATCHED_TABLE} m ON ${on}`)
+  const groups = await connection.runAndReadAll(`SELECT count(DISTINCT decision_id) FILTER (WHERE kind = 'unmatch'), count(DISTINCT decision_id) FILTER (WHERE kind = 'manual_match') FROM ${LINES_TABLE}`)
+  const [unmatches, manualMatches] = (groups.getRowsJS()[0] ?? [0, 0]).map(Number)
+  const deleted = await scalar(connection, `DELETE FROM ${MATCHED_TABLE} m USING ${UNMATCH_TABLE} u WHERE ${on}`)
+  return { unmatched: deleted, unmatchesNotApplied: (unmatches ?? 0) - used, manualMatches: manualMatches ?? 0 }
+}
+
+/** Writes an inline decision set (a job queued before decisions files) as a decisions file at `path`. */
+export async function writeDecisionsFile (decisions: JobDecisions, path: string): Promise<void> {
+  const out = createWriteStream(path)
+  for (const line of decisionLines(decisions)) {
+    if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain')
   }
+  out.end()
+  await finished(out)
+}
+
+async function scalar (connection: DuckDBConnection, query: string): Promise<number> {
+  const reader = await connection.runAndReadAll(query)
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0)
 }
 
 // One row per decided record; a record both matched by hand and written off counts as matched.
-async function loadDecided (connection: DuckDBConnection, sides: { left: SideKeys, right: SideKeys }, decisions: JobDecisions): Promise<void> {
+async function loadDecided (connection: DuckDBConnection, sides: { left: SideKeys, right: SideKeys }): Promise<void> {
   for (const side of ['left', 'right'] as const) {
     const width = sides[side].sourceKeys.length
     const table = DECIDED_TABLE[side]
-    await connection.run(`CREATE TEMP TABLE ${table} (${Array.from({ length: width }, (_, i) => `k${i} VARCHAR`).join(', ')}, kalla_decision VARCHAR, kalla_decision_id VARCHAR, PRIMARY KEY (${Array.from({ length: width }, (_, i) => `k${i}`).join(', ')}))`)
-    const seen = new Set<string>()
-    const rows: string[][] = []
-    const add = (key: RecordKey, kind: string, id: string | null): void => {
-      const name = JSON.stringify(key)
-      if (key.length !== width || seen.has(name)) return
-      seen.add(name)
-      rows.push([...key, kind, ...(id === null ? [] : [id])])
-    }
-    for (const d of decisions.manual_matches) for (const key of d[side]) add(key, 'manual_match', d.decision_id)
-    for (const key of decisions.write_offs[side]) add(key, 'written_off', null)
-    await insertRows(connection, table, rows, true)
-  }
-}
-
-async function insertRows (connection: DuckDBConnection, table: string, rows: (string | null)[][], padNull = false): Promise<void> {
-  const width = rows.reduce((max, r) => Math.max(max, r.length), 0)
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    const values = rows.slice(i, i + INSERT_BATCH).map((row) => {
-      const cells = padNull ? [...row, ...Array<null>(width - row.length).fill(null)] : row
-      return `(${cells.map((c) => c === null ? 'NULL' : literal(c)).join(', ')})`
-    })
-    await connection.run(`INSERT INTO ${table} VALUES ${values.join(', ')}`)
+    const k = Array.from({ length: width }, (_, i) => `k${i}`)
+    await connection.run(`CREATE TEMP TABLE ${table} (${k.map((c) => `${c} VARCHAR`).join(', ')}, kalla_decision VARCHAR, kalla_decision_id VARCHAR, PRIMARY KEY (${k.join(', ')}))`)
+    await connection.run(`INSERT INTO ${table} SELECT ${k.map((c, i) => `key[${i + 1}] AS ${c}`).join(', ')},
+      CASE kind WHEN 'manual_match' THEN 'manual_match' ELSE 'written_off' END, CASE kind WHEN 'manual_match' THEN decision_id END
+      FROM ${LINES_TABLE} WHERE side = ${literal(side)} AND kind IN ('manual_match', 'write_off') AND len(key) = ${width}
+      QUALIFY row_number() OVER (PARTITION BY key ORDER BY kind = 'write_off', decision_id) = 1`)
   }
 }
 
@@ -93,7 +99,7 @@ export async function decidedCounts (connection: DuckDBConnection, path: string)
 }
 
 /** The decision counts of a run, from its totals and what each file holds. */
-export function decisionCounts (input: { total: { left: number, right: number }, unmatched: { left: number, right: number }, decided: { left: Awaited<ReturnType<typeof decidedCounts>>, right: Awaited<ReturnType<typeof decidedCounts>> }, applied: AppliedDecisions, manualMatches: number }): DecisionCounts {
+export function decisionCounts (input: { total: { left: number, right: number }, unmatched: { left: number, right: number }, decided: { left: Awaited<ReturnType<typeof decidedCounts>>, right: Awaited<ReturnType<typeof decidedCounts>> }, applied: AppliedDecisions }): DecisionCounts {
   const { total, unmatched, decided, applied } = input
   const matched = (s: 'left' | 'right'): number => total[s] - unmatched[s] - decided[s].writtenOff
   const usedManual = new Set([...decided.left.ids, ...decided.right.ids]).size
@@ -105,6 +111,6 @@ export function decisionCounts (input: { total: { left: number, right: number },
     written_off_left: decided.left.writtenOff,
     written_off_right: decided.right.writtenOff,
     unmatched_by_decision: applied.unmatched,
-    decisions_not_applied: applied.unmatchesNotApplied + input.manualMatches - usedManual
+    decisions_not_applied: applied.unmatchesNotApplied + applied.manualMatches - usedManual
   }
 }

@@ -13,6 +13,8 @@ export interface LocalJobSource extends Omit<JobSource, 'uri'> {
  * The job the engine runs: the queued `Job` (proto) once its files are on local disk. The engine only
  * reads it; the keys it resolves and the counts it finds live in its own state and in the result.
  */
-export interface LocalJob extends Omit<Job, 'sources'> {
+export interface LocalJob extends Omit<Job, 'sources' | 'decisions_file'> {
   sources: LocalJobSource[]
+  /** The decisions file (JobDecisionsFile) on local disk, already checked against its line count and hash. */
+  decisions_path?: string
 }

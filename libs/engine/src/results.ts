@@ -22,7 +22,7 @@ export async function writeResults (
   sides: { left: SideKeys, right: SideKeys },
   totals: { left: number, right: number, matched: number },
   progress: { intervalMs: number, report: FractionReporter },
-  decisions?: { applied: AppliedDecisions, manualMatches: number }
+  decisions?: { applied: AppliedDecisions }
 ): Promise<{ counts: RunCounts, outputs: RunOutputs, decisions?: DecisionCounts }> {
   await mkdir(outputDir, { recursive: true })
   const paths = resultKeys(normalize(outputDir), { decided: decisions !== undefined })

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { duckdbVersion } from './version.ts'
-import { applyDecisions, type AppliedDecisions } from './decisions.ts'
+import { applyDecisions, writeDecisionsFile, type AppliedDecisions } from './decisions.ts'
 import { decomposeMatchSql } from './explain/conditions.ts'
 import { explainUnmatched } from './explain/explain.ts'
 import { Job, RESULT_FILES, checker, resultKeys, type ExplainSummary, type RunOutputs, type RunCompleted, type RunProgress, type Stage } from '@kalla/proto'
@@ -59,7 +59,7 @@ const SPILL_POLL_MS = 200
 
 /** The job's work in its own sandbox, closed when the work ends (even after runJob gave up on it). */
 async function execute (job: LocalJob, [left, right]: [JobSource, JobSource], settings: ResolvedEngineOptions, watchdog: Watchdog, reached: { stage: Stage | 'validating' }, onProgress?: (progress: RunProgress) => void): Promise<RunResult> {
-  const readable = job.sources.filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri)))
+  const readable = [...job.sources.filter((s) => s.type === 'file').map((s) => resolve(localPath(s.uri))), ...(job.decisions_path === undefined ? [] : [resolve(job.decisions_path)])]
   let sandbox: Sandbox | undefined
   let run: JobRun | undefined
   try {
@@ -84,8 +84,11 @@ async function execute (job: LocalJob, [left, right]: [JobSource, JobSource], se
 }
 
 function checkedSides (job: LocalJob): [JobSource, JobSource] {
-  if (!checkJob.check(job)) {
-    throw new EngineError('ENGINE_JOB_INVALID', `The job is not valid: ${checkJob.problems(job).map((p) => p.message).join('; ')}.`)
+  // The local decisions path is the engine's own field; the rest is the queued job's contract.
+  const queued = { ...job, decisions_path: undefined }
+  delete queued.decisions_path
+  if (!checkJob.check(queued)) {
+    throw new EngineError('ENGINE_JOB_INVALID', `The job is not valid: ${checkJob.problems(queued).map((p) => p.message).join('; ')}.`)
   }
   const left = job.sources.find((s) => s.side === 'left')
   const right = job.sources.find((s) => s.side === 'right')
@@ -119,6 +122,15 @@ class JobRun {
     this.sandbox = sandbox
     this.signal = signal
     this.heartbeat = onProgress === undefined ? undefined : new Heartbeat(settings.progressIntervalMs, (p) => { if (!signal.aborted) onProgress({ ...p, at: new Date().toISOString() }) })
+  }
+
+  /** The job's decisions file; an inline decision set (a job queued before files) is written as one first. */
+  private async decisionsPath (): Promise<string | undefined> {
+    if (this.job.decisions_path !== undefined) return resolve(this.job.decisions_path)
+    if (this.job.decisions === undefined) return undefined
+    const path = join(this.sandbox.tempDir, 'decisions.ndjson')
+    await writeDecisionsFile(this.job.decisions, path)
+    return path
   }
 
   stop (): void {
@@ -183,7 +195,8 @@ class JobRun {
     }
     this.rowsWithoutKeys = await dropRowsWithoutKeys(connection, sides)
     checkMatchedRows(rows - this.rowsWithoutKeys, this.settings.maxMatchedRows)
-    if (this.job.decisions !== undefined) this.applied = await applyDecisions(connection, sides, this.job.decisions)
+    const decisionsPath = await this.decisionsPath()
+    if (decisionsPath !== undefined) this.applied = await applyDecisions(connection, sides, decisionsPath)
     this.counts.matched_count = rows - this.rowsWithoutKeys - (this.applied?.unmatched ?? 0)
     this.emit('matching', 1)
     this.timings.matching = performance.now() - t0
@@ -194,7 +207,7 @@ class JobRun {
     const t0 = performance.now()
     this.emit('writing_results', 0)
     const totals = { left: this.counts.total_left, right: this.counts.total_right, matched: this.counts.matched_count }
-    const decided = this.applied === undefined ? undefined : { applied: this.applied, manualMatches: this.job.decisions?.manual_matches.length ?? 0 }
+    const decided = this.applied === undefined ? undefined : { applied: this.applied }
     const { counts, outputs, decisions } = await writeResults(this.sandbox.connection, resolve(this.job.output_path), sides, totals, {
       intervalMs: this.settings.progressIntervalMs,
       report: (f) => { this.emit('writing_results', f) }

@@ -93,3 +93,26 @@ t.test('manual matches, unmatches and write-offs made on one run carry over to t
   const summary = JSON.parse(await readFile(second.outputs.summary, 'utf8')) as Record<string, unknown>
   t.same(summary.decisions, second.decisions, 'summary.json carries the decision counts')
 })
+
+t.test('a decisions file is read as NDJSON: a record both matched by hand and written off counts as matched, a key of the wrong width is ignored', async (t) => {
+  const openLeft = truth1.unmatched_left_keys!
+  const openRight = truth1.unmatched_right_keys!
+  const lines = [
+    { kind: 'manual_match', side: 'left', key: [openLeft[0]], decision_id: 'd-m' },
+    { kind: 'manual_match', side: 'right', key: [openRight[0]], decision_id: 'd-m' },
+    { kind: 'write_off', side: 'left', key: [openLeft[0]] },
+    { kind: 'write_off', side: 'left', key: [openLeft[1]] },
+    { kind: 'write_off', side: 'left', key: [openLeft[2], 'extra'] }
+  ]
+  const path = join(dir, 'decisions.ndjson')
+  await writeFile(path, lines.map((l) => JSON.stringify(l) + '\n').join(''))
+  const { job } = recipeJob(recipe, { invoices: { uri: monthOne.invoicesPath, type: 'file' }, payments: { uri: monthOne.paymentsPath, type: 'file' } }, { run_id: 'from-file', output_path: join(dir, 'from-file') })
+  const done = await runJob({ ...job!, decisions_path: path }, { threads: 2 })
+  t.same(await readRows(done.outputs.decided_left!, 'invoice_id, kalla_decision, kalla_decision_id'), [
+    { invoice_id: openLeft[0], kalla_decision: 'manual_match', kalla_decision_id: 'd-m' },
+    { invoice_id: openLeft[1], kalla_decision: 'written_off', kalla_decision_id: null }
+  ])
+  t.equal(done.unmatched_left_count, truth1.unmatched_left_count - 2)
+  t.equal(done.unmatched_right_count, truth1.unmatched_right_count - 1)
+  t.match(done.decisions, { decision_matched_left: 1, decision_matched_right: 1, written_off_left: 1, written_off_right: 0, decisions_not_applied: 0 })
+})

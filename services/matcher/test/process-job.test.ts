@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { Registry } from 'prom-client'
 import { createMemoryBus, type DeliveryControl, type MemoryBus } from '@kalla/bus'
-import { MATCHER_CONSUMER, RunEvents, STREAMS, type RunEvent } from '@kalla/proto'
+import { MATCHER_CONSUMER, RunEvents, STREAMS, type DecisionLine, type JobDecisionsFile, type RunEvent } from '@kalla/proto'
 import { createLogger, sourceAccess } from '@kalla/service'
 import { createLocalStorage, StorageError, type Storage } from '@kalla/storage'
 import type { MatcherDeps } from '../src/domain/deps.ts'
@@ -99,4 +99,50 @@ t.test('an output path that is not a storage key fails the run before any work',
   t.ok('term' in outcome)
   t.match(s.events.find((e) => e.type === 'failed'), { code: 'MATCHER_OUTPUT_PATH_INVALID', stage: 'dispatch' })
   t.equal(s.events.filter((e) => e.type === 'progress').length, 0)
+})
+
+/** Writes decision lines as a run's decisions file and describes it as the job carries it. */
+async function putDecisions (storage: Storage, key: string, lines: DecisionLine[]): Promise<JobDecisionsFile> {
+  const body = lines.map((l) => JSON.stringify(l) + '\n').join('')
+  await storage.put(key, body)
+  return { key, lines: lines.length, sha256: createHash('sha256').update(body).digest('hex') }
+}
+
+// SQL matches I1-P1, I2-P2 (0.01 off) and I4-P5; I3 and P3, P4 stay open.
+const DECIDED: DecisionLine[] = [
+  { kind: 'unmatch', side: 'left', key: ['I1'], decision_id: 'dec-u' },
+  { kind: 'unmatch', side: 'right', key: ['P1'], decision_id: 'dec-u' },
+  { kind: 'write_off', side: 'left', key: ['I3'] },
+  { kind: 'write_off', side: 'right', key: ['P4'] }
+]
+
+t.test('a decisions file in storage is checked and applied: unmatches and write-offs change the counts', async (t) => {
+  const s = await setup(t)
+  const base = job()
+  const j = job({ run_id: base.run_id, decisions_file: await putDecisions(s.storage, `${base.output_path}/decisions.ndjson`, DECIDED) })
+  t.same(await processJob(s.deps(), j, control(1)), { ack: true })
+  const completed = s.events.find((e) => e.type === 'completed')
+  t.match(completed, { matched_count: 2, unmatched_left_count: 1, unmatched_right_count: 2, total_left: 4, total_right: 5 })
+  t.match(completed?.type === 'completed' ? completed.decisions : undefined, { unmatched_by_decision: 1, written_off_left: 1, written_off_right: 1, sql_matched_left: 2, decisions_not_applied: 0 })
+})
+
+t.test('a missing decisions file fails the run with a coded error in plain words, not a run without its decisions', async (t) => {
+  const s = await setup(t)
+  const j = job({ decisions_file: { key: 'results/gone/decisions.ndjson', lines: 4, sha256: 'a'.repeat(64) } })
+  const outcome = await processJob(s.deps(), j, control(1))
+  t.ok('term' in outcome, 'permanent: retrying cannot bring the file back')
+  const failed = s.events.find((e) => e.type === 'failed')
+  t.match(failed, { code: 'MATCHER_DECISIONS_NOT_FOUND', stage: 'staging', message: /no longer in storage.*Start a new run/ })
+  t.notOk(s.events.some((e) => e.type === 'completed'))
+})
+
+t.test('a decisions file changed after the run started fails the run as corrupt', async (t) => {
+  const s = await setup(t)
+  const base = job()
+  const file = await putDecisions(s.storage, `${base.output_path}/decisions.ndjson`, DECIDED)
+  // The same number of lines, one write-off moved to another record.
+  await putDecisions(s.storage, file.key, DECIDED.map((l) => l.kind === 'write_off' && l.side === 'left' ? { ...l, key: ['I2'] } : l))
+  const outcome = await processJob(s.deps(), job({ run_id: base.run_id, decisions_file: file }), control(1))
+  t.ok('term' in outcome)
+  t.match(s.events.find((e) => e.type === 'failed'), { code: 'MATCHER_DECISIONS_CORRUPT', stage: 'staging', message: /changed in storage/ })
 })

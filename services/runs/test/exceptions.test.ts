@@ -4,7 +4,7 @@ import {
   GetExceptions, ListDecisions, RecordDecision, ReviewDecision, ReviewWriteOff,
   RevokeDecision, SetRecipeSettings, StartRun, UpdateExceptions
 } from '@kalla/proto'
-import { startRunsService } from './harness.ts'
+import { decisionsOf, startRunsService } from './harness.ts'
 
 const ana = { name: 'ana', id: 'key-ana' }
 const ben = { name: 'ben', id: 'key-ben' }
@@ -55,7 +55,7 @@ t.test('a bulk change applies to every selected record at once', async (t) => {
 })
 
 t.test('under four-eyes, manual matches and write-offs wait for a second person and only then reach the next job', async (t) => {
-  const { bus, jobs } = await startRunsService(t)
+  const { bus, jobs, storage } = await startRunsService(t)
   await bus.request(SetRecipeSettings, { recipe_id: 'inv-pay', four_eyes: true, actor: ana })
   const match = await bus.request(RecordDecision, { recipe_id: 'inv-pay', kind: 'manual_match', left: [['INV-1'], ['INV-2']], right: [['P-1']], reason: 'batch payment', actor: ana })
   t.equal(match.status, 'pending')
@@ -72,13 +72,15 @@ t.test('under four-eyes, manual matches and write-offs wait for a second person 
   await bus.request(StartRun, { recipe_id: 'inv-pay', files: [{ alias: 'payments', upload_id: 'u2' }] })
 
   await until(() => jobs.length >= 2)
-  t.same(jobs[0]?.decisions, { manual_matches: [], unmatches: [{ decision_id: unmatch.decision_id, left: [['INV-3']], right: [['P-3']] }], write_offs: { left: [], right: [] } }, 'pending decisions are not applied')
-  t.same(jobs[1]?.decisions, {
+  t.same(await decisionsOf(storage, jobs[0]), { manual_matches: [], unmatches: [{ decision_id: unmatch.decision_id, left: [['INV-3']], right: [['P-3']] }], write_offs: { left: [], right: [] } }, 'pending decisions are not applied')
+  t.same(await decisionsOf(storage, jobs[1]), {
     manual_matches: [{ decision_id: match.decision_id, left: [['INV-1'], ['INV-2']], right: [['P-1']] }],
     unmatches: [{ decision_id: unmatch.decision_id, left: [['INV-3']], right: [['P-3']] }],
     write_offs: { left: [['INV-5']], right: [] }
   }, 'approved ones are, with keys only')
   t.notMatch(JSON.stringify(jobs[1]), /batch payment|false positive|ana|ben/, 'no reasons or names travel in the job')
+  t.notOk('decisions' in (jobs[1] ?? {}), 'the decisions travel as a file, not inline in the message')
+  t.notMatch(JSON.stringify(await decisionsOf(storage, jobs[1])), /batch payment|false positive|ana|ben/, 'nor in its decisions file')
 
   await bus.request(RevokeDecision, { decision_id: unmatch.decision_id, reason: 'it was right', actor: ben })
   t.same((await bus.request(ListDecisions, { recipe_id: 'inv-pay', status: 'revoked', limit: 10, offset: 0 })).decisions.map((d) => d.decision_id), [unmatch.decision_id])

@@ -11,6 +11,7 @@ import { cancelRun } from '../src/domain/cancel-run.ts'
 import type { RunsDeps } from '../src/domain/deps.ts'
 import { recordEvent } from '../src/domain/record-event.ts'
 import { sweepUnfinishedRuns } from '../src/domain/recover.ts'
+import { unusedStorage } from './storage.ts'
 
 const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const T0 = Date.now()
@@ -25,7 +26,7 @@ async function setup (t: Test, options: { pglite?: boolean } = {}): Promise<{ de
   await migrateSchema(database.db, schema, migrations)
   const bus = createMemoryBus({ logger: silentLogger })
   await bus.ensureStreams(STREAMS)
-  const deps: RunsDeps = { db: database.db.withSchema(schema) as RunsDb, bus, log: Fastify({ logger: false }).log, resultsPrefix: 'results' }
+  const deps: RunsDeps = { db: database.db.withSchema(schema) as RunsDb, bus, log: Fastify({ logger: false }).log, resultsPrefix: 'results', storage: unusedStorage }
   const states: Run[] = []
   // Reads the run the moment its state arrives: what a subscriber that reacts at once would find.
   const recordedWhenHeard: Array<[Run, Run | undefined]> = []

@@ -12,6 +12,7 @@ import { migrations } from '../src/db/migrations/index.ts'
 import { findRun, insertRun, type RunsDb } from '../src/db/runs-repository.ts'
 import type { RunsDeps } from '../src/domain/deps.ts'
 import { consumeRunEvents } from '../src/handlers/run-events.ts'
+import { unusedStorage } from './storage.ts'
 
 const PG_URL = process.env.KALLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const job = { run_id: 'x', output_path: 'results/x', match_sql: 'SELECT 1', sources: [], primary_keys: { left: [], right: [] } } as never
@@ -28,7 +29,7 @@ t.test('an event that arrives while the database is unreachable waits for it, wi
   const lines: string[] = []
   log.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter((l) => l !== '')))
   const db = database.db.withSchema(schema) as RunsDb
-  const deps: RunsDeps = { db: unreachable.db.withSchema(schema) as RunsDb, bus, log: createLogger({ name: 'runs', level: 'info', destination: log }), resultsPrefix: 'results' }
+  const deps: RunsDeps = { db: unreachable.db.withSchema(schema) as RunsDb, bus, log: createLogger({ name: 'runs', level: 'info', destination: log }), resultsPrefix: 'results', storage: unusedStorage }
   let up = false
   const consumption = await consumeRunEvents(bus, deps, async () => { if (!up) throw new Error('connection refused') })
   t.teardown(async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { sql } from 'kysely'
 import { BusError, createMemoryBus, type MemoryBus } from '@kalla/bus'
@@ -43,9 +46,11 @@ async function setup (t: Test, options: { matcher?: boolean } = {}): Promise<{ b
   await bus.serve(GetSource, ({ alias }) => { if (alias !== 'erp') throw notFound('SOURCES_NOT_FOUND', 'no'); return { alias, type: 'postgres' as const, uri: 'postgres://u:***@db/erp?table=invoices', columns: [], created_at: new Date().toISOString(), updated_at: new Date().toISOString() } }, { queue: 'sources' })
   const jobs: Job[] = []
   if (options.matcher !== false) await bus.consume(MatchJobs, { ...MATCHER_CONSUMER, durable: 'test-matcher' }, (job) => { jobs.push(job); return { ack: true } })
-  const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal' }), { bus, database })
+  const root = await mkdtemp(join(tmpdir(), 'kalla-runs-storage-'))
+  const app = await buildRunsApp(loadRunsConfig({ RUNS_DB_SCHEMA: schema, MIGRATE_ON_START: 'true', LOG_LEVEL: 'fatal', STORAGE_DIR: root }), { bus, database })
   t.teardown(async () => {
     await app.close()
+    await rm(root, { recursive: true, force: true })
     await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db)
     await database.close()
     await bus.close()

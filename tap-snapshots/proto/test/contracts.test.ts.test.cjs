@@ -3726,6 +3726,32 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
         },
         "additionalProperties": false
       },
+      "decisions_file": {
+        "type": "object",
+        "required": [
+          "key",
+          "lines",
+          "sha256"
+        ],
+        "properties": {
+          "key": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The storage key of the decisions file"
+          },
+          "lines": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many decided records (lines) the file holds"
+          },
+          "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "The SHA-256 of the file, lowercase hex"
+          }
+        },
+        "additionalProperties": false
+      },
       "explain": {
         "type": "boolean"
       }

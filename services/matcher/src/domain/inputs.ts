@@ -3,6 +3,7 @@ import { EngineError, type LocalJob, type LocalJobSource } from '@kalla/engine'
 import { SOURCE_REFERENCE, type Job, type JobSource } from '@kalla/proto'
 import { isStorageError, type Storage } from '@kalla/storage'
 import { MatcherErrors } from '../errors.ts'
+import { stageDecisionsFile } from './decisions-file.ts'
 import type { MatcherDeps } from './deps.ts'
 import { resolveRegistered } from './registered-sources.ts'
 
@@ -39,7 +40,9 @@ export async function stageInputs (deps: Pick<MatcherDeps, 'storage' | 'bus' | '
     if (signal.aborted) throw new EngineError('ENGINE_CANCELLED', 'The run was cancelled.', { stage: 'staging' })
     sources.push({ ...source, uri })
   }
-  return { ...job, sources }
+  const { decisions_file: decisionsFile, ...queued } = job
+  if (decisionsFile === undefined) return { ...queued, sources }
+  return { ...queued, sources, decisions_path: await stageDecisionsFile(deps.storage, decisionsFile, dir) }
 }
 
 async function localInput (storage: Storage, source: JobSource, dir: string): Promise<string> {

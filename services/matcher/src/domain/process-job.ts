@@ -45,7 +45,7 @@ export async function processJob (deps: MatcherDeps, job: Job, control: Delivery
 async function attempt (deps: MatcherDeps, job: Job, control: DeliveryControl, log: FastifyBaseLogger): Promise<Settled> {
   const reached: Reached = { stage: 'dispatch' }
   try {
-    const keys = resultKeys(job.output_path, { decided: job.decisions !== undefined, explained: job.explain === true })
+    const keys = jobResultKeys(job)
     const previous = await previousCompletion(deps.storage, job.run_id, keys, log)
     if (previous !== undefined) {
       await publishCompleted(deps.bus, previous)
@@ -94,7 +94,7 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     const finished = runCompletion(done)
     // Before the summary is stored: a redelivery that finds the summary knows the keys went out.
     await publishUnmatchedKeys(deps.bus, job, finished, { workDir: dir })
-    return await storeResults(deps.storage, finished, resultKeys(job.output_path, { decided: job.decisions !== undefined, explained: job.explain === true }))
+    return await storeResults(deps.storage, finished, jobResultKeys(job))
   } catch (error) {
     // The engine never quotes a URI; should a driver's message ever do so, no credential leaves the job.
     throw withoutCredentials(error, resolved)
@@ -104,6 +104,11 @@ async function runAndStore (deps: MatcherDeps, job: Job, control: DeliveryContro
     await cancellation.stop()
     if (dir !== undefined) await deps.workDirs.remove(dir).catch((error: unknown) => { log.warn({ err: error, dir }, 'could not remove the work directory; the next sweep will') })
   }
+}
+
+/** The result files a job's run writes: decided files whenever it carries decisions, inline or as a file. */
+function jobResultKeys (job: Job): ReturnType<typeof resultKeys> {
+  return resultKeys(job.output_path, { decided: job.decisions !== undefined || job.decisions_file !== undefined, explained: job.explain === true })
 }
 
 async function settleFailure (deps: MatcherDeps, job: Job, control: DeliveryControl, log: FastifyBaseLogger, failure: Failure, error: unknown): Promise<Settled> {

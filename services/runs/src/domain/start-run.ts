@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { BusError, isNotFound } from '@kalla/bus'
-import { DescribeUpload, GetRecipe, GetSource, GetUpload, MatchJobs, newRun, recipeJob, SOURCE_REFERENCE, uriHasCredentials, type JobDecisions, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
+import { DescribeUpload, GetRecipe, GetSource, GetUpload, MatchJobs, newRun, recipeJob, SOURCE_REFERENCE, uriHasCredentials, type Recipe, type RecipeSource, type Run, type SourceBinding, type StoredRecipe, type Upload } from '@kalla/proto'
 import { jobDecisions } from '../db/decisions-repository.ts'
 import { insertRun } from '../db/runs-repository.ts'
+import { decisionsFileKey, storeDecisionsFile } from './decisions-file.ts'
 import { RunsErrors } from '../errors.ts'
 import type { RunsDeps } from './deps.ts'
 import { publishRun } from './record-event.ts'
@@ -20,10 +21,11 @@ export async function startRun (deps: RunsDeps, request: { recipe_id: string, fi
   const runId = newRunId()
   const built = recipeJob(recipe, bindings, { run_id: runId, output_path: `${deps.resultsPrefix}/${runId}` })
   if (built.job === undefined) throw RunsErrors.RUNS_FILE_MISSING(`Bind a file to ${built.unbound.join(' and ')}.`)
-  // Earlier decisions on this recipe's records travel with the job (keys only), so the engine applies them.
+  // Earlier decisions on this recipe's records go with the job as a file (keys only), so the engine applies them.
   const decisions = await jobDecisions(deps.db, recipe.recipe_id)
+  const decisionsFile = await storeDecisionsFile(deps.storage, decisionsFileKey(built.job.output_path), decisions)
   // Every run explains its unmatched records (bench/: the cost is measured against the run without).
-  const job = { ...built.job, ...(hasDecisions(decisions) ? { decisions } : {}), explain: true }
+  const job = { ...built.job, ...(decisionsFile === undefined ? {} : { decisions_file: decisionsFile }), explain: true }
   const run = await insertRun(deps.db, newRun({ run_id: runId, recipe_id: recipe.recipe_id, at: new Date().toISOString() }), job)
   await publishRun(deps, run).catch((error: unknown) => {
     // Live views learn of the run with its first progress instead.
@@ -37,10 +39,6 @@ export async function startRun (deps: RunsDeps, request: { recipe_id: string, fi
   }
   deps.log.info({ run_id: runId, recipe_id: recipe.recipe_id }, 'run submitted')
   return run
-}
-
-function hasDecisions (d: JobDecisions): boolean {
-  return d.manual_matches.length + d.unmatches.length + d.write_offs.left.length + d.write_offs.right.length > 0
 }
 
 function newRunId (): string {
