@@ -3,7 +3,7 @@ import {
   CancelRun, CreateUpload, ListUploads, DeleteRecipe, DraftRecipe, DescribeUpload, GetRecipe, GetRun, GetSource, GetUpload, ListRecipes, ListRuns, ListSources,
   PreviewRecipe, PreviewSource, RecipeAssistant, RegisterSource, RemoveSource, ResolveSource, SaveRecipe, SourceColumns, StartRun, SuggestRecipes,
   TestSource, UpdateSource, ValidateRecipe, RecordDecision, ReviewDecision, RevokeDecision, ListDecisions,
-  UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions, SetRecipeSettings, GetRecipeSettings
+  UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions, ListExceptionKeys, SetRecipeSettings, GetRecipeSettings
 } from './services/index.ts'
 import { deadLetterAdvisorySubject, STREAMS, type StreamDefinition } from './streams.ts'
 import { MatchJobs, RunEvents, RunUpdates } from './topics.ts'
@@ -30,7 +30,7 @@ export interface BusAccess {
 
 /** The exceptions workflow's endpoints: served by runs, asked by the gateway. */
 const EXCEPTION_ENDPOINTS = [
-  RecordDecision, ReviewDecision, RevokeDecision, ListDecisions, UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions,
+  RecordDecision, ReviewDecision, RevokeDecision, ListDecisions, UpdateExceptions, ReviewWriteOff, GetExceptions, ListExceptions, ListExceptionKeys,
   SetRecipeSettings, GetRecipeSettings
 ]
 

@@ -6,6 +6,7 @@ export { checkSourceUri, describeSource, previewSource, type InspectOptions, typ
 export { bindMatchSql, type BindColumn, type BindSource, type Binding } from './bind/bind-sql.ts'
 export { forEachKeyPage, readResultPage, resultCsvStream, type ResultPage, type ResultStream } from './read-results.ts'
 export type { ResultFilter, ResultQuery } from './result-query.ts'
+export { MAX_RESULT_KEYS, type ResultKeySet } from './result-keys.ts'
 export { EXCEL_MAX_ROWS, exportResults, resultXlsxStream, writeResultXlsx, type ExportFormat, type XlsxOptions } from './export-results.ts'
 export { recipeSqlProblems, sqlProblems } from './sql/validate.ts'
 export { EngineError, EngineErrorCodes, isEngineError, type EngineErrorCode } from './errors.ts'

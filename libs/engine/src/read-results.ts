@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import type { EngineOptions } from './options.ts'
 import { withSandbox } from './sandbox.ts'
 import { duckdbMessage, EngineError } from './errors.ts'
+import { keySetCondition, RESULT_ROWS } from './result-keys.ts'
 import { numberedRelation, resultClauses, type ResultQuery } from './result-query.ts'
 import { ident, literal } from './sql/quote.ts'
 import { describe, type Column } from './stage/columns.ts'
@@ -19,7 +20,7 @@ export interface ResultPage {
 /**
  * Reads one page of a result Parquet file as JSON-safe rows: decimals and 64-bit integers as exact
  * strings, dates and timestamps as ISO strings. `query` sorts by one column and filters (see result-query.ts);
- * totalCount counts the rows that pass the filters. The file is only read, in a sandbox that may read nothing else.
+ * totalCount counts the rows that pass the filters and the key set (result-keys.ts). The file is only read, in a sandbox that may read nothing else.
  * @example const page = await readResultPage('/results/run-1/matched.parquet', { limit: 100, offset: 0 }, {}, { sort: { column: 'amount', descending: true } })
  */
 export async function readResultPage (path: string, page: { limit: number, offset: number }, options: EngineOptions = {}, query: ResultQuery = {}): Promise<ResultPage> {
@@ -27,12 +28,13 @@ export async function readResultPage (path: string, page: { limit: number, offse
   return await withSandbox(options, { readable: [file] }, async ({ connection }) => {
     const columns = await describe(connection, `SELECT * FROM read_parquet(${literal(file)})`)
     const numbered = query.sort === undefined ? undefined : numberedRelation(literal(file), columns)
-    const { where, orderBy, values } = resultClauses(columns, query, numbered?.rowNumber ?? '')
-    const relation = numbered?.relation ?? `read_parquet(${literal(file)})`
+    const keyed = query.keys === undefined ? [] : [await keySetCondition(connection, columns, query.keys)]
+    const { where, orderBy, values } = resultClauses(columns, query, numbered?.rowNumber ?? '', keyed)
+    const relation = `${numbered?.relation ?? `read_parquet(${literal(file)})`} AS ${RESULT_ROWS}`
     const only = numbered === undefined ? '*' : `* EXCLUDE (${ident(numbered.rowNumber)})`
     const limits = ` LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`
     try {
-      const total = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${literal(file)})${where}`, values)
+      const total = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${literal(file)}) AS ${RESULT_ROWS}${where}`, values)
       const reader = await connection.runAndReadAll(`SELECT ${only} FROM ${relation}${where}${orderBy}${limits}`, values)
       return { columns, rows: reader.getRowObjectsJson() as Record<string, unknown>[], totalCount: Number(total.getRowsJS()[0]?.[0] ?? 0), offset: page.offset }
     } catch (error) {

@@ -1,4 +1,5 @@
 import { EngineError } from './errors.ts'
+import type { ResultKeySet } from './result-keys.ts'
 import { ident } from './sql/quote.ts'
 import { findColumn, type Column } from './stage/columns.ts'
 
@@ -8,8 +9,8 @@ import { findColumn, type Column } from './stage/columns.ts'
  */
 export interface ResultFilter { column: string, equals?: string, contains?: string, min?: string, max?: string }
 
-/** How a result page is chosen: sorted by one column, and/or narrowed by filters combined with AND. */
-export interface ResultQuery { sort?: { column: string, descending?: boolean }, filters?: readonly ResultFilter[] }
+/** How a result page is chosen: sorted by one column, and/or narrowed by filters and a key set combined with AND. */
+export interface ResultQuery { sort?: { column: string, descending?: boolean }, filters?: readonly ResultFilter[], keys?: ResultKeySet }
 
 /** The WHERE and ORDER BY of a result query, with $1.. placeholders for every value. */
 export interface ResultClauses { where: string, orderBy: string, values: string[] }
@@ -32,13 +33,14 @@ export function numberedRelation (fileLiteral: string, columns: readonly Column[
 
 /**
  * Checks every column the query names against the result file's columns (any case) and builds its
- * clauses; an unknown column is ENGINE_RESULT_COLUMN_UNKNOWN, a filter without a condition ENGINE_RESULT_FILTER_INVALID.
+ * clauses, ANDed with `extra` conditions (a key set's); an unknown column is ENGINE_RESULT_COLUMN_UNKNOWN,
+ * a filter without a condition ENGINE_RESULT_FILTER_INVALID.
  * @example resultClauses(columns, { sort: { column: 'amount', descending: true }, filters: [{ column: 'customer', contains: 'acme' }] }, 'file_row_number')
  */
-export function resultClauses (columns: readonly Column[], query: ResultQuery, rowNumber: string): ResultClauses {
+export function resultClauses (columns: readonly Column[], query: ResultQuery, rowNumber: string, extra: readonly string[] = []): ResultClauses {
   const values: string[] = []
   const param = (value: string): string => { values.push(value); return `$${values.length}` }
-  const conditions = (query.filters ?? []).flatMap((filter) => filterConditions(ident(columnOf(columns, filter.column, 'filter on')), filter, param))
+  const conditions = [...extra, ...(query.filters ?? []).flatMap((filter) => filterConditions(ident(columnOf(columns, filter.column, 'filter on')), filter, param))]
   const sort = query.sort === undefined ? [] : [`${ident(columnOf(columns, query.sort.column, 'sort by'))} ${query.sort.descending === true ? 'DESC' : 'ASC'} NULLS LAST`]
   return {
     where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`,

@@ -134,6 +134,29 @@ export const ListExceptions = defineEndpoint({
   response: Type.Object({ exceptions: Type.Array(ExceptionRecord) })
 })
 
+/** The most keys one ListExceptionKeys page holds. */
+export const MAX_EXCEPTION_KEYS_PAGE = 10_000
+
+/**
+ * The keys of one side's records of a recipe whose stored state passes a filter, in record-key order, paged
+ * by the last key seen (`after`, as a page's `last`). `state` and `assignee` keep rows that have them;
+ * `not_state` keeps rows whose state differs (a record without a row is open and never listed). Only keys,
+ * so a caller can narrow a result file to them without reading every record's state.
+ */
+export const ListExceptionKeys = defineEndpoint({
+  subject: 'kalla.runs.exceptions.keys.v1',
+  request: Type.Object({
+    recipe_id: Type.String(),
+    side: Side,
+    state: Type.Optional(ExceptionState),
+    not_state: Type.Optional(ExceptionState),
+    assignee: Type.Optional(Type.String({ maxLength: 200 })),
+    after: Type.Optional(RecordKey),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_EXCEPTION_KEYS_PAGE, default: 1000 })
+  }, { additionalProperties: false }),
+  response: Type.Object({ keys: Type.Array(RecordKey), more: Type.Boolean() })
+})
+
 export const RecipeSettings = Type.Object({ recipe_id: Type.String(), four_eyes: Type.Boolean() }, { additionalProperties: false })
 export type RecipeSettings = Static<typeof RecipeSettings>
 export const SetRecipeSettings = defineEndpoint({

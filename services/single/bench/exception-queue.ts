@@ -9,8 +9,8 @@ import { buildSingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
 
 // Measures one page of the console's exception queue (Run.exceptions, 200 records) on a run that leaves ROWS
-// ledger rows unmatched: unfiltered at the start and the middle, with a key search, and with a state filter
-// (which reads every record's state). Run by hand: scripts/node services/single/bench/exception-queue.ts [rows].
+// ledger rows unmatched: unfiltered at the start and the middle, with a key search, and with state and assignee
+// filters, before and after states are stored on some of the rows. Run by hand: scripts/node services/single/bench/exception-queue.ts [rows].
 // It prints the median of REPS reads of each; it asserts none.
 const ROWS = Number(process.argv[2] ?? 100_000)
 const REPS = 3
@@ -58,10 +58,20 @@ t.test(`the exception queue on ${ROWS.toLocaleString('en')} unmatched rows`, { t
     }
     return { ms: Math.round(median(ms)), total }
   }
-  const cases = [['first page', 0, null], ['middle page', Math.floor(ROWS / 2), null], ['key search "E000012"', 0, { search: 'E000012' }], ['state OPEN (reads every state)', 0, { state: 'OPEN' }]] as const
-  for (const [name, offset, filter] of cases) {
-    const { ms, total } = await time(offset, filter)
-    t.comment(`${name}: ${ms} ms (median of ${REPS}), ${total} records pass`)
+  const measure = async (cases: ReadonlyArray<readonly [string, number, Record<string, string> | null]>): Promise<void> => {
+    for (const [name, offset, filter] of cases) {
+      const { ms, total } = await time(offset, filter)
+      t.comment(`${name}: ${ms} ms (median of ${REPS}), ${total} records pass`)
+    }
   }
+  await measure([['first page', 0, null], ['middle page', Math.floor(ROWS / 2), null], ['key search "E000012"', 0, { search: 'E000012' }], ['state OPEN, no state stored', 0, { state: 'OPEN' }]])
+  // Then states on a twentieth of the rows (investigating) and an assignee on a fiftieth.
+  const keys = (every: number) => Array.from({ length: Math.floor(ROWS / every) }, (_, i) => ({ side: 'LEFT', key: [`E${String(i * every).padStart(8, '0')}`] }))
+  const change = 'mutation ($records: [RecordRefInput!]!, $change: ExceptionChangeInput!) { updateExceptions(recipeId: "queue", records: $records, change: $change) { updated } }'
+  for (const [every, changeInput] of [[20, { state: 'INVESTIGATING' }], [50, { assignee: 'carla' }]] as const) {
+    const records = keys(every)
+    for (let i = 0; i < records.length; i += 10_000) await graphqlOk(url, change, { records: records.slice(i, i + 10_000), change: changeInput })
+  }
+  await measure([['state OPEN, 1 in 20 investigating', 0, { state: 'OPEN' }], ['state OPEN, middle page', Math.floor(ROWS / 4), { state: 'OPEN' }], ['state INVESTIGATING', 0, { state: 'INVESTIGATING' }], ['assignee carla with a search', 0, { assignee: 'carla', search: 'E0000' }]])
   t.pass('measured')
 })

@@ -2379,6 +2379,90 @@ exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract 
 }
 `
 
+exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListExceptionKeys 1`] = `
+{
+  "subject": "kalla.runs.exceptions.keys.v1",
+  "kind": "endpoint",
+  "request": {
+    "type": "object",
+    "required": [
+      "recipe_id",
+      "side",
+      "limit"
+    ],
+    "properties": {
+      "recipe_id": {
+        "type": "string"
+      },
+      "side": {
+        "enum": [
+          "left",
+          "right"
+        ]
+      },
+      "state": {
+        "enum": [
+          "open",
+          "investigating",
+          "resolved"
+        ]
+      },
+      "not_state": {
+        "enum": [
+          "open",
+          "investigating",
+          "resolved"
+        ]
+      },
+      "assignee": {
+        "type": "string",
+        "maxLength": 200
+      },
+      "after": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "maxLength": 1000
+        },
+        "minItems": 1,
+        "maxItems": 16
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10000,
+        "default": 1000
+      }
+    },
+    "additionalProperties": false
+  },
+  "response": {
+    "type": "object",
+    "required": [
+      "keys",
+      "more"
+    ],
+    "properties": {
+      "keys": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "minItems": 1,
+          "maxItems": 16
+        }
+      },
+      "more": {
+        "type": "boolean"
+      }
+    }
+  }
+}
+`
+
 exports[`proto/test/contracts.test.ts > TAP > the JSON Schema of every contract is unchanged unless the snapshot is updated > ListExceptions 1`] = `
 {
   "subject": "kalla.runs.exceptions.list.v1",

@@ -99,6 +99,21 @@ export async function listExceptions (db: RunsDb, filter: { recipe_id: string, s
   return await getExceptions(db, filter.recipe_id, rows.map((r) => ({ side: r.side as Side, key: JSON.parse(r.record_key) as RecordKey })))
 }
 
+/**
+ * One page of the keys of a side's records whose stored state passes the filter, in record-key order from
+ * just after `after`; `more` says whether another page follows. Served by the primary key's index.
+ */
+export async function listExceptionKeys (db: RunsDb, filter: { recipe_id: string, side: Side, state?: ExceptionState, not_state?: ExceptionState, assignee?: string, after?: RecordKey, limit: number }): Promise<{ keys: RecordKey[], more: boolean }> {
+  let query = db.selectFrom('exceptions').select('record_key').where('recipe_id', '=', filter.recipe_id).where('side', '=', filter.side)
+  if (filter.state !== undefined) query = query.where('state', '=', filter.state)
+  if (filter.not_state !== undefined) query = query.where('state', '<>', filter.not_state)
+  if (filter.assignee !== undefined) query = query.where('assignee', '=', filter.assignee)
+  if (filter.after !== undefined) query = query.where('record_key', '>', recordKey(filter.after))
+  // The order and `>` share the column's collation, so paging by `after` neither repeats nor skips a key.
+  const rows = await query.orderBy('record_key').limit(filter.limit + 1).execute()
+  return { keys: rows.slice(0, filter.limit).map((r) => JSON.parse(r.record_key) as RecordKey), more: rows.length > filter.limit }
+}
+
 /** The row of one record, locked for the rest of the transaction. */
 export async function lockException (db: RunsDb, recipeId: string, record: RecordRef): Promise<Selectable<ExceptionsTable> | undefined> {
   return await db.selectFrom('exceptions').selectAll().where('recipe_id', '=', recipeId).where('side', '=', record.side)

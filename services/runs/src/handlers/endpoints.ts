@@ -1,7 +1,7 @@
 import type { Bus, Service } from '@kalla/bus'
-import { CancelRun, GetExceptions, GetRecipeSettings, GetRun, ListDecisions, ListExceptions, ListRuns, RecordDecision, ReviewDecision, ReviewWriteOff, RevokeDecision, SetRecipeSettings, StartRun, UpdateExceptions } from '@kalla/proto'
+import { CancelRun, GetExceptions, GetRecipeSettings, GetRun, ListDecisions, ListExceptionKeys, ListExceptions, ListRuns, RecordDecision, ReviewDecision, ReviewWriteOff, RevokeDecision, SetRecipeSettings, StartRun, UpdateExceptions } from '@kalla/proto'
 import { listDecisions } from '../db/decisions-repository.ts'
-import { fourEyes, getExceptions, listExceptions } from '../db/exceptions-repository.ts'
+import { fourEyes, getExceptions, listExceptionKeys, listExceptions } from '../db/exceptions-repository.ts'
 import { recordDecision, reviewDecision, revokeDecision } from '../domain/decisions.ts'
 import { reviewWriteOff, setRecipeSettings, updateExceptions } from '../domain/exceptions.ts'
 import { getRun, listRuns } from '../db/runs-repository.ts'
@@ -31,6 +31,7 @@ export async function serveEndpoints (bus: Bus, deps: RunsDeps): Promise<Service
     bus.serve(ReviewWriteOff, (request) => reviewWriteOff(deps, request), QUEUE),
     bus.serve(GetExceptions, async (request) => ({ exceptions: await getExceptions(deps.db, request.recipe_id, request.records) }), QUEUE),
     bus.serve(ListExceptions, async (request) => ({ exceptions: await listExceptions(deps.db, request) }), QUEUE),
+    bus.serve(ListExceptionKeys, async (request) => await listExceptionKeys(deps.db, request), QUEUE),
     bus.serve(SetRecipeSettings, (request) => setRecipeSettings(deps, request), QUEUE),
     bus.serve(GetRecipeSettings, async ({ recipe_id: recipeId }) => ({ recipe_id: recipeId, four_eyes: await fourEyes(deps.db, recipeId) }), QUEUE)
   ])
