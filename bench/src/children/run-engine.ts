@@ -24,10 +24,8 @@ const { values } = parseArgs({
 })
 const started = performance.now()
 const engine = values.engine === undefined ? await import('@kalla/engine') : await import(pathToFileURL(resolve(values.engine)).href) as typeof Engine
-if (values['pg-readers'] !== undefined) {
-  const { parallelReads } = await import('../../../libs/engine/src/stage/postgres-parallel.ts')
-  parallelReads.readers = Number(values['pg-readers'])
-}
+// An engine of an earlier commit may not have the knob; it then reads as it always did.
+if (values['pg-readers'] !== undefined && engine.postgresParallelReads !== undefined) engine.postgresParallelReads.readers = Number(values['pg-readers'])
 const recipe = JSON.parse(await readFile(values.recipe ?? '', 'utf8')) as Recipe
 const bindings: Record<string, SourceBinding> = {}
 for (const pair of values.source ?? []) {

@@ -20,3 +20,5 @@ export { suggestRecipes, DEFAULT_SAMPLE_ROWS, type SuggestOptions } from './sugg
 export type { MatchPattern, SuggestResult, SuggestSource, Suggestion } from './suggest/types.ts'
 export { readExplanations, exceptionsExportStream, type Candidate, type CandidateCondition, type ExceptionsExportInput } from './explain/read.ts'
 export type { ExplainSummary } from './explain/explain.ts'
+/** How many connections read one large Postgres table, and in how many page ranges: a tuning knob for benchmarks and tests. */
+export { parallelReads as postgresParallelReads } from './stage/postgres-parallel.ts'
