@@ -1,13 +1,12 @@
-import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { once } from 'node:events'
 import { buildConsole } from '@kalla/console/build'
 import { createTestDatabase, graphqlOk, listen, startBrowser, TEST_ADMIN_KEY, uploadFile, waitFor } from '@kalla/testing'
 import t from 'tap'
 import { buildSingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
+import { median, writeCsv } from './kit.ts'
 
 // Measures the console's results grid on a run with ROWS unmatched left rows: the time from opening the
 // results to the first drawn rows, and from a "Go to row" jump to the drawn rows there (median of JUMPS).
@@ -15,18 +14,8 @@ import { loadSingleConfig } from '../src/config.ts'
 const ROWS = Number(process.argv[2] ?? 1_000_000)
 const JUMPS = 7
 
-async function writeCsv (path: string, header: string, rows: number, line: (i: number) => string): Promise<void> {
-  const out = createWriteStream(path)
-  out.write(header + '\n')
-  for (let i = 0; i < rows; i++) if (!out.write(line(i) + '\n')) await once(out, 'drain')
-  out.end()
-  await once(out, 'finish')
-}
-
 // A million rows take minutes to generate, upload and run on a loaded machine.
 t.setTimeout(1_800_000)
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 
 t.test(`the results grid on ${ROWS.toLocaleString('en')} rows`, { timeout: 1_800_000 }, async (t) => {
   await buildConsole()

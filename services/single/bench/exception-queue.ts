@@ -1,12 +1,11 @@
-import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { once } from 'node:events'
 import { createTestDatabase, graphqlOk, listen, TEST_ADMIN_KEY, uploadFile, waitFor } from '@kalla/testing'
 import t from 'tap'
 import { buildSingleApp } from '../src/app.ts'
 import { loadSingleConfig } from '../src/config.ts'
+import { median, writeCsv } from './kit.ts'
 
 // Measures one page of the console's exception queue (Run.exceptions, 200 records) on a run that leaves ROWS
 // ledger rows unmatched: unfiltered at the start and the middle, with a key search, and with state and assignee
@@ -15,16 +14,7 @@ import { loadSingleConfig } from '../src/config.ts'
 const ROWS = Number(process.argv[2] ?? 100_000)
 const REPS = 3
 
-async function writeCsv (path: string, header: string, rows: number, line: (i: number) => string): Promise<void> {
-  const out = createWriteStream(path)
-  out.write(header + '\n')
-  for (let i = 0; i < rows; i++) if (!out.write(line(i) + '\n')) await once(out, 'drain')
-  out.end()
-  await once(out, 'finish')
-}
-
 t.setTimeout(1_800_000)
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 const QUEUE = 'query ($id: ID!, $offset: Int!, $filter: RunExceptionQuery) { run(runId: $id) { exceptions(side: LEFT, limit: 200, offset: $offset, filter: $filter) { totalCount records { key exception { state } nearest { rank } } } } }'
 
 t.test(`the exception queue on ${ROWS.toLocaleString('en')} unmatched rows`, { timeout: 1_800_000 }, async (t) => {
