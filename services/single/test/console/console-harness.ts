@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Test } from 'tap'
 import { buildConsole } from '@kalla/console/build'
 import { expectedResults, generateDataset, type Expected, type Shares } from '@kalla/datagen'
@@ -54,16 +54,16 @@ export async function uploadFiles (page: Page, url: string, files: string[]): Pr
 }
 
 /**
- * Records every text the element of `locator` shows from now on, in the page itself (a MutationObserver),
+ * Records every text the element at `selector` shows from now on, in the page itself (a MutationObserver),
  * so a state drawn for a moment between two waits is caught. The function returned reads them.
  */
-export async function watchText (locator: Locator): Promise<() => Promise<string[]>> {
-  const name = `shown-${Math.random().toString(36).slice(2)}`
-  await locator.evaluate((element, name) => {
-    const shown: string[] = []
-    const observer = new MutationObserver(() => { shown.push(element.textContent ?? '') })
-    observer.observe(element, { childList: true, characterData: true, subtree: true })
-    Object.assign(window, { [name]: shown })
-  }, name)
-  return async () => await locator.page().evaluate((name) => (window as unknown as Record<string, string[]>)[name] ?? [], name)
+export async function watchText (page: Page, selector: string): Promise<() => Promise<string[]>> {
+  const name = JSON.stringify(`shown ${selector}`)
+  await page.evaluate(`(() => {
+    const element = document.querySelector(${JSON.stringify(selector)})
+    if (element === null) throw new Error('Nothing on the page matches ' + ${JSON.stringify(selector)})
+    const shown = window[${name}] = []
+    new MutationObserver(() => { shown.push(element.textContent) }).observe(element, { childList: true, characterData: true, subtree: true })
+  })()`)
+  return async () => await page.evaluate(`window[${name}]`) as string[]
 }

@@ -34,7 +34,7 @@ t.test('an operator reads why records did not match, writes one off, matches a p
   await page.getByLabel('Assign to').fill('carla')
   // A change reads the queue again; until the new page answers, the queue keeps its count (so its length
   // and scroll position) instead of showing none.
-  const totalsShown = await watchText(page.getByTestId('exception-total'))
+  const totalsShown = await watchText(page, '[data-testid=exception-total]')
   await page.getByRole('button', { name: 'Save change' }).click()
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
   await page.locator('.grid-row[data-key="INV-P2"] [role=gridcell]', { hasText: /^carla$/ }).waitFor()

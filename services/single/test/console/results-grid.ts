@@ -30,7 +30,7 @@ export async function checkSortAndFilter (t: Test, page: Page, invoices: Csv, at
   const rows = invoices.filter((r) => unmatched.has(r[at.id] ?? '')).map((r) => ({ id: r[at.id] ?? '', cents: parseCents(r[at.amount] ?? '') }))
   const amounts = rows.map((r) => r.cents).filter((c): c is number => c !== null)
   // A new sort reads the result again from its first page; the column headers stay drawn meanwhile.
-  const headsShown = await watchText(page.locator('.grid-head'))
+  const headsShown = await watchText(page, '.grid-head')
   await page.getByRole('button', { name: 'Sort by amount, ascending' }).click()
   await page.getByRole('button', { name: 'Sort by amount, descending' }).click()
   await page.locator('[role=columnheader][aria-sort=descending]').waitFor()
