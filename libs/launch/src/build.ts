@@ -26,7 +26,8 @@ function originalLocation (): Plugin {
     name: 'kalla-original-location',
     transform (code, id) {
       if (id.startsWith('\0')) return null
-      let out = code
+      // A module loaded on first use through createRequire is bundled too, still evaluated on first use.
+      let out = code.replaceAll('createRequire(import.meta.url)(', 'require(')
       if (out.includes('import.meta.')) {
         out = out.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(id).href))
           .replaceAll('import.meta.dirname', JSON.stringify(dirname(id)))

@@ -29,10 +29,7 @@ export function keyOf (root: string, entry: string): string {
 /**
  * Runs `entry` from its bundle, building the bundle first when it is missing or any file it was made from
  * changed; when no bundle can be built (a read-only tree whose bundle is stale, say), runs `fromSource`.
- * A process entry is three lines:
- *
- *   import { launch } from '@kalla/launch'
- *   await launch(new URL('./serve.ts', import.meta.url), async () => await import('./serve.ts'))
+ * A process entry is two lines: see services/runs/src/server.ts, which launches ./serve.ts.
  */
 export async function launch (entry: URL, fromSource: () => Promise<unknown>, options: LaunchOptions = {}): Promise<void> {
   const bundle = await currentBundle(fileURLToPath(entry), options)
