@@ -1,4 +1,4 @@
-import { entrySource, ROOT } from './roles.ts'
+import { entrySource } from './roles.ts'
 
 const MIB = 1024 ** 2
 
