@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 
@@ -18,8 +17,9 @@ export interface Manifest {
 
 export const FORMAT = 1
 
+// node:crypto is loaded only when a file has to be hashed: most starts find every file as it was.
 export function hashFile (path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex')
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(readFileSync(path)).digest('hex')
 }
 
 // npm rewrites it on every install, update or removal: one input stands for every installed package, so a
