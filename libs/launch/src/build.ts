@@ -26,8 +26,8 @@ function originalLocation (): Plugin {
     name: 'kalla-original-location',
     transform (code, id) {
       if (id.startsWith('\0')) return null
-      // A module loaded on first use through createRequire is bundled too, still evaluated on first use.
-      let out = code.replaceAll('createRequire(import.meta.url)(', 'require(')
+      // A package named literally and loaded on first use through createRequire is bundled too, still evaluated on first use.
+      let out = code.replace(/createRequire\(import\.meta\.url\)\(('[^']+'|"[^"]+")\)/g, 'require($1)')
       if (out.includes('import.meta.')) {
         out = out.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(id).href))
           .replaceAll('import.meta.dirname', JSON.stringify(dirname(id)))
