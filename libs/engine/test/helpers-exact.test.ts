@@ -120,8 +120,9 @@ const GROUPS: Group[] = [
   // Scales whose sum passes 38: DuckDB refuses DECIMAL(38,36) × DECIMAL(3,3) before running anything.
   { sa: 36, sb: 30, limit: '0.125', percent: true, column: false },
   { sa: 38, sb: 0, limit: '0.5', percent: false, column: false },
-  // tolerance_match's 64-bit form (one scale, at most 18 digits): a ± tol overflows at the top of the range,
-  // where the exact rule takes over. Different scales, or a limit too wide for the scale, use the general form.
+  // 64-bit amounts. With one scale tolerance_match computes a ± tol at the amounts' own width, which overflows
+  // at the top of the range, where the exact rule takes over; other scales, or a limit with more digits, use the
+  // general form (so do the DECIMAL(38,s) groups above but the first, which checks the one-scale form at 128 bits).
   { w: 18, sa: 2, sb: 2, limit: '0.02', percent: false, column: false },
   { w: 18, sa: 4, sb: 4, limit: '0.0001', percent: false, column: false },
   { w: 18, sa: 2, sb: 2, limit: '0.05', percent: false, column: true },
