@@ -23,7 +23,7 @@ export async function describeMachine (): Promise<Machine> {
     memoryGb: Math.round(totalmem() / 1024 ** 3 * 10) / 10,
     os: `${osType()} ${release()}`,
     node: process.version,
-    duckdb: duckdbVersion(),
+    duckdb: await duckdbVersion(),
     postgres: psql?.code === 0 ? psql.stdout.trim().replace(/^psql \(PostgreSQL\) /, '') : 'not found'
   }
 }

@@ -224,7 +224,7 @@ class JobRun {
       outputs: Object.fromEntries(Object.keys(outputs).filter((k) => k !== 'summary').map((k) => [k, RESULT_FILES[k as keyof typeof RESULT_FILES]])),
       rows_without_both_keys: this.rowsWithoutKeys,
       sources,
-      engine: { duckdb: duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
+      engine: { duckdb: await duckdbVersion(), memory_limit: this.settings.memoryLimit, threads: this.settings.threads }
     })
     return { ...completed, sources }
   }

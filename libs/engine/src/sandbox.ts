@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import type { DuckDBConnection } from '@duckdb/node-api'
+import { loadDuckDB } from './duckdb.ts'
 import { effectiveSpillLimit } from './limits.ts'
 import { literalList } from './sql/quote.ts'
 import { createHelpers } from './sql/helpers.ts'
@@ -33,6 +34,7 @@ export async function openSandbox (options: ResolvedEngineOptions, access: Sandb
   await mkdir(options.workDir, { recursive: true })
   const spillLimitBytes = await effectiveSpillLimit(options.workDir, options.maxTempDirectorySize)
   const tempDir = await mkdtemp(join(options.workDir, 'kalla-job-'))
+  const { DuckDBInstance } = await loadDuckDB()
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: options.memoryLimit,
     threads: String(options.threads),

@@ -1,6 +1,6 @@
-import { version } from '@duckdb/node-api'
+import { loadDuckDB } from './duckdb.ts'
 
 /** The DuckDB library version the engine runs on, e.g. "v1.5.6". */
-export function duckdbVersion (): string {
-  return version()
+export async function duckdbVersion (): Promise<string> {
+  return (await loadDuckDB()).version()
 }
