@@ -13,6 +13,10 @@ export interface ColumnProfile {
   distinct: number
   /** Mean length of the values as text: long free text may hold references written inside it. */
   meanLength: number
+  /** Text and integer columns: the number under which the table's values table holds the column's distinct values. */
+  slot?: number
+  /** Whether some value changes when upper-cased without spaces, so comparing it so can find more. */
+  folds?: boolean
 }
 
 export interface TableProfile {
@@ -21,6 +25,8 @@ export interface TableProfile {
   columns: ColumnProfile[]
   /** Keys found in the sample, most key-like first: single columns unique and never empty, else pairs of columns. */
   keys: string[][]
+  /** A table of every text and integer column's distinct values as text with their counts: (slot, v, n). */
+  values: string
 }
 
 export function kindOf (type: string): ColumnKind {
@@ -32,15 +38,31 @@ export function kindOf (type: string): ColumnKind {
   return 'other'
 }
 
-/** Counts every column of a staged table in one pass: rows, non-empty values and distinct values. */
-export async function profileTable (connection: DuckDBConnection, alias: string, columns: readonly Column[]): Promise<TableProfile> {
-  const parts = columns.flatMap((c, i) => [`count(${ident(c.name)}) AS n${i}`, `count(DISTINCT ${ident(c.name)}) AS d${i}`, `coalesce(avg(length(CAST(${ident(c.name)} AS VARCHAR))), 0) AS l${i}`])
-  const reader = await connection.runAndReadAll(`SELECT count(*) AS rows${parts.length > 0 ? ', ' : ''}${parts.join(', ')} FROM ${ident(alias)}`)
-  const row = reader.getRowObjectsJS()[0] ?? {}
+const grouped = (kind: ColumnKind): boolean => kind === 'text' || kind === 'integer'
+
+/**
+ * Profiles a staged table: one pass groups every text and integer column by its values into the table
+ * `values` (the join search, prefixes and value shapes read those distinct values, not the rows again);
+ * their counts come from it, and one more pass counts the other columns.
+ */
+export async function profileTable (connection: DuckDBConnection, alias: string, columns: readonly Column[], values: string): Promise<TableProfile> {
+  const kinds = columns.map((c) => kindOf(c.type))
+  const slots = columns.map((_c, i) => i).filter((i) => grouped(kinds[i]!))
+  const parts = slots.map((i) => `SELECT ${i} AS slot, CAST(${ident(columns[i]!.name)} AS VARCHAR) AS v, count(*) AS n FROM ${ident(alias)} WHERE ${ident(columns[i]!.name)} IS NOT NULL GROUP BY ALL`)
+  await connection.run(`CREATE TABLE ${ident(values)} AS ${parts.length === 0 ? "SELECT 0 AS slot, '' AS v, 0 AS n WHERE false" : parts.join(' UNION ALL ')}`)
+  const counted = (await connection.runAndReadAll(`SELECT slot, count(*) AS d, sum(n) AS nn, sum(length(v) * n) / sum(n) AS l, bool_or(v <> upper(v) OR contains(v, ' ')) AS f FROM ${ident(values)} GROUP BY slot`)).getRowObjectsJS()
+  const bySlot = new Map(counted.map((r) => [Number(r.slot), r]))
+  const others = columns.flatMap((c, i) => grouped(kinds[i]!) ? [] : [`count(${ident(c.name)}) AS n${i}`, `count(DISTINCT ${ident(c.name)}) AS d${i}`, `coalesce(avg(length(CAST(${ident(c.name)} AS VARCHAR))), 0) AS l${i}`])
+  const row = (await connection.runAndReadAll(`SELECT count(*) AS rows${others.length > 0 ? ', ' : ''}${others.join(', ')} FROM ${ident(alias)}`)).getRowObjectsJS()[0] ?? {}
   const rows = Number(row.rows ?? 0)
-  const profiles = columns.map((c, i): ColumnProfile => ({ name: c.name, type: c.type, kind: kindOf(c.type), nonNull: Number(row[`n${i}`] ?? 0), distinct: Number(row[`d${i}`] ?? 0), meanLength: Number(row[`l${i}`] ?? 0) }))
+  const profiles = columns.map((c, i): ColumnProfile => {
+    const base = { name: c.name, type: c.type, kind: kinds[i]! }
+    if (!grouped(base.kind)) return { ...base, nonNull: Number(row[`n${i}`] ?? 0), distinct: Number(row[`d${i}`] ?? 0), meanLength: Number(row[`l${i}`] ?? 0) }
+    const s = bySlot.get(i)
+    return { ...base, nonNull: Number(s?.nn ?? 0), distinct: Number(s?.d ?? 0), meanLength: Number(s?.l ?? 0), slot: i, folds: s?.f === true }
+  })
   const single = candidateKeys(profiles, rows).map((name) => [name])
-  return { alias, rows, columns: profiles, keys: single.length > 0 ? single : await pairKeys(connection, alias, profiles, rows) }
+  return { alias, rows, columns: profiles, keys: single.length > 0 ? single : await pairKeys(connection, alias, profiles, rows), values }
 }
 
 // Pairs of columns tried as a key when no column is one alone: the first this many key-like columns.

@@ -6,6 +6,7 @@ import { withSandbox } from '../sandbox.ts'
 import { ident } from '../sql/quote.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { localPath } from '../stage/files.ts'
+import { roomForTwoReaders } from '../limits.ts'
 import { Watchdog } from '../watchdog.ts'
 import { candidatesOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
@@ -45,15 +46,23 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   // The same limits as a run: a time limit (ENGINE_TIMEOUT) and a cancel interrupt DuckDB and end the work.
   const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: 1000 })
   try {
-    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
+    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, second, tempDir }) => {
       watchdog.attach(connection)
-      const context = { connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }
-      const read = [await readForSuggestion(context, left, 'left', sampleRows), await readForSuggestion(context, right, 'right', sampleRows)] as const
-      const profiles = [await profileTable(connection, left.alias, read[0].staged.columns), await profileTable(connection, right.alias, read[1].staged.columns)] as const
+      watchdog.attach(second)
+      // Two files are read and profiled at once, each on a connection of its own, as a run stages them.
+      const both = left.type === 'file' && right.type === 'file' && roomForTwoReaders(options.memoryLimit ?? '1GB')
+      const connections = [connection, both ? second : connection] as const
+      const sides = [left, right] as const
+      const prepare = async (i: 0 | 1): Promise<{ read: ReadSource, profile: TableProfile }> => {
+        const context = { connection: connections[i], tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }
+        const read = await readForSuggestion(context, sides[i], i === 0 ? 'left' : 'right', sampleRows)
+        return { read, profile: await profileTable(connections[i], sides[i].alias, read.staged.columns, `kalla_values_${i === 0 ? 'l' : 'r'}`) }
+      }
+      const [l, r] = both ? await settledInOrder([prepare(0), prepare(1)]) : [await prepare(0), await prepare(1)]
       // The recipe reads each source with the options it was read with here, found ones included.
-      const withOptions = (s: SuggestSource, r: ReadSource): SuggestSource => ({ ...s, ...(r.options === undefined ? {} : { options: r.options }) })
-      const result = await suggestFromProfiles(connection, profiles[0], profiles[1], { left: withOptions(left, read[0]), right: withOptions(right, read[1]) }, sampleRows, options.limit ?? 5)
-      result.profile.notes.push(...read[0].notes, ...read[1].notes)
+      const withOptions = (s: SuggestSource, read: ReadSource): SuggestSource => ({ ...s, ...(read.options === undefined ? {} : { options: read.options }) })
+      const result = await suggestFromProfiles({ connection, second: connections[1] }, l.profile, r.profile, { left: withOptions(left, l.read), right: withOptions(right, r.read) }, sampleRows, options.limit ?? 5)
+      result.profile.notes.push(...l.read.notes, ...r.read.notes)
       return result
     }))
     // An interrupt stops only the statement running at that moment: work that went on past a stop
@@ -68,7 +77,15 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   }
 }
 
-async function suggestFromProfiles (connection: DuckDBConnection, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }, sampleRows: number, limit: number): Promise<SuggestResult> {
+// Both sides' failures are reported as reading one after the other would: the left side's first, once neither runs.
+async function settledInOrder<T> (work: [Promise<T>, Promise<T>]): Promise<[T, T]> {
+  const [a, b] = await Promise.allSettled(work)
+  if (a.status === 'rejected') throw a.reason
+  if (b.status === 'rejected') throw b.reason
+  return [a.value, b.value]
+}
+
+async function suggestFromProfiles ({ connection, second }: { connection: DuckDBConnection, second: DuckDBConnection }, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }, sampleRows: number, limit: number): Promise<SuggestResult> {
   const profile = { sampledRows: { left: left.rows, right: right.rows }, sampleLimit: sampleRows, notes: profileNotes(left, right, sampleRows) }
   const keys = { left: left.keys[0], right: right.keys[0] }
   if (keys.left === undefined || keys.right === undefined) {
@@ -77,7 +94,7 @@ async function suggestFromProfiles (connection: DuckDBConnection, left: TablePro
   }
   const found = { left: keys.left, right: keys.right }
   const joins: JoinPair[] = []
-  for (const join of (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)) joins.push(await withKeyPartners(connection, join, left, right, found))
+  for (const join of (await findJoinPairs(connection, left, right, second)).slice(0, JOINS_TRIED)) joins.push(await withKeyPartners(connection, join, left, right, found))
   const refused: string[] = []
   const built: Suggestion[] = []
   for (const join of joins) {
