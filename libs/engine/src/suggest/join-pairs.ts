@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident, literal } from '../sql/quote.ts'
 import { nameSimilarity, type ColumnProfile, type TableProfile } from './profile.ts'
 import type { JoinPair, Normalisation } from './types.ts'
+import { onEach } from './pool.ts'
 import { valueShapes } from './value-shape.ts'
 
 /** A side of a join as SQL: the table alias and the expression of its join value. */
@@ -58,7 +59,8 @@ export function joinScore (pair: JoinPair): number {
  */
 async function directPairs (connection: DuckDBConnection, second: DuckDBConnection, left: TableProfile, right: TableProfile): Promise<JoinPair[]> {
   const folds = (t: TableProfile): boolean => joinColumns(t).some((c) => c.folds === true)
-  const [lt, rt] = await Promise.all([valuesTable(connection, left, 'l', folds(right)), valuesTable(second, right, 'r', folds(left))])
+  const sides = [[left, right, 'l'], [right, left, 'r']] as const
+  const [lt, rt] = await onEach(sides, [connection, second], async ([t, other, side], c) => await valuesTable(c, t, side, folds(other)))
   const totals = new Map<string, number>()
   const counted = await connection.runAndReadAll(`SELECT 'l' AS side, slot, norm, sum(n) FROM ${lt} GROUP BY ALL UNION ALL SELECT 'r' AS side, slot, norm, sum(n) FROM ${rt} GROUP BY ALL`)
   for (const [side, slot, norm, n] of counted.getRowsJS()) totals.set(`${String(side)}|${Number(slot)}|${Number(norm)}`, Number(n))
@@ -104,28 +106,24 @@ function better (pair: JoinPair, than: JoinPair): boolean {
 const joinColumns = (t: TableProfile): ColumnProfile[] => t.columns.filter((c) => joinable(c) && c.distinct >= 10 && c.slot !== undefined)
 
 /**
- * One side's distinct join values: (slot, norm, v, n) for every joinable column under every normalisation,
- * as text, computed from the column's distinct values. A column that no upper-casing or dropping of spaces
- * changes is compared ignoring case and spaces as written, and only when the other side has one it changes.
+ * One side's distinct join values as a relation of (slot, norm, v, n) for every joinable column under
+ * every normalisation, as text. The values as written are read from the profile's values table; the
+ * normalised ones are computed from them into a table. A column that no upper-casing or dropping of
+ * spaces changes is compared ignoring case and spaces as written, and only when the other side has one
+ * it changes.
  */
 async function valuesTable (connection: DuckDBConnection, profile: TableProfile, side: string, otherFolds: boolean): Promise<string> {
   const table = `kalla_join_values_${side}`
   const columns = joinColumns(profile)
+  if (columns.length === 0) return "(SELECT 0 AS slot, 0 AS norm, '' AS v, 0 AS n WHERE false)"
   const from = (cs: readonly ColumnProfile[]): string => `FROM ${ident(profile.values)} WHERE slot IN (${cs.map((c) => c.slot).join(', ')})`
   const derived = (cs: readonly ColumnProfile[], norm: Normalisation): string =>
     `SELECT slot, ${NORMALISATIONS.indexOf(norm)} AS norm, w AS v, sum(n) AS n FROM (SELECT slot, ${normalised('v', norm)} AS w, n ${from(cs)}) WHERE w <> '' GROUP BY slot, w`
   const folding = columns.filter((c) => c.folds === true)
   const plain = columns.filter((c) => c.folds !== true)
-  const parts = columns.length === 0
-    ? ["SELECT 0 AS slot, 0 AS norm, '' AS v, 0 AS n WHERE false"]
-    : [
-        `SELECT slot, 0 AS norm, v, n ${from(columns)} AND v <> ''`,
-        ...(folding.length > 0 ? [derived(folding, 'case_space')] : []),
-        ...(otherFolds && plain.length > 0 ? [`SELECT slot, 1 AS norm, v, n ${from(plain)} AND v <> ''`] : []),
-        derived(columns, 'digits')
-      ]
-  await connection.run(`CREATE TABLE ${table} AS ${parts.join(' UNION ALL ')}`)
-  return table
+  await connection.run(`CREATE TABLE ${table} AS ${[...(folding.length > 0 ? [derived(folding, 'case_space')] : []), derived(columns, 'digits')].join(' UNION ALL ')}`)
+  const written = [`SELECT slot, 0 AS norm, v, n ${from(columns)} AND v <> ''`, ...(otherFolds && plain.length > 0 ? [`SELECT slot, 1 AS norm, v, n ${from(plain)} AND v <> ''`] : [])]
+  return `(${[...written, `SELECT slot, norm, v, n FROM ${table}`].join(' UNION ALL ')})`
 }
 
 /**
@@ -143,7 +141,7 @@ async function prefixes (connection: DuckDBConnection, wanted: { profile: TableP
   })
   if (parts.length === 0) return found
   const reader = await connection.runAndReadAll(`SELECT side, slot, p FROM (SELECT *, sum(n) OVER (PARTITION BY side, slot) AS total FROM (${parts.join(' UNION ALL ')})) WHERE p <> '' AND n >= 0.02 * total ORDER BY side, slot, p`)
-  for (const [i, { profile, columns }] of wanted.entries()) for (const c of columns) found.set(`${profile.alias}.${c.name}`, [])
+  for (const { profile, columns } of wanted) for (const c of columns) found.set(`${profile.alias}.${c.name}`, [])
   for (const [side, slot, p] of reader.getRowsJS()) {
     const { profile } = wanted[Number(side)]!
     found.get(`${profile.alias}.${bySlot(profile, slot).name}`)?.push(String(p))

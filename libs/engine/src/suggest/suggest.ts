@@ -8,13 +8,14 @@ import { matchSqlProblems } from '../sql/validate.ts'
 import { localPath } from '../stage/files.ts'
 import { roomForTwoReaders } from '../limits.ts'
 import { Watchdog } from '../watchdog.ts'
-import { candidatesOf } from './candidates.ts'
+import { candidateOf, patternsOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
 import { profileTable, type TableProfile } from './profile.ts'
 import { readForSuggestion, type ReadSource } from './reading.ts'
 import { evidenceSentences, keyOutput, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
 import { withKeyPartners } from './key-partners.ts'
-import type { JoinPair, SuggestResult, SuggestSource, Suggestion } from './types.ts'
+import { onEach } from './pool.ts'
+import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
 
 export interface SuggestOptions extends EngineOptions {
   /** Rows read from the start of each source and profiled (default 20,000). */
@@ -49,20 +50,17 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
     const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, second, tempDir }) => {
       watchdog.attach(connection)
       watchdog.attach(second)
-      // Two files are read and profiled at once, each on a connection of its own, as a run stages them.
+      // Two files are read and profiled at once, each on a connection of its own, as a run stages them;
+      // the rest works on both connections whatever the sources.
       const both = left.type === 'file' && right.type === 'file' && roomForTwoReaders(options.memoryLimit ?? '1GB')
-      const connections = [connection, both ? second : connection] as const
-      const sides = [left, right] as const
-      const prepare = async (i: 0 | 1): Promise<{ read: ReadSource, profile: TableProfile }> => {
-        const context = { connection: connections[i], tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }
-        const read = await readForSuggestion(context, sides[i], i === 0 ? 'left' : 'right', sampleRows)
-        return { read, profile: await profileTable(connections[i], sides[i].alias, read.staged.columns, `kalla_values_${i === 0 ? 'l' : 'r'}`) }
-      }
-      const [l, r] = both ? await settledInOrder([prepare(0), prepare(1)]) : [await prepare(0), await prepare(1)]
+      const [l, r] = await onEach([[left, 'left', 'l'], [right, 'right', 'r']] as const, both ? [connection, second] : [connection], async ([source, side, short], c) => {
+        const read = await readForSuggestion({ connection: c, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }, source, side, sampleRows)
+        return { read, profile: await profileTable(c, source.alias, read.staged.columns, `kalla_values_${short}`) }
+      })
       // The recipe reads each source with the options it was read with here, found ones included.
       const withOptions = (s: SuggestSource, read: ReadSource): SuggestSource => ({ ...s, ...(read.options === undefined ? {} : { options: read.options }) })
-      const result = await suggestFromProfiles({ connection, second: connections[1] }, l.profile, r.profile, { left: withOptions(left, l.read), right: withOptions(right, r.read) }, sampleRows, options.limit ?? 5)
-      result.profile.notes.push(...l.read.notes, ...r.read.notes)
+      const result = await suggestFromProfiles({ connection, second }, l!.profile, r!.profile, { left: withOptions(left, l!.read), right: withOptions(right, r!.read) }, sampleRows, options.limit ?? 5)
+      result.profile.notes.push(...l!.read.notes, ...r!.read.notes)
       return result
     }))
     // An interrupt stops only the statement running at that moment: work that went on past a stop
@@ -77,14 +75,6 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   }
 }
 
-// Both sides' failures are reported as reading one after the other would: the left side's first, once neither runs.
-async function settledInOrder<T> (work: [Promise<T>, Promise<T>]): Promise<[T, T]> {
-  const [a, b] = await Promise.allSettled(work)
-  if (a.status === 'rejected') throw a.reason
-  if (b.status === 'rejected') throw b.reason
-  return [a.value, b.value]
-}
-
 async function suggestFromProfiles ({ connection, second }: { connection: DuckDBConnection, second: DuckDBConnection }, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }, sampleRows: number, limit: number): Promise<SuggestResult> {
   const profile = { sampledRows: { left: left.rows, right: right.rows }, sampleLimit: sampleRows, notes: profileNotes(left, right, sampleRows) }
   const keys = { left: left.keys[0], right: right.keys[0] }
@@ -93,18 +83,16 @@ async function suggestFromProfiles ({ connection, second }: { connection: DuckDB
     return { suggestions: [], none: `No good recipe found: ${which} has no column (nor pair of columns) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
   }
   const found = { left: keys.left, right: keys.right }
-  const joins: JoinPair[] = []
-  for (const join of (await findJoinPairs(connection, left, right, second)).slice(0, JOINS_TRIED)) joins.push(await withKeyPartners(connection, join, left, right, found))
-  const refused: string[] = []
-  const built: Suggestion[] = []
-  for (const join of joins) {
-    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, found)
-    refused.push(...why)
-    for (const candidate of candidates) {
-      const suggestion = await tryCandidate(connection, candidate, left, right, sources)
-      if (suggestion !== undefined) built.push(suggestion)
-    }
-  }
+  // Joins, then each join's patterns, are worked on two at a time, one on each connection; results keep their order.
+  const connections = [connection, second]
+  const pairs = (await findJoinPairs(connection, left, right, second)).slice(0, JOINS_TRIED)
+  const joins = await onEach(pairs, connections, async (join, c) => await withKeyPartners(c, join, left, right, found))
+  const tried = await onEach(joins.flatMap((join) => patternsOf(join).map((pattern) => ({ join, pattern }))), connections, async ({ join, pattern }, c) => {
+    const { candidate, refused } = await candidateOf(c, join, pattern, left, right, found)
+    return { refused, suggestion: candidate === undefined ? undefined : await tryCandidate(c, candidate, left, right, sources) }
+  })
+  const refused = tried.flatMap((t) => t.refused === undefined ? [] : [t.refused])
+  const built = tried.flatMap((t) => t.suggestion === undefined ? [] : [t.suggestion])
   const ranked = built.filter((s) => s.preview.match_rate >= MIN_MATCH_RATE).sort((a, b) => b.preview.match_rate - a.preview.match_rate || simplicity(a) - simplicity(b))
   if (ranked.length === 0) return { suggestions: [], none: noneReason(left, right, joins.length, refused), profile }
   return { suggestions: ranked.slice(0, limit).map((s, i) => ({ ...s, rank: i + 1 })), profile }
