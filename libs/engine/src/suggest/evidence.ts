@@ -36,13 +36,14 @@ const col = (alias: string, name: string): string => `${ident(alias)}.${ident(na
 export async function amountEvidence (connection: DuckDBConnection, join: JoinSql, pattern: MatchPattern, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<AmountEvidence | undefined> {
   if (lefts.length === 0 || rights.length === 0) return undefined
   const { from, leftOf, rightOf } = groupedFrom(join, pattern, lefts, rights)
+  // Each difference and left amount is computed once, below the counts that compare it.
+  const values = lefts.flatMap((l, i) => [`abs(${leftOf(l, i)}) AS a${i}`, ...rights.map((r, j) => `abs(${leftOf(l, i)} - ${rightOf(r, j)}) AS d${i}_${j}`)])
   const measures: string[] = []
-  lefts.forEach((l, i) => rights.forEach((r, j) => {
-    const [a, b] = [leftOf(l, i), rightOf(r, j)]
-    TOLERANCES.forEach((t, k) => measures.push(`count(*) FILTER (WHERE abs(${a} - ${b}) <= ${t}) AS m${i}_${j}_${k}`))
-    PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE abs(${a} - ${b}) * 100 <= abs(${a}) * ${p}) AS p${i}_${j}_${k}`))
+  lefts.forEach((_l, i) => rights.forEach((_r, j) => {
+    TOLERANCES.forEach((t, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} <= ${t}) AS m${i}_${j}_${k}`))
+    PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= a${i} * ${p}) AS p${i}_${j}_${k}`))
   }))
-  const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, ${measures.join(', ')} FROM ${from}`)
+  const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, ${measures.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${from})`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const pairs = Number(row.pairs ?? 0)
   if (pairs === 0) return undefined
@@ -109,25 +110,26 @@ function groupedFrom (join: JoinSql, pattern: MatchPattern, lefts: readonly Colu
 /**
  * The date pair whose day lags over the joined records that agree on amount are the tightest, with the
  * smallest window covering the bulk; `window` is left out when the window would leave out (almost) nothing.
+ * Every pair's lags are counted in one query.
  */
 export async function dateEvidence (connection: DuckDBConnection, join: JoinSql, amounts: Pick<AmountEvidence, 'left' | 'right' | 'tolerance' | 'percent'> | undefined, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<DateEvidence | undefined> {
   const { left, right } = join
+  const pairs = lefts.flatMap((l) => rights.map((r) => ({ l, r })))
+  if (pairs.length === 0) return undefined
   const agree = amounts === undefined ? '' : ` AND ${amountsAgree(col(left.alias, amounts.left), col(right.alias, amounts.right), amounts)}`
+  const lags = pairs.map(({ l, r }, i) => `date_diff('day', CAST(${col(left.alias, l.name)} AS DATE), CAST(${col(right.alias, r.name)} AS DATE)) AS lag${i}`)
+  const measures = pairs.flatMap((_p, i) => [`count(lag${i}) AS pairs${i}`, `coalesce(median(lag${i}), 0) AS median${i}`, ...WINDOWS.map((w, k) => `count(*) FILTER (WHERE abs(lag${i}) <= ${w}) AS w${i}_${k}`)])
+  const reader = await connection.runAndReadAll(`SELECT ${measures.join(', ')} FROM (SELECT ${lags.join(', ')} FROM ${ident(left.alias)} JOIN ${ident(right.alias)} ON ${joinOn(join)}${agree})`)
+  const row = reader.getRowObjectsJS()[0] ?? {}
   let best: DateEvidence | undefined
-  for (const l of lefts) {
-    for (const r of rights) {
-      const lag = `date_diff('day', CAST(${col(left.alias, l.name)} AS DATE), CAST(${col(right.alias, r.name)} AS DATE))`
-      const windows = WINDOWS.map((w, k) => `count(*) FILTER (WHERE abs(lag) <= ${w}) AS w${k}`).join(', ')
-      const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, coalesce(median(lag), 0) AS median, ${windows} FROM (SELECT ${lag} AS lag FROM ${ident(left.alias)} JOIN ${ident(right.alias)} ON ${joinOn(join)}${agree}) WHERE lag IS NOT NULL`)
-      const row = reader.getRowObjectsJS()[0] ?? {}
-      const pairs = Number(row.pairs ?? 0)
-      if (pairs === 0) continue
-      const within = Object.fromEntries(WINDOWS.map((w, k) => [String(w), Number(row[`w${k}`] ?? 0) / pairs]))
-      const chosen = WINDOWS.find((w) => (within[String(w)] ?? 0) >= DATE_BULK)
-      const covered = chosen === undefined ? 0 : within[String(chosen)] ?? 0
-      const evidence: DateEvidence = { left: l.name, right: r.name, pairs, within, covered, medianLagDays: Number(row.median), ...(chosen !== undefined && covered < DATE_ALL ? { window: chosen } : {}) }
-      if (best === undefined || tighter(evidence, best)) best = evidence
-    }
+  for (const [i, { l, r }] of pairs.entries()) {
+    const counted = Number(row[`pairs${i}`] ?? 0)
+    if (counted === 0) continue
+    const within = Object.fromEntries(WINDOWS.map((w, k) => [String(w), Number(row[`w${i}_${k}`] ?? 0) / counted]))
+    const chosen = WINDOWS.find((w) => (within[String(w)] ?? 0) >= DATE_BULK)
+    const covered = chosen === undefined ? 0 : within[String(chosen)] ?? 0
+    const evidence: DateEvidence = { left: l.name, right: r.name, pairs: counted, within, covered, medianLagDays: Number(row[`median${i}`]), ...(chosen !== undefined && covered < DATE_ALL ? { window: chosen } : {}) }
+    if (best === undefined || tighter(evidence, best)) best = evidence
   }
   return best
 }
