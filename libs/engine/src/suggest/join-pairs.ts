@@ -71,11 +71,9 @@ async function directPairs (connection: DuckDBConnection, second: DuckDBConnecti
   const keyed = (t: TableProfile, c: ColumnProfile): boolean => identifying(c) || t.keys.some((k) => k.length > 1 && k.includes(c.name))
   const rows = reader.getRowObjectsJS().map((row) => ({ row, l: bySlot(left, row.ls), r: bySlot(right, row.rs), norm: NORMALISATIONS[Number(row.norm)]! }))
     .filter(({ l, r }) => keyed(left, l) || keyed(right, r))
-  const digits = rows.filter((x) => x.norm === 'digits')
-  const prefix = await prefixes(connection, [{ profile: left, columns: digits.map((x) => x.l) }, { profile: right, columns: digits.map((x) => x.r) }])
   const byColumns = new Map<string, JoinPair>()
   for (const { row, l, r, norm } of rows) {
-    if (norm === 'digits' && !samePrefix(prefix.get(`${left.alias}.${l.name}`) ?? [], prefix.get(`${right.alias}.${r.name}`) ?? [])) continue
+    if (norm === 'digits' && !samePrefix(l.prefixes ?? [], r.prefixes ?? [])) continue
     const n = (k: string): number => Number(row[k] ?? 0)
     const norms = NORMALISATIONS.indexOf(norm)
     const pair: JoinPair = {
@@ -121,32 +119,12 @@ async function valuesTable (connection: DuckDBConnection, profile: TableProfile,
     `SELECT slot, ${NORMALISATIONS.indexOf(norm)} AS norm, w AS v, sum(n) AS n FROM (SELECT slot, ${normalised('v', norm)} AS w, n ${from(cs)}) WHERE w <> '' GROUP BY slot, w`
   const folding = columns.filter((c) => c.folds === true)
   const plain = columns.filter((c) => c.folds !== true)
-  await connection.run(`CREATE TABLE ${table} AS ${[...(folding.length > 0 ? [derived(folding, 'case_space')] : []), derived(columns, 'digits')].join(' UNION ALL ')}`)
+  // A column of two kinds of prefix never joins without them (see samePrefix): its digits are not computed.
+  const prefixed = columns.filter((c) => (c.prefixes ?? []).length <= 1)
+  const computed = [...(folding.length > 0 ? [derived(folding, 'case_space')] : []), ...(prefixed.length > 0 ? [derived(prefixed, 'digits')] : [])]
+  if (computed.length > 0) await connection.run(`CREATE TABLE ${table} AS ${computed.join(' UNION ALL ')}`)
   const written = [`SELECT slot, 0 AS norm, v, n ${from(columns)} AND v <> ''`, ...(otherFolds && plain.length > 0 ? [`SELECT slot, 1 AS norm, v, n ${from(plain)} AND v <> ''`] : [])]
-  return `(${[...written, `SELECT slot, norm, v, n FROM ${table}`].join(' UNION ALL ')})`
-}
-
-/**
- * The letter prefixes columns' values carry (INV, B, ...), counting those on at least 2 % of them, as
- * `alias.column` -> prefixes, in one query over the columns' distinct values.
- * Dropping prefixes is only safe for one kind of reference, written with its prefix or without:
- * INV-0042 against 42, not INV-0042 against PAY-0042 or B-0042.
- */
-async function prefixes (connection: DuckDBConnection, wanted: { profile: TableProfile, columns: ColumnProfile[] }[]): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>()
-  const parts = wanted.flatMap(({ profile, columns }, i) => {
-    const slots = [...new Set(columns.map((c) => c.slot))]
-    if (slots.length === 0) return []
-    return [`SELECT ${i} AS side, slot, regexp_extract(upper(v), '^[A-Z]*') AS p, sum(n) AS n FROM ${ident(profile.values)} WHERE slot IN (${slots.join(', ')}) GROUP BY ALL`]
-  })
-  if (parts.length === 0) return found
-  const reader = await connection.runAndReadAll(`SELECT side, slot, p FROM (SELECT *, sum(n) OVER (PARTITION BY side, slot) AS total FROM (${parts.join(' UNION ALL ')})) WHERE p <> '' AND n >= 0.02 * total ORDER BY side, slot, p`)
-  for (const { profile, columns } of wanted) for (const c of columns) found.set(`${profile.alias}.${c.name}`, [])
-  for (const [side, slot, p] of reader.getRowsJS()) {
-    const { profile } = wanted[Number(side)]!
-    found.get(`${profile.alias}.${bySlot(profile, slot).name}`)?.push(String(p))
-  }
-  return found
+  return `(${[...written, ...(computed.length > 0 ? [`SELECT slot, norm, v, n FROM ${table}`] : [])].join(' UNION ALL ')})`
 }
 
 /** Per sandbox: each joined column's distinct values under an expression (one table each), computed once. */
@@ -164,6 +142,10 @@ async function valueTable (connection: DuckDBConnection, m: Measured): Promise<s
   return table
 }
 
+/**
+ * Dropping prefixes is only safe for one kind of reference, written with its prefix or without:
+ * INV-0042 against 42, not INV-0042 against PAY-0042 or B-0042.
+ */
 function samePrefix (left: readonly string[], right: readonly string[]): boolean {
   if (left.length > 1 || right.length > 1) return false
   return left.length === 0 || right.length === 0 || left[0] === right[0]

@@ -17,6 +17,8 @@ export interface ColumnProfile {
   slot?: number
   /** Whether some value changes when upper-cased without spaces, so comparing it so can find more. */
   folds?: boolean
+  /** Text and integer columns: the letter prefixes (INV, B, ...) on at least 2 % of the values, in order. */
+  prefixes?: string[]
 }
 
 export interface TableProfile {
@@ -42,15 +44,19 @@ const grouped = (kind: ColumnKind): boolean => kind === 'text' || kind === 'inte
 
 /**
  * Profiles a staged table: one pass groups every text and integer column by its values into the table
- * `values` (the join search, prefixes and value shapes read those distinct values, not the rows again);
- * their counts come from it, and one more pass counts the other columns.
+ * `values` (the join search and value shapes read those distinct values, not the rows again); their
+ * counts and letter prefixes come from it, and one more pass counts the other columns.
  */
 export async function profileTable (connection: DuckDBConnection, alias: string, columns: readonly Column[], values: string): Promise<TableProfile> {
   const kinds = columns.map((c) => kindOf(c.type))
   const slots = columns.map((_c, i) => i).filter((i) => grouped(kinds[i]!))
   const parts = slots.map((i) => `SELECT ${i} AS slot, CAST(${ident(columns[i]!.name)} AS VARCHAR) AS v, count(*) AS n FROM ${ident(alias)} WHERE ${ident(columns[i]!.name)} IS NOT NULL GROUP BY ALL`)
   await connection.run(`CREATE TABLE ${ident(values)} AS ${parts.length === 0 ? "SELECT 0 AS slot, '' AS v, 0 AS n WHERE false" : parts.join(' UNION ALL ')}`)
-  const counted = (await connection.runAndReadAll(`SELECT slot, count(*) AS d, sum(n) AS nn, sum(length(v) * n) / sum(n) AS l, bool_or(v <> upper(v) OR contains(v, ' ')) AS f FROM ${ident(values)} GROUP BY slot`)).getRowObjectsJS()
+  const counted = (await connection.runAndReadAll(`SELECT slot, sum(d) AS d, sum(n) AS nn, sum(l) / sum(n) AS l, bool_or(f) AS f,
+      coalesce(list(p ORDER BY p) FILTER (WHERE p <> '' AND n >= 0.02 * total), []) AS p
+    FROM (SELECT *, sum(n) OVER (PARTITION BY slot) AS total FROM (
+      SELECT slot, regexp_extract(upper(v), '^[A-Z]*') AS p, count(*) AS d, sum(n) AS n, sum(length(v) * n) AS l, bool_or(v <> upper(v) OR contains(v, ' ')) AS f
+      FROM ${ident(values)} GROUP BY ALL)) GROUP BY slot`)).getRowObjectsJS()
   const bySlot = new Map(counted.map((r) => [Number(r.slot), r]))
   const others = columns.flatMap((c, i) => grouped(kinds[i]!) ? [] : [`count(${ident(c.name)}) AS n${i}`, `count(DISTINCT ${ident(c.name)}) AS d${i}`, `coalesce(avg(length(CAST(${ident(c.name)} AS VARCHAR))), 0) AS l${i}`])
   const row = (await connection.runAndReadAll(`SELECT count(*) AS rows${others.length > 0 ? ', ' : ''}${others.join(', ')} FROM ${ident(alias)}`)).getRowObjectsJS()[0] ?? {}
@@ -59,7 +65,7 @@ export async function profileTable (connection: DuckDBConnection, alias: string,
     const base = { name: c.name, type: c.type, kind: kinds[i]! }
     if (!grouped(base.kind)) return { ...base, nonNull: Number(row[`n${i}`] ?? 0), distinct: Number(row[`d${i}`] ?? 0), meanLength: Number(row[`l${i}`] ?? 0) }
     const s = bySlot.get(i)
-    return { ...base, nonNull: Number(s?.nn ?? 0), distinct: Number(s?.d ?? 0), meanLength: Number(s?.l ?? 0), slot: i, folds: s?.f === true }
+    return { ...base, nonNull: Number(s?.nn ?? 0), distinct: Number(s?.d ?? 0), meanLength: Number(s?.l ?? 0), slot: i, folds: s?.f === true, prefixes: ((s?.p ?? []) as unknown[]).map(String) }
   })
   const single = candidateKeys(profiles, rows).map((name) => [name])
   return { alias, rows, columns: profiles, keys: single.length > 0 ? single : await pairKeys(connection, alias, profiles, rows), values }
