@@ -103,6 +103,52 @@ t.test('invoice numbers that start again in each company: the key is company wit
   checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft, totalLeft: 360, totalRight: payments.length - 1 })
 })
 
+t.test('invoice numbers that start again in each company of each region: the key is region, company and invoice_no, and the join compares all three', async (t) => {
+  const rng = random(53)
+  const [regions, companies] = [['EU', 'US'], ['C1', 'C2', 'C3']]
+  const invoices = ['region,company,invoice_no,amount,currency']
+  const payments = ['payment_id,region,company,invoice_no,paid_amount']
+  const amounts = new Map<string, number>()
+  for (let n = 1; n <= 60; n++) {
+    const shared = 5_000 + Math.floor(rng() * 900_000)
+    for (const region of regions) {
+      for (const company of companies) {
+        // Every fifth number is billed at one amount in every company of a region: only the company tells them apart.
+        const cents = n % 5 === 0 ? shared + (region === 'US' ? 1 : 0) : 5_000 + Math.floor(rng() * 900_000)
+        amounts.set(`${region}|${company}|${n}`, cents)
+        invoices.push(`${region},${company},${n},${money(cents)},EUR`)
+      }
+    }
+  }
+  const matched: string[] = []
+  const matchedInvoices = new Set<string>()
+  let p = 0
+  for (const [key, cents] of amounts) {
+    const [region, company, n] = key.split('|') as [string, string, string]
+    const roll = rng()
+    // The C2 invoices of every fifth number are never paid, so a join without the company would pay them with C1's payment.
+    if ((Number(n) % 5 === 0 && company === 'C2') || roll < 0.1) continue
+    const id = `PAY-${String(++p).padStart(4, '0')}`
+    // A few payments quote the right number under another company or region.
+    const wrong = roll > 0.95 ? { region, company: companies[(companies.indexOf(company) + 1) % 3]! } : roll > 0.9 ? { region: regions[(regions.indexOf(region) + 1) % 2]!, company } : { region, company }
+    payments.push(`${id},${wrong.region},${wrong.company},${n},${money(cents)}`)
+    const quoted = `${wrong.region}|${wrong.company}|${n}`
+    if (amounts.get(quoted) === cents) {
+      matched.push(id)
+      matchedInvoices.add(quoted)
+    }
+  }
+  const files = { left: await writeText(dir, 'rc-invoices.csv', invoices.join('\n')), right: await writeText(dir, 'rc-payments.csv', payments.join('\n')) }
+  const { s, done, matchedRight } = await bestRun(t, files, 'three-columns')
+  t.same(s.recipe.sources.left.primary_key, ['region', 'company', 'invoice_no'])
+  t.same(s.recipe.sources.right.primary_key, ['payment_id'])
+  t.match(s.recipe.match_sql, /"invoices"\."invoice_no" = "payments"\."invoice_no"/)
+  t.match(s.recipe.match_sql, /"invoices"\."region" = "payments"\."region"/)
+  t.match(s.recipe.match_sql, /"invoices"\."company" = "payments"\."company"/)
+  t.match(s.evidence[0], /invoices\.region with invoices\.company with invoices\.invoice_no together/)
+  checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft: matchedInvoices.size, totalLeft: 360, totalRight: payments.length - 1 })
+})
+
 t.test('two unrelated files keyed by pairs of columns: no good recipe, though each has a two-column key', async (t) => {
   const rng = random(41)
   const shifts = ['site,week,staff,hours', ...Array.from({ length: 300 }, (_, i) => `S${i % 12},${Math.floor(i / 12) + 1},${40 + Math.floor(rng() * 20)},${money(3_000 + Math.floor(rng() * 5_000))}`)]

@@ -25,7 +25,7 @@ export interface TableProfile {
   alias: string
   rows: number
   columns: ColumnProfile[]
-  /** Keys found in the sample, most key-like first: single columns unique and never empty, else pairs of columns. */
+  /** Keys found in the sample, most key-like first: single columns unique and never empty, else pairs, else triples of columns. */
   keys: string[][]
   /** A table of every text and integer column's distinct values as text with their counts: (slot, v, n). */
   values: string
@@ -68,28 +68,40 @@ export async function profileTable (connection: DuckDBConnection, alias: string,
     return { ...base, nonNull: Number(s?.nn ?? 0), distinct: Number(s?.d ?? 0), meanLength: Number(s?.l ?? 0), slot: i, folds: s?.f === true, prefixes: ((s?.p ?? []) as unknown[]).map(String) }
   })
   const single = candidateKeys(profiles, rows).map((name) => [name])
-  return { alias, rows, columns: profiles, keys: single.length > 0 ? single : await pairKeys(connection, alias, profiles, rows), values }
+  return { alias, rows, columns: profiles, keys: single.length > 0 ? single : await tupleKeys(connection, alias, profiles, rows), values }
 }
 
-// Pairs of columns tried as a key when no column is one alone: the first this many key-like columns.
+// Columns tried as a key together when no column is one alone: pairs of the first this many key-like
+// columns, then, when no pair is unique, triples of the first TRIPLE_COLUMNS.
 const PAIR_COLUMNS = 12
+const TRIPLE_COLUMNS = 8
 
 /**
- * Two columns whose values together are unique and never empty (a company code and an invoice number
- * that starts again in each company), counted in one query over every pair; key-like names first.
+ * Two or three columns whose values together are unique and never empty (a company code and an invoice
+ * number that starts again in each company; a region, a company and such a number), counted in one query
+ * per width over every pair or triple; key-like names first. Triples are tried only when no pair is a key.
  */
-async function pairKeys (connection: DuckDBConnection, alias: string, columns: readonly ColumnProfile[], rows: number): Promise<string[][]> {
+async function tupleKeys (connection: DuckDBConnection, alias: string, columns: readonly ColumnProfile[], rows: number): Promise<string[][]> {
   if (rows === 0) return []
   const usable = columns.filter((c) => (c.kind === 'text' || c.kind === 'integer') && c.nonNull === rows && c.distinct > 1)
     .sort((a, b) => keyScore(a) - keyScore(b)).slice(0, PAIR_COLUMNS)
-  const pairs = usable.flatMap((a, i) => usable.slice(i + 1).map((b) => [a, b] as const))
-  if (pairs.length === 0) return []
-  const counts = pairs.map(([a, b], i) => `count(DISTINCT (${ident(a.name)}, ${ident(b.name)})) AS k${i}`)
+  const pairs = usable.flatMap((a, i) => usable.slice(i + 1).map((b) => [a, b]))
+  const found = await uniqueTuples(connection, alias, columns, pairs, rows)
+  if (found.length > 0) return found
+  const few = usable.slice(0, TRIPLE_COLUMNS)
+  return await uniqueTuples(connection, alias, columns, few.flatMap((a, i) => few.slice(i + 1).flatMap((b, j) => few.slice(i + j + 2).map((c) => [a, b, c]))), rows)
+}
+
+// The tuples whose values are unique over the rows, fewest non-key-like names first, each in file order.
+async function uniqueTuples (connection: DuckDBConnection, alias: string, columns: readonly ColumnProfile[], tuples: ColumnProfile[][], rows: number): Promise<string[][]> {
+  if (tuples.length === 0) return []
+  const counts = tuples.map((tuple, i) => `count(DISTINCT (${tuple.map((c) => ident(c.name)).join(', ')})) AS k${i}`)
   const row = (await connection.runAndReadAll(`SELECT ${counts.join(', ')} FROM ${ident(alias)}`)).getRowObjectsJS()[0] ?? {}
   const order = (c: ColumnProfile): number => columns.indexOf(c)
-  return pairs.filter((_, i) => Number(row[`k${i}`] ?? 0) === rows)
-    .sort((x, y) => keyScore(x[0]) + keyScore(x[1]) - keyScore(y[0]) - keyScore(y[1]))
-    .map((pair) => [...pair].sort((a, b) => order(a) - order(b)).map((c) => c.name))
+  const score = (tuple: readonly ColumnProfile[]): number => tuple.reduce((sum, c) => sum + keyScore(c), 0)
+  return tuples.filter((_, i) => Number(row[`k${i}`] ?? 0) === rows)
+    .sort((x, y) => score(x) - score(y))
+    .map((tuple) => [...tuple].sort((a, b) => order(a) - order(b)).map((c) => c.name))
 }
 
 const keyScore = (c: ColumnProfile): number => (KEY_WORDS.test(c.name.replace(/([a-z])([A-Z])/g, '$1 $2')) ? 0 : 1)

@@ -80,7 +80,7 @@ async function suggestFromProfiles ({ connection, second }: { connection: DuckDB
   const keys = { left: left.keys[0], right: right.keys[0] }
   if (keys.left === undefined || keys.right === undefined) {
     const which = [keys.left === undefined ? left.alias : undefined, keys.right === undefined ? right.alias : undefined].filter((a) => a !== undefined).join(' and ')
-    return { suggestions: [], none: `No good recipe found: ${which} has no column (nor pair of columns) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
+    return { suggestions: [], none: `No good recipe found: ${which} has no column (nor two or three columns together) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
   }
   const found = { left: keys.left, right: keys.right }
   // Joins, then each join's patterns, are worked on two at a time, one on each connection; results keep their order.
