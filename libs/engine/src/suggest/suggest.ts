@@ -47,7 +47,9 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   // The same limits as a run: a time limit (ENGINE_TIMEOUT) and a cancel interrupt DuckDB and end the work.
   const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: 1000 })
   try {
-    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, second, tempDir }) => {
+    // One thread per statement: the samples are small, and the two connections already keep two cores busy;
+    // on two cores, two threads per statement cost about a quarter more CPU and wall time (docs/recipe-assistant.md).
+    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 1, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, second, tempDir }) => {
       watchdog.attach(connection)
       watchdog.attach(second)
       // Two files are read and profiled at once, each on a connection of its own, as a run stages them;
