@@ -149,6 +149,47 @@ t.test('invoice numbers that start again in each company of each region: the key
   checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft: matchedInvoices.size, totalLeft: 360, totalRight: payments.length - 1 })
 })
 
+t.test('invoices of restarting numbers paid in parts: the parts are summed per company and invoice_no', async (t) => {
+  const rng = random(67)
+  const companies = ['DE01', 'FR01', 'UK01']
+  const invoices = ['company,invoice_no,amount,currency']
+  const payments = ['payment_id,company,invoice_no,paid_amount']
+  const amounts = new Map<string, number>()
+  const parts = new Map<string, { id: string, cents: number }[]>()
+  let p = 0
+  for (let n = 1; n <= 100; n++) {
+    for (const company of companies) {
+      const key = `${company}|${n}`
+      const cents = 10_000 + Math.floor(rng() * 900_000)
+      amounts.set(key, cents)
+      invoices.push(`${company},${n},${money(cents)},EUR`)
+      // Most invoices are paid in two or three parts; a part is sometimes never paid, or quotes another company.
+      const count = rng() < 0.3 ? 1 : 2 + Math.floor(rng() * 2)
+      let left = cents
+      for (let i = 0; i < count; i++) {
+        const part = i === count - 1 ? left : Math.floor(left / (count - i))
+        left -= part
+        const roll = rng()
+        if (roll < 0.05) continue
+        const quoted = roll > 0.97 ? `${companies[(companies.indexOf(company) + 1) % 3]!}|${n}` : key
+        const id = `PAY-${String(++p).padStart(4, '0')}`
+        payments.push(`${id},${quoted.split('|')[0]!},${n},${money(part)}`)
+        parts.set(quoted, [...(parts.get(quoted) ?? []), { id, cents: part }])
+      }
+    }
+  }
+  // An invoice matches when the parts quoting its company and number add up to it, to the cent; then all of them match.
+  const paid = [...amounts].filter(([key, cents]) => (parts.get(key) ?? []).reduce((sum, part) => sum + part.cents, 0) === cents)
+  const matched = paid.flatMap(([key]) => parts.get(key)!.map((part) => part.id))
+  const files = { left: await writeText(dir, 'parts-invoices.csv', invoices.join('\n')), right: await writeText(dir, 'parts-payments.csv', payments.join('\n')) }
+  const { s, done, matchedRight } = await bestRun(t, files, 'two-column-split')
+  t.equal(s.pattern, 'split')
+  t.same(s.recipe.sources.left.primary_key, ['company', 'invoice_no'])
+  t.match(s.recipe.match_sql, /SELECT "payments"\."invoice_no" AS v, "payments"\."company" AS a0, sum\("payments"\."paid_amount"\) AS total FROM "payments" GROUP BY 1, 2/)
+  t.match(s.recipe.match_sql, /kalla_groups\.v = "invoices"\."invoice_no" AND "invoices"\."company" = kalla_groups\.a0 AND "invoices"\."amount" = kalla_groups\.total/)
+  checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft: paid.length, totalLeft: 300, totalRight: payments.length - 1 })
+})
+
 t.test('two unrelated files keyed by pairs of columns: no good recipe, though each has a two-column key', async (t) => {
   const rng = random(41)
   const shifts = ['site,week,staff,hours', ...Array.from({ length: 300 }, (_, i) => `S${i % 12},${Math.floor(i / 12) + 1},${40 + Math.floor(rng() * 20)},${money(3_000 + Math.floor(rng() * 5_000))}`)]

@@ -30,8 +30,6 @@ export function joinSqlOf (pair: JoinPair, left: TableProfile, right: TableProfi
 export function patternsOf (pair: JoinPair): MatchPattern[] {
   const shared = Math.max(1, pair.cardinality.matchedLeftValues)
   const patterns: MatchPattern[] = ['one_to_one']
-  // Parts and batches are summed per value of one column; a join on two columns pairs records one to one.
-  if (pair.also !== undefined) return patterns
   if (pair.cardinality.leftValuesWithManyRight / shared >= MANY_SHARE) patterns.push('split')
   if (pair.cardinality.rightValuesWithManyLeft / shared >= MANY_SHARE) patterns.push('batch')
   return patterns

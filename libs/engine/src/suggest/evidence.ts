@@ -11,6 +11,13 @@ export function joinOn (join: JoinSql): string {
   return [`${join.left.expression} = ${join.right.expression}`, ...(join.also ?? []).map((a) => `${a.left} = ${a.right}`)].join(' AND ')
 }
 
+/** A grouping CTE's key columns: the join value as `v`, each further join column as `a0`, `a1`, ... */
+export const groupKeys = (value: string, further: readonly string[]): string => [`${value} AS v`, ...further.map((e, i) => `${e} AS a${i}`)].join(', ')
+/** GROUP BY the join value and the further join columns. */
+export const groupBy = (further: number): string => `GROUP BY ${Array.from({ length: further + 1 }, (_, i) => i + 1).join(', ')}`
+/** The further join columns of one side equal to the group's. */
+export const sameGroup = (further: readonly string[]): string => further.map((e, i) => ` AND ${e} = kalla_groups.a${i}`).join('')
+
 /** Tolerances tried, smallest first; differences above the last are taken to be other payments. */
 export const TOLERANCES = ['0.00', '0.01', '0.02', '0.05', '0.10', '0.50', '1.00'] as const
 /** Percentages of the left amount tried, smallest first, when absolute tolerances do not cover the bulk. */
@@ -88,10 +95,11 @@ export function amountsAgree (a: string, b: string, amount: Pick<AmountEvidence,
 // One to one compares record with record; split sums the right amounts per join value, batch the left ones.
 function groupedFrom (join: JoinSql, pattern: MatchPattern, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): { from: string, leftOf: (c: ColumnProfile, i: number) => string, rightOf: (c: ColumnProfile, j: number) => string } {
   const { left, right } = join
+  const also = join.also ?? []
   if (pattern === 'split') {
     const sums = rights.map((r, j) => `sum(${col(right.alias, r.name)}) AS s${j}`).join(', ')
     return {
-      from: `${ident(left.alias)} JOIN (SELECT ${right.expression} AS v, ${sums} FROM ${ident(right.alias)} GROUP BY 1) AS kalla_groups ON kalla_groups.v = ${left.expression}`,
+      from: `${ident(left.alias)} JOIN (SELECT ${groupKeys(right.expression, also.map((a) => a.right))}, ${sums} FROM ${ident(right.alias)} ${groupBy(also.length)}) AS kalla_groups ON kalla_groups.v = ${left.expression}${sameGroup(also.map((a) => a.left))}`,
       leftOf: (c) => col(left.alias, c.name),
       rightOf: (_c, j) => `kalla_groups.s${j}`
     }
@@ -99,7 +107,7 @@ function groupedFrom (join: JoinSql, pattern: MatchPattern, lefts: readonly Colu
   if (pattern === 'batch') {
     const sums = lefts.map((l, i) => `sum(${col(left.alias, l.name)}) AS s${i}`).join(', ')
     return {
-      from: `(SELECT ${left.expression} AS v, ${sums} FROM ${ident(left.alias)} GROUP BY 1) AS kalla_groups JOIN ${ident(right.alias)} ON kalla_groups.v = ${right.expression}`,
+      from: `(SELECT ${groupKeys(left.expression, also.map((a) => a.left))}, ${sums} FROM ${ident(left.alias)} ${groupBy(also.length)}) AS kalla_groups JOIN ${ident(right.alias)} ON kalla_groups.v = ${right.expression}${sameGroup(also.map((a) => a.right))}`,
       leftOf: (_c, i) => `kalla_groups.s${i}`,
       rightOf: (c) => col(right.alias, c.name)
     }

@@ -1,5 +1,5 @@
 import { ident } from '../sql/quote.ts'
-import { amountsAgree, joinOn, type JoinSql } from './evidence.ts'
+import { amountsAgree, groupBy, groupKeys, joinOn, sameGroup, type JoinSql } from './evidence.ts'
 import type { AmountEvidence, DateEvidence, JoinPair, MatchPattern } from './types.ts'
 
 /** Everything a suggested recipe is built from. */
@@ -20,11 +20,12 @@ export function matchSql (c: Candidate): string {
   const { left: la, right: ra } = c.aliases
   const { left: lj, right: rj } = { left: c.joinSql.left.expression, right: c.joinSql.right.expression }
   const select = `SELECT ${selectList(c).join(', ')}`
+  const also = c.joinSql.also ?? []
   if (c.pattern === 'split' && c.amount !== undefined) {
-    return `WITH kalla_groups AS (SELECT ${rj} AS v, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} GROUP BY 1) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj} AND ${amountsAgree(col(la, c.amount.left), 'kalla_groups.total', c.amount)} JOIN ${ident(ra)} ON ${rj} = ${lj}`
+    return `WITH kalla_groups AS (SELECT ${groupKeys(rj, also.map((a) => a.right))}, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} ${groupBy(also.length)}) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj}${sameGroup(also.map((a) => a.left))} AND ${amountsAgree(col(la, c.amount.left), 'kalla_groups.total', c.amount)} JOIN ${ident(ra)} ON ${rj} = ${lj}${also.map((a) => ` AND ${a.right} = ${a.left}`).join('')}`
   }
   if (c.pattern === 'batch' && c.amount !== undefined) {
-    return `WITH kalla_groups AS (SELECT ${lj} AS v, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL GROUP BY 1) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v AND ${amountsAgree('kalla_groups.total', col(ra, c.amount.right), c.amount)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v`
+    return `WITH kalla_groups AS (SELECT ${groupKeys(lj, also.map((a) => a.left))}, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL ${groupBy(also.length)}) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v${sameGroup(also.map((a) => a.right))} AND ${amountsAgree('kalla_groups.total', col(ra, c.amount.right), c.amount)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v${sameGroup(also.map((a) => a.left))}`
   }
   const conditions = [joinOn(c.joinSql)]
   if (c.amount !== undefined) conditions.push(amountsAgree(col(la, c.amount.left), col(ra, c.amount.right), c.amount))
