@@ -66,6 +66,33 @@ t.test('amounts net of a card fee of 0.4 to 0.9 %: no absolute tolerance covers 
   checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft: matched.length, totalLeft: 400, totalRight: payments.length - 1 })
 })
 
+t.test('a charge of 1.9 to 2 % of the amount paid: the percentage is of the payment, where 2 % covers what 5 % of the invoice would', async (t) => {
+  const rng = random(71)
+  const invoices = ['invoice_id,amount,invoice_date']
+  const payments = ['payment_id,invoice_ref,paid_amount']
+  const matched: string[] = []
+  for (let i = 0; i < 400; i++) {
+    const id = `INV-${String(1000 + i)}`
+    const paid = 10_000 + Math.floor(rng() * 1_990_000)
+    const kind = i % 20
+    // The invoice is what the payment left after the charge; one in twenty was charged 6 to 8 %.
+    const basisPoints = kind === 17 ? 600 + Math.floor(rng() * 200) : 190 + Math.floor(rng() * 11)
+    const cents = paid - Math.floor(paid * basisPoints / 10_000)
+    invoices.push(`${id},${money(cents)},2026-01-${String(1 + (i % 28)).padStart(2, '0')}`)
+    if (kind === 18) continue
+    const ref = kind === 19 ? `INV-${String(9000 + i)}` : id
+    payments.push(`P-${String(i).padStart(5, '0')},${ref},${money(paid)}`)
+    // Within 2 % of the payment: |invoice - paid| * 100 <= |paid| * 2, in cents.
+    if (ref === id && Math.abs(cents - paid) * 100 <= Math.abs(paid) * 2) matched.push(`P-${String(i).padStart(5, '0')}`)
+  }
+  const files = { left: await writeText(dir, 'charge-invoices.csv', invoices.join('\n')), right: await writeText(dir, 'charge-payments.csv', payments.join('\n')) }
+  const { s, done, matchedRight } = await bestRun(t, files, 'percent-of-right')
+  t.match(s.recipe.match_sql, /pct_tolerance_match\("payments"\."paid_amount", "invoices"\."amount", 2\)/)
+  t.match(s.recipe.match_description, /at most 2 % of payments\.paid_amount/)
+  t.match(s.evidence.join(' '), /within 2 % of paid_amount: the difference grows with the amount/)
+  checkCounts(t, done, matchedRight, { matched: matched.sort(), matchedLeft: matched.length, totalLeft: 400, totalRight: payments.length - 1 })
+})
+
 t.test('invoice numbers that start again in each company: the key is company with invoice_no, and the join compares both', async (t) => {
   const rng = random(29)
   const companies = ['DE01', 'FR01', 'UK01']

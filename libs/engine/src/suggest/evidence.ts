@@ -43,52 +43,70 @@ const col = (alias: string, name: string): string => `${ident(alias)}.${ident(na
 export async function amountEvidence (connection: DuckDBConnection, join: JoinSql, pattern: MatchPattern, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<AmountEvidence | undefined> {
   if (lefts.length === 0 || rights.length === 0) return undefined
   const { from, leftOf, rightOf } = groupedFrom(join, pattern, lefts, rights)
-  // Each difference and left amount is computed once, below the counts that compare it.
-  const values = lefts.flatMap((l, i) => [`abs(${leftOf(l, i)}) AS a${i}`, ...rights.map((r, j) => `abs(${leftOf(l, i)} - ${rightOf(r, j)}) AS d${i}_${j}`)])
+  // Each difference and amount is computed once, below the counts that compare it.
+  const values = [
+    ...lefts.flatMap((l, i) => [`abs(${leftOf(l, i)}) AS a${i}`, ...rights.map((r, j) => `abs(${leftOf(l, i)} - ${rightOf(r, j)}) AS d${i}_${j}`)]),
+    ...rights.map((r, j) => `abs(${rightOf(r, j)}) AS b${j}`)
+  ]
   const measures: string[] = []
   lefts.forEach((_l, i) => rights.forEach((_r, j) => {
     TOLERANCES.forEach((t, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} <= ${t}) AS m${i}_${j}_${k}`))
     PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= a${i} * ${p}) AS p${i}_${j}_${k}`))
+    PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= b${j} * ${p}) AS q${i}_${j}_${k}`))
   }))
   const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, ${measures.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${from})`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const pairs = Number(row.pairs ?? 0)
   if (pairs === 0) return undefined
+  const shares = (prefix: string, i: number, j: number): Record<string, number> => Object.fromEntries(PERCENTS.map((p, k) => [p, Number(row[`${prefix}${i}_${j}_${k}`] ?? 0) / pairs]))
   const measured = lefts.flatMap((l, i) => rights.map((r, j) => ({
     left: l.name,
     right: r.name,
     pairs,
     within: Object.fromEntries(TOLERANCES.map((t, k) => [t, Number(row[`m${i}_${j}_${k}`] ?? 0) / pairs])),
-    withinPercent: Object.fromEntries(PERCENTS.map((p, k) => [p, Number(row[`p${i}_${j}_${k}`] ?? 0) / pairs]))
+    withinPercent: shares('p', i, j),
+    withinPercentOfRight: shares('q', i, j)
   })))
   return chooseTolerance(measured)
 }
 
-type Measured = Pick<AmountEvidence, 'left' | 'right' | 'pairs' | 'within' | 'withinPercent'>
+type Measured = Pick<AmountEvidence, 'left' | 'right' | 'pairs' | 'within' | 'withinPercent' | 'withinPercentOfRight'>
+type Base = 'withinPercent' | 'withinPercentOfRight'
 const widest = (m: Measured): number => m.within[TOLERANCES.at(-1)!] ?? 0
-const widestPercent = (m: Measured): number => m.withinPercent?.[PERCENTS.at(-1)!] ?? 0
+const widestPercent = (m: Measured, base: Base = 'withinPercent'): number => m[base]?.[PERCENTS.at(-1)!] ?? 0
 
 /**
  * The amount pair and tolerance: the pair most of whose differences lie within the widest absolute
  * tolerance, with the smallest tolerance covering the bulk of those. Only when no pair's absolute
  * differences cover even half of what the widest percentage does (amounts that differ by a share of
- * themselves: fees, exchange rates) is a percentage chosen, the smallest covering the bulk.
+ * themselves: fees, exchange rates) is a percentage chosen, the smallest covering the bulk: of the left
+ * amount, or of the right one when that covers more pairs, or as many with a smaller percentage (a charge
+ * taken as a share of the amount paid).
  */
 function chooseTolerance (measured: readonly Measured[]): AmountEvidence | undefined {
   const byAbsolute = [...measured].sort((a, b) => widest(b) - widest(a))[0]
-  const byPercent = [...measured].sort((a, b) => widestPercent(b) - widestPercent(a))[0]
-  if (byAbsolute === undefined || byPercent === undefined) return undefined
-  if (widest(byAbsolute) < PERCENT_SWITCH * widestPercent(byPercent)) {
-    const percent = PERCENTS.find((p) => (byPercent.withinPercent?.[p] ?? 0) >= AMOUNT_BULK * widestPercent(byPercent)) ?? PERCENTS.at(-1)!
-    return { ...byPercent, tolerance: '0.00', percent, covered: byPercent.withinPercent?.[percent] ?? 0 }
+  if (byAbsolute === undefined) return undefined
+  const [left, right] = [percentChoice(measured, 'withinPercent'), percentChoice(measured, 'withinPercentOfRight')]
+  if (left !== undefined && right !== undefined && widest(byAbsolute) < PERCENT_SWITCH * Math.max(left.widest, right.widest)) {
+    const ofRight = right.covered > left.covered || (right.covered === left.covered && PERCENTS.indexOf(right.percent) < PERCENTS.indexOf(left.percent))
+    const { m, percent, covered } = ofRight ? right : left
+    return { ...m, tolerance: '0.00', percent, covered, ...(ofRight ? { percentOf: 'right' as const } : {}) }
   }
   const tolerance = TOLERANCES.find((t) => (byAbsolute.within[t] ?? 0) >= AMOUNT_BULK * widest(byAbsolute)) ?? '0.00'
   return { ...byAbsolute, tolerance, covered: byAbsolute.within[tolerance] ?? 0 }
 }
 
-/** Whether two amounts agree as the evidence says: equal, within the tolerance, or within the percentage of the first. */
-export function amountsAgree (a: string, b: string, amount: Pick<AmountEvidence, 'tolerance' | 'percent'>): string {
-  if (amount.percent !== undefined) return `pct_tolerance_match(${a}, ${b}, ${amount.percent})`
+// The pair most of whose differences lie within the widest percentage of one amount, and the smallest percentage covering the bulk.
+function percentChoice (measured: readonly Measured[], base: Base): { m: Measured, percent: typeof PERCENTS[number], covered: number, widest: number } | undefined {
+  const m = [...measured].sort((a, b) => widestPercent(b, base) - widestPercent(a, base))[0]
+  if (m === undefined) return undefined
+  const percent = PERCENTS.find((p) => (m[base]?.[p] ?? 0) >= AMOUNT_BULK * widestPercent(m, base)) ?? PERCENTS.at(-1)!
+  return { m, percent, covered: m[base]?.[percent] ?? 0, widest: widestPercent(m, base) }
+}
+
+/** Whether two amounts agree as the evidence says: equal, within the tolerance, or within the percentage of the first (or, `percentOf` right, of the second). */
+export function amountsAgree (a: string, b: string, amount: Pick<AmountEvidence, 'tolerance' | 'percent' | 'percentOf'>): string {
+  if (amount.percent !== undefined) return amount.percentOf === 'right' ? `pct_tolerance_match(${b}, ${a}, ${amount.percent})` : `pct_tolerance_match(${a}, ${b}, ${amount.percent})`
   return Number(amount.tolerance) === 0 ? `${a} = ${b}` : `tolerance_match(${a}, ${b}, ${amount.tolerance})`
 }
 
@@ -120,7 +138,7 @@ function groupedFrom (join: JoinSql, pattern: MatchPattern, lefts: readonly Colu
  * smallest window covering the bulk; `window` is left out when the window would leave out (almost) nothing.
  * Every pair's lags are counted in one query.
  */
-export async function dateEvidence (connection: DuckDBConnection, join: JoinSql, amounts: Pick<AmountEvidence, 'left' | 'right' | 'tolerance' | 'percent'> | undefined, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<DateEvidence | undefined> {
+export async function dateEvidence (connection: DuckDBConnection, join: JoinSql, amounts: Pick<AmountEvidence, 'left' | 'right' | 'tolerance' | 'percent' | 'percentOf'> | undefined, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<DateEvidence | undefined> {
   const { left, right } = join
   const pairs = lefts.flatMap((l) => rights.map((r) => ({ l, r })))
   if (pairs.length === 0) return undefined

@@ -66,7 +66,7 @@ export function matchDescription (c: Candidate): string {
   if (c.pattern === 'batch') {
     return `Several ${la} records are settled at once: the ${la} records ${how.replace('whose', 'sharing')} are summed, and a ${ra} record matches all of them when its ${c.amount?.right ?? ''} equals that total${amount}. ${la} records without a ${c.join.left} never match here.`
   }
-  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${c.amount.percent !== undefined ? `differ by at most ${c.amount.percent} % of ${la}.${c.amount.left} (inclusive)` : Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
+  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${c.amount.percent !== undefined ? `differ by at most ${c.amount.percent} % of ${c.amount.percentOf === 'right' ? `${ra}.${c.amount.right}` : `${la}.${c.amount.left}`} (inclusive)` : Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
   return `A ${ra} record matches the ${la} record ${how}${agree}${date}. Records without such a partner stay unmatched.`
 }
 
@@ -84,7 +84,7 @@ function joinWords (c: Candidate): string {
 
 function amountWords (c: Candidate): string {
   if (c.amount === undefined) return ''
-  if (c.amount.percent !== undefined) return ` within ${c.amount.percent} % (inclusive)`
+  if (c.amount.percent !== undefined) return ` within ${c.amount.percent} %${c.amount.percentOf === 'right' ? ` of ${c.aliases.right}.${c.amount.right}` : ''} (inclusive)`
   return Number(c.amount.tolerance) === 0 ? ' to the cent' : ` within ${c.amount.tolerance} (inclusive)`
 }
 
@@ -113,7 +113,7 @@ function amountSentence (a: AmountEvidence, c: Candidate): string {
   const what = c.pattern === 'split' ? `invoice-and-parts groups (${c.aliases.right}.${a.right} summed)` : c.pattern === 'batch' ? `batches (${c.aliases.left}.${a.left} summed)` : 'joined pairs'
   const exact = a.within['0.00'] ?? 0
   if (a.percent !== undefined) {
-    return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right}) and ${pct(a.within['1.00'] ?? 0)} are within 1.00, but ${pct(a.covered)} are within ${a.percent} % of ${a.left}: the difference grows with the amount, so a percentage is compared.`
+    return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right}) and ${pct(a.within['1.00'] ?? 0)} are within 1.00, but ${pct(a.covered)} are within ${a.percent} % of ${a.percentOf === 'right' ? a.right : a.left}: the difference grows with the amount, so a percentage is compared.`
   }
   const more = Number(a.tolerance) === 0 ? '' : `; ${pct(a.covered - exact)} more are within ${a.tolerance}`
   return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right})${more}; ${pct(1 - (a.within['1.00'] ?? 0))} differ by more than 1.00.`
