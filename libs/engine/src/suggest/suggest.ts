@@ -18,6 +18,8 @@ import { onEach } from './pool.ts'
 import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
 
 export interface SuggestOptions extends EngineOptions {
+  /** DuckDB threads per statement (default 1: the suggestion works on two connections at once). */
+  threads?: number
   /** Rows read from the start of each source and profiled (default 20,000). */
   sampleRows?: number
   /** At most this many suggestions are returned (default 5). */
