@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every role: single mode by default, a scaled service by command, e.g.
 #   docker run kalla node services/runs/src/server.ts
-# Kalla runs its TypeScript sources directly (Node's type stripping, Node >= 22.18); only the web console is built.
+# Each process runs its TypeScript code bundled into one file (libs/launch); the web console is built with Vite.
 ARG NODE_IMAGE=node:24-slim
 
 # Only the package manifests, so the dependency layer is rebuilt when dependencies change, not on every edit.
@@ -30,8 +30,10 @@ WORKDIR /app
 # Code and dependencies stay owned by root, read-only to the process; only the data directory is writable.
 COPY --from=deps /app ./
 COPY . .
-# The web console is the one thing built: Vite bundles it into console/dist, which the gateway serves at /.
+# Vite bundles the web console into console/dist, which the gateway serves at /; every process's code is
+# bundled too (into node_modules/.cache/kalla-launch), so the read-only tree starts from current bundles.
 RUN node console/scripts/build.ts \
+ && node libs/launch/src/build-all.ts \
  && mkdir -p /var/lib/kalla/work && chown -R node:node /var/lib/kalla
 USER node
 EXPOSE 4000

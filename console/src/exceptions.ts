@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useState } from 'react'
 import { ApiError } from './api.ts'
 import { graphql, type ResultOf } from './graphql.ts'
-import { useSession } from './session.tsx'
+import { usePageCache } from './use-page-cache.ts'
 
 export type Side = 'LEFT' | 'RIGHT'
 export type ExceptionState = 'OPEN' | 'INVESTIGATING' | 'RESOLVED'
@@ -32,40 +32,19 @@ export interface QueueFilter { search?: string, state?: ExceptionState, assignee
 
 export const QUEUE_PAGE = 200
 
+const QueuePages = {
+  document: QueueQuery,
+  pageSize: QUEUE_PAGE,
+  page: ({ run }: ResultOf<typeof QueueQuery>) => run === null ? undefined : { rows: run.exceptions.records, meta: run.exceptions.totalCount }
+}
+
 /**
- * A run's unmatched records of one side, read page by page as the queue shows them (the same scheme as
- * the results grid). `version` starts over after a change, so states shown are never older than it.
+ * A run's unmatched records of one side, read page by page as the queue shows them (`usePageCache`, as
+ * the results grid). `version` starts over after a change, so states shown are never older than it; the
+ * total count shown meanwhile is the last one read, so the queue keeps its length.
  */
 export function useExceptionPages (runId: string, side: Side, filter: QueueFilter, version: number) {
-  const { api } = useSession()
-  const pages = useRef(new Map<number, QueueRecord[] | 'loading'>())
-  const [totalCount, setTotalCount] = useState<number | undefined>()
-  const [error, setError] = useState<string | undefined>()
-  const [, setDrawn] = useState(0)
-  const filterKey = JSON.stringify(filter)
-  const fetchPage = useCallback((page: number) => {
-    const current = pages.current
-    if (current.has(page)) return
-    current.set(page, 'loading')
-    const query = JSON.parse(filterKey) as QueueFilter
-    api.request(QueueQuery, { runId, side, limit: QUEUE_PAGE, offset: page * QUEUE_PAGE, filter: Object.keys(query).length === 0 ? null : query }).then(({ run }) => {
-      if (pages.current !== current || run === null) return
-      current.set(page, run.exceptions.records)
-      setTotalCount(run.exceptions.totalCount)
-      setDrawn((v) => v + 1)
-    }, (e: Error) => { if (pages.current === current) { current.delete(page); setError(e.message) } })
-  }, [api, runId, side, filterKey])
-  useEffect(() => {
-    pages.current = new Map()
-    setError(undefined)
-    fetchPage(0)
-  }, [fetchPage, version])
-  useEffect(() => { setTotalCount(undefined) }, [fetchPage])
-  const record = (index: number): QueueRecord | undefined => {
-    const page = pages.current.get(Math.floor(index / QUEUE_PAGE))
-    if (page === undefined) fetchPage(Math.floor(index / QUEUE_PAGE))
-    return page === 'loading' || page === undefined ? undefined : page[index % QUEUE_PAGE]
-  }
+  const { meta: totalCount, error, row: record } = usePageCache(QueuePages, { runId, side, filter: Object.keys(filter).length === 0 ? null : filter }, { meta: 'latest', version, keepMetaOnRefresh: true })
   return { totalCount, error, record }
 }
 

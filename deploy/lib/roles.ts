@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { TObject } from 'typebox'
 import { configVariables, type ConfigVariable } from '@kalla/service'
@@ -78,10 +78,17 @@ export async function scaledRequirements (role: Role): Promise<string[]> {
 
 async function standaloneRequirements (role: Role): Promise<string[]> {
   if (!exists(role.entry)) return role.expected ?? []
-  const source = await readFile(join(ROOT, role.entry), 'utf8')
+  const source = await entrySource(role.entry)
   const listed = [...source.matchAll(/requireStandalone\([^[]*\[([^\]]*)\]/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/'([A-Z0-9_]+)'/g)].map((n) => n[1] ?? ''))
   const checked = [...source.matchAll(/config\.([A-Z0-9_]+) === undefined/g)].map((m) => m[1] ?? '')
   return [...new Set([...listed, ...checked])]
+}
+
+/** An entry's code: the entry and, when it launches its code from a bundle (`import('./serve.ts')`), that code. */
+export async function entrySource (entry: string): Promise<string> {
+  const source = await readFile(join(ROOT, entry), 'utf8')
+  const launched = /\bimport\(\s*'(\.\/[^']+)'\s*\)/.exec(source)?.[1]
+  return launched === undefined ? source : `${source}\n${await readFile(join(ROOT, dirname(entry), launched), 'utf8')}`
 }
 
 /** Every variable single mode reads: its own and those of each service it runs in the same process. */

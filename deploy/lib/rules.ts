@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { ROOT } from './roles.ts'
+import { entrySource } from './roles.ts'
 
 const MIB = 1024 ** 2
 
@@ -14,11 +12,11 @@ export function minMemoryLimit (engineBytes: number, concurrency: number): numbe
   return engine + Math.max(512 * MIB, engine / 4)
 }
 
-/** Seconds a stopped matcher may take beyond MATCHER_SHUTDOWN_GRACE_S, as its server.ts grants them. */
+/** Seconds a stopped matcher may take beyond MATCHER_SHUTDOWN_GRACE_S, as its serve.ts grants them. */
 export async function matcherExitMarginSeconds (): Promise<number> {
-  const source = await readFile(join(ROOT, 'services/matcher/src/server.ts'), 'utf8')
+  const source = await entrySource('services/matcher/src/server.ts')
   const match = /MATCHER_SHUTDOWN_GRACE_S \+ (\d+)\)/.exec(source)
-  if (match === null) throw new Error('services/matcher/src/server.ts no longer adds a margin to MATCHER_SHUTDOWN_GRACE_S; update deploy/lib/rules.ts')
+  if (match === null) throw new Error('services/matcher/src/serve.ts no longer adds a margin to MATCHER_SHUTDOWN_GRACE_S; update deploy/lib/rules.ts')
   return Number(match[1])
 }
 

@@ -1,16 +1,5 @@
 // The gateway as its own process (scaled mode): GraphQL, uploads and downloads on PORT (4000).
-import { requireStandalone, serveUntilSignal } from '@kalla/service'
-import { buildGatewayApp } from './app.ts'
-import { missingAuthentication } from './auth/startup-check.ts'
-import { loadGatewayConfig } from './config.ts'
+// It runs ./serve.ts from one bundled file, rebuilt when a source changed (see @kalla/launch).
+import { launch } from '@kalla/launch'
 
-const config = loadGatewayConfig(process.env, { mode: 'scaled' })
-requireStandalone('gateway', config, ['NATS_URL', 'DATABASE_URL'])
-// Without an admin key or an OIDC provider nobody could sign in: refuse to start rather than lock everyone out.
-const missing = missingAuthentication(config)
-if (missing !== undefined) {
-  process.stderr.write(`gateway: ${missing}\n`)
-  process.exit(2)
-}
-const app = await buildGatewayApp(config)
-await serveUntilSignal(app, { host: config.HOST, port: config.PORT })
+await launch(new URL('./serve.ts', import.meta.url), async () => await import('./serve.ts'))

@@ -3,6 +3,7 @@ import { graphql } from '../graphql.ts'
 import { keyLabel, sideName, useAction, type Side } from '../exceptions.ts'
 import { can, useSession } from '../session.tsx'
 import { useQuery } from '../use-query.ts'
+import { ActionOutcome } from './action-outcome.tsx'
 import { when } from './record-panel.tsx'
 
 const PendingQuery = graphql(`query Pending($recipeId: ID!) { recipeExceptionSettings(recipeId: $recipeId) { fourEyes }
@@ -55,8 +56,7 @@ export function Approvals ({ recipeId, version, onDone }: { recipeId: string, ve
           </ul>
           )}
       {!reviewer && <p className='hint'>Approving needs the operator role.</p>}
-      {action.done !== undefined && <p role='status' className='valid'>{action.done}</p>}
-      {action.error !== undefined && <p role='alert' className='error'>{action.error}</p>}
+      <ActionOutcome action={action} />
     </section>
   )
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { graphql } from '../graphql.ts'
 import { RESOLUTIONS, sideName, STATES, useAction, type ExceptionState, type QueueFilter, type Resolution, type Side } from '../exceptions.ts'
 import { can, useSession } from '../session.tsx'
+import { ActionOutcome } from './action-outcome.tsx'
 
 const BulkMutation = graphql('mutation BulkExceptions($runId: ID!, $filter: RunExceptionFilter!, $change: ExceptionChangeInput!) { updateRunExceptions(runId: $runId, filter: $filter, change: $change) { updated } }')
 
@@ -38,8 +39,7 @@ export function BulkChange ({ runId, side, filter, onDone }: { runId: string, si
           <button type='submit' disabled={Object.keys(change).length === 0}>Apply to all selected</button>
           {!allowed && <p className='hint'>Bulk changes need the operator role.</p>}
         </fieldset>
-        {action.done !== undefined && <p role='status' className='valid'>{action.done}</p>}
-        {action.error !== undefined && <p role='alert' className='error'>{action.error}</p>}
+        <ActionOutcome action={action} />
       </form>
     </details>
   )

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { RESOLUTIONS, STATES, UpdateExceptionsMutation, useAction, type ExceptionState, type Resolution, type Side } from '../exceptions.ts'
 import { can, useSession } from '../session.tsx'
+import { ActionOutcome } from './action-outcome.tsx'
 
 /**
  * Changes to one record: a comment, a state or a resolution (a resolution resolves it; a write-off under
@@ -41,8 +42,7 @@ export function ExceptionChange ({ recipeId, side, recordKey, onDone }: { recipe
         </div>
         <button type='submit' disabled={Object.keys(change).length === 0}>Save change</button>
       </fieldset>
-      {action.done !== undefined && <p role='status' className='valid'>{action.done}</p>}
-      {action.error !== undefined && <p role='alert' className='error'>{action.error}</p>}
+      <ActionOutcome action={action} />
     </form>
   )
 }

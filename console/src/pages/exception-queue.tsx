@@ -26,8 +26,9 @@ export function ExceptionQueue ({ runId, side, filter, version, selected, onOpen
           <span role='columnheader'><span className='visually-hidden'>Select</span></span>
           {HEADS.map((h) => <span role='columnheader' key={h}>{h}</span>)}
         </div>
-        <div ref={scroller} className='grid-body' tabIndex={0} aria-label='Scroll the exceptions'>
-          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {/* A grid may hold only rows and row groups: the scrolling body is the group of data rows. */}
+        <div ref={scroller} className='grid-body' role='rowgroup' tabIndex={0} aria-label='Scroll the exceptions'>
+          <div role='presentation' style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const r = record(item.index)
               return (

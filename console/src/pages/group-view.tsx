@@ -21,11 +21,13 @@ export function GroupView ({ runId, row, columns, onClose }: { runId: string, ro
   const { api } = useSession()
   const [group, setGroup] = useState<Group | undefined>()
   const [error, setError] = useState<string | undefined>()
+  // The grid hands over a new columns array with every page it reads: the group is read again only when the names change.
+  const names = JSON.stringify(columns.map((c) => c.name))
   useEffect(() => {
     let live = true
-    loadGroup(api, runId, row, columns.map((c) => c.name)).then((g) => { if (live) setGroup(g) }, (e: Error) => { if (live) setError(e.message) })
+    loadGroup(api, runId, row, JSON.parse(names) as string[]).then((g) => { if (live) setGroup(g) }, (e: Error) => { if (live) setError(e.message) })
     return () => { live = false }
-  }, [api, runId, row, columns])
+  }, [api, runId, row, names])
   return (
     <section aria-labelledby='group-title' className='group'>
       <div className='group-head'>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { graphql } from '../graphql.ts'
 import { keyLabel, matchPattern, useAction, type RunInfo, type Side } from '../exceptions.ts'
 import { can, useSession } from '../session.tsx'
+import { ActionOutcome } from './action-outcome.tsx'
 
 const ManualMatchMutation = graphql('mutation ManualMatch($input: DecisionInput!) { recordManualMatch(input: $input) { decisionId status } }')
 
@@ -39,8 +40,7 @@ export function ManualMatch ({ run, selection, onChange, onDone }: { run: RunInf
         <button type='button' onClick={() => { onChange({ LEFT: [], RIGHT: [] }) }}>Clear selection</button>
         {!allowed && <p className='hint'>Matching by hand needs the operator role.</p>}
       </fieldset>
-      {action.done !== undefined && <p role='status' className='valid'>{action.done}</p>}
-      {action.error !== undefined && <p role='alert' className='error'>{action.error}</p>}
+      <ActionOutcome action={action} />
     </form>
   )
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { graphql } from '../graphql.ts'
 import { keyLabel, useAction } from '../exceptions.ts'
 import { can, useSession } from '../session.tsx'
+import { ActionOutcome } from './action-outcome.tsx'
 
 const UnmatchMutation = graphql('mutation Unmatch($input: DecisionInput!) { recordUnmatch(input: $input) { decisionId status } }')
 
@@ -27,8 +28,7 @@ export function UnmatchGroup ({ runId, recipeId, left, right }: { runId: string,
         <button type='submit' disabled={reason.trim() === ''}>Unmatch group</button>
         {!allowed && <p className='hint'>Unmatching needs the operator role.</p>}
       </fieldset>
-      {action.done !== undefined && <p role='status' className='valid'>{action.done}</p>}
-      {action.error !== undefined && <p role='alert' className='error'>{action.error}</p>}
+      <ActionOutcome action={action} />
     </form>
   )
 }

@@ -125,18 +125,17 @@ export async function dropRowsWithoutKeys (connection: DuckDBConnection, sides: 
   return Number(reader.getRowsJS()[0]?.[0] ?? 0)
 }
 
-/** Runs the match SQL into a table and returns its row count. */
+/** Runs the match SQL into a table and returns its row count (the count CREATE TABLE AS reports). */
 export async function executeMatch (connection: DuckDBConnection, sql: string, intervalMs: number, report: FractionReporter): Promise<number> {
   try {
-    await withQueryProgress(connection, intervalMs, report, () =>
-      connection.run(`CREATE TABLE ${MATCHED_TABLE} AS ${withoutTrailingSemicolon(sql)}\n`))
+    const reader = await withQueryProgress(connection, intervalMs, report, () =>
+      connection.runAndReadAll(`CREATE TABLE ${MATCHED_TABLE} AS ${withoutTrailingSemicolon(sql)}\n`))
+    return Number(reader.getRowsJS()[0]?.[0] ?? 0)
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
     if (/^INTERRUPT/.test(text)) throw error
     throw resourceError(error, 'matching') ?? new EngineError('ENGINE_SQL_FAILED', `The match SQL failed while running: ${plainBinderMessage(text)}`, { stage: 'matching', cause: error })
   }
-  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${MATCHED_TABLE}`)
-  return Number(reader.getRowsJS()[0]?.[0] ?? 0)
 }
 
 /** The SQL was parsed as exactly one statement; a final ';' (and comments after it) must go before embedding. */

@@ -4,11 +4,12 @@ import { runJob } from '../src/index.ts'
 import { FAILED_TEXT } from '../src/explain/explain.ts'
 import { fileJob, readRows, scratchSql, tempDir } from './fixtures.ts'
 
-// Pairs of DECIMAL(38,s) amounts at the top and bottom of their range, reconciled through a real run.
+// Pairs of DECIMAL(w,s) amounts (w = 38, or 18 for tolerance_match's 64-bit form) at the top and bottom of
+// their range, reconciled through a real run.
 // The truth is computed here with BigInt scaled integers: |a - b| <= tol, resp. 100 |a - b| <= |a| pct.
 interface Dec { units: bigint, scale: number }
 const abs = (x: bigint): bigint => x < 0n ? -x : x
-const MAX = 10n ** 38n - 1n
+const maxOf = (width: number): bigint => 10n ** BigInt(width) - 1n
 const text = (d: Dec): string => {
   const digits = abs(d.units).toString().padStart(d.scale + 1, '0')
   const whole = d.scale === 0 ? digits : `${digits.slice(0, -d.scale)}.${digits.slice(-d.scale)}`
@@ -25,7 +26,8 @@ let seed = 20261201
 const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
 const randomUnits = (digits: number): bigint => BigInt(Array.from({ length: digits }, (_, i) => String(i === 0 ? 1 + random(9) : random(10))).join(''))
 
-interface Group { sa: number, sb: number, limit: string, percent: boolean, column: boolean }
+/** `w` is the width of both amounts and of a limit column (38 unless given). */
+interface Group { sa: number, sb: number, limit: string, percent: boolean, column: boolean, w?: number }
 interface Pair { a: Dec, b: Dec }
 
 function holds (g: Group, { a, b }: Pair): boolean {
@@ -47,7 +49,8 @@ function reach (g: Group, a: Dec, sb: number): bigint {
 function pairs (g: Group): Pair[] {
   const out: Pair[] = []
   // The top of a's range, and the top of the part of it that b can reach when b has more decimals.
-  const top = 38 - Math.max(0, g.sb - g.sa)
+  const MAX = maxOf(g.w ?? 38)
+  const top = (g.w ?? 38) - Math.max(0, g.sb - g.sa)
   const edges: bigint[] = [MAX, -MAX, MAX - 1n, 1n - MAX, 10n ** BigInt(top) - 1n, 1n - 10n ** BigInt(top)]
   for (let i = 0; i < 6; i++) edges.push((random(2) === 0 ? 1n : -1n) * randomUnits(top - 2 + random(3)))
   for (const units of edges) {
@@ -59,7 +62,7 @@ function pairs (g: Group): Pair[] {
     // Opposite signs, and b at the far end of its range.
     for (const b of [...offsets, -near, units < 0n ? MAX : -MAX]) out.push({ a, b: { units: b, scale: g.sb } })
   }
-  // b must be representable at its own type, DECIMAL(38,sb).
+  // b must be representable at its own type, DECIMAL(w,sb).
   return out.filter((p) => abs(p.b.units) <= MAX)
 }
 
@@ -71,14 +74,15 @@ async function parquet (rows: string[], columns: string): Promise<string> {
   return path
 }
 
-const cast = (d: Dec | string, scale: number): string => `CAST('${typeof d === 'string' ? d : text(d)}' AS DECIMAL(38,${scale}))`
+const cast = (d: Dec | string, scale: number, width = 38): string => `CAST('${typeof d === 'string' ? d : text(d)}' AS DECIMAL(${width},${scale}))`
 
 /** Runs the group's pairs, once joined on the pair number (a hash join) and once on the amounts alone (a range join). */
 async function check (t: Test, g: Group): Promise<void> {
   const list = pairs(g)
   const ls = dec(g.limit).scale
-  const left = await parquet(list.map((p, i) => `('L${i}', ${i}, ${cast(p.a, g.sa)}, ${cast(g.limit, ls)})`), 'invoice_id, pair, amount, tol')
-  const right = await parquet(list.map((p, i) => `('R${i}', ${i}, ${cast(p.b, g.sb)})`), 'payment_id, pair, paid_amount')
+  const w = g.w ?? 38
+  const left = await parquet(list.map((p, i) => `('L${i}', ${i}, ${cast(p.a, g.sa, w)}, ${cast(g.limit, ls, w)})`), 'invoice_id, pair, amount, tol')
+  const right = await parquet(list.map((p, i) => `('R${i}', ${i}, ${cast(p.b, g.sb, w)})`), 'payment_id, pair, paid_amount')
   const helper = g.percent ? 'pct_tolerance_match' : 'tolerance_match'
   const condition = `${helper}(i.amount, p.paid_amount, ${g.column ? 'i.tol' : g.limit})`
   const truth = list.map((p) => holds(g, p))
@@ -115,12 +119,22 @@ const GROUPS: Group[] = [
   { sa: 2, sb: 2, limit: '-0.01', percent: false, column: false },
   // Scales whose sum passes 38: DuckDB refuses DECIMAL(38,36) × DECIMAL(3,3) before running anything.
   { sa: 36, sb: 30, limit: '0.125', percent: true, column: false },
-  { sa: 38, sb: 0, limit: '0.5', percent: false, column: false }
+  { sa: 38, sb: 0, limit: '0.5', percent: false, column: false },
+  // 64-bit amounts. With one scale tolerance_match computes a ± tol at the amounts' own width, which overflows
+  // at the top of the range, where the exact rule takes over; other scales, or a limit with more digits, use the
+  // general form (so do the DECIMAL(38,s) groups above but the first, which checks the one-scale form at 128 bits).
+  { w: 18, sa: 2, sb: 2, limit: '0.02', percent: false, column: false },
+  { w: 18, sa: 4, sb: 4, limit: '0.0001', percent: false, column: false },
+  { w: 18, sa: 2, sb: 2, limit: '0.05', percent: false, column: true },
+  { w: 18, sa: 0, sb: 0, limit: '3', percent: false, column: false },
+  { w: 18, sa: 2, sb: 2, limit: '-0.01', percent: false, column: false },
+  { w: 18, sa: 2, sb: 4, limit: '0.02', percent: false, column: false },
+  { w: 18, sa: 2, sb: 2, limit: '1', percent: false, column: true }
 ]
 
 for (const g of GROUPS) {
   const name = g.percent ? `pct_tolerance_match at ${g.limit}%` : `tolerance_match at ${g.limit}`
-  t.test(`${name} is exact for DECIMAL(38,${g.sa}) against DECIMAL(38,${g.sb}) at the edges of the range${g.column ? ', the limit a column' : ''}`, (t) => check(t, g))
+  t.test(`${name} is exact for DECIMAL(${g.w ?? 38},${g.sa}) against DECIMAL(${g.w ?? 38},${g.sb}) at the edges of the range${g.column ? ', the limit a column' : ''}`, (t) => check(t, g))
 }
 
 t.test('explanations give the exact difference of amounts at the edges of their range', async (t) => {

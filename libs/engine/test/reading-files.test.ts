@@ -42,6 +42,28 @@ t.test('a file in no encoding Kalla reads names the line and says to save it as 
   t.match(forced.message, /at line 2: it is not valid UTF-8/)
 })
 
+t.test('the read that starts before the encoding is known counts only for a UTF-8 file', async (t) => {
+  // A Windows-1252 byte far past the sniffer's sample: the first read fails or reads half, then the copy is read.
+  const lines = Array.from({ length: 30_000 }, (_, i) => `R-${i},2026-01-${String(1 + (i % 28)).padStart(2, '0')},${i}.50,plain`)
+  const late = Buffer.concat([Buffer.from(`ref,booked,amount,label\n${lines.join('\n')}\n`), Buffer.from('R-last,2026-01-31,1.00,caf'), Buffer.from([0xe9]), Buffer.from('\n')])
+  const read = await readFile(t, 'late-1252.csv', late)
+  t.equal(read.encoding, 'windows-1252')
+  t.equal(read.rows.length, 30_001)
+  t.same(read.columns.map((c) => c.type), ['VARCHAR', 'DATE', 'DECIMAL(18,2)', 'VARCHAR'])
+  t.same(read.rows[30_000], { ref: 'R-last', booked: '2026-01-31', amount: '1.00', label: 'café' })
+  // A UTF-16 file without a byte order mark reads as text with NUL bytes to DuckDB: refused, whatever the read made of it.
+  const error = await failure(readFile(t, 'utf16-no-bom.csv', Buffer.from(CSV, 'utf16le')))
+  t.equal(error.code, 'ENGINE_FILE_ENCODING')
+  t.match(error.message, /at line 1: it holds NUL bytes/)
+  // A malformed UTF-8 file is reported as malformed, once the whole file is known to be UTF-8.
+  const ragged = await failure(readFile(t, 'ragged.csv', 'id,amount\n1,2.00\n2,3.00,extra\n'))
+  t.equal(ragged.code, 'ENGINE_CSV_RAGGED')
+  t.match(ragged.message, /line 3/)
+  // Ragged and in no encoding Kalla reads: the encoding is what to fix first, as when the bytes were checked before any read.
+  const both = await failure(readFile(t, 'ragged-undecodable.csv', Buffer.concat([Buffer.from('id,amount\n1,2.00\n2,3.00,extra\n3,'), Buffer.from([0x81]), Buffer.from('\n')])))
+  t.equal(both.code, 'ENGINE_FILE_ENCODING')
+})
+
 t.test('file options set the delimiter and the header row', async (t) => {
   const preamble = 'Kontoauszug Girokonto\nZeitraum: 01.01.2026 - 31.01.2026\nid|amount\nA|1.50\nB|2.25\n'
   const read = await readFile(t, 'statement.txt', preamble, { file: { delimiter: '|', header_row: 3 } })

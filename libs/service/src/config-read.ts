@@ -1,9 +1,9 @@
 import type { TObject } from 'typebox'
 
 // The keywords the quick reader understands; a schema using any other is read by TypeBox's Value instead.
-const KNOWN = new Set(['type', 'default', 'description', '~kind', '~optional', 'minimum', 'maximum', 'enum', 'minLength', 'pattern'])
+const KNOWN = new Set(['type', 'default', 'description', '~kind', '~optional', 'minimum', 'maximum', 'enum', 'minLength', 'maxLength', 'pattern'])
 
-interface Property { type?: string, enum?: unknown[], default?: unknown, minimum?: number, maximum?: number, minLength?: number, pattern?: string }
+interface Property { type?: string, enum?: unknown[], default?: unknown, minimum?: number, maximum?: number, minLength?: number, maxLength?: number, pattern?: string }
 
 /**
  * Reads a flat configuration whose variables are all plainly well formed (whole numbers in range, `true` or
@@ -42,7 +42,9 @@ function plainValue (property: Property, text: string): unknown {
 }
 
 function plainString (property: Property, text: string): string | undefined {
-  if (property.minLength !== undefined && [...text].length < property.minLength) return undefined
+  const length = [...text].length
+  if (property.minLength !== undefined && length < property.minLength) return undefined
+  if (property.maxLength !== undefined && length > property.maxLength) return undefined
   if (property.pattern !== undefined && !new RegExp(property.pattern).test(text)) return undefined
   return text
 }

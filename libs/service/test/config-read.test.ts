@@ -11,7 +11,8 @@ const Config = Type.Object({
   KEY: Type.String({ minLength: 8 }),
   RATE: Type.Number({ minimum: 0, default: 1.5 }),
   ON: Type.Boolean({ default: false }),
-  LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 }))
+  LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+  NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 4 }))
 })
 
 /** What the configuration was before the quick reader: TypeBox converts, then checks. */
@@ -36,7 +37,8 @@ const cases: Record<string, string>[] = [
   // Out of the ordinary: TypeBox decides, converting loosely or refusing.
   { KEY: 'k'.repeat(8), PORT: '08' }, { KEY: 'k'.repeat(8), ON: '1' }, { KEY: 'k'.repeat(8), ON: 'TRUE' }, { KEY: 'k'.repeat(8), RATE: '1e2' },
   { KEY: 'k'.repeat(8), LIMIT: '11' }, { KEY: 'k'.repeat(8), LIMIT: '0' }, { KEY: 'k'.repeat(8), PORT: 'eighty' }, { KEY: 'k'.repeat(8), LOG_LEVEL: 'loud' },
-  { KEY: 'short' }, {}, { KEY: 'k'.repeat(8), SCHEMA: 'Runs' }, { KEY: 'k'.repeat(8), METRICS_TOKEN: 'short' }, { KEY: 'k'.repeat(8), RATE: '-1' }
+  { KEY: 'short' }, {}, { KEY: 'k'.repeat(8), SCHEMA: 'Runs' }, { KEY: 'k'.repeat(8), METRICS_TOKEN: 'short' }, { KEY: 'k'.repeat(8), RATE: '-1' },
+  { KEY: 'k'.repeat(8), NAME: 'abcd' }, { KEY: 'k'.repeat(8), NAME: 'abcde' }, { KEY: 'k'.repeat(8), NAME: '\u{1F600}\u{1F600}\u{1F600}\u{1F600}' }
 ]
 
 t.test('a configuration reads the same with or without TypeBox, ordinary or not', async (t) => {

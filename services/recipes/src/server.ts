@@ -1,9 +1,5 @@
 // The recipes service as its own process (scaled mode).
-import { requireStandalone, serveUntilSignal } from '@kalla/service'
-import { buildRecipesApp } from './app.ts'
-import { loadRecipesConfig } from './config.ts'
+// It runs ./serve.ts from one bundled file, rebuilt when a source changed (see @kalla/launch).
+import { launch } from '@kalla/launch'
 
-const config = loadRecipesConfig()
-requireStandalone('recipes', config, ['NATS_URL', 'DATABASE_URL'])
-const app = await buildRecipesApp(config)
-await serveUntilSignal(app, { host: config.HOST, port: config.PORT })
+await launch(new URL('./serve.ts', import.meta.url), async () => await import('./serve.ts'))

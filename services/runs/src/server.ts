@@ -1,9 +1,5 @@
 // The runs service as its own process (scaled mode).
-import { requireStandalone, serveUntilSignal } from '@kalla/service'
-import { buildRunsApp } from './app.ts'
-import { loadRunsConfig } from './config.ts'
+// It runs ./serve.ts from one bundled file, rebuilt when a source changed (see @kalla/launch).
+import { launch } from '@kalla/launch'
 
-const config = loadRunsConfig()
-requireStandalone('runs', config, ['NATS_URL', 'DATABASE_URL'])
-const app = await buildRunsApp(config)
-await serveUntilSignal(app, { host: config.HOST, port: config.PORT })
+await launch(new URL('./serve.ts', import.meta.url), async () => await import('./serve.ts'))

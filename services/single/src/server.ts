@@ -1,9 +1,5 @@
 // `npm start`: Kalla in one process with embedded defaults.
-import { serveUntilSignal } from '@kalla/service'
-import { buildSingleApp } from './app.ts'
-import { loadSingleConfig } from './config.ts'
+// It runs ./serve.ts from one bundled file, rebuilt when a source changed (see @kalla/launch).
+import { launch } from '@kalla/launch'
 
-const config = loadSingleConfig()
-const { app } = await buildSingleApp(config, process.env)
-await serveUntilSignal(app, { host: config.HOST, port: config.PORT })
-app.log.info(`Kalla is running at http://${config.HOST}:${config.PORT}`)
+await launch(new URL('./serve.ts', import.meta.url), async () => await import('./serve.ts'))

@@ -29,10 +29,46 @@ export async function utf8File (path: string, tempDir: string, label: { alias: s
   const chosen = encoding ?? await detectEncoding(path, label)
   if (typeof chosen !== 'string') return { path, encoding: 'utf-8', transcoded: false, quotes: chosen.quotes }
   if (chosen === 'utf-8') return { path, encoding: chosen, transcoded: false, quotes: await checkUtf8(path, label) }
-  const target = join(tempDir, `${label.alias}.utf8.txt`)
-  await pipeline(createReadStream(path, { highWaterMark: CHUNK }), new Transcoder(chosen, label), createWriteStream(target))
-  return { path: target, encoding: chosen, transcoded: true, quotes: true }
+  return await transcode(path, tempDir, label, chosen)
 }
+
+/**
+ * Reads a text file with `read` (given the path of a UTF-8 file), deciding its encoding as utf8File does.
+ * When nothing settles the encoding up front (no option, no BOM), `read` starts on the file as it is while
+ * the pass that checks every byte runs beside it: a UTF-8 file, the common case, is then read without
+ * waiting for that pass. When the pass finds the file is not UTF-8, whatever `read` did is thrown away
+ * (`discard`) and it runs again on a UTF-8 copy; its errors count only once the file is known to be UTF-8.
+ */
+export async function readUtf8<T> (path: string, tempDir: string, label: { alias: string, name: string }, encoding: FileEncoding | undefined, read: (path: string) => Promise<T>, discard: () => Promise<void>): Promise<{ text: TextFile, result: T }> {
+  if (encoding !== undefined || await hasByteOrderMark(path)) {
+    const text = await utf8File(path, tempDir, label, encoding)
+    return { text, result: await read(text.path) }
+  }
+  const attempt = read(path).then((value) => ({ value }), (error: unknown) => ({ error }))
+  const scan = await scanUtf8(path).catch(async (error: unknown) => { await attempt; throw error })
+  const outcome = await attempt
+  if (scan.invalid === undefined) {
+    if ('error' in outcome) throw outcome.error
+    return { text: { path, encoding: 'utf-8', transcoded: false, quotes: scan.quotes }, result: outcome.value }
+  }
+  await discard()
+  if (scan.invalid.nul) throw undecodable(label, scan.invalid.line, NUL_BYTES)
+  const text = await transcode(path, tempDir, label, 'windows-1252')
+  return { text, result: await read(text.path) }
+}
+
+async function hasByteOrderMark (path: string): Promise<boolean> {
+  const head = await firstBytes(path, 2)
+  return (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)
+}
+
+async function transcode (path: string, tempDir: string, label: { alias: string, name: string }, encoding: FileEncoding): Promise<TextFile> {
+  const target = join(tempDir, `${label.alias}.utf8.txt`)
+  await pipeline(createReadStream(path, { highWaterMark: CHUNK }), new Transcoder(encoding, label), createWriteStream(target))
+  return { path: target, encoding, transcoded: true, quotes: true }
+}
+
+const NUL_BYTES = 'it holds NUL bytes (a UTF-16 file without a byte order mark, or not a text file)'
 
 // A UTF-8 file comes back with what its one pass found out about quotes.
 async function detectEncoding (path: string, label: { alias: string, name: string }): Promise<FileEncoding | { quotes: boolean }> {
@@ -41,7 +77,7 @@ async function detectEncoding (path: string, label: { alias: string, name: strin
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be'
   const scan = await scanUtf8(path)
   if (scan.invalid === undefined) return { quotes: scan.quotes }
-  if (scan.invalid.nul) throw undecodable(label, scan.invalid.line, 'it holds NUL bytes (a UTF-16 file without a byte order mark, or not a text file)')
+  if (scan.invalid.nul) throw undecodable(label, scan.invalid.line, NUL_BYTES)
   return 'windows-1252'
 }
 

@@ -10,10 +10,10 @@ import { blanksToNull, dropBlankRows, type RowLabel } from './column-measure.ts'
 import { typeTextColumns, type ColumnTyping } from './column-typing.ts'
 import { describe, findColumn, type Column } from './columns.ts'
 import type { StageContext, StagedTable } from './context.ts'
-import { csvDialect, csvReader, isDateRefusal } from './csv-dialect.ts'
+import { csvDialect, csvReader, isDateRefusal, type CsvDialect } from './csv-dialect.ts'
 import { recordLine } from './csv-lines.ts'
 import { csvRefusal, refuseStrayQuotes } from './csv-refusals.ts'
-import { utf8File } from './encoding.ts'
+import { readUtf8, utf8File } from './encoding.ts'
 import { containerFormat, detectFileFormat } from './file-format.ts'
 import { numbersAsText } from './json-text.ts'
 import { inspectWorkbook } from './xlsx/index.ts'
@@ -74,20 +74,9 @@ export async function loadFile (target: LoadTarget, input: FileInput): Promise<L
  * every value. Callable with any CSV path, e.g. a sheet converted from a workbook.
  */
 export async function loadCsv (target: LoadTarget, input: FileInput): Promise<StagedTable> {
-  const text = await utf8File(input.path, target.tempDir, input, target.options?.file?.encoding)
-  const read = { ...input, path: text.path }
-  const dialect = await readFailing(read, () => csvDialect(target.connection, text.path, target.options?.file), 'csv')
-  checkSchema(input, dialect.names.map((name) => ({ name, type: 'VARCHAR' })))
-  const columnOptions = target.options?.columns ?? {}
-  const dates = dialect.isoDates.filter((d) => !Object.keys(columnOptions).some((k) => k.toLowerCase() === d.toLowerCase()))
-  let reading = { ...dialect, isoDates: dates }
-  try {
-    await create(target, read, csvReader(text.path, reading, true), 'csv')
-  } catch (error) {
-    if (dates.length === 0 || !isDateRefusal(error)) throw csvRefusal(error, read, dialect.skip)
-    reading = { ...dialect, isoDates: [] }
-    await create(target, read, csvReader(text.path, reading), 'csv').catch((e: unknown) => { throw csvRefusal(e, read, dialect.skip) })
-  }
+  // The read starts while the file's encoding is still being checked (see readUtf8).
+  const discard = (): Promise<void> => target.connection.run(`DROP TABLE IF EXISTS ${ident(target.table)}`).then(() => {})
+  const { text, result: { dialect, reading } } = await readUtf8(input.path, target.tempDir, input, target.options?.file?.encoding, async (path) => await readCsv(target, { ...input, path }), discard)
   const asText = new Set(reading.isoDates)
   if (text.quotes) await refuseStrayQuotes(target.connection, target.table, input, { path: text.path, dialect, columns: dialect.names.filter((n) => !asText.has(n)) })
   // A record's line is counted from the file only when a message needs it: quoted fields may hold line breaks.
@@ -95,6 +84,24 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
   const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)
   const isoDates = new Set(reading.isoDates)
   return { ...staged, typings: staged.typings.map((t) => isoDates.has(t.name) ? { ...t, how: 'detected' as const, format: '2026-01-31' } : t) }
+}
+
+// The file's dialect, then its records as text, except the columns a sample shows as ISO dates when every
+// value of them is one (the reader checks each as it reads; on the first that is not, all is read as text).
+async function readCsv (target: LoadTarget, read: FileInput): Promise<{ dialect: CsvDialect, reading: CsvDialect }> {
+  const dialect = await readFailing(read, () => csvDialect(target.connection, read.path, target.options?.file), 'csv')
+  checkSchema(read, dialect.names.map((name) => ({ name, type: 'VARCHAR' })))
+  const columnOptions = target.options?.columns ?? {}
+  const dates = dialect.isoDates.filter((d) => !Object.keys(columnOptions).some((k) => k.toLowerCase() === d.toLowerCase()))
+  const reading = { ...dialect, isoDates: dates }
+  try {
+    await create(target, read, csvReader(read.path, reading, true), 'csv')
+    return { dialect, reading }
+  } catch (error) {
+    if (dates.length === 0 || !isDateRefusal(error)) throw csvRefusal(error, read, dialect.skip)
+    await create(target, read, csvReader(read.path, { ...dialect, isoDates: [] }), 'csv').catch((e: unknown) => { throw csvRefusal(e, read, dialect.skip) })
+    return { dialect, reading: { ...dialect, isoDates: [] } }
+  }
 }
 
 async function loadJson (target: LoadTarget, input: FileInput): Promise<StagedTable> {

@@ -52,3 +52,18 @@ export async function uploadFiles (page: Page, url: string, files: string[]): Pr
   await page.getByLabel(/Upload CSV/).setInputFiles(files)
   for (const file of files) await page.locator(`details[data-upload="${file.split('/').at(-1) ?? ''}"]`).waitFor()
 }
+
+/**
+ * Records every text the element at `selector` shows from now on, in the page itself (a MutationObserver),
+ * so a state drawn for a moment between two waits is caught. The function returned reads them.
+ */
+export async function watchText (page: Page, selector: string): Promise<() => Promise<string[]>> {
+  const name = JSON.stringify(`shown ${selector}`)
+  await page.evaluate(`(() => {
+    const element = document.querySelector(${JSON.stringify(selector)})
+    if (element === null) throw new Error('Nothing on the page matches ' + ${JSON.stringify(selector)})
+    const shown = window[${name}] = []
+    new MutationObserver(() => { shown.push(element.textContent) }).observe(element, { childList: true, characterData: true, subtree: true })
+  })()`)
+  return async () => await page.evaluate(`window[${name}]`) as string[]
+}

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { formatCents, parseCents } from '@kalla/datagen'
 import { errorCode, graphql, graphqlOk, parseCsv, TEST_ADMIN_KEY } from '@kalla/testing'
-import { SCREENSHOTS, signIn, startConsole } from './console-harness.ts'
+import { SCREENSHOTS, signIn, startConsole, watchText } from './console-harness.ts'
 import { findKey, keyFor, openRecord, queueTotal, RECIPE, runPeriod, saveRecipe, TOL, twoPeriods, WINDOW } from './exceptions-fixture.ts'
 
 // The exceptions screens over single mode, with ground truth from the generator and near misses planted
@@ -32,8 +32,13 @@ t.test('an operator reads why records did not match, writes one off, matches a p
   t.equal(await p2.locator(`td[data-condition="${WINDOW}"]`).textContent(), `✗ failed: ${days('2025-04-01', '2025-05-02')} days apart at a 30-day window`, 'INV-P2 fails the date window by the exact days')
   await page.getByLabel('Comment').fill('Customer says it paid late; chasing the bank.')
   await page.getByLabel('Assign to').fill('carla')
+  // A change reads the queue again; until the new page answers, the queue keeps its count (so its length
+  // and scroll position) instead of showing none.
+  const totalsShown = await watchText(page, '[data-testid=exception-total]')
   await page.getByRole('button', { name: 'Save change' }).click()
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
+  await page.locator('.grid-row[data-key="INV-P2"] [role=gridcell]', { hasText: /^carla$/ }).waitFor()
+  t.notOk((await totalsShown()).some((text) => !/^\d+$/.test(text)), 'the queue showed a count all through the change')
 
   await openRecord(page, 'INV-P3')
   await page.getByLabel('Comment').fill('Reference typo at the bank; under review threshold, write off.')

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import type { Test } from 'tap'
 import { formatCents, parseCents } from '@kalla/datagen'
-import { SCREENSHOTS } from './console-harness.ts'
+import { SCREENSHOTS, watchText } from './console-harness.ts'
 
 type Csv = string[][]
 interface InvoiceColumns { id: number, amount: number }
@@ -29,11 +29,14 @@ async function addFilter (page: Page, column: string, condition: string, value: 
 export async function checkSortAndFilter (t: Test, page: Page, invoices: Csv, at: InvoiceColumns, unmatched: Set<string>): Promise<void> {
   const rows = invoices.filter((r) => unmatched.has(r[at.id] ?? '')).map((r) => ({ id: r[at.id] ?? '', cents: parseCents(r[at.amount] ?? '') }))
   const amounts = rows.map((r) => r.cents).filter((c): c is number => c !== null)
+  // A new sort reads the result again from its first page; the column headers stay drawn meanwhile.
+  const headsShown = await watchText(page, '.grid-head')
   await page.getByRole('button', { name: 'Sort by amount, ascending' }).click()
   await page.getByRole('button', { name: 'Sort by amount, descending' }).click()
   await page.locator('[role=columnheader][aria-sort=descending]').waitFor()
   await page.locator('[data-row="0"]').filter({ hasText: formatCents(Math.max(...amounts)) }).waitFor()
   t.equal(await cell(page, 0, 'amount'), formatCents(Math.max(...amounts)), 'sorted by amount descending, the largest unmatched amount comes first')
+  t.ok((await headsShown()).every((text) => text.includes('amount')), 'the column headers stayed drawn while the sorted pages loaded')
 
   const [low, high] = [10_000, 50_000]
   const inRange = amounts.filter((c) => c >= low && c <= high)

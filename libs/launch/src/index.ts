@@ -1,0 +1,1 @@
+export { cacheDirOf, currentBundle, keyOf, launch, ROOT, type LaunchOptions } from './launch.ts'
