@@ -42,7 +42,16 @@ const col = (alias: string, name: string): string => `${ident(alias)}.${ident(na
  */
 export async function amountEvidence (connection: DuckDBConnection, join: JoinSql, pattern: MatchPattern, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[]): Promise<AmountEvidence | undefined> {
   if (lefts.length === 0 || rights.length === 0) return undefined
-  const { from, leftOf, rightOf } = groupedFrom(join, pattern, lefts, rights)
+  const grouped = groupedFrom(join, pattern, lefts, rights)
+  // Every percentage is counted only when the widest says a percentage may be chosen (fees, exchange rates).
+  const first = await countDifferences(connection, grouped, lefts, rights, [PERCENTS.at(-1)!])
+  if (first === undefined) return undefined
+  return chooseTolerance(percentMayWin(first) ? (await countDifferences(connection, grouped, lefts, rights, PERCENTS)) ?? first : first)
+}
+
+/** Each amount pair's share of differences within every tolerance and within the given percentages of either amount. */
+async function countDifferences (connection: DuckDBConnection, grouped: ReturnType<typeof groupedFrom>, lefts: readonly ColumnProfile[], rights: readonly ColumnProfile[], percents: readonly string[]): Promise<Measured[] | undefined> {
+  const { from, leftOf, rightOf } = grouped
   // Each difference and amount is computed once, below the counts that compare it.
   const values = [
     ...lefts.flatMap((l, i) => [`abs(${leftOf(l, i)}) AS a${i}`, ...rights.map((r, j) => `abs(${leftOf(l, i)} - ${rightOf(r, j)}) AS d${i}_${j}`)]),
@@ -51,15 +60,15 @@ export async function amountEvidence (connection: DuckDBConnection, join: JoinSq
   const measures: string[] = []
   lefts.forEach((_l, i) => rights.forEach((_r, j) => {
     TOLERANCES.forEach((t, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} <= ${t}) AS m${i}_${j}_${k}`))
-    PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= a${i} * ${p}) AS p${i}_${j}_${k}`))
-    PERCENTS.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= b${j} * ${p}) AS q${i}_${j}_${k}`))
+    percents.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= a${i} * ${p}) AS p${i}_${j}_${k}`))
+    percents.forEach((p, k) => measures.push(`count(*) FILTER (WHERE d${i}_${j} * 100 <= b${j} * ${p}) AS q${i}_${j}_${k}`))
   }))
   const reader = await connection.runAndReadAll(`SELECT count(*) AS pairs, ${measures.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${from})`)
   const row = reader.getRowObjectsJS()[0] ?? {}
   const pairs = Number(row.pairs ?? 0)
   if (pairs === 0) return undefined
-  const shares = (prefix: string, i: number, j: number): Record<string, number> => Object.fromEntries(PERCENTS.map((p, k) => [p, Number(row[`${prefix}${i}_${j}_${k}`] ?? 0) / pairs]))
-  const measured = lefts.flatMap((l, i) => rights.map((r, j) => ({
+  const shares = (prefix: string, i: number, j: number): Record<string, number> => Object.fromEntries(percents.map((p, k) => [p, Number(row[`${prefix}${i}_${j}_${k}`] ?? 0) / pairs]))
+  return lefts.flatMap((l, i) => rights.map((r, j) => ({
     left: l.name,
     right: r.name,
     pairs,
@@ -67,7 +76,13 @@ export async function amountEvidence (connection: DuckDBConnection, join: JoinSq
     withinPercent: shares('p', i, j),
     withinPercentOfRight: shares('q', i, j)
   })))
-  return chooseTolerance(measured)
+}
+
+// The switch of chooseTolerance: the absolute differences of no pair cover half of what the widest percentage of either amount does.
+function percentMayWin (measured: readonly Measured[]): boolean {
+  const absolute = Math.max(...measured.map(widest))
+  const percent = Math.max(...measured.map((m) => Math.max(widestPercent(m), widestPercent(m, 'withinPercentOfRight'))))
+  return absolute < PERCENT_SWITCH * percent
 }
 
 type Measured = Pick<AmountEvidence, 'left' | 'right' | 'pairs' | 'within' | 'withinPercent' | 'withinPercentOfRight'>
