@@ -30,8 +30,6 @@ export function joinSqlOf (pair: JoinPair, left: TableProfile, right: TableProfi
 export function patternsOf (pair: JoinPair): MatchPattern[] {
   const shared = Math.max(1, pair.cardinality.matchedLeftValues)
   const patterns: MatchPattern[] = ['one_to_one']
-  // Parts and batches are summed per value of one column; a join on two columns pairs records one to one.
-  if (pair.also !== undefined) return patterns
   if (pair.cardinality.leftValuesWithManyRight / shared >= MANY_SHARE) patterns.push('split')
   if (pair.cardinality.rightValuesWithManyLeft / shared >= MANY_SHARE) patterns.push('batch')
   return patterns
@@ -41,29 +39,23 @@ const amountLike = (c: ColumnProfile): boolean => c.kind === 'decimal' || (c.kin
 const dateLike = (c: ColumnProfile): boolean => c.kind === 'date' || c.kind === 'timestamp'
 
 /**
- * The candidate recipes of one join: one per pattern, each with the amount pair and tolerance its
- * differences support and, one to one, a date window. A candidate whose amounts disagree is refused
- * with the reason.
+ * The candidate recipe of one join and pattern, with the amount pair and tolerance its differences
+ * support and, one to one, a date window; or the reason it is refused when its amounts disagree, or
+ * nothing when the pattern has no amounts to sum.
  */
-export async function candidatesOf (connection: DuckDBConnection, pair: JoinPair, left: TableProfile, right: TableProfile, keys: { left: string[], right: string[] }): Promise<{ candidates: Candidate[], refused: string[] }> {
+export async function candidateOf (connection: DuckDBConnection, pair: JoinPair, pattern: MatchPattern, left: TableProfile, right: TableProfile, keys: { left: string[], right: string[] }): Promise<{ candidate?: Candidate, refused?: string }> {
   const joinSql = joinSqlOf(pair, left, right)
   const skip = (t: TableProfile, names: string[]): ColumnProfile[] => t.columns.filter((c) => !names.includes(c.name))
   const also = pair.also ?? []
   const lefts = skip(left, [...keys.left, pair.left, ...also.map((a) => a.left)]).filter(amountLike)
   const rights = skip(right, [...keys.right, pair.right, ...also.map((a) => a.right)]).filter(amountLike)
-  const candidates: Candidate[] = []
-  const refused: string[] = []
-  for (const pattern of patternsOf(pair)) {
-    const amount = await amountEvidence(connection, joinSql, pattern, lefts, rights)
-    if (pattern !== 'one_to_one' && amount === undefined) continue
-    if (lefts.length > 0 && rights.length > 0 && (amount === undefined || amount.covered < MIN_AMOUNT_AGREEMENT)) {
-      refused.push(`Joining ${left.alias}.${pair.left} to ${right.alias}.${pair.right} (${pattern.replaceAll('_', ' ')}) pairs records whose amounts mostly disagree (${Math.round((amount?.covered ?? 0) * 100)} % agree), so it is not proposed.`)
-      continue
-    }
-    const date = pattern === 'one_to_one'
-      ? await dateEvidence(connection, joinSql, amount, left.columns.filter(dateLike), right.columns.filter(dateLike))
-      : undefined
-    candidates.push({ pattern, aliases: { left: left.alias, right: right.alias }, keys, join: pair, joinSql, ...(amount === undefined ? {} : { amount }), ...(date === undefined ? {} : { date }) })
+  const amount = await amountEvidence(connection, joinSql, pattern, lefts, rights)
+  if (pattern !== 'one_to_one' && amount === undefined) return {}
+  if (lefts.length > 0 && rights.length > 0 && (amount === undefined || amount.covered < MIN_AMOUNT_AGREEMENT)) {
+    return { refused: `Joining ${left.alias}.${pair.left} to ${right.alias}.${pair.right} (${pattern.replaceAll('_', ' ')}) pairs records whose amounts mostly disagree (${Math.round((amount?.covered ?? 0) * 100)} % agree), so it is not proposed.` }
   }
-  return { candidates, refused }
+  const date = pattern === 'one_to_one'
+    ? await dateEvidence(connection, joinSql, amount, left.columns.filter(dateLike), right.columns.filter(dateLike))
+    : undefined
+  return { candidate: { pattern, aliases: { left: left.alias, right: right.alias }, keys, join: pair, joinSql, ...(amount === undefined ? {} : { amount }), ...(date === undefined ? {} : { date }) } }
 }

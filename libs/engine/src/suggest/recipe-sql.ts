@@ -1,5 +1,5 @@
 import { ident } from '../sql/quote.ts'
-import { amountsAgree, joinOn, type JoinSql } from './evidence.ts'
+import { amountsAgree, groupBy, groupKeys, joinOn, sameGroup, type JoinSql } from './evidence.ts'
 import type { AmountEvidence, DateEvidence, JoinPair, MatchPattern } from './types.ts'
 
 /** Everything a suggested recipe is built from. */
@@ -20,11 +20,12 @@ export function matchSql (c: Candidate): string {
   const { left: la, right: ra } = c.aliases
   const { left: lj, right: rj } = { left: c.joinSql.left.expression, right: c.joinSql.right.expression }
   const select = `SELECT ${selectList(c).join(', ')}`
+  const also = c.joinSql.also ?? []
   if (c.pattern === 'split' && c.amount !== undefined) {
-    return `WITH kalla_groups AS (SELECT ${rj} AS v, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} GROUP BY 1) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj} AND ${amountsAgree(col(la, c.amount.left), 'kalla_groups.total', c.amount)} JOIN ${ident(ra)} ON ${rj} = ${lj}`
+    return `WITH kalla_groups AS (SELECT ${groupKeys(rj, also.map((a) => a.right))}, sum(${col(ra, c.amount.right)}) AS total FROM ${ident(ra)} ${groupBy(also.length)}) ${select} FROM ${ident(la)} JOIN kalla_groups ON kalla_groups.v = ${lj}${sameGroup(also.map((a) => a.left))} AND ${amountsAgree(col(la, c.amount.left), 'kalla_groups.total', c.amount)} JOIN ${ident(ra)} ON ${rj} = ${lj}${also.map((a) => ` AND ${a.right} = ${a.left}`).join('')}`
   }
   if (c.pattern === 'batch' && c.amount !== undefined) {
-    return `WITH kalla_groups AS (SELECT ${lj} AS v, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL GROUP BY 1) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v AND ${amountsAgree('kalla_groups.total', col(ra, c.amount.right), c.amount)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v`
+    return `WITH kalla_groups AS (SELECT ${groupKeys(lj, also.map((a) => a.left))}, sum(${col(la, c.amount.left)}) AS total FROM ${ident(la)} WHERE ${lj} IS NOT NULL ${groupBy(also.length)}) ${select} FROM kalla_groups JOIN ${ident(ra)} ON ${rj} = kalla_groups.v${sameGroup(also.map((a) => a.right))} AND ${amountsAgree('kalla_groups.total', col(ra, c.amount.right), c.amount)} JOIN ${ident(la)} ON ${lj} = kalla_groups.v${sameGroup(also.map((a) => a.left))}`
   }
   const conditions = [joinOn(c.joinSql)]
   if (c.amount !== undefined) conditions.push(amountsAgree(col(la, c.amount.left), col(ra, c.amount.right), c.amount))
@@ -65,7 +66,7 @@ export function matchDescription (c: Candidate): string {
   if (c.pattern === 'batch') {
     return `Several ${la} records are settled at once: the ${la} records ${how.replace('whose', 'sharing')} are summed, and a ${ra} record matches all of them when its ${c.amount?.right ?? ''} equals that total${amount}. ${la} records without a ${c.join.left} never match here.`
   }
-  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${c.amount.percent !== undefined ? `differ by at most ${c.amount.percent} % of ${la}.${c.amount.left} (inclusive)` : Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
+  const agree = c.amount === undefined ? '' : ` when ${la}.${c.amount.left} and ${ra}.${c.amount.right} ${c.amount.percent !== undefined ? `differ by at most ${c.amount.percent} % of ${c.amount.percentOf === 'right' ? `${ra}.${c.amount.right}` : `${la}.${c.amount.left}`} (inclusive)` : Number(c.amount.tolerance) === 0 ? 'are equal to the cent' : `differ by at most ${c.amount.tolerance} (inclusive)`}`
   return `A ${ra} record matches the ${la} record ${how}${agree}${date}. Records without such a partner stay unmatched.`
 }
 
@@ -83,7 +84,7 @@ function joinWords (c: Candidate): string {
 
 function amountWords (c: Candidate): string {
   if (c.amount === undefined) return ''
-  if (c.amount.percent !== undefined) return ` within ${c.amount.percent} % (inclusive)`
+  if (c.amount.percent !== undefined) return ` within ${c.amount.percent} %${c.amount.percentOf === 'right' ? ` of ${c.aliases.right}.${c.amount.right}` : ''} (inclusive)`
   return Number(c.amount.tolerance) === 0 ? ' to the cent' : ` within ${c.amount.tolerance} (inclusive)`
 }
 
@@ -112,7 +113,7 @@ function amountSentence (a: AmountEvidence, c: Candidate): string {
   const what = c.pattern === 'split' ? `invoice-and-parts groups (${c.aliases.right}.${a.right} summed)` : c.pattern === 'batch' ? `batches (${c.aliases.left}.${a.left} summed)` : 'joined pairs'
   const exact = a.within['0.00'] ?? 0
   if (a.percent !== undefined) {
-    return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right}) and ${pct(a.within['1.00'] ?? 0)} are within 1.00, but ${pct(a.covered)} are within ${a.percent} % of ${a.left}: the difference grows with the amount, so a percentage is compared.`
+    return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right}) and ${pct(a.within['1.00'] ?? 0)} are within 1.00, but ${pct(a.covered)} are within ${a.percent} % of ${a.percentOf === 'right' ? a.right : a.left}: the difference grows with the amount, so a percentage is compared.`
   }
   const more = Number(a.tolerance) === 0 ? '' : `; ${pct(a.covered - exact)} more are within ${a.tolerance}`
   return `${pct(exact)} of the ${a.pairs} ${what} have equal amounts (${a.left} against ${a.right})${more}; ${pct(1 - (a.within['1.00'] ?? 0))} differ by more than 1.00.`

@@ -6,16 +6,20 @@ import { withSandbox } from '../sandbox.ts'
 import { ident } from '../sql/quote.ts'
 import { matchSqlProblems } from '../sql/validate.ts'
 import { localPath } from '../stage/files.ts'
+import { roomForTwoReaders } from '../limits.ts'
 import { Watchdog } from '../watchdog.ts'
-import { candidatesOf } from './candidates.ts'
+import { candidateOf, patternsOf } from './candidates.ts'
 import { findJoinPairs } from './join-pairs.ts'
 import { profileTable, type TableProfile } from './profile.ts'
 import { readForSuggestion, type ReadSource } from './reading.ts'
 import { evidenceSentences, keyOutput, matchDescription, matchSql, type Candidate } from './recipe-sql.ts'
 import { withKeyPartners } from './key-partners.ts'
-import type { JoinPair, SuggestResult, SuggestSource, Suggestion } from './types.ts'
+import { onEach } from './pool.ts'
+import type { SuggestResult, SuggestSource, Suggestion } from './types.ts'
 
 export interface SuggestOptions extends EngineOptions {
+  /** DuckDB threads per statement (default 1: the suggestion works on two connections at once). */
+  threads?: number
   /** Rows read from the start of each source and profiled (default 20,000). */
   sampleRows?: number
   /** At most this many suggestions are returned (default 5). */
@@ -45,15 +49,22 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   // The same limits as a run: a time limit (ENGINE_TIMEOUT) and a cancel interrupt DuckDB and end the work.
   const watchdog = new Watchdog({ signal: options.signal, timeoutMs: settings.timeoutMs, graceMs: settings.interruptGraceMs, pollMs: 1000 })
   try {
-    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, tempDir }) => {
+    // One thread per statement: the samples are small, and the two connections already keep two cores busy;
+    // on two cores, two threads per statement cost about a quarter more CPU and wall time (docs/recipe-assistant.md).
+    const result = await watchdog.guard(withSandbox({ ...options, threads: options.threads ?? 1, memoryLimit: options.memoryLimit ?? '1GB' }, { readable }, async ({ connection, second, tempDir }) => {
       watchdog.attach(connection)
-      const context = { connection, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }
-      const read = [await readForSuggestion(context, left, 'left', sampleRows), await readForSuggestion(context, right, 'right', sampleRows)] as const
-      const profiles = [await profileTable(connection, left.alias, read[0].staged.columns), await profileTable(connection, right.alias, read[1].staged.columns)] as const
+      watchdog.attach(second)
+      // Two files are read and profiled at once, each on a connection of its own, as a run stages them;
+      // the rest works on both connections whatever the sources.
+      const both = left.type === 'file' && right.type === 'file' && roomForTwoReaders(options.memoryLimit ?? '1GB')
+      const [l, r] = await onEach([[left, 'left', 'l'], [right, 'right', 'r']] as const, both ? [connection, second] : [connection], async ([source, side, short], c) => {
+        const read = await readForSuggestion({ connection: c, tempDir, intervalMs: 1000, signal: watchdog.signal, report: () => {} }, source, side, sampleRows)
+        return { read, profile: await profileTable(c, source.alias, read.staged.columns, `kalla_values_${short}`) }
+      })
       // The recipe reads each source with the options it was read with here, found ones included.
-      const withOptions = (s: SuggestSource, r: ReadSource): SuggestSource => ({ ...s, ...(r.options === undefined ? {} : { options: r.options }) })
-      const result = await suggestFromProfiles(connection, profiles[0], profiles[1], { left: withOptions(left, read[0]), right: withOptions(right, read[1]) }, sampleRows, options.limit ?? 5)
-      result.profile.notes.push(...read[0].notes, ...read[1].notes)
+      const withOptions = (s: SuggestSource, read: ReadSource): SuggestSource => ({ ...s, ...(read.options === undefined ? {} : { options: read.options }) })
+      const result = await suggestFromProfiles({ connection, second }, l!.profile, r!.profile, { left: withOptions(left, l!.read), right: withOptions(right, r!.read) }, sampleRows, options.limit ?? 5)
+      result.profile.notes.push(...l!.read.notes, ...r!.read.notes)
       return result
     }))
     // An interrupt stops only the statement running at that moment: work that went on past a stop
@@ -68,26 +79,24 @@ export async function suggestRecipes (left: SuggestSource, right: SuggestSource,
   }
 }
 
-async function suggestFromProfiles (connection: DuckDBConnection, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }, sampleRows: number, limit: number): Promise<SuggestResult> {
+async function suggestFromProfiles ({ connection, second }: { connection: DuckDBConnection, second: DuckDBConnection }, left: TableProfile, right: TableProfile, sources: { left: SuggestSource, right: SuggestSource }, sampleRows: number, limit: number): Promise<SuggestResult> {
   const profile = { sampledRows: { left: left.rows, right: right.rows }, sampleLimit: sampleRows, notes: profileNotes(left, right, sampleRows) }
   const keys = { left: left.keys[0], right: right.keys[0] }
   if (keys.left === undefined || keys.right === undefined) {
     const which = [keys.left === undefined ? left.alias : undefined, keys.right === undefined ? right.alias : undefined].filter((a) => a !== undefined).join(' and ')
-    return { suggestions: [], none: `No good recipe found: ${which} has no column (nor pair of columns) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
+    return { suggestions: [], none: `No good recipe found: ${which} has no column (nor two or three columns together) whose values are unique and never empty, so Kalla cannot tell its records apart. Add an id column.`, profile }
   }
   const found = { left: keys.left, right: keys.right }
-  const joins: JoinPair[] = []
-  for (const join of (await findJoinPairs(connection, left, right)).slice(0, JOINS_TRIED)) joins.push(await withKeyPartners(connection, join, left, right, found))
-  const refused: string[] = []
-  const built: Suggestion[] = []
-  for (const join of joins) {
-    const { candidates, refused: why } = await candidatesOf(connection, join, left, right, found)
-    refused.push(...why)
-    for (const candidate of candidates) {
-      const suggestion = await tryCandidate(connection, candidate, left, right, sources)
-      if (suggestion !== undefined) built.push(suggestion)
-    }
-  }
+  // Joins, then each join's patterns, are worked on two at a time, one on each connection; results keep their order.
+  const connections = [connection, second]
+  const pairs = (await findJoinPairs(connection, left, right, second)).slice(0, JOINS_TRIED)
+  const joins = await onEach(pairs, connections, async (join, c) => await withKeyPartners(c, join, left, right, found))
+  const tried = await onEach(joins.flatMap((join) => patternsOf(join).map((pattern) => ({ join, pattern }))), connections, async ({ join, pattern }, c) => {
+    const { candidate, refused } = await candidateOf(c, join, pattern, left, right, found)
+    return { refused, suggestion: candidate === undefined ? undefined : await tryCandidate(c, candidate, left, right, sources) }
+  })
+  const refused = tried.flatMap((t) => t.refused === undefined ? [] : [t.refused])
+  const built = tried.flatMap((t) => t.suggestion === undefined ? [] : [t.suggestion])
   const ranked = built.filter((s) => s.preview.match_rate >= MIN_MATCH_RATE).sort((a, b) => b.preview.match_rate - a.preview.match_rate || simplicity(a) - simplicity(b))
   if (ranked.length === 0) return { suggestions: [], none: noneReason(left, right, joins.length, refused), profile }
   return { suggestions: ranked.slice(0, limit).map((s, i) => ({ ...s, rank: i + 1 })), profile }

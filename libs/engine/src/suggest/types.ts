@@ -45,8 +45,11 @@ export interface AmountEvidence {
   tolerance: string
   /** Share of pairs within each percentage of the left amount, e.g. { '0.5': 0.91, ... }. */
   withinPercent?: Record<string, number>
-  /** Set when amounts agree within a percentage of the left amount rather than an absolute tolerance. */
+  /** Share of pairs within each percentage of the right amount. */
+  withinPercentOfRight?: Record<string, number>
+  /** Set when amounts agree within a percentage of the left amount (or, `percentOf` right, the right one) rather than an absolute tolerance. */
   percent?: string
+  percentOf?: 'right'
   /** Share of pairs the tolerance (or percentage) covers. */
   covered: number
 }

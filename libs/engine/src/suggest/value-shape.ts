@@ -1,23 +1,36 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { ident, literal } from '../sql/quote.ts'
+import type { ColumnProfile, TableProfile } from './profile.ts'
 
 const SHAPE_SHARE = 0.8
 // More distinct words than this at one place of the shape (customer names, not document types) become [A-Za-z]+.
 const MAX_WORDS = 4
 
+// The distinct values a shape is read from: the first this many in order.
+const SHAPE_VALUES = 500
+
 /**
- * The regular expression most of a column's values fit: digit runs generalised, letter runs kept as the
- * words written there, so invoices and credit notes alike are found: SI-004101, CN-004120 -> (CN|SI)-[0-9]+.
+ * The regular expression most of each column's values fit, by column name (undefined where none does), from
+ * the first 500 of its distinct values in one query: digit runs generalised, letter runs kept as the words
+ * written there, so invoices and credit notes alike are found: SI-004101, CN-004120 -> (CN|SI)-[0-9]+.
  */
-export async function valueShape (connection: DuckDBConnection, alias: string, column: string): Promise<string | undefined> {
-  const reader = await connection.runAndReadAll(`SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL ORDER BY 1 LIMIT 500`)
-  const values = reader.getRowsJS().map((r) => String(r[0]))
+export async function valueShapes (connection: DuckDBConnection, profile: TableProfile, columns: readonly ColumnProfile[]): Promise<Map<string, string | undefined>> {
+  const shapes = new Map<string, string | undefined>()
+  if (columns.length === 0) return shapes
+  const reader = await connection.runAndReadAll(`SELECT slot, v FROM ${ident(profile.values)} WHERE slot IN (${columns.map((c) => c.slot ?? -1).join(', ')}) QUALIFY row_number() OVER (PARTITION BY slot ORDER BY v) <= ${SHAPE_VALUES} ORDER BY slot, v`)
+  const bySlot = new Map<number, string[]>()
+  for (const [slot, v] of reader.getRowsJS()) bySlot.set(Number(slot), [...(bySlot.get(Number(slot)) ?? []), String(v)])
+  for (const c of columns) shapes.set(c.name, await valueShape(connection, profile, c, bySlot.get(c.slot ?? -1) ?? []))
+  return shapes
+}
+
+async function valueShape (connection: DuckDBConnection, profile: TableProfile, column: ColumnProfile, values: readonly string[]): Promise<string | undefined> {
   const shapeOf = (v: string): string => v.replace(/[0-9]+/g, '0').replace(/[A-Za-z]+/g, 'A')
   const shapes = new Map<string, string[]>()
   for (const v of values) shapes.set(shapeOf(v), [...(shapes.get(shapeOf(v)) ?? []), v])
   const [shape, members] = [...shapes.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []]
   if (members.length < SHAPE_SHARE * values.length) return prefixedShape(values)
-  if (shape === '0') return await digitShape(connection, alias, column, members)
+  if (shape === '0') return await digitShape(connection, profile, column, members)
   if (!shape.includes('0') || !shape.includes('A')) return undefined
   const tokens = (v: string): string[] => v.match(/[0-9]+|[A-Za-z]+|[^0-9A-Za-z]+/g) ?? []
   return tokens(shape).map((token, i) => {
@@ -36,12 +49,11 @@ const MIN_DIGITS = 6
  * they share, so a purpose line's 10-digit number is found and its customer number or amount is not.
  * The values read are the first 500 in order: the length and prefix are checked on the whole column.
  */
-async function digitShape (connection: DuckDBConnection, alias: string, column: string, members: readonly string[]): Promise<string | undefined> {
+async function digitShape (connection: DuckDBConnection, profile: TableProfile, column: ColumnProfile, members: readonly string[]): Promise<string | undefined> {
   const length = members[0]?.length ?? 0
   if (length < MIN_DIGITS) return undefined
   const lead = /^0*[1-9]?/.exec(members[0]!)?.[0] ?? ''
-  const value = `CAST(${ident(column)} AS VARCHAR)`
-  const reader = await connection.runAndReadAll(`SELECT count(*) FILTER (WHERE length(${value}) <> ${length} OR NOT regexp_full_match(${value}, '[0-9]+')), count(*) FILTER (WHERE NOT starts_with(${value}, ${literal(lead)})) FROM ${ident(alias)} WHERE ${ident(column)} IS NOT NULL`)
+  const reader = await connection.runAndReadAll(`SELECT count(*) FILTER (WHERE length(v) <> ${length} OR NOT regexp_full_match(v, '[0-9]+')), count(*) FILTER (WHERE NOT starts_with(v, ${literal(lead)})) FROM ${ident(profile.values)} WHERE slot = ${column.slot ?? -1}`)
   const [otherShape, otherPrefix] = (reader.getRowsJS()[0] ?? [1, 1]).map(Number)
   if (otherShape !== 0) return undefined
   const prefix = otherPrefix === 0 ? lead : ''
