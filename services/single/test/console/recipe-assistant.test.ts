@@ -17,8 +17,10 @@ const { page, url, dir, foreign, cspViolations } = harness
 await signIn(page, url, TEST_ADMIN_KEY)
 
 async function suggestFor (page: Page, left: string, right: string): Promise<void> {
-  // A new screen each time (a hash change alone would keep the last one's state).
+  // A new screen each time (a hash change alone would keep the last one's state). The recipes list must
+  // be drawn before the next change: two hash changes in one render would keep the old editor and its lists.
   await page.goto(`${url}/#/recipes`)
+  await page.getByRole('heading', { name: 'Recipes' }).first().waitFor()
   await page.goto(`${url}/#/recipes/new`)
   await page.getByLabel('Left source to read').selectOption({ label: left })
   await page.getByLabel('Right source to read').selectOption({ label: right })
