@@ -61,10 +61,12 @@ const DATE_HINT = /^(DATE|TIMESTAMP)/
 // first value. Returns the columns settled as text that way (those without any value too).
 async function textByFirstValue (connection: DuckDBConnection, table: string, columns: readonly string[]): Promise<Set<string>> {
   if (columns.length === 0) return new Set()
-  const first = columns.map((c, i) => `(SELECT ${ident(c)} FROM ${ident(table)} WHERE ${ident(c)} IS NOT NULL LIMIT 1) AS v${i}`)
-  const fits = columns.map((_, i) => `v${i} IS NULL OR NOT (${FIRST_VALUE_PATTERNS.map((p) => `regexp_full_match(v${i}, ${literal(p)})`).join(' OR ')})`)
-  const row = (await connection.runAndReadAll(`SELECT ${fits.join(', ')} FROM (SELECT ${first.join(', ')})`)).getRowsJS()[0] ?? []
-  return new Set(columns.filter((_, i) => row[i] === true))
+  // One row per column, so each pattern is compiled once for all of them (the number pattern is costly to compile).
+  const first = columns.map((c, i) => `SELECT ${i} AS i, (SELECT ${ident(c)} FROM ${ident(table)} WHERE ${ident(c)} IS NOT NULL LIMIT 1) AS v`)
+  const fits = `v IS NULL OR NOT (${FIRST_VALUE_PATTERNS.map((p) => `regexp_full_match(v, ${literal(p)})`).join(' OR ')})`
+  const rows = (await connection.runAndReadAll(`SELECT i, ${fits} FROM (${first.join(' UNION ALL ')})`)).getRowsJS()
+  const text = new Set(rows.filter((r) => r[1] === true).map((r) => Number(r[0])))
+  return new Set(columns.filter((_, i) => text.has(i)))
 }
 
 // Only the typed column is rewritten (ALTER ... USING), not a copy of the table.

@@ -89,7 +89,7 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
 // The file's dialect, then its records as text, except the columns a sample shows as ISO dates when every
 // value of them is one (the reader checks each as it reads; on the first that is not, all is read as text).
 async function readCsv (target: LoadTarget, read: FileInput): Promise<{ dialect: CsvDialect, reading: CsvDialect }> {
-  const dialect = await readFailing(read, () => csvDialect(target.connection, read.path, target.options?.file), 'csv')
+  const dialect = await readFailing(read, () => csvDialect(target.connection, read.path, target.options?.file, target.sampleRows), 'csv')
   checkSchema(read, dialect.names.map((name) => ({ name, type: 'VARCHAR' })))
   const columnOptions = target.options?.columns ?? {}
   const dates = dialect.isoDates.filter((d) => !Object.keys(columnOptions).some((k) => k.toLowerCase() === d.toLowerCase()))
