@@ -16,7 +16,7 @@ t.test('a created key verifies with its role, is listed without its secret, and 
   const listed = await listKeys(db)
   t.equal(listed.length, 1)
   t.same(Object.keys(listed[0] ?? {}).sort(), ['created_at', 'id', 'last_used_at', 'name', 'revoked_at', 'role'])
-  t.notOk(JSON.stringify(listed).includes(created.key.split('_')[2] ?? '?'), 'the listing holds no secret')
+  t.notOk(JSON.stringify(listed).includes(created.key.replace(/^kalla_[0-9a-f]{16}_/, '')), 'the listing holds no secret')
 
   t.equal(await revokeKey(db, created.id), true)
   t.equal(await revokeKey(db, created.id), false, 'a second revocation changes nothing')
