@@ -1,6 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useRef } from 'react'
 import { keyLabel, sideName, stateLabel, useExceptionPages, type QueueFilter, type QueueRecord, type Side } from '../exceptions.ts'
+import { GridBody, useGridRows, type GridRow } from './grid-body.tsx'
 
 const ROW_PX = 34
 const TEMPLATE = '2.5rem minmax(9rem, 1.4fr) minmax(9rem, 1.3fr) minmax(6rem, 1fr) 7rem 7rem 5rem 5rem minmax(10rem, 2fr)'
@@ -14,9 +13,14 @@ export function ExceptionQueue ({ runId, side, filter, version, selected, onOpen
   runId: string, side: Side, filter: QueueFilter, version: number, selected: string[][], onOpen: (r: QueueRecord) => void, onSelect: (key: string[], on: boolean) => void
 }) {
   const { totalCount, error, record } = useExceptionPages(runId, side, filter, version)
-  const scroller = useRef<HTMLDivElement>(null)
-  const virtual = useVirtualizer({ count: totalCount ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 10 })
+  const rows = useGridRows(totalCount ?? 0, ROW_PX)
   const chosen = new Set(selected.map((k) => JSON.stringify(k)))
+  const queueRow = (index: number): GridRow => {
+    const r = record(index)
+    return r === undefined
+      ? { cells: <span role='gridcell'>…</span> }
+      : { dataKey: keyLabel(r.key), cells: <QueueRow r={r} selected={chosen.has(JSON.stringify(r.key))} onOpen={onOpen} onSelect={onSelect} /> }
+  }
   return (
     <>
       <p><strong data-testid='exception-total'>{totalCount ?? '…'}</strong> unmatched {sideName(side)} {totalCount === 1 ? 'record' : 'records'}{Object.keys(filter).length > 0 ? (totalCount === 1 ? ' passes the filter' : ' pass the filter') : ''}</p>
@@ -26,19 +30,7 @@ export function ExceptionQueue ({ runId, side, filter, version, selected, onOpen
           <span role='columnheader'><span className='visually-hidden'>Select</span></span>
           {HEADS.map((h) => <span role='columnheader' key={h}>{h}</span>)}
         </div>
-        {/* A grid may hold only rows and row groups: the scrolling body is the group of data rows. */}
-        <div ref={scroller} className='grid-body' role='rowgroup' tabIndex={0} aria-label='Scroll the exceptions'>
-          <div role='presentation' style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-            {virtual.getVirtualItems().map((item) => {
-              const r = record(item.index)
-              return (
-                <div key={item.key} role='row' aria-rowindex={item.index + 2} className='grid-row' data-key={r === undefined ? undefined : keyLabel(r.key)} style={{ gridTemplateColumns: TEMPLATE, transform: `translateY(${item.start}px)`, height: ROW_PX }}>
-                  {r === undefined ? <span role='gridcell'>…</span> : <QueueRow r={r} selected={chosen.has(JSON.stringify(r.key))} onOpen={onOpen} onSelect={onSelect} />}
-                </div>
-              )
-            })}
-          </div>
-        </div>
+        <GridBody rows={rows} label='Scroll the exceptions' template={TEMPLATE} row={queueRow} />
       </div>
     </>
   )

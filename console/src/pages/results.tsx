@@ -1,9 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useRef, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { href } from '../router.ts'
 import { useSession } from '../session.tsx'
 import { useResultPages, type Columns, type Filter, type GridQuery, type Kind } from '../result-pages.ts'
 import { FilterBar } from './filter-bar.tsx'
+import { GridBody, useGridRows, type GridRow } from './grid-body.tsx'
 import { GroupView } from './group-view.tsx'
 import { Totals } from './totals.tsx'
 
@@ -22,18 +22,25 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
   const [filters, setFilters] = useState<Filter[]>([])
   const [group, setGroup] = useState<Record<string, unknown> | undefined>()
   const { meta, columns, error, row } = useResultPages(runId, kind.toUpperCase() as Kind, { ...(sort === undefined ? {} : { sort }), filters })
-  const scroller = useRef<HTMLDivElement>(null)
   const [jump, setJump] = useState('')
   const [downloadError, setDownloadError] = useState<string | undefined>()
-  const virtual = useVirtualizer({ count: meta?.totalCount ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 10 })
+  const rows = useGridRows(meta?.totalCount ?? 0, ROW_PX)
   const template = `5rem repeat(${Math.max(columns.length, 1)}, minmax(9rem, 1fr))`
   const goTo = (event: FormEvent): void => {
     event.preventDefault()
     const index = Math.min(Math.max(Number(jump) - 1, 0), Math.max((meta?.totalCount ?? 1) - 1, 0))
-    virtual.scrollToIndex(index, { align: 'start' })
+    rows.virtual.scrollToIndex(index, { align: 'start' })
   }
   const download = (format: 'csv' | 'xlsx' | 'parquet'): void => { session.api.download(runId, kind, format).catch((e: Error) => { setDownloadError(e.message) }) }
   const matched = kind === 'matched'
+  const resultRow = (index: number): GridRow => {
+    const values = row(index)
+    const number = matched && values !== undefined
+      ? <button type='button' className='link' aria-label={`Open the matched group of row ${index + 1}`} onClick={() => { setGroup(values) }}>{index + 1}</button>
+      : index + 1
+    const cells = columns.map((c) => <span role='gridcell' key={c.name} className={/^(DECIMAL|BIGINT|INTEGER|DOUBLE)/.test(c.type) ? 'number' : undefined}>{values === undefined ? '…' : formatCell(values[c.name])}</span>)
+    return { cells: <><span role='rowheader'>{number}</span>{cells}</> }
+  }
   return (
     <section aria-labelledby='results-title' className='results'>
       <h1 id='results-title'>Results of run <a href={href('runs', runId)}>{runId}</a></h1>
@@ -54,24 +61,7 @@ export function Results ({ runId, kind }: { runId: string, kind: string }) {
       {matched && group !== undefined && <GroupView runId={runId} row={group} columns={columns} onClose={() => { setGroup(undefined) }} />}
       <div className='grid' role='grid' aria-rowcount={(meta?.totalCount ?? 0) + 1} aria-colcount={columns.length + 1} aria-label='Result rows'>
         <HeaderRow columns={columns} sort={sort} onSort={setSort} template={template} />
-        {/* A grid may hold only rows and row groups: the scrolling body is the group of data rows. */}
-        <div ref={scroller} className='grid-body' role='rowgroup' tabIndex={0} aria-label='Scroll the rows'>
-          <div role='presentation' style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-            {virtual.getVirtualItems().map((item) => {
-              const values = row(item.index)
-              return (
-                <div key={item.key} role='row' aria-rowindex={item.index + 2} className='grid-row' data-row={item.index} style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_PX }}>
-                  <span role='rowheader'>
-                    {matched && values !== undefined
-                      ? <button type='button' className='link' aria-label={`Open the matched group of row ${item.index + 1}`} onClick={() => { setGroup(values) }}>{item.index + 1}</button>
-                      : item.index + 1}
-                  </span>
-                  {columns.map((c) => <span role='gridcell' key={c.name} className={/^(DECIMAL|BIGINT|INTEGER|DOUBLE)/.test(c.type) ? 'number' : undefined}>{values === undefined ? '…' : formatCell(values[c.name])}</span>)}
-                </div>
-              )
-            })}
-          </div>
-        </div>
+        <GridBody rows={rows} label='Scroll the rows' template={template} row={resultRow} />
       </div>
     </section>
   )
