@@ -77,13 +77,12 @@ export async function loadCsv (target: LoadTarget, input: FileInput): Promise<St
   // The read starts while the file's encoding is still being checked (see readUtf8).
   const discard = (): Promise<void> => target.connection.run(`DROP TABLE IF EXISTS ${ident(target.table)}`).then(() => {})
   const { text, result: { dialect, reading } } = await readUtf8(input.path, target.tempDir, input, target.options?.file?.encoding, async (path) => await readCsv(target, { ...input, path }), discard)
-  const asText = new Set(reading.isoDates)
-  if (text.quotes) await refuseStrayQuotes(target.connection, target.table, input, { path: text.path, dialect, columns: dialect.names.filter((n) => !asText.has(n)) })
+  const readAsDates = new Set(reading.isoDates)
+  if (text.quotes) await refuseStrayQuotes(target.connection, target.table, input, { path: text.path, dialect, columns: dialect.names.filter((n) => !readAsDates.has(n)) })
   // A record's line is counted from the file only when a message needs it: quoted fields may hold line breaks.
   const label: RowLabel = { unit: 'line', first: dialect.skip + 2, lineOf: async (row) => await recordLine(text.path, dialect.skip, row) }
   const staged = await typeLoaded(target, input, label, dialect.hints, text.encoding)
-  const isoDates = new Set(reading.isoDates)
-  return { ...staged, typings: staged.typings.map((t) => isoDates.has(t.name) ? { ...t, how: 'detected' as const, format: '2026-01-31' } : t) }
+  return { ...staged, typings: staged.typings.map((t) => readAsDates.has(t.name) ? { ...t, how: 'detected' as const, format: '2026-01-31' } : t) }
 }
 
 // The file's dialect, then its records as text, except the columns a sample shows as ISO dates when every
